@@ -1,0 +1,107 @@
+import type { Label } from './labels';
+
+/** Report (phản ánh) categories, as producers send them (PRODUCT.md, "Producer schemas"). */
+export const REPORT_CATEGORIES = [
+  'traffic',
+  'environment',
+  'urban_order',
+  'security',
+  'noise',
+  'fire_safety',
+  'food_safety',
+  'infrastructure',
+  'other',
+] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+export const REPORT_CATEGORY_LABELS: Record<ReportCategory, Label> = {
+  traffic: { vi: 'Giao thông', en: 'Traffic' },
+  environment: { vi: 'Môi trường', en: 'Environment' },
+  urban_order: { vi: 'Trật tự đô thị', en: 'Urban order' },
+  security: { vi: 'An ninh trật tự', en: 'Security & order' },
+  noise: { vi: 'Tiếng ồn', en: 'Noise' },
+  fire_safety: { vi: 'Phòng cháy chữa cháy', en: 'Fire safety' },
+  food_safety: { vi: 'An toàn thực phẩm', en: 'Food safety' },
+  infrastructure: { vi: 'Hạ tầng', en: 'Infrastructure' },
+  other: { vi: 'Khác', en: 'Other' },
+};
+
+/** The four handling steps, plus rejection. */
+export const REPORT_STATUSES = ['received', 'classified', 'handling', 'responded', 'rejected'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export const REPORT_STATUS_LABELS: Record<ReportStatus, Label> = {
+  received: { vi: 'Tiếp nhận', en: 'Received' },
+  classified: { vi: 'Phân loại', en: 'Classified' },
+  handling: { vi: 'Đang xử lý', en: 'Handling' },
+  responded: { vi: 'Đã phản hồi', en: 'Responded' },
+  rejected: { vi: 'Từ chối', en: 'Rejected' },
+};
+
+/** Dossier (hồ sơ TTHC) channels. */
+export const DOSSIER_CHANNELS = ['online', 'in_person', 'post'] as const;
+export type DossierChannel = (typeof DOSSIER_CHANNELS)[number];
+
+export const DOSSIER_CHANNEL_LABELS: Record<DossierChannel, Label> = {
+  online: { vi: 'Trực tuyến', en: 'Online' },
+  in_person: { vi: 'Trực tiếp', en: 'In person' },
+  post: { vi: 'Bưu chính', en: 'Post' },
+};
+
+export const DOSSIER_STATUSES = ['received', 'processing', 'supplement', 'resolved', 'returned'] as const;
+export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
+
+export const DOSSIER_STATUS_LABELS: Record<DossierStatus, Label> = {
+  received: { vi: 'Tiếp nhận', en: 'Received' },
+  processing: { vi: 'Đang xử lý', en: 'Processing' },
+  supplement: { vi: 'Chờ bổ sung', en: 'Awaiting supplement' },
+  resolved: { vi: 'Đã giải quyết', en: 'Resolved' },
+  returned: { vi: 'Trả lại', en: 'Returned' },
+};
+
+/** Incident (vụ việc) types. */
+export const INCIDENT_TYPES = [
+  'fire',
+  'traffic_accident',
+  'public_order',
+  'gathering',
+  'drugs',
+  'flood',
+  'landslide',
+  'storm',
+  'food_poisoning',
+  'pollution',
+  'other',
+] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+
+export const INCIDENT_TYPE_LABELS: Record<IncidentType, Label> = {
+  fire: { vi: 'Cháy', en: 'Fire' },
+  traffic_accident: { vi: 'Tai nạn giao thông', en: 'Traffic accident' },
+  public_order: { vi: 'Trật tự công cộng', en: 'Public order' },
+  gathering: { vi: 'Tụ tập đông người', en: 'Gathering' },
+  drugs: { vi: 'Ma túy', en: 'Drugs' },
+  flood: { vi: 'Ngập lụt', en: 'Flood' },
+  landslide: { vi: 'Sạt lở', en: 'Landslide' },
+  storm: { vi: 'Bão', en: 'Storm' },
+  food_poisoning: { vi: 'Ngộ độc thực phẩm', en: 'Food poisoning' },
+  pollution: { vi: 'Ô nhiễm môi trường', en: 'Pollution' },
+  other: { vi: 'Khác', en: 'Other' },
+};
+
+export const INCIDENT_STATUSES = ['open', 'responding', 'contained', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, Label> = {
+  open: { vi: 'Mới', en: 'Open' },
+  responding: { vi: 'Đang ứng phó', en: 'Responding' },
+  contained: { vi: 'Đã khống chế', en: 'Contained' },
+  closed: { vi: 'Đã kết thúc', en: 'Closed' },
+};
+
+export const INCIDENT_SEVERITIES = [1, 2, 3, 4] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+/** The three streams, named as in the ingest paths (`POST /api/v1/{kind}s`). */
+export const ITEM_KINDS = ['report', 'dossier', 'incident'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];

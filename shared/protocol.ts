@@ -1,0 +1,116 @@
+import type { ItemKind, ReportCategory } from './categories';
+import type { KpiSet } from './kpis';
+import type { Dossier, Incident, PublicReport } from './schemas';
+
+/**
+ * Bumped whenever a message shape changes in a way an older wall cannot read.
+ * A wall that sees another version reloads itself.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** How often the server says it is alive when nothing else happens. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+/** A wall that heard nothing (delta or heartbeat) for this long shows itself stale. */
+export const STALE_AFTER_MS = 30_000;
+/** Reports drawn on the wall's heat layer: the last 24 hours. */
+export const RECENT_REPORTS_MS = 24 * 60 * 60 * 1000;
+
+/** The live KPI figures of one ward (or the city) for "today" (local day, Asia/Ho_Chi_Minh). */
+export interface LiveKpis {
+  today: KpiSet;
+}
+
+/** Per stream, when the last item arrived (server time, ISO) — the wall's freshness badges. */
+export type StreamFreshness = Record<ItemKind, string | null>;
+
+/** Everything a wall needs to start over. */
+export interface Snapshot {
+  type: 'snapshot';
+  protocol: number;
+  seq: number;
+  at: string;
+  /** True while the simulated Huế feed is the source: the wall says "DEMO DATA". */
+  demo: boolean;
+  /** The local day the `today` figures cover: [from, to). */
+  day: { from: string; to: string };
+  city: LiveKpis;
+  wards: Record<string, LiveKpis>;
+  /** Reports created in the last 24 h (without personal data). */
+  reports: PublicReport[];
+  /** Incidents not closed. */
+  incidents: Incident[];
+  freshness: StreamFreshness;
+  /** Reports per category for the last 24 h, city-wide. */
+  categoryCounts: Record<ReportCategory, number>;
+}
+
+/** What changed since the previous delta. `seq` is the previous delta's seq + 1. */
+export interface Delta {
+  type: 'delta';
+  seq: number;
+  at: string;
+  reports?: PublicReport[];
+  dossiers?: Dossier[];
+  incidents?: Incident[];
+  /** The wards whose figures changed. */
+  wards?: Record<string, LiveKpis>;
+  city?: LiveKpis;
+  /** Set when the local day rolled over: the `today` figures now cover this day. */
+  day?: { from: string; to: string };
+  freshness?: Partial<StreamFreshness>;
+  categoryCounts?: Record<ReportCategory, number>;
+}
+
+export interface Heartbeat {
+  type: 'heartbeat';
+  seq: number;
+  at: string;
+}
+
+export interface ResumeRequest {
+  seq: number;
+}
+
+/** The server's answer to `resume`: how it caught the wall up. */
+export type ResumeResult =
+  | { ok: true; mode: 'deltas'; count: number }
+  | { ok: true; mode: 'snapshot' }
+  | { ok: false; error: { code: string; message: string } };
+
+/** server → client */
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  delta: (delta: Delta) => void;
+  heartbeat: (beat: Heartbeat) => void;
+}
+
+/** client → server */
+export interface ClientToServerEvents {
+  resume: (request: ResumeRequest, ack?: (result: ResumeResult) => void) => void;
+}
+
+/** Error body of every HTTP error (PRODUCT.md, "Minimum public contract"). */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** One rejected item of an ingest batch. */
+export interface ItemError {
+  index: number;
+  id?: string;
+  field?: string;
+  code: string;
+  message: string;
+}
+
+/** `202` answer of `POST /api/v1/{reports,dossiers,incidents}`. */
+export interface IngestResult {
+  /** New items and updates applied. */
+  accepted: number;
+  /** Items already held in this version (sent twice). */
+  duplicate: number;
+  /** Updates older (by updatedAt) than the version held: kept out, never overwrite. */
+  stale: number;
+  rejected: number;
+  errors: ItemError[];
+}

@@ -1,0 +1,84 @@
+import facts from './data/hue-wards-facts.json' with { type: 'json' };
+
+/** A commune-level unit's type: phường (urban ward) or xã (rural commune). */
+export type WardType = 'phuong' | 'xa';
+
+/** One of Huế's 40 commune-level units (since 1 July 2025, Resolution 1675/NQ-UBTVQH15). */
+export interface Ward {
+  /** Official 5-digit code (Decision 19/2025/QĐ-TTg), e.g. "19753". */
+  code: string;
+  /** Short name with diacritics, e.g. "Phú Xuân". */
+  name: string;
+  /** "Phường Phú Xuân" / "Xã Phú Vang". */
+  nameFull: string;
+  /** The name without diacritics, for English pages and for typing a name to jump to it. */
+  nameAscii: string;
+  type: WardType;
+  areaKm2: number;
+  population: number;
+  adminCenter: string;
+  /** Label point inside the polygon, [lng, lat]. */
+  center: [number, number];
+  /** Codes of the Huế units that share a boundary with this one. */
+  neighbors: string[];
+}
+
+interface WardFact {
+  code: string;
+  name: string;
+  name_full: string;
+  type: string;
+  area_km2: number;
+  population: number;
+  admin_center: string;
+  center: number[];
+  neighbors: string[];
+}
+
+/** Strips Vietnamese diacritics ("Thuận Hóa" → "Thuan Hoa"), including đ/Đ, which NFD leaves alone. */
+export function toAscii(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
+}
+
+function toWard(f: WardFact): Ward {
+  const [lng, lat] = f.center;
+  if (lng === undefined || lat === undefined) throw new Error(`ward ${f.code}: center missing`);
+  if (f.type !== 'phuong' && f.type !== 'xa') throw new Error(`ward ${f.code}: unknown type ${f.type}`);
+  return {
+    code: f.code,
+    name: f.name.normalize('NFC'),
+    nameFull: f.name_full.normalize('NFC'),
+    nameAscii: toAscii(f.name),
+    type: f.type,
+    areaKm2: f.area_km2,
+    population: f.population,
+    adminCenter: f.admin_center,
+    center: [lng, lat],
+    neighbors: [...f.neighbors],
+  };
+}
+
+/** The 40 units, sorted by code. Taken from ../shared/data/hue-wards-facts.json (see NOTICE). */
+export const WARDS: readonly Ward[] = (facts as WardFact[]).map(toWard);
+
+/** The 40 official codes, sorted. */
+export const WARD_CODES: readonly string[] = WARDS.map((w) => w.code);
+
+const byCode = new Map(WARDS.map((w) => [w.code, w]));
+
+/** The ward with this code, or undefined for a code that is not one of Huế's 40. */
+export function wardByCode(code: string): Ward | undefined {
+  return byCode.get(code);
+}
+
+/** True when `code` is one of the 40 official codes. */
+export function isWardCode(code: string): boolean {
+  return byCode.has(code);
+}
+
+/** Huế's population as the registry sums it. */
+export const CITY_POPULATION = WARDS.reduce((sum, w) => sum + w.population, 0);
