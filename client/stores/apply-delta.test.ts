@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Delta } from '@shared/protocol';
+import { applyDelta, decideDelta } from './apply-delta';
+import { makeIncident, makeKpis, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
+
+const AT = '2026-11-20T09:00:05+07:00';
+
+describe('decideDelta', () => {
+  it.each([
+    { held: 10, incoming: 11, expected: 'apply' },
+    { held: 10, incoming: 10, expected: 'ignore' },
+    { held: 10, incoming: 3, expected: 'ignore' },
+    { held: 10, incoming: 12, expected: 'resume' },
+    { held: 0, incoming: 1, expected: 'apply' },
+  ])('held $held, delta $incoming → $expected', ({ held, incoming, expected }) => {
+    expect(decideDelta(held, incoming)).toBe(expected);
+  });
+});
+
+describe('applyDelta', () => {
+  it('sets seq and at, and leaves the input snapshot untouched', () => {
+    const state = makeSnapshot();
+    const next = applyDelta(state, { type: 'delta', seq: 11, at: AT });
+    expect(next.seq).toBe(11);
+    expect(next.at).toBe(AT);
+    expect(state.seq).toBe(10);
+  });
+
+  it.each([
+    {
+      name: 'adds a new report',
+      held: [makeReport('a', '2026-11-20T08:00:00+07:00')],
+      incoming: [makeReport('b', '2026-11-20T09:00:00+07:00')],
+      expected: [
+        ['a', 'received'],
+        ['b', 'received'],
+      ],
+    },
+    {
+      name: 'replaces a report with the same id in place',
+      held: [makeReport('a', '2026-11-20T08:00:00+07:00'), makeReport('b', '2026-11-20T08:30:00+07:00')],
+      incoming: [makeReport('a', '2026-11-20T08:00:00+07:00', { status: 'handling' })],
+      expected: [
+        ['a', 'handling'],
+        ['b', 'received'],
+      ],
+    },
+    {
+      name: 'drops reports created more than 24 h before the delta',
+      held: [makeReport('old', '2026-11-19T08:00:00+07:00'), makeReport('a', '2026-11-20T08:00:00+07:00')],
+      incoming: [makeReport('b', '2026-11-20T09:00:00+07:00')],
+      expected: [
+        ['a', 'received'],
+        ['b', 'received'],
+      ],
+    },
+  ])('reports: $name', ({ held, incoming, expected }) => {
+    const next = applyDelta(makeSnapshot({ reports: held }), { type: 'delta', seq: 11, at: AT, reports: incoming });
+    expect(next.reports.map((r) => [r.id, r.status])).toEqual(expected);
+  });
+
+  it.each([
+    { name: 'adds an open incident', held: [], incoming: [makeIncident('x')], expected: ['x'] },
+    {
+      name: 'updates severity in place',
+      held: [makeIncident('x'), makeIncident('y')],
+      incoming: [makeIncident('x', { severity: 4 })],
+      expected: ['x', 'y'],
+    },
+    {
+      name: 'drops a closed incident',
+      held: [makeIncident('x'), makeIncident('y')],
+      incoming: [makeIncident('x', { status: 'closed' })],
+      expected: ['y'],
+    },
+  ])('incidents: $name', ({ held, incoming, expected }) => {
+    const next = applyDelta(makeSnapshot({ incidents: held }), { type: 'delta', seq: 11, at: AT, incidents: incoming });
+    expect(next.incidents.map((i) => i.id)).toEqual(expected);
+  });
+
+  it('merges changed wards and replaces the city figures', () => {
+    const state = makeSnapshot({ wards: { '19753': makeKpis({ received: 1 }), '19756': makeKpis({ received: 2 }) } });
+    const delta: Delta = { type: 'delta', seq: 11, at: AT, wards: { '19756': makeKpis({ received: 3 }) }, city: makeKpis({ received: 4 }) };
+    const next = applyDelta(state, delta);
+    expect(next.wards['19753']?.today.reports.received).toBe(1);
+    expect(next.wards['19756']?.today.reports.received).toBe(3);
+    expect(next.city.today.reports.received).toBe(4);
+  });
+
+  it('keeps freshness of streams the delta does not name', () => {
+    const state = makeSnapshot({ freshness: { report: 'r0', dossier: 'd0', incident: null } });
+    const next = applyDelta(state, { type: 'delta', seq: 11, at: AT, freshness: { report: 'r1' } });
+    expect(next.freshness).toEqual({ report: 'r1', dossier: 'd0', incident: null });
+  });
+
+  it.each([
+    { name: 'replaces category counts when sent', counts: { ...zeroCategoryCounts(), noise: 5 }, expectedNoise: 5 },
+    { name: 'keeps category counts when absent', counts: undefined, expectedNoise: 0 },
+  ])('$name', ({ counts, expectedNoise }) => {
+    const delta: Delta = { type: 'delta', seq: 11, at: AT, ...(counts ? { categoryCounts: counts } : {}) };
+    expect(applyDelta(makeSnapshot(), delta).categoryCounts.noise).toBe(expectedNoise);
+  });
+
+  it('moves to the new day when the day rolled over', () => {
+    const day = { from: '2026-11-21T00:00:00+07:00', to: '2026-11-22T00:00:00+07:00' };
+    expect(applyDelta(makeSnapshot(), { type: 'delta', seq: 11, at: AT, day }).day).toEqual(day);
+  });
+});

@@ -1,0 +1,105 @@
+import type { Accessor } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
+import { createStore, reconcile, unwrap } from 'solid-js/store';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Delta, ServerToClientEvents, Snapshot } from '@shared/protocol';
+import { PROTOCOL_VERSION, STALE_AFTER_MS } from '@shared/protocol';
+import { applyDelta, decideDelta } from './apply-delta';
+import { createNow } from './clock';
+
+const RESUME_TIMEOUT_MS = 10_000;
+
+export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface LiveStore {
+  /** The wall's data: null until the first snapshot. */
+  state: { data: Snapshot | null };
+  connected: Accessor<boolean>;
+  /** When the last snapshot, delta or heartbeat arrived (wall clock, ms), or null before any. */
+  lastMessageAt: Accessor<number | null>;
+  /** True when the socket is down or nothing was heard within STALE_AFTER_MS. */
+  stale: Accessor<boolean>;
+  now: Accessor<number>;
+}
+
+export interface LiveStoreOptions {
+  /** A clock signal to share with the rest of the wall; one ticking each second is made if absent. */
+  now?: Accessor<number>;
+  /** Called when the server speaks another protocol version; reloads the page by default. */
+  onProtocolMismatch?: () => void;
+}
+
+/**
+ * One socket.io connection and the wall's live state built from it. `socketUrl` undefined means
+ * the page's own origin (the express server serves both the wall and the socket).
+ */
+export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = {}): LiveStore {
+  const now = options.now ?? createNow(1000);
+  const [state, setState] = createStore<{ data: Snapshot | null }>({ data: null });
+  const [connected, setConnected] = createSignal(false);
+  const [lastMessageAt, setLastMessageAt] = createSignal<number | null>(null);
+  // While a resume is in flight, later out-of-order deltas would only ask again.
+  let resuming = false;
+
+  // The wall only listens, and a websocket alone avoids long-polling's extra requests.
+  const opts = { transports: ['websocket'] };
+  const socket: WallSocket = socketUrl === undefined ? io(opts) : io(socketUrl, opts);
+
+  const heard = () => setLastMessageAt(Date.now());
+
+  const resume = () => {
+    const data = state.data;
+    if (!data || resuming) return;
+    resuming = true;
+    // A timeout so a lost answer does not block every later resume.
+    socket.timeout(RESUME_TIMEOUT_MS).emit('resume', { seq: data.seq }, () => {
+      resuming = false;
+    });
+  };
+
+  socket.on('connect', () => {
+    setConnected(true);
+    // After a reconnect the wall asks for what it missed; the first connect just gets a snapshot.
+    resuming = false;
+    if (state.data) resume();
+  });
+  socket.on('disconnect', () => setConnected(false));
+
+  socket.on('snapshot', (snapshot: Snapshot) => {
+    heard();
+    if (snapshot.protocol !== PROTOCOL_VERSION) {
+      (options.onProtocolMismatch ?? (() => window.location.reload()))();
+      return;
+    }
+    resuming = false;
+    setState('data', reconcile(snapshot, { key: 'id' }));
+  });
+
+  socket.on('delta', (delta: Delta) => {
+    heard();
+    const data = state.data;
+    if (!data) return;
+    const decision = decideDelta(data.seq, delta.seq);
+    if (decision === 'apply') {
+      // unwrap: build the next plain snapshot from plain data, then let reconcile diff it in.
+      setState('data', reconcile(applyDelta(unwrap(data), delta), { key: 'id' }));
+    } else if (decision === 'resume') {
+      resume();
+    }
+  });
+
+  socket.on('heartbeat', () => heard());
+
+  onCleanup(() => {
+    socket.removeAllListeners();
+    socket.close();
+  });
+
+  const stale = () => {
+    const last = lastMessageAt();
+    return !connected() || last === null || now() - last > STALE_AFTER_MS;
+  };
+
+  return { state, connected, lastMessageAt, stale, now };
+}
