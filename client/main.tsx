@@ -1,0 +1,23 @@
+import '@fontsource/be-vietnam-pro/vietnamese-400.css';
+import '@fontsource/be-vietnam-pro/latin-400.css';
+import '@fontsource/be-vietnam-pro/vietnamese-600.css';
+import '@fontsource/be-vietnam-pro/latin-600.css';
+import '@fontsource/be-vietnam-pro/vietnamese-800.css';
+import '@fontsource/be-vietnam-pro/latin-800.css';
+import './styles.css';
+import { render } from 'solid-js/web';
+import { langFromSearch, makeI18n } from './i18n';
+import { WallScene } from './scenes/WallScene';
+import { createLiveStore } from './stores/live-store';
+
+function App() {
+  const i18n = makeI18n(langFromSearch(window.location.search));
+  document.documentElement.lang = i18n.lang;
+  // Same origin as the page: the express server serves the wall, the API and the socket.
+  const live = createLiveStore();
+  return <WallScene i18n={i18n} live={live} />;
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+render(() => <App />, root);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { chooseLabelPlacements } from './label-placement';
+import type { LabelCandidate } from './label-placement';
+
+const CANDIDATES: LabelCandidate[] = [
+  { scale: 1, shift: 0 },
+  { scale: 1, shift: -1 },
+  { scale: 0.5, shift: 0 },
+];
+
+describe('chooseLabelPlacements', () => {
+  it.each([
+    {
+      name: 'apart labels stay in place',
+      boxes: [
+        { x: 0, y: 0, width: 10, height: 4, priority: 1 },
+        { x: 50, y: 0, width: 10, height: 4, priority: 2 },
+      ],
+      expected: [0, 0],
+    },
+    {
+      name: 'the lower-priority one of two colliding labels moves up',
+      boxes: [
+        { x: 0, y: 0, width: 10, height: 4, priority: 1 },
+        { x: 2, y: 0, width: 10, height: 4, priority: 2 },
+      ],
+      expected: [1, 0],
+    },
+    {
+      name: 'a label with no free spot falls back to small in place',
+      boxes: [
+        { x: 0, y: 0, width: 10, height: 4, priority: 3 },
+        { x: 0, y: -4, width: 10, height: 4, priority: 2 },
+        { x: 1, y: 0, width: 10, height: 4, priority: 1 },
+      ],
+      expected: [0, 0, 2],
+    },
+  ])('$name', ({ boxes, expected }) => {
+    expect(chooseLabelPlacements(boxes, CANDIDATES)).toEqual(expected);
+  });
+});

@@ -1,0 +1,80 @@
+/** A label's box at its anchor, in screen pixels, centred on (x, y). */
+export interface LabelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Higher places first and so keeps its preferred spot. */
+  priority: number;
+}
+
+/** A way to draw a label: a scale of its full size and a vertical shift in label heights. */
+export interface LabelCandidate {
+  scale: number;
+  shift: number;
+}
+
+/** Full size in place, then nudged up or down, then smaller: never hidden, a leader wants all 40. */
+export const LABEL_CANDIDATES: readonly LabelCandidate[] = [
+  { scale: 1, shift: 0 },
+  { scale: 1, shift: -0.9 },
+  { scale: 1, shift: 0.9 },
+  { scale: 0.72, shift: 0 },
+  { scale: 0.72, shift: -0.9 },
+  { scale: 0.72, shift: 0.9 },
+  { scale: 0.72, shift: -1.6 },
+  { scale: 0.72, shift: 1.6 },
+];
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+function rectOf(box: LabelBox, c: LabelCandidate): Rect {
+  const w = box.width * c.scale;
+  const h = box.height * c.scale;
+  const cy = box.y + c.shift * box.height;
+  return { left: box.x - w / 2, right: box.x + w / 2, top: cy - h / 2, bottom: cy + h / 2 };
+}
+
+const overlaps = (a: Rect, b: Rect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Greedy placement: by priority, each label takes the first candidate that overlaps no label
+ * placed before it; a label with no free candidate takes the last-resort small one in place.
+ * Returns the chosen candidate index per input box, in input order.
+ */
+export function chooseLabelPlacements(boxes: readonly LabelBox[], candidates: readonly LabelCandidate[] = LABEL_CANDIDATES): number[] {
+  const order = boxes.map((_, i) => i).sort((a, b) => (boxes[b]?.priority ?? 0) - (boxes[a]?.priority ?? 0));
+  const placed: Rect[] = [];
+  const chosen = new Array<number>(boxes.length).fill(0);
+  const fallback = candidates.findIndex((c) => c.scale < 1 && c.shift === 0);
+  for (const i of order) {
+    const box = boxes[i];
+    if (!box) continue;
+    let pick = candidates.findIndex((c) => !placed.some((p) => overlaps(p, rectOf(box, c))));
+    if (pick < 0) pick = fallback < 0 ? 0 : fallback;
+    const c = candidates[pick];
+    if (c) placed.push(rectOf(box, c));
+    chosen[i] = pick;
+  }
+  return chosen;
+}
+
+/** Measures each label's text at full size and applies the chosen scale and shift to it. */
+export function placeLabels(labels: readonly { el: HTMLElement; priority: number }[]): void {
+  const spans = labels.map((l) => l.el.firstElementChild as HTMLElement | null);
+  for (const s of spans) if (s) s.style.transform = '';
+  const boxes: LabelBox[] = labels.map((l, i) => {
+    const r = (spans[i] ?? l.el).getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2, width: r.width, height: r.height, priority: l.priority };
+  });
+  chooseLabelPlacements(boxes).forEach((pick, i) => {
+    const c = LABEL_CANDIDATES[pick];
+    const s = spans[i];
+    if (c && s) s.style.transform = `translateY(${c.shift * 100}%) scale(${c.scale})`;
+  });
+}
