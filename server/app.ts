@@ -1,0 +1,169 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pino, type Logger } from 'pino';
+import { ITEM_KINDS } from '@shared/categories';
+import type { Config } from './config';
+import { loadCalendar, type WorkingCalendar } from './domain/calendar';
+import { loadKpiConfig, type KpiConfig } from './domain/kpis';
+import { loadBoundaries, type Boundaries } from './geo/boundaries';
+import { errorHandler, sendError } from './http/errors';
+import { Metrics } from './http/metrics';
+import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
+import { ingestRouter } from './ingest/routes';
+import { DeltaLog } from './live/delta-log';
+import { LiveHub } from './live/hub';
+import { LiveState, type DeltaBody } from './live/live-state';
+import { EmbeddedStore } from './store/embedded-store';
+import type { ItemStore } from './store/store';
+
+/** How often time alone is allowed to change the figures (overdue, day roll-over, 24 h window). */
+export const TICK_INTERVAL_MS = 30_000;
+
+export interface AppOptions {
+  /** The clock; tests and the simulator's backfill pass their own. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly store: ItemStore;
+  readonly ingest: IngestService;
+  readonly boundaries: Boundaries;
+  readonly calendar: WorkingCalendar;
+  readonly kpiConfig: KpiConfig;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
+  tick(): void;
+  close(): Promise<void>;
+}
+
+function createStore(config: Config): ItemStore {
+  if (config.redisUrl) {
+    // The Redis store is issue 5; refusing beats silently running on the wrong store.
+    throw new Error('REDIS_URL is set, but this build has only the embedded store: unset REDIS_URL');
+  }
+  return new EmbeddedStore(config.dataDir);
+}
+
+/**
+ * Wires ingest → store → aggregate → broadcast and serves the API, the socket and the built wall.
+ * Every dependency is built here and passed down, so each test gets a fresh, independent app.
+ */
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<RunningApp> {
+  const now = opts.now ?? Date.now;
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const boundaries = loadBoundaries(config.boundariesPath);
+  const calendar = loadCalendar();
+  const kpiConfig = loadKpiConfig();
+  const metrics = new Metrics();
+
+  const store = createStore(config);
+  await store.open();
+  if (store instanceof EmbeddedStore) log.info({ replayed: store.replayed }, 'journal replayed');
+
+  const state = new LiveState({ store, calendar, config: kpiConfig, demo: config.simulate });
+  state.load(now());
+  const deltas = new DeltaLog(now());
+
+  let hub: LiveHub | null = null;
+  const publish = (body: DeltaBody): void => {
+    const delta = deltas.append(body);
+    metrics.deltas.inc();
+    metrics.seq.set(delta.seq);
+    hub?.broadcast(delta);
+  };
+  const onAccepted = (accepted: AcceptedChanges): void => {
+    publish(state.apply(accepted, now()));
+  };
+  const ingest = new IngestService({ store, boundaries, now, onAccepted });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', async (_req, res) => {
+    const health = await store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
+    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, seq: deltas.seq, simulate: config.simulate });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/api/v1/wards', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').json(boundaries.collection);
+  });
+  app.get('/api/v1/snapshot', (_req, res) => {
+    res.json(state.snapshot(deltas.seq, now()));
+  });
+  app.use('/api/v1', (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const kind = ITEM_KINDS.find((k) => req.path === `/${k}s`);
+      if (kind && req.method === 'POST') metrics.ingestSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
+  app.use('/api/v1', ingestRouter(ingest, config.ingestKeys, metrics));
+  app.use('/api', (req, res) => sendError(res, 404, 'not_found', `no API endpoint ${req.method} ${req.originalUrl}`));
+  if (existsSync(path.join(config.clientDir, 'index.html'))) {
+    app.use(express.static(config.clientDir, { index: 'index.html', maxAge: '1h' }));
+    // The wall's pages are client routes: serve the app for them, not a 404.
+    app.get(/^\/(console|briefing)(\/.*)?$/, (_req, res) => res.sendFile(path.join(config.clientDir, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain').send('The wall is not built: run `npm run build` (npm run demo does it for you).');
+    });
+  }
+  app.use(errorHandler((err) => log.error({ err }, 'request failed')));
+
+  const http: HttpServer = createServer(app);
+  hub = new LiveHub(http, {
+    log: deltas,
+    snapshot: () => state.snapshot(deltas.seq, now()),
+    now,
+    onError: (err) => log.error({ err }, 'socket handler failed'),
+  });
+  hub.io.on('connection', (socket) => {
+    metrics.sockets.inc();
+    socket.on('disconnect', () => metrics.sockets.dec());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const tick = (): void => {
+    const body = state.tick(now());
+    if (body) publish(body);
+  };
+  const timer = setInterval(tick, TICK_INTERVAL_MS);
+  timer.unref();
+
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    config,
+    store,
+    ingest,
+    boundaries,
+    calendar,
+    kpiConfig,
+    log,
+    metrics,
+    tick,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await hub?.close(); // closes the HTTP server too
+      await store.close();
+    },
+  };
+}

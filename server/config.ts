@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Roles named in IOC_USERS (PRODUCT.md). */
+const roleSchema = z.union([
+  z.enum(['viewer', 'officer', 'admin']),
+  z.string().regex(/^ward:\d{5}$/, 'a ward role is ward:<5-digit code>'),
+]);
+
+export interface IngestKey {
+  source: string;
+  key: string;
+}
+
+export interface UserEntry {
+  name: string;
+  role: z.infer<typeof roleSchema>;
+  password: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string | null;
+  dataDir: string;
+  ingestKeys: IngestKey[];
+  users: UserEntry[];
+  simulate: boolean;
+  boundariesPath: string | null;
+  /** Folder of the built client (vite build); not served when missing. */
+  clientDir: string;
+  /** Days of simulated history to backfill at start when simulating. */
+  simHistoryDays: number;
+  /** Multiplies the simulator's real-time rates, for livelier demos. 1 = believable city rates. */
+  simSpeed: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseList<T>(raw: string | undefined, name: string, parseOne: (part: string) => T): T[] {
+  if (!raw || raw.trim() === '') return [];
+  return raw.split(',').map((part, i) => {
+    try {
+      return parseOne(part.trim());
+    } catch (err) {
+      throw new ConfigError(`${name}: entry ${i + 1} ("${part.trim().slice(0, 40)}"): ${(err as Error).message}`);
+    }
+  });
+}
+
+function parseIngestKey(part: string): IngestKey {
+  const at = part.indexOf(':');
+  if (at <= 0 || at === part.length - 1) throw new Error('expected source:key');
+  const key = part.slice(at + 1);
+  if (key.length < 8) throw new Error('a key must be at least 8 characters');
+  return { source: part.slice(0, at), key };
+}
+
+function parseUser(part: string): UserEntry {
+  // name:role:password, where the role may itself be ward:<code> and the password may contain ':'.
+  const m = /^([^:]+):(viewer|officer|admin|ward:\d{5}):(.+)$/.exec(part);
+  if (!m) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<code>');
+  return { name: m[1]!, role: roleSchema.parse(m[2]), password: m[3]! };
+}
+
+function parseIntIn(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Reads the environment variables documented in the README. Unknown values fail loudly at start,
+ * because a wall that silently runs on the wrong store or without keys is worse than one that stops.
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const simulate = env.IOC_SIMULATE === '1' || env.IOC_SIMULATE === 'true';
+  const speed = env.IOC_SIM_SPEED === undefined ? 1 : Number(env.IOC_SIM_SPEED);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1000) throw new ConfigError(`IOC_SIM_SPEED must be a number in (0, 1000], got "${env.IOC_SIM_SPEED}"`);
+  return {
+    port: parseIntIn(env.PORT, 'PORT', 8080, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    redisUrl: env.REDIS_URL && env.REDIS_URL.trim() !== '' ? env.REDIS_URL : null,
+    dataDir: path.resolve(cwd, env.IOC_DATA_DIR ?? './data'),
+    ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey),
+    users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser),
+    simulate,
+    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : null,
+    clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
+    simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
+    simSpeed: speed,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

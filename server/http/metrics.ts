@@ -1,0 +1,29 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics for GET /metrics. prom-client rather than hand-written text format:
+ * it gets the exposition format, label escaping and process metrics right.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly ingestItems = new Counter({
+    name: 'ioc_ingest_items_total',
+    help: 'Items offered to ingest, by kind and outcome (accepted, duplicate, stale, rejected).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly ingestSeconds = new Histogram({
+    name: 'ioc_ingest_request_seconds',
+    help: 'Time from request to durable answer for ingest requests.',
+    labelNames: ['kind'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly deltas = new Counter({ name: 'ioc_deltas_total', help: 'Deltas broadcast to walls.', registers: [this.registry] });
+  readonly sockets = new Gauge({ name: 'ioc_connected_walls', help: 'Connected socket.io clients.', registers: [this.registry] });
+  readonly seq = new Gauge({ name: 'ioc_delta_seq', help: 'The last delta seq.', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,40 @@
+import express, { Router } from 'express';
+import type { ItemKind } from '@shared/categories';
+import type { IngestKey } from '../config';
+import type { Metrics } from '../http/metrics';
+import { requireIngestKey } from './ingest-keys';
+import type { IngestService } from './ingest-service';
+
+/** Largest ingest body: a full batch of 5,000 items of about 1 KB, with room to spare. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const PATHS: Record<ItemKind, string> = { report: '/reports', dossier: '/dossiers', incident: '/incidents' };
+
+/** `POST /api/v1/{reports,dossiers,incidents}`: one item or a batch, behind an ingest key. */
+export function ingestRouter(service: IngestService, keys: readonly IngestKey[], metrics: Metrics): Router {
+  const router = Router();
+  // Any content type is read as JSON: producers often forget the header, and the body must be JSON anyway.
+  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
+  for (const kind of Object.keys(PATHS) as ItemKind[]) {
+    router.post(PATHS[kind], requireIngestKey(keys), json, async (req, res, next) => {
+      try {
+        if (req.body === undefined) {
+          res.status(400).json({ error: { code: 'empty_body', message: `send one ${kind} as a JSON object, or a batch as a JSON array` } });
+          return;
+        }
+        const out = await service.ingest(kind, req.body);
+        if (out.status === 202) {
+          for (const outcome of ['accepted', 'duplicate', 'stale', 'rejected'] as const) {
+            metrics.ingestItems.inc({ kind, outcome }, out.body[outcome]);
+          }
+        } else {
+          metrics.ingestItems.inc({ kind, outcome: 'rejected' }, Array.isArray(req.body) ? req.body.length : 1);
+        }
+        res.status(out.status).json(out.body);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+  return router;
+}

@@ -1,0 +1,45 @@
+import type { Delta } from '@shared/protocol';
+
+/** Deltas kept for `resume`; a wall gone longer than this gets a fresh snapshot instead. */
+export const DELTA_LOG_CAPACITY = 10_000;
+
+/**
+ * The recent deltas in seq order, for answering `resume { seq }` with exactly what a wall missed.
+ * `seq` starts at the boot time in ms rather than 0, so a seq a wall kept from before a restart is
+ * never mistaken for one of this process's (it is always older than the first one here).
+ */
+export class DeltaLog {
+  private readonly ring: Delta[] = [];
+  private lastSeq: number;
+
+  constructor(
+    startSeq: number,
+    private readonly capacity = DELTA_LOG_CAPACITY,
+  ) {
+    this.lastSeq = startSeq;
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  append(body: Omit<Delta, 'seq' | 'type'>): Delta {
+    this.lastSeq += 1;
+    const delta: Delta = { type: 'delta', seq: this.lastSeq, ...body };
+    this.ring.push(delta);
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    return delta;
+  }
+
+  /**
+   * Every delta after `seq`, or null when they cannot all be given (too old, from another process,
+   * or ahead of this one): then the wall must start over from a snapshot.
+   */
+  since(seq: number): Delta[] | null {
+    if (!Number.isSafeInteger(seq) || seq > this.lastSeq) return null;
+    if (seq === this.lastSeq) return [];
+    const first = this.ring[0];
+    if (!first || seq < first.seq - 1) return null;
+    return this.ring.slice(seq - first.seq + 1);
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { startApp } from './app';
+import { configFromEnv, ConfigError } from './config';
+import { BoundaryError } from './geo/boundaries';
+import { SimRunner } from './sim/runner';
+
+/** The demo's simulator seed: the same history on every machine. */
+const DEMO_SEED = 'hue-demo';
+
+/**
+ * `npm start` (production: no simulator unless IOC_SIMULATE=1) and `npm run demo` (`--demo`:
+ * the simulated Huế feed with a few weeks of history, on the embedded store).
+ */
+async function main(): Promise<void> {
+  const demo = process.argv.includes('--demo');
+  const env = { ...process.env };
+  if (demo) env.IOC_SIMULATE ??= '1';
+  const config = configFromEnv(env);
+  const log = pino({ level: config.logLevel });
+  if (config.ingestKeys.length === 0) {
+    if (config.simulate) {
+      // A demo still accepts outside producers, with a key made up for this run and printed once.
+      const key = randomBytes(18).toString('base64url');
+      config.ingestKeys.push({ source: 'demo', key });
+      log.info(`no IOC_INGEST_KEYS set: this run accepts "Authorization: Bearer ${key}"`);
+    } else {
+      log.warn('no IOC_INGEST_KEYS set: every ingest request will be refused with 401');
+    }
+  }
+
+  const app = await startApp(config, { logger: log });
+  let sim: SimRunner | null = null;
+  if (config.simulate) {
+    sim = new SimRunner({
+      ingest: app.ingest,
+      feed: { seed: DEMO_SEED, boundaries: app.boundaries, calendar: app.calendar, speed: config.simSpeed },
+      now: Date.now,
+      onError: (err) => log.error({ err }, 'simulator failed'),
+    });
+    log.info(`backfilling ${config.simHistoryDays} days of simulated history…`);
+    const b = await sim.backfill(config.simHistoryDays);
+    log.info(b, 'simulated history loaded');
+    sim.startLive();
+  }
+  const url = `http://localhost:${app.port}/`;
+  log.info(`IOC Wall is running: ${url}${config.simulate ? ' (DEMO DATA: simulated Huế feed)' : ''}`);
+  // Printed plainly too, for a person reading the terminal.
+  console.log(`\n  IOC Wall → ${url}\n`);
+
+  const shutdown = (signal: string): void => {
+    log.info(`${signal}: shutting down`);
+    sim?.stop();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof BoundaryError) {
+    console.error(`IOC Wall cannot start: ${err.message}`);
+  } else {
+    console.error('IOC Wall cannot start:', err);
+  }
+  process.exit(1);
+});

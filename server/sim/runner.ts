@@ -1,0 +1,109 @@
+import type { ItemKind } from '@shared/categories';
+import type { IngestService } from '../ingest/ingest-service';
+import { simulateBetween, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
+
+/** Items live longer than a day: a report answered today may have been created weeks ago. */
+export const SIM_LOOKBACK_DAYS = 45;
+/** How often the live feed sends what became due. */
+export const SIM_TICK_MS = 1000;
+const BATCH_ITEMS = 5000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Consecutive events of one kind, so each POST-equivalent carries one kind and order is kept. */
+export function* batchesOf(events: readonly FeedEvent[], max = BATCH_ITEMS): Generator<{ kind: ItemKind; items: unknown[] }> {
+  let kind: ItemKind | null = null;
+  let items: unknown[] = [];
+  for (const e of events) {
+    if ((e.kind !== kind || items.length >= max) && items.length > 0) {
+      yield { kind: kind!, items };
+      items = [];
+    }
+    kind = e.kind;
+    items.push(e.item);
+  }
+  if (items.length > 0) yield { kind: kind!, items };
+}
+
+export interface SimRunnerDeps {
+  ingest: IngestService;
+  feed: FeedOptions;
+  now: () => number;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Drives the simulated Huế feed through the same IngestService a producer's POST reaches:
+ * a backfill of history, then the same seeded timeline replayed in real time.
+ */
+export class SimRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private pending: FeedEvent[] = [];
+  private cursor = 0;
+  private horizonMs = 0;
+  private sentUpToMs = 0;
+  private running = false;
+
+  constructor(private readonly deps: SimRunnerDeps) {}
+
+  /** Sends the city's state as of now, `days` days deep. Idempotent: ids are seeded, so a rerun adds only what is new. */
+  async backfill(days: number): Promise<{ items: number; accepted: number; ms: number }> {
+    const started = Date.now();
+    const now = this.deps.now();
+    const events = simulateHistory(this.deps.feed, now, days);
+    // History holds one version per item, so order across kinds does not matter: grouping by kind
+    // makes full batches (one fsync each) instead of thousands of tiny ones.
+    const KIND_ORDER: Record<ItemKind, number> = { dossier: 0, incident: 1, report: 2 };
+    const byKind = [...events].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.atMs - b.atMs);
+    let accepted = 0;
+    for (const b of batchesOf(byKind)) {
+      const out = await this.deps.ingest.ingest(b.kind, b.items);
+      if (out.status !== 202) throw new Error(`simulator backfill rejected: ${JSON.stringify(out.body).slice(0, 300)}`);
+      accepted += out.body.accepted;
+    }
+    this.sentUpToMs = now;
+    return { items: events.length, accepted, ms: Date.now() - started };
+  }
+
+  /** Starts sending, as time passes, every event after the backfill's moment. */
+  startLive(): void {
+    if (this.timer) return;
+    if (this.sentUpToMs === 0) this.sentUpToMs = this.deps.now();
+    this.timer = setInterval(() => void this.step(), SIM_TICK_MS);
+    this.timer.unref();
+  }
+
+  private plan(fromMs: number): void {
+    // Plan a day ahead at a time; regenerating 45 days of timelines every second would waste the CPU.
+    this.horizonMs = fromMs + DAY_MS;
+    this.pending = simulateBetween(this.deps.feed, fromMs, this.horizonMs, SIM_LOOKBACK_DAYS);
+    this.cursor = 0;
+  }
+
+  private async step(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const now = this.deps.now();
+      if (now > this.horizonMs || this.pending.length === 0) this.plan(this.sentUpToMs);
+      const due: FeedEvent[] = [];
+      while (this.cursor < this.pending.length && this.pending[this.cursor]!.atMs <= now) {
+        due.push(this.pending[this.cursor]!);
+        this.cursor += 1;
+      }
+      for (const b of batchesOf(due)) {
+        const out = await this.deps.ingest.ingest(b.kind, b.items);
+        if (out.status !== 202) this.deps.onError(new Error(`simulator item rejected: ${JSON.stringify(out.body).slice(0, 300)}`));
+      }
+      this.sentUpToMs = now;
+    } catch (err) {
+      this.deps.onError(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

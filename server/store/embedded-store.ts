@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { ITEM_KINDS, type ItemKind } from '@shared/categories';
+import type { ItemByKind } from '@shared/schemas';
+import { Journal, JournalError, readJournal } from './journal';
+import { decideUpsert, type ItemStore, type StoreHealth, type UpsertResult } from './store';
+
+interface JournalRecord {
+  k: ItemKind;
+  v: { id: string; updatedAt: string };
+}
+
+function parseRecord(value: unknown, line: number): JournalRecord {
+  const r = value as Partial<JournalRecord> | null;
+  if (!r || typeof r !== 'object' || !ITEM_KINDS.includes(r.k as ItemKind) || typeof r.v?.id !== 'string' || typeof r.v.updatedAt !== 'string') {
+    throw new JournalError(`journal line ${line} is not an item record`);
+  }
+  return r as JournalRecord;
+}
+
+/**
+ * The single-machine store: every item in memory, every accepted version appended to
+ * `<dataDir>/journal.jsonl` and fsynced before `upsert` resolves, replayed at start.
+ */
+export class EmbeddedStore implements ItemStore {
+  private readonly maps: { [K in ItemKind]: Map<string, ItemByKind[K]> } = {
+    report: new Map(),
+    dossier: new Map(),
+    incident: new Map(),
+  };
+  private readonly journal: Journal;
+  /** Records replayed at the last open, and bytes cut from a torn tail. */
+  replayed = { records: 0, truncatedBytes: 0 };
+
+  constructor(readonly dataDir: string) {
+    this.journal = new Journal(path.join(dataDir, 'journal.jsonl'));
+  }
+
+  async open(): Promise<void> {
+    const { records, truncatedBytes } = readJournal(this.journal.file, parseRecord);
+    for (const r of records) {
+      const map = this.maps[r.k] as Map<string, { id: string; updatedAt: string }>;
+      // Replay applies the same rule as ingest, so a journal written in any order rebuilds one state.
+      if (decideUpsert(map.get(r.v.id), r.v) === 'accepted') map.set(r.v.id, r.v);
+    }
+    this.replayed = { records: records.length, truncatedBytes };
+    await this.journal.open();
+  }
+
+  async upsert<K extends ItemKind>(kind: K, items: readonly ItemByKind[K][]): Promise<UpsertResult<K>[]> {
+    const map = this.maps[kind] as Map<string, ItemByKind[K]>;
+    const results: UpsertResult<K>[] = [];
+    const lines: string[] = [];
+    for (const item of items) {
+      const held = map.get(item.id);
+      const outcome = decideUpsert(held, item);
+      if (outcome === 'accepted') {
+        map.set(item.id, item);
+        lines.push(JSON.stringify({ k: kind, v: item }));
+        results.push(held ? { outcome, item, previous: held } : { outcome, item });
+      } else {
+        results.push({ outcome, item: held! });
+      }
+    }
+    // Duplicates wait for the flush too: their 202 must not overtake the write of the copy they match.
+    await this.journal.append(lines);
+    return results;
+  }
+
+  get<K extends ItemKind>(kind: K, id: string): ItemByKind[K] | undefined {
+    return (this.maps[kind] as Map<string, ItemByKind[K]>).get(id);
+  }
+
+  items<K extends ItemKind>(kind: K): Iterable<ItemByKind[K]> {
+    return (this.maps[kind] as Map<string, ItemByKind[K]>).values();
+  }
+
+  count(kind: ItemKind): number {
+    return this.maps[kind].size;
+  }
+
+  async health(): Promise<StoreHealth> {
+    return { ok: true, store: 'embedded', detail: `journal ${this.journal.file}, ${this.journal.syncs} fsyncs since start` };
+  }
+
+  async close(): Promise<void> {
+    await this.journal.close();
+  }
+}
