@@ -15,6 +15,12 @@ import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 /** Huế's 40 units, [west, south, east, north] (from the bundled boundaries). */
 export const HUE_BOUNDS: [number, number, number, number] = [107.03, 15.99, 108.2, 16.75];
 
+/**
+ * The dense urban core (old Huế city): its wards are a few hundred pixels across at city scale,
+ * too small for their names, so the wall shows them again in an inset.
+ */
+export const HUE_CORE_BOUNDS: [number, number, number, number] = [107.515, 16.405, 107.675, 16.54];
+
 const WARDS_URL = '/api/v1/wards';
 
 interface WardProps {
@@ -22,6 +28,7 @@ interface WardProps {
   name: string;
   nameAscii?: string;
   center?: [number, number];
+  population?: number;
 }
 
 // No basemap: the wall runs without internet, so the style is a background plus our own source.
@@ -33,6 +40,16 @@ const STYLE: StyleSpecification = {
 
 export interface WardMapProps {
   i18n: I18n;
+  /** What the map fits to, [west, south, east, north]. @default HUE_BOUNDS */
+  bounds?: [number, number, number, number];
+  /** @default 'ward-map' */
+  testId?: string;
+  /** Extra class on the container (placement is the parent's business). */
+  class?: string;
+  /** Hide names that find no free spot (when an inset shows them). @default false */
+  hideCrowdedLabels?: boolean;
+  /** The licence attribution is shown once per wall, on the main map. @default true */
+  attribution?: boolean;
   /** The value each ward is coloured by, keyed by ward code. */
   wardValues: () => Record<string, number>;
   reports: () => readonly PublicReport[];
@@ -47,17 +64,20 @@ export function WardMap(props: WardMapProps) {
     if (!el) return;
     // maplibre-gl v6 ships its worker as a separate module; without this it logs "Worker failed to load".
     setWorkerUrl(workerUrl);
+    const bounds = props.bounds ?? HUE_BOUNDS;
     const map = new MapLibreMap({
       container: el,
       style: STYLE,
-      bounds: HUE_BOUNDS,
+      bounds,
       fitBoundsOptions: { padding: 24 },
       attributionControl: false,
       // A wall has no mouse; a stray touch must not move the city out of view.
       interactive: false,
       fadeDuration: 0,
     });
-    map.addControl(new AttributionControl({ compact: false, customAttribution: MAP_ATTRIBUTION }), 'bottom-right');
+    if (props.attribution ?? true) {
+      map.addControl(new AttributionControl({ compact: false, customAttribution: MAP_ATTRIBUTION }), 'bottom-right');
+    }
 
     const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
     map.addControl(overlay);
@@ -67,7 +87,7 @@ export function WardMap(props: WardMapProps) {
     let wardsReady = false;
     const abort = new AbortController();
 
-    const relayoutLabels = () => placeLabels(labels);
+    const relayoutLabels = () => placeLabels(labels, props.hideCrowdedLabels ?? false);
 
     const countRenderedWards = () => {
       if (!wardsReady) return;
@@ -101,8 +121,9 @@ export function WardMap(props: WardMapProps) {
             const text = label.appendChild(document.createElement('span'));
             text.textContent = props.i18n.lang === 'vi' ? f.properties.name : (f.properties.nameAscii ?? f.properties.name);
             markers.push(new Marker({ element: label }).setLngLat(center).addTo(map));
-            // Bigger units keep their label when two collide: they are the ones the eye finds first.
-            labels.push({ el: label, priority: areaOf(f.geometry) });
+            // The more people a unit serves, the more its name matters when two labels collide
+            // (the dense urban core would otherwise lose out to large rural communes).
+            labels.push({ el: label, priority: f.properties.population ?? 0 });
           }
           wardsReady = true;
           applyFill();
@@ -112,18 +133,25 @@ export function WardMap(props: WardMapProps) {
           if (!abort.signal.aborted) console.warn('ward boundaries not loaded', err);
         });
     });
-    map.on('resize', () => map.fitBounds(HUE_BOUNDS, { padding: 24, animate: false }));
+    map.on('resize', () => map.fitBounds(bounds, { padding: 24, animate: false }));
     map.on('idle', countRenderedWards);
 
     const applyFill = () => {
-      if (!wardsReady) return;
-      map.setPaintProperty('ward-fill', 'fill-color', wardFillExpression(props.wardValues()));
+      // Read the values before the readiness check, so the effect subscribes to them even when it
+      // first runs before the boundaries have arrived.
+      const fill = wardFillExpression(props.wardValues());
+      if (wardsReady) map.setPaintProperty('ward-fill', 'fill-color', fill);
     };
     createEffect(applyFill);
 
+    // deck.gl radii are in screen pixels: scale them with the screen so 4K and 1080p look alike.
+    const px = (share: number) => Math.max(4, Math.round(el.clientHeight * share));
     createEffect(() => {
       overlay.setProps({
-        layers: [buildReportHeatmapLayer(reportsToHeatPoints(props.reports())), buildIncidentLayer(incidentsToPoints(props.incidents()))],
+        layers: [
+          buildReportHeatmapLayer(reportsToHeatPoints(props.reports()), px(0.045)),
+          buildIncidentLayer(incidentsToPoints(props.incidents()), px(0.008)),
+        ],
       });
     });
 
@@ -134,8 +162,6 @@ export function WardMap(props: WardMapProps) {
       overlay.finalize();
       map.remove();
     });
-    // Kept for the browser test and for a person debugging a wall from the devtools console.
-    (window as unknown as { __iocMap?: MapLibreMap }).__iocMap = map;
   });
 
   return (
@@ -146,16 +172,4 @@ export function WardMap(props: WardMapProps) {
       class="ward-map" data-testid="ward-map"
     />
   );
-}
-
-// Rough planar area, only to rank labels; exactness does not matter here.
-function areaOf(geometry: GeoJSON.Geometry): number {
-  const ring = (r: GeoJSON.Position[]) =>
-    Math.abs(r.reduce((s, p, i) => {
-      const q = r[(i + 1) % r.length] ?? p;
-      return s + ((p[0] ?? 0) * (q[1] ?? 0) - (q[0] ?? 0) * (p[1] ?? 0));
-    }, 0)) / 2;
-  if (geometry.type === 'Polygon') return ring(geometry.coordinates[0] ?? []);
-  if (geometry.type === 'MultiPolygon') return geometry.coordinates.reduce((s, poly) => s + ring(poly[0] ?? []), 0);
-  return 0;
 }

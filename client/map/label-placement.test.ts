@@ -27,13 +27,22 @@ describe('chooseLabelPlacements', () => {
       expected: [1, 0],
     },
     {
-      name: 'a label with no free spot falls back to small in place',
+      name: 'a label that fits only when smaller is drawn smaller',
+      boxes: [
+        { x: 0, y: 0, width: 10, height: 4, priority: 3 },
+        { x: 0, y: -4, width: 10, height: 4, priority: 2 },
+        { x: 8, y: 0, width: 10, height: 4, priority: 1 },
+      ],
+      expected: [0, 0, 2],
+    },
+    {
+      name: 'a label with no free spot is crowded out',
       boxes: [
         { x: 0, y: 0, width: 10, height: 4, priority: 3 },
         { x: 0, y: -4, width: 10, height: 4, priority: 2 },
         { x: 1, y: 0, width: 10, height: 4, priority: 1 },
       ],
-      expected: [0, 0, 2],
+      expected: [0, 0, -1],
     },
   ])('$name', ({ boxes, expected }) => {
     expect(chooseLabelPlacements(boxes, CANDIDATES)).toEqual(expected);

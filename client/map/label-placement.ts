@@ -14,7 +14,7 @@ export interface LabelCandidate {
   shift: number;
 }
 
-/** Full size in place, then nudged up or down, then smaller: never hidden, a leader wants all 40. */
+/** Full size in place, then nudged up or down, then smaller. */
 export const LABEL_CANDIDATES: readonly LabelCandidate[] = [
   { scale: 1, shift: 0 },
   { scale: 1, shift: -0.9 },
@@ -44,19 +44,17 @@ const overlaps = (a: Rect, b: Rect) => a.left < b.right && b.left < a.right && a
 
 /**
  * Greedy placement: by priority, each label takes the first candidate that overlaps no label
- * placed before it; a label with no free candidate takes the last-resort small one in place.
+ * placed before it; a label with no free candidate gets -1 (crowded out).
  * Returns the chosen candidate index per input box, in input order.
  */
 export function chooseLabelPlacements(boxes: readonly LabelBox[], candidates: readonly LabelCandidate[] = LABEL_CANDIDATES): number[] {
   const order = boxes.map((_, i) => i).sort((a, b) => (boxes[b]?.priority ?? 0) - (boxes[a]?.priority ?? 0));
   const placed: Rect[] = [];
   const chosen = new Array<number>(boxes.length).fill(0);
-  const fallback = candidates.findIndex((c) => c.scale < 1 && c.shift === 0);
   for (const i of order) {
     const box = boxes[i];
     if (!box) continue;
-    let pick = candidates.findIndex((c) => !placed.some((p) => overlaps(p, rectOf(box, c))));
-    if (pick < 0) pick = fallback < 0 ? 0 : fallback;
+    const pick = candidates.findIndex((c) => !placed.some((p) => overlaps(p, rectOf(box, c))));
     const c = candidates[pick];
     if (c) placed.push(rectOf(box, c));
     chosen[i] = pick;
@@ -64,16 +62,23 @@ export function chooseLabelPlacements(boxes: readonly LabelBox[], candidates: re
   return chosen;
 }
 
-/** Measures each label's text at full size and applies the chosen scale and shift to it. */
-export function placeLabels(labels: readonly { el: HTMLElement; priority: number }[]): void {
+/**
+ * Measures each label's text at full size and applies the chosen scale and shift to it. A label
+ * with no free spot gets `ward-label--crowded` when `hideCrowded` (another view shows it), else
+ * it is drawn small in place: every one of the 40 names stays on the wall somewhere.
+ */
+export function placeLabels(labels: readonly { el: HTMLElement; priority: number }[], hideCrowded = false): void {
   const spans = labels.map((l) => l.el.firstElementChild as HTMLElement | null);
   for (const s of spans) if (s) s.style.transform = '';
   const boxes: LabelBox[] = labels.map((l, i) => {
     const r = (spans[i] ?? l.el).getBoundingClientRect();
     return { x: r.left + r.width / 2, y: r.top + r.height / 2, width: r.width, height: r.height, priority: l.priority };
   });
+  const smallInPlace = LABEL_CANDIDATES.findIndex((c) => c.scale < 1 && c.shift === 0);
   chooseLabelPlacements(boxes).forEach((pick, i) => {
-    const c = LABEL_CANDIDATES[pick];
+    const crowded = pick < 0;
+    labels[i]?.el.classList.toggle('ward-label--crowded', crowded && hideCrowded);
+    const c = LABEL_CANDIDATES[crowded ? smallInPlace : pick];
     const s = spans[i];
     if (c && s) s.style.transform = `translateY(${c.shift * 100}%) scale(${c.scale})`;
   });

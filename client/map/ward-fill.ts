@@ -3,8 +3,11 @@ import type { ExpressionSpecification } from 'maplibre-gl';
 /** Ward fill when its value is 0 or unknown: a dark blue that leaves the heat layer legible. */
 export const WARD_FILL_EMPTY = '#16263d';
 
-/** From calm to alarming; chosen to stay distinguishable on a dark wall from across a room. */
-export const WARD_FILL_STEPS = ['#1f3f63', '#2f6690', '#c9a227', '#e07a1f', '#d62828'] as const;
+/**
+ * Dark to bright blue: the ward figure stays a cool background so the warm heat layer and the
+ * incident circles drawn over it remain the loudest things on the wall.
+ */
+export const WARD_FILL_STEPS = ['#1b3a5c', '#22507e', '#2b69a3', '#3580bd', '#4a98d6'] as const;
 
 /**
  * The colour of one value on a scale up to `max`: 0 → empty, then five equal steps.

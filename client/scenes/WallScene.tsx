@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import { INCIDENT_SEVERITIES } from '@shared/categories';
 import type { I18n } from '../i18n';
 import { SEVERITY_COLORS } from '../map/layers/incident-points';
-import { WardMap } from '../map/WardMap';
+import { HUE_CORE_BOUNDS, WardMap } from '../map/WardMap';
 import { WARD_FILL_EMPTY, WARD_FILL_STEPS } from '../map/ward-fill';
 import type { LiveStore } from '../stores/live-store';
 import { CategoryList } from '../ui/CategoryList';
@@ -49,7 +49,19 @@ export function WallScene(props: WallSceneProps) {
       </header>
       <main class="wall__body">
         <div class="wall__map">
-          <WardMap i18n={i18n} wardValues={wardValues} reports={() => data()?.reports ?? []} incidents={() => data()?.incidents ?? []} />
+          <WardMap i18n={i18n} hideCrowdedLabels wardValues={wardValues} reports={() => data()?.reports ?? []} incidents={() => data()?.incidents ?? []} />
+          <div class="core-inset">
+            <div class="core-inset__title">{i18n.t('coreInset')}</div>
+            <WardMap
+              i18n={i18n}
+              bounds={HUE_CORE_BOUNDS}
+              testId="ward-map-core"
+              attribution={false}
+              wardValues={wardValues}
+              reports={() => data()?.reports ?? []}
+              incidents={() => data()?.incidents ?? []}
+            />
+          </div>
           <div class="legend" classList={{ 'legend--stale': live.stale() }}>
             <div class="legend__title">{i18n.t('mapLegend')}</div>
             <div class="legend__scale">

@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer } from '../helpers/server';
+import { launchChromium, watchConsole } from './chromium';
+import type { ConsoleWatch } from './chromium';
+
+const SCREENSHOT_DIR = 'artifacts/screenshots';
+// SwiftShader renders WebGL on the CPU: a 4K map can take many seconds to go idle.
+const MAP_TIMEOUT_MS = 90_000;
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+async function openWall(browser: Browser, url: string, width: number, height: number): Promise<{ page: Page; watch: ConsoleWatch }> {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const watch = watchConsole(page);
+  await page.goto(url);
+  return { page, watch };
+}
+
+async function waitForWards(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-testid="ward-map"]')?.getAttribute('data-ward-count') === '40', undefined, {
+    timeout: MAP_TIMEOUT_MS,
+  });
+}
+
+async function tileNumber(page: Page, name: string): Promise<number> {
+  const text = await page.getByTestId(`tile-${name}-value`).textContent();
+  return Number((text ?? '').replace(/\D/g, ''));
+}
+
+describe('the wall', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws the 40 wards with their names and shows live numbers, at 3840×2160', async () => {
+    const { page, watch } = await openWall(browser, server.url, 3840, 2160);
+    await expect(page.title()).resolves.toBe('IOC Wall — Huế');
+    await waitForWards(page);
+    expect(await page.locator('.ward-label').count()).toBe(40);
+    expect(await page.locator('.ward-label', { hasText: 'Phú Xuân' }).count()).toBe(1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
+      timeout: 30_000,
+    });
+    for (const name of ['reports-today', 'reports-open', 'dossiers-late', 'incidents-open']) {
+      expect(await page.getByTestId(`tile-${name}-value`).textContent()).toMatch(/^\d[\d.]*$/);
+    }
+    // No dossier yet: the on-time rate has no denominator and must read "—", not 0 %.
+    expect(await page.getByTestId('tile-dossiers-on-time-value').textContent()).toBe('—');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-3840x2160.png` });
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('counts a newly ingested report on the "reports today" tile within 2 s', async () => {
+    const { page, watch } = await openWall(browser, server.url, 1920, 1080);
+    await waitForWards(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
+      timeout: 30_000,
+    });
+    const before = await tileNumber(page, 'reports-today');
+    const res = await fetch(`${server.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.ingestKey}` },
+      body: JSON.stringify({
+        id: 'b-1',
+        category: 'noise',
+        status: 'received',
+        createdAt: new Date().toISOString(),
+        ward: '19753',
+        lat: 16.4786,
+        lng: 107.5772,
+      }),
+    });
+    expect(res.status).toBe(202);
+    await page.waitForFunction(
+      (prev) => Number((document.querySelector('[data-testid="tile-reports-today-value"]')?.textContent ?? '').replace(/\D/g, '')) > prev,
+      before,
+      { timeout: 2_000 },
+    );
+    expect(await tileNumber(page, 'reports-today')).toBe(before + 1);
+    // Let the heat layer take the new point before the picture is taken.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-1920x1080.png` });
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('is in English with ?lang=en', async () => {
+    const { page, watch } = await openWall(browser, `${server.url}/?lang=en`, 1920, 1080);
+    await expect(page.getByTestId('tile-reports-today').textContent()).resolves.toContain('Reports today');
+    await waitForWards(page);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-en-1920x1080.png` });
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
