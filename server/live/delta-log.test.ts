@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { DeltaLog } from './delta-log';
+
+function filled(start: number, n: number, capacity = 100): DeltaLog {
+  const log = new DeltaLog(start, capacity);
+  for (let i = 0; i < n; i++) log.append({ at: new Date(0).toISOString() });
+  return log;
+}
+
+describe('DeltaLog', () => {
+  it('numbers deltas one by one from the start seq', () => {
+    const log = filled(1000, 3);
+    expect(log.seq).toBe(1003);
+    expect(log.since(1000)!.map((d) => d.seq)).toEqual([1001, 1002, 1003]);
+  });
+  it.each([
+    ['the last seq: nothing missed', 1005, [] as number[]],
+    ['two behind', 1003, [1004, 1005]],
+  ])('since %s', (_name, seq, expected) => {
+    expect(filled(1000, 5).since(seq)!.map((d) => d.seq)).toEqual(expected);
+  });
+  it.each([
+    ['ahead of the server (another process)', 2000],
+    ['older than what is kept', 1001],
+    ['from before this process started', 10],
+    ['not an integer', 1003.5],
+  ])('a seq %s needs a snapshot', (_name, seq) => {
+    expect(filled(1000, 10, 5).since(seq)).toBeNull();
+  });
+  it('keeps at most its capacity', () => {
+    const log = filled(0, 20, 5);
+    expect(log.since(15)!.map((d) => d.seq)).toEqual([16, 17, 18, 19, 20]);
+    expect(log.since(14)).toBeNull();
+  });
+});

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post, startTestServer, type TestServer } from '../helpers/server';
+import { aReport, nowIso, WallClient } from '../helpers/wall-client';
+
+let server: TestServer;
+let wall: WallClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  wall = new WallClient(server.url);
+  await wall.until(() => wall.snapshots.length === 1, 'snapshot');
+});
+
+afterAll(async () => {
+  wall.close();
+  await server.close();
+});
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** [case, path, body (string = raw), headers, status, error code, words the message must contain] */
+const cases: [string, string, unknown, Record<string, string>, number, string, RegExp][] = [
+  ['malformed JSON', '/api/v1/reports', '{"id": "x", "category": ', {}, 400, 'malformed_json', /not valid JSON/],
+  ['a JSON string, not an item', '/api/v1/reports', '"hello"', {}, 400, 'invalid_body', /JSON object/],
+  ['an empty batch', '/api/v1/reports', [], {}, 400, 'empty_batch', /at least one/],
+  ['wrong type (severity as text)', '/api/v1/incidents', { id: 'i', type: 'fire', severity: 'high', status: 'open', occurredAt: nowIso(), ward: '19753' }, {}, 400, 'invalid_item', /severity/],
+  ['unknown ward', '/api/v1/reports', aReport('w', { ward: '00000' }), {}, 400, 'invalid_item', /unknown ward "00000".*40 official/],
+  ['coordinates outside Huế', '/api/v1/reports', aReport('c', { ward: undefined, lat: 21.03, lng: 105.85 }), {}, 400, 'invalid_item', /outside Huế/],
+  ['an unknown category', '/api/v1/reports', aReport('k', { category: 'parking' }), {}, 400, 'invalid_item', /unknown category "parking".*traffic/],
+  ['a missing required field', '/api/v1/dossiers', { id: 'd', ward: '19753', channel: 'online', status: 'received', receivedAt: nowIso() }, {}, 400, 'invalid_item', /dueAt/],
+  ['a batch of only bad items', '/api/v1/reports', [aReport('b1', { category: 'x' }), aReport('b2', { ward: '1' })], {}, 400, 'invalid_item', /all 2 items were rejected/],
+  ['a batch over 5,000 items', '/api/v1/reports', Array.from({ length: 5001 }, (_, i) => ({ id: `big-${i}` })), {}, 413, 'batch_too_large', /at most 5000/],
+  ['a 10 MB body', '/api/v1/reports', JSON.stringify([{ id: 'x', description: 'a'.repeat(10 * 1024 * 1024) }]), {}, 413, 'body_too_large', /larger than/],
+  ['no ingest key', '/api/v1/reports', aReport('n'), { authorization: '' }, 401, 'missing_key', /Authorization: Bearer/],
+  ['a wrong ingest key', '/api/v1/reports', aReport('n'), { authorization: 'Bearer not-the-key' }, 401, 'invalid_key', /not valid/],
+  ['a malformed authorization header', '/api/v1/reports', aReport('n'), { authorization: 'Basic abc' }, 401, 'missing_key', /Bearer/],
+  ['an unknown endpoint', '/api/v1/complaints', aReport('n'), {}, 404, 'not_found', /no API endpoint/],
+];
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  it.each(cases)('%s', async (_name, pathName, body, headers, status, code, message) => {
+    const res = await post(server.url, pathName, body, headers);
+    expect(res.status).toBe(status);
+    const err = res.body as ErrorBody;
+    expect(err.error.code).toBe(code);
+    expect(err.error.message).toMatch(message);
+  });
+
+  it('names each bad item of a batch by index and accepts the rest', async () => {
+    const res = await post(server.url, '/api/v1/reports', [aReport('mix-ok-1'), aReport('mix-bad', { category: 'nope' }), aReport('mix-ok-2')]);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 1, id: 'mix-bad', field: 'category', code: 'invalid_field' }] });
+  });
+
+  it('emitted no delta for any rejected request, stored nothing, and still serves', async () => {
+    // Everything above was rejected except the mixed batch: its delta is the first and only one.
+    await wall.until(() => wall.deltas.length >= 1, 'the mixed batch delta');
+    const snapSeq = wall.snapshots[0]!.seq;
+    expect(wall.deltas[0]!.seq).toBe(snapSeq + 1);
+    expect(wall.deltas[0]!.reports!.map((r) => r.id)).toEqual(['mix-ok-1', 'mix-ok-2']);
+    const snap = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { reports: { id: string }[]; seq: number };
+    expect(snap.reports.map((r) => r.id).sort()).toEqual(['mix-ok-1', 'mix-ok-2']);
+    expect(snap.seq).toBe(snapSeq + 1);
+    expect(server.app.store.count('dossier') + server.app.store.count('incident')).toBe(0);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WARD_CODES } from '@shared/wards';
+import { PROTOCOL_VERSION, type ResumeResult } from '@shared/protocol';
+import { post, startTestServer, type TestServer } from '../helpers/server';
+import { aReport, WallClient } from '../helpers/wall-client';
+
+let server: TestServer | undefined;
+const walls: WallClient[] = [];
+
+afterEach(async () => {
+  for (const w of walls.splice(0)) w.close();
+  await server?.close();
+  server = undefined;
+});
+
+function wall(url: string): WallClient {
+  const w = new WallClient(url);
+  walls.push(w);
+  return w;
+}
+
+describe('the live path: ingest → store → broadcast → wall', () => {
+  it('greets a wall with a snapshot of the 40 wards', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const s = w.snapshots[0]!;
+    expect(s.protocol).toBe(PROTOCOL_VERSION);
+    expect(Object.keys(s.wards).sort()).toEqual([...WARD_CODES]);
+    expect(s.city.today.reports.received).toBe(0);
+    expect(s.demo).toBe(false);
+  });
+
+  it('a POSTed report reaches the wall as a delta carrying its id and the changed KPIs', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const live1 = aReport('live-1');
+    const res = await post(server.url, '/api/v1/reports', live1);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 1, duplicate: 0, rejected: 0 });
+    await w.until(() => w.deltas.length === 1, 'delta');
+    const d = w.deltas[0]!;
+    expect(d.seq).toBe(w.snapshots[0]!.seq + 1);
+    expect(d.reports!.map((r) => r.id)).toEqual(['live-1']);
+    expect(d.city!.today.reports.received).toBe(1);
+    expect(d.wards!['19753']!.today.reports.received).toBe(1);
+    // The same report again changes nothing: no delta, counted as a duplicate.
+    const again = await post(server.url, '/api/v1/reports', live1);
+    expect(again.body).toMatchObject({ accepted: 0, duplicate: 1 });
+    await post(server.url, '/api/v1/reports', aReport('live-2'));
+    await w.until(() => w.deltas.length === 2, 'second delta');
+    expect(w.deltas[1]!.reports!.map((r) => r.id)).toEqual(['live-2']);
+    expect(w.deltas[1]!.seq).toBe(d.seq + 1);
+  });
+
+  it('resume { seq } answers with exactly the deltas a wall missed', async () => {
+    server = await startTestServer();
+    const first = wall(server.url);
+    await first.until(() => first.snapshots.length === 1, 'snapshot');
+    await post(server.url, '/api/v1/reports', aReport('before'));
+    await first.until(() => first.deltas.length === 1, 'delta');
+    const seq = first.lastSeq;
+    first.close();
+
+    for (const id of ['missed-1', 'missed-2', 'missed-3']) {
+      expect((await post(server.url, '/api/v1/reports', aReport(id))).status).toBe(202);
+    }
+
+    const back = wall(server.url);
+    await back.until(() => back.snapshots.length === 1, 'snapshot on reconnect');
+    const before = back.deltas.length;
+    const result = await new Promise<ResumeResult>((resolve) => back.socket.emit('resume', { seq }, resolve));
+    expect(result).toEqual({ ok: true, mode: 'deltas', count: 3 });
+    await back.until(() => back.deltas.length === before + 3, 'three missed deltas');
+    const missed = back.deltas.slice(before);
+    expect(missed.map((d) => d.seq)).toEqual([seq + 1, seq + 2, seq + 3]);
+    expect(missed.flatMap((d) => d.reports!.map((r) => r.id))).toEqual(['missed-1', 'missed-2', 'missed-3']);
+  });
+
+  it('resume with a seq the server no longer has answers with a fresh snapshot', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const result = await new Promise<ResumeResult>((resolve) => w.socket.emit('resume', { seq: 5 }, resolve));
+    expect(result).toEqual({ ok: true, mode: 'snapshot' });
+    await w.until(() => w.snapshots.length === 2, 'fresh snapshot');
+  });
+
+  it('a malformed resume is answered with an error, and the wall is still served', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const bad = await new Promise<ResumeResult>((resolve) => w.socket.emit('resume', { seq: 'x' } as unknown as { seq: number }, resolve));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_resume' } });
+    await post(server.url, '/api/v1/reports', aReport('after-bad-resume'));
+    await w.until(() => w.deltas.length === 1, 'delta after a bad resume');
+  });
+
+  it('never sends the reporter (personal data) to a wall', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    await post(server.url, '/api/v1/reports', aReport('pd-1', { reporter: { name: 'Trần Thị Bí Mật', phone: '0912345678' } }));
+    await w.until(() => w.deltas.length === 1, 'delta');
+    const late = wall(server.url);
+    await late.until(() => late.snapshots.length === 1, 'snapshot with the report');
+    expect(late.snapshots[0]!.reports.map((r) => r.id)).toContain('pd-1');
+    const snapshotHttp = await (await fetch(`${server.url}/api/v1/snapshot`)).text();
+    for (const frame of [...w.frames, ...late.frames, snapshotHttp]) {
+      expect(frame).not.toContain('Bí Mật');
+      expect(frame).not.toContain('0912345678');
+      expect(frame).not.toContain('reporter');
+    }
+  });
+
+  it('keeps everything acknowledged across a restart on the same IOC_DATA_DIR', async () => {
+    server = await startTestServer();
+    const batch = Array.from({ length: 200 }, (_, i) => aReport(`keep-${i}`));
+    expect((await post(server.url, '/api/v1/reports', batch)).body).toMatchObject({ accepted: 200 });
+    const update = await post(server.url, '/api/v1/reports', aReport('keep-0', { status: 'responded', updatedAt: new Date().toISOString(), satisfied: true }));
+    expect(update.body).toMatchObject({ accepted: 1 });
+    const dataDir = server.dataDir;
+    await server.stop();
+    server = await startTestServer({ dataDir });
+    const snap = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { reports: { id: string; status: string }[]; city: { today: { reports: { received: number; responded: number } } } };
+    expect(snap.reports).toHaveLength(200);
+    expect(snap.reports.find((r) => r.id === 'keep-0')!.status).toBe('responded');
+    expect(snap.city.today.reports.responded).toBe(1);
+  });
+
+  it('serves the ward registry with geometry and a health check', async () => {
+    server = await startTestServer();
+    const wards = (await (await fetch(`${server.url}/api/v1/wards`)).json()) as { type: string; features: { properties: { code: string; name: string } }[] };
+    expect(wards.type).toBe('FeatureCollection');
+    expect(wards.features).toHaveLength(40);
+    expect(wards.features.find((f) => f.properties.code === '19789')!.properties.name).toBe('Thuận Hóa');
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', store: { ok: true, store: 'embedded' } });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('ioc_ingest_items_total');
+  });
+});
