@@ -82,3 +82,26 @@ describe('simulated Huế feed', () => {
     expect(inWindow(planted) - inWindow(day)).toBeGreaterThan(30);
   });
 });
+
+describe('FeedTimeline', () => {
+  it('hands out each due event once, in order, across ticks and day boundaries', async () => {
+    const { FeedTimeline } = await import('./runner');
+    const { simulateBetween } = await import('./feed');
+    const from = Date.parse('2026-11-17T20:00:00+07:00');
+    const to = from + 30 * 3600_000;
+    const LOOKBACK = 6;
+    const timeline = new FeedTimeline(opts, from, LOOKBACK);
+    const got = [];
+    for (let t = from + 7 * 3600_000; t < to; t += 7 * 3600_000) got.push(...timeline.due(t));
+    got.push(...timeline.due(to));
+    const key = (e: { kind: string; item: { id: string }; atMs: number }) => `${e.kind}:${e.item.id}:${e.atMs}`;
+    const keys = got.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(got.every((e, i) => i === 0 || got[i - 1]!.atMs <= e.atMs)).toBe(true);
+    // Each planned day looks back from its own horizon, so the set lies between one look-back and one day more.
+    const atLeast = simulateBetween(opts, from, to, LOOKBACK).map(key);
+    const atMost = new Set(simulateBetween(opts, from, to, LOOKBACK + 1).map(key));
+    expect(keys).toEqual(expect.arrayContaining(atLeast));
+    expect(keys.every((k) => atMost.has(k))).toBe(true);
+  }, 30_000);
+});

@@ -32,15 +32,48 @@ export interface SimRunnerDeps {
 }
 
 /**
+ * The events that become due as time passes after `startMs`, planned a day ahead at a time:
+ * regenerating 45 days of timelines on every tick would waste a core.
+ */
+export class FeedTimeline {
+  private pending: FeedEvent[] = [];
+  private cursor = 0;
+  private horizonMs = 0;
+
+  constructor(
+    private readonly feed: FeedOptions,
+    private sentUpToMs: number,
+    private readonly lookbackDays = SIM_LOOKBACK_DAYS,
+  ) {}
+
+  /** Every event in (last call, nowMs], in time order. */
+  due(nowMs: number): FeedEvent[] {
+    const out: FeedEvent[] = [];
+    while (this.sentUpToMs < nowMs) {
+      if (this.sentUpToMs >= this.horizonMs) {
+        this.horizonMs = this.sentUpToMs + DAY_MS;
+        this.pending = simulateBetween(this.feed, this.sentUpToMs, this.horizonMs, this.lookbackDays);
+        this.cursor = 0;
+      }
+      const until = Math.min(nowMs, this.horizonMs);
+      while (this.cursor < this.pending.length && this.pending[this.cursor]!.atMs <= until) {
+        out.push(this.pending[this.cursor]!);
+        this.cursor += 1;
+      }
+      this.sentUpToMs = until;
+    }
+    return out;
+  }
+}
+
+/**
  * Drives the simulated Huế feed through the same IngestService a producer's POST reaches:
  * a backfill of history, then the same seeded timeline replayed in real time.
  */
 export class SimRunner {
   private timer: NodeJS.Timeout | null = null;
-  private pending: FeedEvent[] = [];
-  private cursor = 0;
-  private horizonMs = 0;
-  private sentUpToMs = 0;
+  private timeline: FeedTimeline | null = null;
+  private backfilledAtMs = 0;
   private running = false;
 
   constructor(private readonly deps: SimRunnerDeps) {}
@@ -60,41 +93,26 @@ export class SimRunner {
       if (out.status !== 202) throw new Error(`simulator backfill rejected: ${JSON.stringify(out.body).slice(0, 300)}`);
       accepted += out.body.accepted;
     }
-    this.sentUpToMs = now;
+    this.backfilledAtMs = now;
     return { items: events.length, accepted, ms: Date.now() - started };
   }
 
   /** Starts sending, as time passes, every event after the backfill's moment. */
   startLive(): void {
     if (this.timer) return;
-    if (this.sentUpToMs === 0) this.sentUpToMs = this.deps.now();
+    this.timeline = new FeedTimeline(this.deps.feed, this.backfilledAtMs || this.deps.now());
     this.timer = setInterval(() => void this.step(), SIM_TICK_MS);
     this.timer.unref();
-  }
-
-  private plan(fromMs: number): void {
-    // Plan a day ahead at a time; regenerating 45 days of timelines every second would waste the CPU.
-    this.horizonMs = fromMs + DAY_MS;
-    this.pending = simulateBetween(this.deps.feed, fromMs, this.horizonMs, SIM_LOOKBACK_DAYS);
-    this.cursor = 0;
   }
 
   private async step(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      const now = this.deps.now();
-      if (now > this.horizonMs || this.pending.length === 0) this.plan(this.sentUpToMs);
-      const due: FeedEvent[] = [];
-      while (this.cursor < this.pending.length && this.pending[this.cursor]!.atMs <= now) {
-        due.push(this.pending[this.cursor]!);
-        this.cursor += 1;
-      }
-      for (const b of batchesOf(due)) {
+      for (const b of batchesOf(this.timeline!.due(this.deps.now()))) {
         const out = await this.deps.ingest.ingest(b.kind, b.items);
         if (out.status !== 202) this.deps.onError(new Error(`simulator item rejected: ${JSON.stringify(out.body).slice(0, 300)}`));
       }
-      this.sentUpToMs = now;
     } catch (err) {
       this.deps.onError(err);
     } finally {
