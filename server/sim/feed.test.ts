@@ -3,7 +3,7 @@ import { reportInputSchema, dossierInputSchema, incidentInputSchema } from '@sha
 import { wardByCode } from '@shared/wards';
 import { loadCalendar } from '../domain/calendar';
 import { loadBoundaries } from '../geo/boundaries';
-import { simulateDay, simulateHistory, type FeedOptions } from './feed';
+import { simulateDay, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
 
 const boundaries = loadBoundaries(null);
 const calendar = loadCalendar();
@@ -91,7 +91,7 @@ describe('FeedTimeline', () => {
     const to = from + 30 * 3600_000;
     const LOOKBACK = 6;
     const timeline = new FeedTimeline(opts, from, LOOKBACK);
-    const got = [];
+    const got: FeedEvent[] = [];
     for (let t = from + 7 * 3600_000; t < to; t += 7 * 3600_000) got.push(...timeline.due(t));
     got.push(...timeline.due(to));
     const key = (e: { kind: string; item: { id: string }; atMs: number }) => `${e.kind}:${e.item.id}:${e.atMs}`;
