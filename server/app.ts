@@ -10,6 +10,7 @@ import { loadCalendar, type WorkingCalendar } from './domain/calendar';
 import { loadKpiConfig, type KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
 import { errorHandler, sendError } from './http/errors';
+import { kpiRouter } from './http/kpi-routes';
 import { Metrics } from './http/metrics';
 import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
 import { ingestRouter } from './ingest/routes';
@@ -109,6 +110,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     next();
   });
   app.use('/api/v1', ingestRouter(ingest, config.ingestKeys, metrics));
+  app.use(
+    '/api/v1',
+    kpiRouter({
+      items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
+      ctx: { calendar, config: kpiConfig },
+      now,
+    }),
+  );
   app.use('/api', (req, res) => sendError(res, 404, 'not_found', `no API endpoint ${req.method} ${req.originalUrl}`));
   if (existsSync(path.join(config.clientDir, 'index.html'))) {
     app.use(express.static(config.clientDir, { index: 'index.html', maxAge: '1h' }));

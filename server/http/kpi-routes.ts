@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { isoDateTime } from '@shared/schemas';
+import { wardByCode } from '@shared/wards';
+import type { KpiContext } from '../domain/kpis';
+import { computeWindowKpis, type WindowItems } from '../query/window-kpis';
+import { sendError } from './errors';
+
+/** Longest window the KPI endpoints compute over: a year and a bit, for year-on-year views. */
+export const MAX_KPI_WINDOW_MS = 400 * 24 * 60 * 60 * 1000;
+
+const windowQuery = z
+  .object({ from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .strict()
+  .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today so far)', path: ['from'] });
+
+export interface KpiRoutesDeps {
+  items: () => WindowItems;
+  ctx: KpiContext;
+  now: () => number;
+}
+
+/**
+ * `GET /api/v1/wards/:code/kpis?from=&to=` and `GET /api/v1/city/kpis?from=&to=`: the KPI rules
+ * (README "Indicators") over any window [from, to); without a window, today so far (local time).
+ */
+export function kpiRouter(deps: KpiRoutesDeps): Router {
+  const router = Router();
+
+  const parseWindow = (query: unknown): { fromMs: number; toMs: number } | { error: string } => {
+    const q = windowQuery.safeParse(query);
+    if (!q.success) {
+      const issue = q.error.issues[0]!;
+      const field = issue.path.join('.');
+      return { error: issue.code === 'unrecognized_keys' ? `unknown query parameter: ${(issue as { keys: string[] }).keys.join(', ')}; use from and to` : `${field}: ${issue.message}` };
+    }
+    const now = deps.now();
+    if (q.data.from === undefined) return { fromMs: deps.ctx.calendar.localDayStartMs(now), toMs: now };
+    const fromMs = Date.parse(q.data.from);
+    const toMs = Date.parse(q.data.to!);
+    if (fromMs >= toMs) return { error: 'from must be before to: the window is [from, to)' };
+    if (toMs - fromMs > MAX_KPI_WINDOW_MS) return { error: 'the window may be at most 400 days' };
+    return { fromMs, toMs };
+  };
+
+  router.get('/wards/:code/kpis', (req, res) => {
+    const ward = wardByCode(req.params.code);
+    if (!ward) {
+      sendError(res, 404, 'unknown_ward', `no ward with code "${req.params.code}": use one of the 40 codes of GET /api/v1/wards`);
+      return;
+    }
+    const w = parseWindow(req.query);
+    if ('error' in w) {
+      sendError(res, 400, 'invalid_window', w.error);
+      return;
+    }
+    const result = computeWindowKpis(deps.items(), w, deps.ctx);
+    const detail = result.details.get(ward.code)!;
+    res.json({ ...result.wards.get(ward.code)!, name: ward.name, explain: { indicators: detail.indicators, indicatorScores: detail.indicatorScores } });
+  });
+
+  router.get('/city/kpis', (req, res) => {
+    const w = parseWindow(req.query);
+    if ('error' in w) {
+      sendError(res, 400, 'invalid_window', w.error);
+      return;
+    }
+    res.json(computeWindowKpis(deps.items(), w, deps.ctx).city);
+  });
+
+  return router;
+}

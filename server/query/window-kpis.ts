@@ -1,0 +1,48 @@
+import type { KpiSet, WardKpiSet } from '@shared/kpis';
+import type { Dossier, Incident, Report } from '@shared/schemas';
+import { WARDS, WARD_CODES } from '@shared/wards';
+import { computeKpis, mergeKpis, type KpiContext, type KpiWindow } from '../domain/kpis';
+import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from '../domain/ward-index';
+
+/** City-level dossiers (ward null) count for the city, never for a ward. */
+const CITY_LEVEL = 'city';
+
+export interface WindowKpis {
+  window: KpiWindow;
+  city: KpiSet;
+  /** Each ward's KPIs with its comprehensive index (pillars, score, rank among the 40). */
+  wards: Map<string, WardKpiSet>;
+  /** The workings behind each ward's index: raw indicators and their 0–100 scores. */
+  details: Map<string, WardIndexDetail>;
+}
+
+export interface WindowItems {
+  reports: Iterable<Report>;
+  dossiers: Iterable<Dossier>;
+  incidents: Iterable<Incident>;
+}
+
+/**
+ * The figures of every ward and of the city over one window [from, to), in one pass over the items.
+ * The ward index is relative, so a ward's rank always needs all 40 wards of the same window.
+ */
+export function computeWindowKpis(items: WindowItems, window: KpiWindow, ctx: KpiContext): WindowKpis {
+  const groups = new Map<string, { reports: Report[]; dossiers: Dossier[]; incidents: Incident[] }>();
+  for (const code of [...WARD_CODES, CITY_LEVEL]) groups.set(code, { reports: [], dossiers: [], incidents: [] });
+  for (const r of items.reports) groups.get(r.ward)?.reports.push(r);
+  for (const d of items.dossiers) groups.get(d.ward ?? CITY_LEVEL)?.dossiers.push(d);
+  for (const i of items.incidents) groups.get(i.ward)?.incidents.push(i);
+
+  const perWard = new Map<string, KpiSet>();
+  for (const [code, g] of groups) perWard.set(code, computeKpis(g, window, ctx));
+  const extras = computeWardExtras(
+    { reports: [...groups.values()].flatMap((g) => g.reports), incidents: [...groups.values()].flatMap((g) => g.incidents) },
+    window,
+  );
+  const inputs = new Map(WARDS.map((w) => [w.code, wardIndexInputs(perWard.get(w.code)!, extras.get(w.code), w.population)]));
+  const details = computeWardIndexDetails(inputs, ctx.config);
+  const wards = new Map<string, WardKpiSet>(
+    WARDS.map((w) => [w.code, { ...perWard.get(w.code)!, ward: w.code, wardIndex: details.get(w.code)!.index }]),
+  );
+  return { window, city: mergeKpis([...perWard.values()], window, ctx.config), wards, details };
+}
