@@ -69,7 +69,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await store.open();
   if (store instanceof EmbeddedStore) log.info({ replayed: store.replayed }, 'journal replayed');
 
-  const state = new LiveState({ store, calendar, config: kpiConfig, demo: config.simulate });
+  const state = new LiveState({ store, calendar, config: kpiConfig, demo: config.simulate }, now());
   state.load(now());
   const deltas = new DeltaLog(now());
 

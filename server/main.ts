@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     log.info(`backfilling ${config.simHistoryDays} days of simulated history…`);
     const b = await sim.backfill(config.simHistoryDays);
     log.info(b, 'simulated history loaded');
+    // The history changes the trends, charts and ranking at once: refresh them before walls connect.
+    app.tick();
     sim.startLive();
   }
   const url = `http://localhost:${app.port}/`;

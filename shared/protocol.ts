@@ -6,7 +6,7 @@ import type { Dossier, Incident, PublicReport } from './schemas';
  * Bumped whenever a message shape changes in a way an older wall cannot read.
  * A wall that sees another version reloads itself.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -15,9 +15,49 @@ export const STALE_AFTER_MS = 30_000;
 /** Reports drawn on the wall's heat layer: the last 24 hours. */
 export const RECENT_REPORTS_MS = 24 * 60 * 60 * 1000;
 
-/** The live KPI figures of one ward (or the city) for "today" (local day, Asia/Ho_Chi_Minh). */
+/**
+ * The live KPI figures of one ward (or the city): today so far (local day, Asia/Ho_Chi_Minh) and,
+ * for the trend arrows, yesterday and the same weekday last week cut at the same time of day,
+ * so a morning is compared with a morning.
+ */
 export interface LiveKpis {
   today: KpiSet;
+  yesterday: KpiSet;
+  lastWeek: KpiSet;
+}
+
+/** One ward's line in the ranking scene. */
+export interface RankingRow {
+  ward: string;
+  score: number | null;
+  rank: number | null;
+  /** The rank over the 7 days before the ranking window; null when it had no score then. */
+  previousRank: number | null;
+  governance: number | null;
+  safety: number | null;
+  environment: number | null;
+  service: number | null;
+  index766: { total: number; max: number };
+}
+
+/** The comprehensive ward index over the trailing 7 days, with the change against the 7 days before. */
+export interface Ranking {
+  from: string;
+  to: string;
+  previousFrom: string;
+  rows: RankingRow[];
+}
+
+/** Data for the wall's charts (ECharts), city-wide. */
+export interface ChartData {
+  /** Start of each of the last 168 local hours (ISO), oldest first. */
+  hours: string[];
+  /** Reports created per hour, by category, aligned with `hours`. */
+  reportsPerHour: Record<ReportCategory, number[]>;
+  /** Per ward over the last 7 days: dossiers resolved on time and late (resolved late + open past due). */
+  dossiersByWard: { ward: string; onTime: number; late: number }[];
+  /** Reports per category over the last 7 days. */
+  categoryMix: Record<ReportCategory, number>;
 }
 
 /** Per stream, when the last item arrived (server time, ISO) — the wall's freshness badges. */
@@ -42,6 +82,8 @@ export interface Snapshot {
   freshness: StreamFreshness;
   /** Reports per category for the last 24 h, city-wide. */
   categoryCounts: Record<ReportCategory, number>;
+  ranking: Ranking;
+  charts: ChartData;
 }
 
 /** What changed since the previous delta. `seq` is the previous delta's seq + 1. */
@@ -59,6 +101,8 @@ export interface Delta {
   day?: { from: string; to: string };
   freshness?: Partial<StreamFreshness>;
   categoryCounts?: Record<ReportCategory, number>;
+  ranking?: Ranking;
+  charts?: ChartData;
 }
 
 export interface Heartbeat {

@@ -3,20 +3,31 @@ import type { KpiSet } from '@shared/kpis';
 import {
   PROTOCOL_VERSION,
   RECENT_REPORTS_MS,
+  type ChartData,
   type Delta,
   type LiveKpis,
+  type Ranking,
   type Snapshot,
   type StreamFreshness,
 } from '@shared/protocol';
 import { toPublicReport, type Dossier, type Incident, type ItemByKind, type PublicReport, type Report } from '@shared/schemas';
 import { WARD_CODES } from '@shared/wards';
+import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain/aggregate';
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../ingest/ingest-service';
+import { computeWindowKpis, type WindowKpis } from '../query/window-kpis';
 import type { ItemStore } from '../store/store';
+import { computeChartData } from './charts';
 
-/** City-level dossiers (ward null) are kept under this key beside the 40 wards. */
-const CITY_LEVEL = 'city';
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The ranking covers the trailing 7 days; its rank change compares with the 7 days before. */
+export const RANKING_WINDOW_MS = 7 * DAY_MS;
+/** How often the ranking is recomputed: a 7-day index moves slowly, and it costs a full pass. */
+export const RANKING_INTERVAL_MS = 5 * 60_000;
+/** A bulk load (a backfill, a producer catching up) this large refreshes the ranking at the next tick. */
+export const RANKING_BULK_CHANGES = 1000;
 
 export type DeltaBody = Omit<Delta, 'seq' | 'type'>;
 
@@ -33,15 +44,11 @@ interface WardItems {
   incident: Map<string, Incident>;
 }
 
-function emptyWardItems(): WardItems {
-  return { report: new Map(), dossier: new Map(), incident: new Map() };
-}
-
 function wardKeyOf(item: { ward: string | null }): string {
-  return item.ward ?? CITY_LEVEL;
+  return item.ward ?? CITY_LEVEL_KEY;
 }
 
-/** KPI sets differ in their figures, not in the window's `to`, which moves with the clock. */
+/** Figures differ in their counts, not in the window's `to`, which moves with the clock. */
 function sameFigures(a: KpiSet | undefined, b: KpiSet): boolean {
   if (!a) return false;
   return (
@@ -50,23 +57,39 @@ function sameFigures(a: KpiSet | undefined, b: KpiSet): boolean {
   );
 }
 
+interface Comparisons {
+  yesterday: KpiSet;
+  lastWeek: KpiSet;
+}
+
 /**
- * The aggregate step between store and broadcast: items indexed by ward, "today" KPIs per ward and
- * for the city, the last 24 h of reports and the open incidents. An event recomputes only the
- * wards it touched, and the city is merged from the wards' counts instead of rescanning history.
+ * The aggregate step between store and broadcast.
+ * - Today's KPIs per ward and for the city come from the incremental aggregator: an event costs
+ *   O(1) in the history, never a rescan.
+ * - The trend comparisons (yesterday and the same weekday last week, cut at the same time of day),
+ *   the charts and the 7-day ranking change mostly with time; they are recomputed on the tick.
  */
 export class LiveState {
   private readonly wards = new Map<string, WardItems>();
-  private readonly kpis = new Map<string, KpiSet>();
-  private city: KpiSet | undefined;
+  private aggregator: KpiAggregator;
+  private readonly today = new Map<string, KpiSet>();
+  private comparisons = new Map<string, Comparisons>();
+  private cityToday: KpiSet | undefined;
+  private cityComparisons: Comparisons | undefined;
   private readonly recentReports = new Map<string, PublicReport>();
   private readonly openIncidents = new Map<string, Incident>();
   private readonly freshness: StreamFreshness = { report: null, dossier: null, incident: null };
+  private ranking: Ranking | undefined;
+  /** The ranking window's full figures; the dossier chart reads its per-ward on-time/late. */
+  private lastWindowKpis: WindowKpis | undefined;
+  private rankingAtMs = -Infinity;
+  private changesSinceRanking = 0;
+  private charts: ChartData | undefined;
   private dayFromMs = 0;
-  private dayToMs = 0;
 
-  constructor(private readonly deps: LiveStateDeps) {
-    for (const code of [...WARD_CODES, CITY_LEVEL]) this.wards.set(code, emptyWardItems());
+  constructor(private readonly deps: LiveStateDeps, startMs: number) {
+    for (const code of [...WARD_CODES, CITY_LEVEL_KEY]) this.wards.set(code, { report: new Map(), dossier: new Map(), incident: new Map() });
+    this.aggregator = makeKpiAggregator({ calendar: deps.calendar, config: deps.config }, startMs);
   }
 
   /** Builds every index from the store (at start, after replay). */
@@ -74,18 +97,15 @@ export class LiveState {
     for (const kind of ['report', 'dossier', 'incident'] as const) {
       for (const item of this.deps.store.items(kind)) this.index(kind, undefined, item, nowMs);
     }
-    this.setDay(nowMs);
-    this.recomputeAll(nowMs);
-  }
-
-  private setDay(nowMs: number): void {
     this.dayFromMs = this.deps.calendar.localDayStartMs(nowMs);
-    this.dayToMs = this.dayFromMs + 24 * 60 * 60 * 1000;
+    this.recomputeToday(this.wards.keys(), nowMs);
+    this.recomputeSlow(nowMs, true);
   }
 
   private index<K extends ItemKind>(kind: K, previous: ItemByKind[K] | undefined, item: ItemByKind[K], nowMs: number): void {
     if (previous) (this.wards.get(wardKeyOf(previous))![kind] as Map<string, ItemByKind[K]>).delete(previous.id);
     (this.wards.get(wardKeyOf(item))![kind] as Map<string, ItemByKind[K]>).set(item.id, item);
+    this.aggregator.apply(kind, previous, item);
     if (kind === 'report') {
       const r = item as Report;
       if (Date.parse(r.createdAt) >= nowMs - RECENT_REPORTS_MS) this.recentReports.set(r.id, toPublicReport(r));
@@ -97,32 +117,109 @@ export class LiveState {
     }
   }
 
-  private computeWard(code: string, nowMs: number): KpiSet {
-    const w = this.wards.get(code)!;
-    return computeKpis(
-      { reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() },
-      { fromMs: this.dayFromMs, toMs: nowMs },
-      { calendar: this.deps.calendar, config: this.deps.config },
-    );
+  private live(code: string): LiveKpis {
+    const c = this.comparisons.get(code)!;
+    return { today: this.today.get(code)!, yesterday: c.yesterday, lastWeek: c.lastWeek };
   }
 
-  /** Recomputes the given wards and the city; returns the wards whose figures changed. */
-  private recompute(codes: Iterable<string>, nowMs: number): { wards: Record<string, LiveKpis>; city?: LiveKpis } {
-    const changed: Record<string, LiveKpis> = {};
+  private cityLive(): LiveKpis {
+    return { today: this.cityToday!, yesterday: this.cityComparisons!.yesterday, lastWeek: this.cityComparisons!.lastWeek };
+  }
+
+  /** Today's figures for the given wards and the city, from the aggregator; returns what changed. */
+  private recomputeToday(codes: Iterable<string>, nowMs: number): { wards: string[]; city: boolean } {
+    const changed: string[] = [];
     for (const code of codes) {
-      const next = this.computeWard(code, nowMs);
-      const before = this.kpis.get(code);
-      this.kpis.set(code, next);
-      if (code !== CITY_LEVEL && !sameFigures(before, next)) changed[code] = { today: next };
+      const next = this.aggregator.kpis(code, nowMs);
+      if (!sameFigures(this.today.get(code), next)) changed.push(code);
+      this.today.set(code, next);
     }
-    const city = mergeKpis([...this.kpis.values()], { fromMs: this.dayFromMs, toMs: nowMs }, this.deps.config);
-    const cityChanged = !sameFigures(this.city, city);
-    this.city = city;
-    return cityChanged ? { wards: changed, city: { today: city } } : { wards: changed };
+    const city = this.aggregator.cityKpis(nowMs);
+    const cityChanged = !sameFigures(this.cityToday, city);
+    this.cityToday = city;
+    return { wards: changed.filter((c) => c !== CITY_LEVEL_KEY), city: cityChanged };
   }
 
-  private recomputeAll(nowMs: number): { wards: Record<string, LiveKpis>; city?: LiveKpis } {
-    return this.recompute(this.wards.keys(), nowMs);
+  /** Yesterday and last week, each cut at the time of day `nowMs` has reached. */
+  private recomputeComparisons(nowMs: number): { wards: string[]; city: boolean } {
+    const ctx = { calendar: this.deps.calendar, config: this.deps.config };
+    const windows = {
+      yesterday: { fromMs: this.dayFromMs - DAY_MS, toMs: nowMs - DAY_MS },
+      lastWeek: { fromMs: this.dayFromMs - 7 * DAY_MS, toMs: nowMs - 7 * DAY_MS },
+    };
+    const next = new Map<string, Comparisons>();
+    const changed: string[] = [];
+    for (const [code, w] of this.wards) {
+      const items = { reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() };
+      const y = computeKpis(items, windows.yesterday, ctx);
+      const l = computeKpis({ reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() }, windows.lastWeek, ctx);
+      const before = this.comparisons.get(code);
+      if (code !== CITY_LEVEL_KEY && (!sameFigures(before?.yesterday, y) || !sameFigures(before?.lastWeek, l))) changed.push(code);
+      next.set(code, { yesterday: y, lastWeek: l });
+    }
+    this.comparisons = next;
+    const city: Comparisons = {
+      yesterday: mergeKpis([...next.values()].map((c) => c.yesterday), windows.yesterday, this.deps.config),
+      lastWeek: mergeKpis([...next.values()].map((c) => c.lastWeek), windows.lastWeek, this.deps.config),
+    };
+    const cityChanged = !this.cityComparisons || !sameFigures(this.cityComparisons.yesterday, city.yesterday) || !sameFigures(this.cityComparisons.lastWeek, city.lastWeek);
+    this.cityComparisons = city;
+    return { wards: changed, city: cityChanged };
+  }
+
+  /** Comparisons, charts and (when due) the ranking. Returns the parts of a delta that changed. */
+  private recomputeSlow(nowMs: number, forceRanking = false): { wards: string[]; city: boolean; ranking: boolean; charts: boolean } {
+    const cmp = this.recomputeComparisons(nowMs);
+    let ranking = false;
+    const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= RANKING_INTERVAL_MS;
+    if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES) {
+      this.ranking = this.computeRanking(nowMs);
+      this.rankingAtMs = nowMs;
+      this.changesSinceRanking = 0;
+      ranking = true;
+    }
+    const charts = computeChartData(this.deps.store.items('report'), this.rankingDossiers(), nowMs);
+    const chartsChanged = JSON.stringify(charts) !== JSON.stringify(this.charts);
+    this.charts = charts;
+    return { ...cmp, ranking, charts: chartsChanged };
+  }
+
+  private rankingDossiers(): { ward: string; onTime: number; late: number }[] {
+    const w = this.lastWindowKpis;
+    if (!w) return [];
+    return WARD_CODES.map((code) => {
+      const k = w.wards.get(code)!;
+      return { ward: code, onTime: k.dossiers.onTime, late: k.dossiers.late };
+    });
+  }
+
+  private computeRanking(nowMs: number): Ranking {
+    const ctx = { calendar: this.deps.calendar, config: this.deps.config };
+    const items = () => ({ reports: this.deps.store.items('report'), dossiers: this.deps.store.items('dossier'), incidents: this.deps.store.items('incident') });
+    const current = computeWindowKpis(items(), { fromMs: nowMs - RANKING_WINDOW_MS, toMs: nowMs }, ctx);
+    const previous = computeWindowKpis(items(), { fromMs: nowMs - 2 * RANKING_WINDOW_MS, toMs: nowMs - RANKING_WINDOW_MS }, ctx);
+    this.lastWindowKpis = current;
+    const rows = WARD_CODES.map((code) => {
+      const k = current.wards.get(code)!;
+      const idx = k.wardIndex!;
+      return {
+        ward: code,
+        score: idx.score,
+        rank: idx.rank,
+        previousRank: previous.wards.get(code)!.wardIndex!.rank,
+        governance: idx.governance,
+        safety: idx.safety,
+        environment: idx.environment,
+        service: idx.service,
+        index766: { total: k.index766.total, max: k.index766.max },
+      };
+    }).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.ward.localeCompare(b.ward));
+    return {
+      from: new Date(nowMs - RANKING_WINDOW_MS).toISOString(),
+      to: new Date(nowMs).toISOString(),
+      previousFrom: new Date(nowMs - 2 * RANKING_WINDOW_MS).toISOString(),
+      rows,
+    };
   }
 
   private categoryCounts(): Record<ReportCategory, number> {
@@ -131,9 +228,20 @@ export class LiveState {
     return counts;
   }
 
+  private kpiPart(changed: { wards: Iterable<string>; city: boolean }): Partial<DeltaBody> {
+    const part: Partial<DeltaBody> = {};
+    const wards: Record<string, LiveKpis> = {};
+    for (const code of changed.wards) wards[code] = this.live(code);
+    if (Object.keys(wards).length > 0) part.wards = wards;
+    if (changed.city) part.city = this.cityLive();
+    return part;
+  }
+
   /** Takes durable changes in; returns what the walls must be told. */
   apply(accepted: AcceptedChanges, nowMs: number): DeltaBody {
+    const dayChanged = this.rollDay(nowMs);
     const touched = new Set<string>();
+    this.changesSinceRanking += accepted.changes.length;
     for (const c of accepted.changes) {
       this.index(accepted.kind, c.previous, c.item, nowMs);
       touched.add(wardKeyOf(c.item));
@@ -141,11 +249,12 @@ export class LiveState {
     }
     const at = new Date(nowMs).toISOString();
     this.freshness[accepted.kind] = at;
-    const dayChanged = nowMs >= this.dayToMs;
-    if (dayChanged) this.setDay(nowMs);
-    const kpis = dayChanged ? this.recomputeAll(nowMs) : this.recompute(touched, nowMs);
-    const body: DeltaBody = { at, freshness: { [accepted.kind]: at }, ...this.kpiPart(kpis) };
+    const today = this.recomputeToday(dayChanged ? this.wards.keys() : touched, nowMs);
+    const slow = dayChanged ? this.recomputeSlow(nowMs) : { wards: [], city: false, ranking: false, charts: false };
+    const body: DeltaBody = { at, freshness: { [accepted.kind]: at }, ...this.kpiPart({ wards: new Set([...today.wards, ...slow.wards]), city: today.city || slow.city }) };
     if (dayChanged) body.day = this.dayWindow();
+    if (slow.ranking) body.ranking = this.ranking!;
+    if (slow.charts) body.charts = this.charts!;
     const items = accepted.changes.map((c) => c.item);
     if (accepted.kind === 'report') {
       body.reports = (items as Report[]).map(toPublicReport);
@@ -155,13 +264,19 @@ export class LiveState {
     return body;
   }
 
+  private rollDay(nowMs: number): boolean {
+    const start = this.deps.calendar.localDayStartMs(nowMs);
+    if (start === this.dayFromMs) return false;
+    this.dayFromMs = start;
+    return true;
+  }
+
   /**
    * Time passing changes figures without any event (a report becomes overdue, the day rolls over,
-   * a report leaves the last 24 h). Called on a timer; null when nothing a wall shows changed.
+   * a report leaves the last 24 h, the comparison windows move). Null when nothing shown changed.
    */
   tick(nowMs: number): DeltaBody | null {
-    const dayChanged = nowMs >= this.dayToMs;
-    if (dayChanged) this.setDay(nowMs);
+    const dayChanged = this.rollDay(nowMs);
     let pruned = false;
     for (const [id, r] of this.recentReports) {
       if (Date.parse(r.createdAt) < nowMs - RECENT_REPORTS_MS) {
@@ -169,28 +284,26 @@ export class LiveState {
         pruned = true;
       }
     }
-    const kpis = this.recomputeAll(nowMs);
-    if (!dayChanged && !pruned && !kpis.city && Object.keys(kpis.wards).length === 0) return null;
-    const body: DeltaBody = { at: new Date(nowMs).toISOString(), ...this.kpiPart(kpis) };
+    const today = this.recomputeToday(this.wards.keys(), nowMs);
+    const slow = this.recomputeSlow(nowMs);
+    const wards = new Set([...today.wards, ...slow.wards]);
+    const city = today.city || slow.city;
+    if (!dayChanged && !pruned && !city && wards.size === 0 && !slow.ranking && !slow.charts) return null;
+    const body: DeltaBody = { at: new Date(nowMs).toISOString(), ...this.kpiPart({ wards, city }) };
     if (dayChanged) body.day = this.dayWindow();
     if (pruned) body.categoryCounts = this.categoryCounts();
+    if (slow.ranking) body.ranking = this.ranking!;
+    if (slow.charts) body.charts = this.charts!;
     return body;
   }
 
-  private kpiPart(k: { wards: Record<string, LiveKpis>; city?: LiveKpis }): Partial<DeltaBody> {
-    const part: Partial<DeltaBody> = {};
-    if (Object.keys(k.wards).length > 0) part.wards = k.wards;
-    if (k.city) part.city = k.city;
-    return part;
-  }
-
   private dayWindow(): { from: string; to: string } {
-    return { from: new Date(this.dayFromMs).toISOString(), to: new Date(this.dayToMs).toISOString() };
+    return { from: new Date(this.dayFromMs).toISOString(), to: new Date(this.dayFromMs + DAY_MS).toISOString() };
   }
 
   snapshot(seq: number, nowMs: number): Snapshot {
     const wards: Record<string, LiveKpis> = {};
-    for (const code of WARD_CODES) wards[code] = { today: this.kpis.get(code)! };
+    for (const code of WARD_CODES) wards[code] = this.live(code);
     const cutoff = nowMs - RECENT_REPORTS_MS;
     return {
       type: 'snapshot',
@@ -199,12 +312,14 @@ export class LiveState {
       at: new Date(nowMs).toISOString(),
       demo: this.deps.demo,
       day: this.dayWindow(),
-      city: { today: this.city! },
+      city: this.cityLive(),
       wards,
       reports: [...this.recentReports.values()].filter((r) => Date.parse(r.createdAt) >= cutoff),
       incidents: [...this.openIncidents.values()],
       freshness: { ...this.freshness },
       categoryCounts: this.categoryCounts(),
+      ranking: this.ranking!,
+      charts: this.charts!,
     };
   }
 }

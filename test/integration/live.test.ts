@@ -29,6 +29,22 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     expect(Object.keys(s.wards).sort()).toEqual([...WARD_CODES]);
     expect(s.city.today.reports.received).toBe(0);
     expect(s.demo).toBe(false);
+    // Trends compare with yesterday and last week cut at the same time of day.
+    expect(Date.parse(s.city.yesterday.to)).toBe(Date.parse(s.city.today.to) - 86_400_000);
+    expect(Date.parse(s.city.lastWeek.from)).toBe(Date.parse(s.city.today.from) - 7 * 86_400_000);
+    expect(s.ranking.rows).toHaveLength(40);
+    expect(s.charts.hours).toHaveLength(168);
+  });
+
+  it('a report created yesterday moves the wall’s yesterday figure at the next tick', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const yesterday = new Date(Date.now() - 86_400_000 - 60_000).toISOString();
+    await post(server.url, '/api/v1/reports', aReport('y-1', { createdAt: yesterday }));
+    await w.until(() => w.deltas.length === 1, 'delta');
+    server.app.tick();
+    await w.until(() => w.deltas.some((d) => d.city?.yesterday.reports.received === 1), 'yesterday figure');
   });
 
   it('a POSTed report reaches the wall as a delta carrying its id and the changed KPIs', async () => {
