@@ -9,9 +9,11 @@ import {
   countDossier,
   countIncident,
   countReport,
-  effectiveDueMs,
+  dossierTimes,
   emptyKpiCounts,
+  incidentOccurredMs,
   kpisFromCounts,
+  reportTimes,
 } from './kpis';
 
 /** Key under which city-level dossiers (ward null) are counted, beside the 40 ward codes. */
@@ -72,25 +74,57 @@ function isOpen(kind: ItemKind, item: AnyItem): boolean {
   }
 }
 
-/** The instants at which an item may enter or leave a window: its own times. */
-function timesOf(kind: ItemKind, item: AnyItem): number[] {
+/** The latest of an item's own times (NaN ones ignored): it may leave the kept days after it. */
+function latestTimeOf(kind: ItemKind, item: AnyItem): number {
   switch (kind) {
     case 'report': {
-      const r = item as Report;
-      return r.respondedAt == null ? [Date.parse(r.createdAt)] : [Date.parse(r.createdAt), Date.parse(r.respondedAt)];
+      const t = reportTimes(item as Report);
+      return t.respondedMs > t.createdMs ? t.respondedMs : t.createdMs;
     }
     case 'dossier': {
-      const d = item as Dossier;
-      return d.resolvedAt == null ? [Date.parse(d.receivedAt)] : [Date.parse(d.receivedAt), Date.parse(d.resolvedAt)];
+      const t = dossierTimes(item as Dossier);
+      return t.resolvedMs > t.receivedMs ? t.resolvedMs : t.receivedMs;
     }
     case 'incident':
-      return [Date.parse((item as Incident).occurredAt)];
+      return incidentOccurredMs(item as Incident);
   }
 }
 
-/** A dossier with a pause still open moves its due time with `now`: re-evaluated at every query. */
-function isVolatile(kind: ItemKind, item: AnyItem): boolean {
-  return kind === 'dossier' && ((item as Dossier).pauses ?? []).some((p) => p.to == null);
+/**
+ * The first instant after `afterMs` at which a dossier's contribution to a window ending at the
+ * query time may change. With k open pauses (begun by afterMs) the effective due time runs as
+ * D + k·t, so the comparisons with t (open: late while due < t) and with resolvedAt (on time
+ * once resolvedAt ≤ due) flip at most once, at an instant solved for here; with k = 1 an open
+ * dossier's lateness never changes. Exactness only needs these instants never to be late: an
+ * early re-count is harmless.
+ */
+function nextDossierChangeMs(d: Dossier, afterMs: number): number {
+  const t = dossierTimes(d);
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (c: number) => {
+    if (c > afterMs && c < next) next = c;
+  };
+  consider(t.receivedMs + 1);
+  consider(t.resolvedMs + 1); // NaN is never > afterMs
+  let k = 0;
+  let d0 = t.dueMs + t.closedPausesMs;
+  for (const from of t.openPauseFromMs) {
+    if (from > afterMs) consider(from + 1);
+    else {
+      k += 1;
+      d0 -= from;
+    }
+  }
+  if (k === 0) {
+    consider(d0 + 1);
+  } else if (d.status === 'resolved') {
+    // on time ⇔ resolvedMs ≤ d0 + k·t ⇔ t ≥ (resolvedMs − d0) / k
+    consider(Math.ceil((t.resolvedMs - d0) / k));
+  } else if (k >= 2) {
+    // late ⇔ d0 + k·t < t ⇔ t < −d0 / (k − 1)
+    consider(Math.ceil(-d0 / (k - 1)));
+  }
+  return next;
 }
 
 /** Binary min-heap of (key, entry). */
@@ -155,9 +189,10 @@ class MinHeap<T> {
  *
  * Counts for the two past days are exact sums of per-item contributions (their windows are fixed).
  * Today's window ends at `now`, so an item's contribution changes at a few instants (its own times
- * + 1 ms, its report deadline, a dossier's effective due time + 1 ms): each item waits in a heap
- * keyed by the next such instant and is re-counted only when a query passes it. Dossiers with an
- * open pause are re-counted at every query. At a new local day the counts are rebuilt once from the
+ * + 1 ms, its report deadline, a dossier's effective due time + 1 ms, or where a dossier's due
+ * time, running with its open pauses, meets the clock or its resolution): each item waits in a heap
+ * keyed by the next such instant and is re-counted only when a query passes it. Times are parsed
+ * once per stored version (kpis.ts). At a new local day the counts are rebuilt once from the
  * retained items (open ones, and those with a time on or after the day a week ago).
  *
  * Times are whole epoch milliseconds (what Date.parse and Date.now give). A query earlier than the
@@ -168,7 +203,6 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
   const retained = { report: new Map<string, Retained>(), dossier: new Map<string, Retained>(), incident: new Map<string, Retained>() };
   const wards = new Map<string, WardCounts>();
   const heap = new MinHeap<Retained>();
-  const volatile = new Set<Retained>();
   let dayStartMs = ctx.calendar.localDayStartMs(startMs);
   let evalMs = Math.max(startMs, dayStartMs);
 
@@ -189,55 +223,43 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
   };
   const oldestTrackedMs = () => dayStartMs - LAST_WEEK_DAYS * DAY_MS;
 
-  const count = (into: KpiCounts, kind: ItemKind, item: AnyItem, window: KpiWindow): void => {
-    if (kind === 'report') countReport(into, item as Report, window, ctx);
-    else if (kind === 'dossier') countDossier(into, item as Dossier, window);
-    else countIncident(into, item as Incident, window);
-  };
-  const contribution = (kind: ItemKind, item: AnyItem, window: KpiWindow): KpiCounts => {
-    const c = emptyKpiCounts();
-    count(c, kind, item, window);
-    return c;
+  const count = (into: KpiCounts, kind: ItemKind, item: AnyItem, window: KpiWindow, sign: 1 | -1 = 1): void => {
+    if (kind === 'report') countReport(into, item as Report, window, ctx, sign);
+    else if (kind === 'dossier') countDossier(into, item as Dossier, window, sign);
+    else countIncident(into, item as Incident, window, sign);
   };
 
   /** The first instant after `afterMs` at which the item's contribution to today may change. */
-  const nextChangeMs = (kind: ItemKind, item: AnyItem, afterMs: number): number | undefined => {
-    const candidates = timesOf(kind, item).map((t) => t + 1);
+  const nextChangeMs = (kind: ItemKind, item: AnyItem, afterMs: number): number => {
     if (kind === 'report') {
-      const r = item as Report;
+      const t = reportTimes(item as Report);
+      let next = Number.POSITIVE_INFINITY;
+      if (t.createdMs + 1 > afterMs) next = t.createdMs + 1;
+      if (t.respondedMs + 1 > afterMs && t.respondedMs + 1 < next) next = t.respondedMs + 1;
       // Deadlines fall at local midnight, so today's rebuild already covers them; kept so that
       // a deadline at any other instant would still be honoured.
-      candidates.push(ctx.calendar.reportDeadlineMs(Date.parse(r.createdAt), ctx.config.reportDeadlineWorkingDays.handle));
-    } else if (kind === 'dossier') {
-      candidates.push(effectiveDueMs(item as Dossier, afterMs) + 1);
+      const deadline = ctx.calendar.reportDeadlineMs(t.createdMs, ctx.config.reportDeadlineWorkingDays.handle);
+      if (deadline > afterMs && deadline < next) next = deadline;
+      return next;
     }
-    let next: number | undefined;
-    for (const c of candidates) if (c > afterMs && (next === undefined || c < next)) next = c;
-    return next;
+    if (kind === 'dossier') return nextDossierChangeMs(item as Dossier, afterMs);
+    const occurred = incidentOccurredMs(item as Incident) + 1;
+    return occurred > afterMs ? occurred : Number.POSITIVE_INFINITY;
   };
 
   const schedule = (entry: Retained): void => {
-    if (isVolatile(entry.kind, entry.item)) {
-      volatile.add(entry);
-      return;
-    }
     const next = nextChangeMs(entry.kind, entry.item, evalMs);
     // Changes after the end of today are handled by the rebuild at the next day.
-    if (next !== undefined && next < dayStartMs + DAY_MS) heap.push(next, entry);
+    if (next < dayStartMs + DAY_MS) heap.push(next, entry);
   };
 
-  const isRelevant = (kind: ItemKind, item: AnyItem): boolean =>
-    isOpen(kind, item) || timesOf(kind, item).some((t) => t >= oldestTrackedMs());
+  const isRelevant = (kind: ItemKind, item: AnyItem): boolean => isOpen(kind, item) || latestTimeOf(kind, item) >= oldestTrackedMs();
 
-  const applyTo = (into: KpiCounts, kind: ItemKind, item: AnyItem, window: KpiWindow, sign: 1 | -1): void => {
-    if (sign === 1) count(into, kind, item, window);
-    else addKpiCounts(into, contribution(kind, item, window), -1);
-  };
   const addAll = (kind: ItemKind, item: AnyItem, sign: 1 | -1): void => {
     const w = countsOfWard(wardKey(item));
-    applyTo(w.today, kind, item, windowOf('today', evalMs), sign);
-    applyTo(w.yesterday, kind, item, windowOf('yesterday', evalMs), sign);
-    applyTo(w.lastWeek, kind, item, windowOf('lastWeek', evalMs), sign);
+    count(w.today, kind, item, windowOf('today', evalMs), sign);
+    count(w.yesterday, kind, item, windowOf('yesterday', evalMs), sign);
+    count(w.lastWeek, kind, item, windowOf('lastWeek', evalMs), sign);
   };
 
   const rebuild = (nowMs: number): void => {
@@ -245,7 +267,6 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     evalMs = nowMs;
     wards.clear();
     heap.clear();
-    volatile.clear();
     for (const kind of ['report', 'dossier', 'incident'] as const) {
       for (const [id, entry] of retained[kind]) {
         if (!isRelevant(kind, entry.item)) {
@@ -260,7 +281,7 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
 
   /** Moves today's counts from evalMs to nowMs (same local day, nowMs ≥ evalMs). */
   const advance = (nowMs: number): void => {
-    const due = new Set<Retained>(volatile);
+    const due = new Set<Retained>();
     while (heap.size > 0 && heap.peekKey()! <= nowMs) {
       const entry = heap.pop()!;
       if (retained[entry.kind].get(entry.item.id) === entry) due.add(entry);
@@ -269,11 +290,10 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     const after = windowOf('today', nowMs);
     for (const entry of due) {
       const today = countsOfWard(wardKey(entry.item)).today;
-      addKpiCounts(today, contribution(entry.kind, entry.item, before), -1);
+      count(today, entry.kind, entry.item, before, -1);
       count(today, entry.kind, entry.item, after);
     }
     evalMs = nowMs;
-    volatile.clear();
     for (const entry of due) schedule(entry);
   };
 
@@ -314,11 +334,8 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     apply(kind, previous, next) {
       if (previous) {
         addAll(kind, previous, -1);
-        const old = retained[kind].get(previous.id);
-        if (old) {
-          retained[kind].delete(previous.id);
-          volatile.delete(old);
-        }
+        // Its heap entry, if any, is skipped when popped: it is no longer the retained one.
+        retained[kind].delete(previous.id);
       }
       addAll(kind, next, 1);
       if (isRelevant(kind, next)) {

@@ -60,6 +60,88 @@ function msOf(iso: string | null | undefined): number {
   return iso == null ? Number.NaN : Date.parse(iso);
 }
 
+/** A report's times, parsed once. */
+export interface ReportTimes {
+  createdMs: number;
+  /** NaN when absent. */
+  respondedMs: number;
+}
+
+/** A dossier's times, parsed once: its effective due time at t is dueMs + closedPausesMs + Σ max(0, t − from) over openPauseFromMs. */
+export interface DossierTimes {
+  receivedMs: number;
+  /** NaN when absent. */
+  resolvedMs: number;
+  dueMs: number;
+  closedPausesMs: number;
+  openPauseFromMs: readonly number[];
+}
+
+// Stored versions are immutable values (an update is a new object), so the parse of each version
+// can be remembered beside it; the WeakMaps let the versions be collected as usual. Parsing ISO
+// strings was the largest cost of counting (bench/aggregate.ts).
+const reportTimesCache = new WeakMap<Report, ReportTimes>();
+const dossierTimesCache = new WeakMap<Dossier, DossierTimes>();
+const incidentTimesCache = new WeakMap<Incident, number>();
+
+/** The parsed times of a report version (memoised per object: do not mutate stored versions). */
+export function reportTimes(r: Report): ReportTimes {
+  let t = reportTimesCache.get(r);
+  if (t === undefined) {
+    t = { createdMs: Date.parse(r.createdAt), respondedMs: msOf(r.respondedAt) };
+    reportTimesCache.set(r, t);
+  }
+  return t;
+}
+
+const NO_OPEN_PAUSES: readonly number[] = [];
+
+/** The parsed times of a dossier version (memoised per object: do not mutate stored versions). */
+export function dossierTimes(d: Pick<Dossier, 'receivedAt' | 'resolvedAt' | 'dueAt' | 'pauses'>): DossierTimes {
+  const cacheable = d as Dossier;
+  let t = dossierTimesCache.get(cacheable);
+  if (t === undefined) {
+    let closedPausesMs = 0;
+    let open: number[] | undefined;
+    for (const p of d.pauses ?? []) {
+      const from = Date.parse(p.from);
+      if (p.to == null) (open ??= []).push(from);
+      else {
+        const length = Date.parse(p.to) - from;
+        if (length > 0) closedPausesMs += length;
+      }
+    }
+    t = {
+      receivedMs: Date.parse(d.receivedAt),
+      resolvedMs: msOf(d.resolvedAt),
+      dueMs: Date.parse(d.dueAt),
+      closedPausesMs,
+      openPauseFromMs: open ?? NO_OPEN_PAUSES,
+    };
+    dossierTimesCache.set(cacheable, t);
+  }
+  return t;
+}
+
+/** The parsed occurrence time of an incident version (memoised per object). */
+export function incidentOccurredMs(i: Incident): number {
+  let t = incidentTimesCache.get(i);
+  if (t === undefined) {
+    t = Date.parse(i.occurredAt);
+    incidentTimesCache.set(i, t);
+  }
+  return t;
+}
+
+function effectiveDueOfTimes(t: DossierTimes, toMs: number): number {
+  let due = t.dueMs + t.closedPausesMs;
+  for (const from of t.openPauseFromMs) {
+    const length = toMs - from;
+    if (length > 0) due += length;
+  }
+  return due;
+}
+
 /**
  * A dossier's effective due time: `dueAt` plus the total length of its pauses (time waiting for
  * the citizen's supplement does not count, PRODUCT.md). A pause still open counts up to `toMs`.
@@ -74,55 +156,56 @@ export function effectiveDueMs(dossier: Pick<Dossier, 'dueAt' | 'pauses'>, toMs:
   return due;
 }
 
-/** Adds one report's contribution to `counts` (mutates `counts.reports`). */
-export function countReport(counts: KpiCounts, r: Report, window: KpiWindow, ctx: KpiContext): void {
+/**
+ * Adds one report's contribution to `counts` (mutates `counts.reports`); `sign` −1 takes it away,
+ * so that an aggregator can move an item between windows without allocating.
+ */
+export function countReport(counts: KpiCounts, r: Report, window: KpiWindow, ctx: KpiContext, sign: 1 | -1 = 1): void {
   const c = counts.reports;
-  const createdMs = Date.parse(r.createdAt);
+  const { createdMs, respondedMs } = reportTimes(r);
   const deadlineWorkingDays = ctx.config.reportDeadlineWorkingDays.handle;
-  if (inWindow(createdMs, window)) c.received += 1;
+  if (inWindow(createdMs, window)) c.received += sign;
   if (!REPORT_CLOSED.has(r.status) && createdMs < window.toMs) {
-    c.open += 1;
-    if (window.toMs >= ctx.calendar.reportDeadlineMs(createdMs, deadlineWorkingDays)) c.overdue += 1;
+    c.open += sign;
+    if (window.toMs >= ctx.calendar.reportDeadlineMs(createdMs, deadlineWorkingDays)) c.overdue += sign;
   }
   if (r.status === 'responded') {
-    const respondedMs = msOf(r.respondedAt);
     if (inWindow(respondedMs, window)) {
-      c.responded += 1;
-      if (respondedMs < ctx.calendar.reportDeadlineMs(createdMs, deadlineWorkingDays)) c.handledOnTime += 1;
-      if (r.satisfied === true) c.satisfied += 1;
-      if (r.satisfied === true || r.satisfied === false) c.rated += 1;
+      c.responded += sign;
+      if (respondedMs < ctx.calendar.reportDeadlineMs(createdMs, deadlineWorkingDays)) c.handledOnTime += sign;
+      if (r.satisfied === true) c.satisfied += sign;
+      if (r.satisfied === true || r.satisfied === false) c.rated += sign;
     }
   }
 }
 
-/** Adds one dossier's contribution to `counts` (mutates `counts.dossiers`). */
-export function countDossier(counts: KpiCounts, d: Dossier, window: KpiWindow): void {
+/** Adds (or with `sign` −1 takes away) one dossier's contribution to `counts` (mutates `counts.dossiers`). */
+export function countDossier(counts: KpiCounts, d: Dossier, window: KpiWindow, sign: 1 | -1 = 1): void {
   const c = counts.dossiers;
-  const receivedMs = Date.parse(d.receivedAt);
-  if (inWindow(receivedMs, window)) {
-    c.received += 1;
-    if (d.channel === 'online') c.online += 1;
-    if (d.paidOnline === true) c.paidOnline += 1;
-    if (d.paidOnline === true || d.paidOnline === false) c.paymentKnown += 1;
-    if (d.digitised === true) c.digitised += 1;
+  const t = dossierTimes(d);
+  if (inWindow(t.receivedMs, window)) {
+    c.received += sign;
+    if (d.channel === 'online') c.online += sign;
+    if (d.paidOnline === true) c.paidOnline += sign;
+    if (d.paidOnline === true || d.paidOnline === false) c.paymentKnown += sign;
+    if (d.digitised === true) c.digitised += sign;
   }
   if (d.status === 'resolved') {
-    const resolvedMs = msOf(d.resolvedAt);
-    if (inWindow(resolvedMs, window)) {
-      c.resolved += 1;
-      if (resolvedMs <= effectiveDueMs(d, window.toMs)) c.onTime += 1;
-      else c.late += 1;
+    if (inWindow(t.resolvedMs, window)) {
+      c.resolved += sign;
+      if (t.resolvedMs <= effectiveDueOfTimes(t, window.toMs)) c.onTime += sign;
+      else c.late += sign;
     }
-  } else if (!DOSSIER_CLOSED.has(d.status) && receivedMs < window.toMs) {
-    if (effectiveDueMs(d, window.toMs) < window.toMs) c.late += 1;
+  } else if (!DOSSIER_CLOSED.has(d.status) && t.receivedMs < window.toMs) {
+    if (effectiveDueOfTimes(t, window.toMs) < window.toMs) c.late += sign;
   }
 }
 
-/** Adds one incident's contribution to `counts` (mutates `counts.incidents`). */
-export function countIncident(counts: KpiCounts, i: Incident, window: KpiWindow): void {
-  if (i.status === 'closed' || !(Date.parse(i.occurredAt) < window.toMs)) return;
-  counts.incidents.open += 1;
-  counts.incidents.bySeverity[i.severity] += 1;
+/** Adds (or with `sign` −1 takes away) one incident's contribution to `counts` (mutates `counts.incidents`). */
+export function countIncident(counts: KpiCounts, i: Incident, window: KpiWindow, sign: 1 | -1 = 1): void {
+  if (i.status === 'closed' || !(incidentOccurredMs(i) < window.toMs)) return;
+  counts.incidents.open += sign;
+  counts.incidents.bySeverity[i.severity] += sign;
 }
 
 /** Decision 766 points: points × min(1, rate / threshold) per part, null for a null rate. */
@@ -194,9 +277,6 @@ export function computeKpis(items: KpiItems, window: KpiWindow, ctx: KpiContext)
   return kpisFromCounts(counts, window, ctx.config);
 }
 
-const REPORT_COUNT_KEYS = ['received', 'open', 'overdue', 'responded', 'handledOnTime', 'satisfied', 'rated'] as const satisfies readonly (keyof KpiCounts['reports'])[];
-const DOSSIER_COUNT_KEYS = ['received', 'resolved', 'onTime', 'late', 'online', 'paidOnline', 'paymentKnown', 'digitised'] as const satisfies readonly (keyof KpiCounts['dossiers'])[];
-const SEVERITIES = [1, 2, 3, 4] as const;
 
 /** The additive counts of a KpiSet (drops the derived rates and index). */
 export function countsOf(set: KpiSet): KpiCounts {
@@ -205,12 +285,38 @@ export function countsOf(set: KpiSet): KpiCounts {
 
 /** Adds the counts of `b` (counts or a whole KpiSet) into `a`; mutates and returns `a`. */
 export function addKpiCounts(a: KpiCounts, b: KpiCounts | KpiSet, sign: 1 | -1 = 1): KpiCounts {
-  for (const k of REPORT_COUNT_KEYS) a.reports[k] += sign * b.reports[k];
-  for (const k of DOSSIER_COUNT_KEYS) a.dossiers[k] += sign * b.dossiers[k];
+  // Spelled out rather than looped over the key lists: this runs for every ward at every city
+  // query, and the keyed loops were the hot spot there (bench/aggregate.ts). A field added to
+  // the counts but not here makes mergeKpis disagree with computeKpis in its property test.
+  const ar = a.reports;
+  const br = b.reports;
+  ar.received += sign * br.received;
+  ar.open += sign * br.open;
+  ar.overdue += sign * br.overdue;
+  ar.responded += sign * br.responded;
+  ar.handledOnTime += sign * br.handledOnTime;
+  ar.satisfied += sign * br.satisfied;
+  ar.rated += sign * br.rated;
+  const ad = a.dossiers;
+  const bd = b.dossiers;
+  ad.received += sign * bd.received;
+  ad.resolved += sign * bd.resolved;
+  ad.onTime += sign * bd.onTime;
+  ad.late += sign * bd.late;
+  ad.online += sign * bd.online;
+  ad.paidOnline += sign * bd.paidOnline;
+  ad.paymentKnown += sign * bd.paymentKnown;
+  ad.digitised += sign * bd.digitised;
   a.incidents.open += sign * b.incidents.open;
-  for (const s of SEVERITIES) a.incidents.bySeverity[s] += sign * b.incidents.bySeverity[s];
+  const as = a.incidents.bySeverity;
+  const bs = b.incidents.bySeverity;
+  as[1] += sign * bs[1];
+  as[2] += sign * bs[2];
+  as[3] += sign * bs[3];
+  as[4] += sign * bs[4];
   return a;
 }
+
 
 /**
  * Sums KpiSets over disjoint sets of items (e.g. the 40 wards plus city-level dossiers) and
