@@ -5,11 +5,20 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino, type Logger } from 'pino';
 import { ITEM_KINDS } from '@shared/categories';
+import type { AlertActionResult } from '@shared/protocol';
+import { AlertService } from './alerts/alert-service';
+import { LoginLimiter } from './auth/login-limiter';
+import { SessionStore } from './auth/sessions';
+import { UserDirectory } from './auth/users';
 import type { Config } from './config';
-import { loadCalendar, type WorkingCalendar } from './domain/calendar';
+import { alertConfigSchema } from './domain/alerts/lifecycle';
+import { DEFAULT_CONFIG_DIR, loadCalendar, readJsonConfig, type WorkingCalendar } from './domain/calendar';
 import { loadKpiConfig, type KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
+import { alertRouter } from './http/alert-routes';
+import { authenticate, requireWallAccess, tokenFrom, wallIsPublic, type AccessPolicy } from './http/auth';
 import { errorHandler, sendError } from './http/errors';
+import { sessionRouter } from './http/session-routes';
 import { kpiRouter } from './http/kpi-routes';
 import { Metrics } from './http/metrics';
 import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
@@ -17,6 +26,7 @@ import { ingestRouter } from './ingest/routes';
 import { DeltaLog } from './live/delta-log';
 import { LiveHub } from './live/hub';
 import { LiveState, type DeltaBody } from './live/live-state';
+import { scopeSnapshot } from './live/scope';
 import { EmbeddedStore } from './store/embedded-store';
 import type { ItemStore } from './store/store';
 
@@ -40,6 +50,7 @@ export interface RunningApp {
   readonly kpiConfig: KpiConfig;
   readonly log: Logger;
   readonly metrics: Metrics;
+  readonly alerts: AlertService;
   /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
   tick(): void;
   close(): Promise<void>;
@@ -64,6 +75,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const calendar = loadCalendar();
   const kpiConfig = loadKpiConfig();
   const metrics = new Metrics();
+  const alertConfig = readJsonConfig(DEFAULT_CONFIG_DIR, 'alerts.json', alertConfigSchema);
+  const users = await UserDirectory.fromEntries(config.users);
+  const sessions = new SessionStore(now);
+  const limiter = new LoginLimiter();
+  const policy: AccessPolicy = { authEnabled: users.size > 0, publicWall: config.publicWall };
 
   const store = createStore(config);
   await store.open();
@@ -83,6 +99,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const onAccepted = (accepted: AcceptedChanges): void => {
     publish(state.apply(accepted, now()));
   };
+  const alerts = new AlertService({
+    store,
+    config: alertConfig,
+    now,
+    onChanged: (changed) => publish({ at: new Date(now()).toISOString(), alerts: changed }),
+  });
+  alerts.load();
+  const snapshot = () => state.snapshot(deltas.seq, now(), alerts.visible(now()));
   const ingest = new IngestService({ store, boundaries, now, onAccepted });
 
   const app = express();
@@ -95,11 +119,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use(authenticate(sessions));
+  app.use('/api/v1', sessionRouter({ users, sessions, limiter }));
+  app.use('/api/v1', alertRouter({ alerts, store }));
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(boundaries.collection);
   });
-  app.get('/api/v1/snapshot', (_req, res) => {
-    res.json(state.snapshot(deltas.seq, now()));
+  app.get('/api/v1/snapshot', requireWallAccess(policy), (_req, res) => {
+    const who = res.locals.principal as { role: string } | null;
+    const s = snapshot();
+    res.json(who?.role.startsWith('ward:') ? scopeSnapshot(s, who.role.slice(5)) : s);
   });
   app.use('/api/v1', (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -112,6 +141,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   app.use('/api/v1', ingestRouter(ingest, config.ingestKeys, metrics));
   app.use(
     '/api/v1',
+    requireWallAccess(policy),
     kpiRouter({
       items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
       ctx: { calendar, config: kpiConfig },
@@ -133,9 +163,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const http: HttpServer = createServer(app);
   hub = new LiveHub(http, {
     log: deltas,
-    snapshot: () => state.snapshot(deltas.seq, now()),
+    snapshot,
     now,
     onError: (err) => log.error({ err }, 'socket handler failed'),
+    authenticate: (auth, cookieHeader) => {
+      const bearer = typeof (auth as { token?: unknown } | undefined)?.token === 'string' ? `Bearer ${(auth as { token: string }).token}` : undefined;
+      const token = tokenFrom(bearer, cookieHeader);
+      const s = token ? sessions.get(token) : null;
+      if (s) return { name: s.name, role: s.role };
+      return wallIsPublic(policy) ? null : 'refuse';
+    },
+    alertAction: async (action, id, who, note): Promise<AlertActionResult> => {
+      const out = await alerts.act(action, id, who, note);
+      return out.ok ? out : { ok: false, error: { status: out.status, code: out.code, message: out.message } };
+    },
   });
   hub.io.on('connection', (socket) => {
     metrics.sockets.inc();
@@ -150,6 +191,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const tick = (): void => {
     const body = state.tick(now());
     if (body) publish(body);
+    alerts.tick().catch((err: unknown) => log.error({ err }, 'alert timers failed'));
   };
   const timer = setInterval(tick, TICK_INTERVAL_MS);
   timer.unref();
@@ -166,6 +208,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     kpiConfig,
     log,
     metrics,
+    alerts,
     tick,
     async close() {
       if (closed) return;

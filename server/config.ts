@@ -26,6 +26,8 @@ export interface Config {
   ingestKeys: IngestKey[];
   users: UserEntry[];
   simulate: boolean;
+  /** IOC_PUBLIC_WALL=1: the wall view needs no sign-in (a locked room's video wall). */
+  publicWall: boolean;
   boundariesPath: string | null;
   /** Folder of the built client (vite build); not served when missing. */
   clientDir: string;
@@ -89,6 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey),
     users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser),
     simulate,
+    publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
     boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : null,
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),

@@ -1,3 +1,4 @@
+import type { Alert } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
 import type { KpiSet } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
@@ -84,6 +85,8 @@ export interface Snapshot {
   categoryCounts: Record<ReportCategory, number>;
   ranking: Ranking;
   charts: ChartData;
+  /** Unresolved alerts and those resolved in the last 24 h, newest first. */
+  alerts: Alert[];
 }
 
 /** What changed since the previous delta. `seq` is the previous delta's seq + 1. */
@@ -103,6 +106,8 @@ export interface Delta {
   categoryCounts?: Record<ReportCategory, number>;
   ranking?: Ranking;
   charts?: ChartData;
+  /** Alerts raised or changed (acknowledged, resolved, escalated…). */
+  alerts?: Alert[];
 }
 
 export interface Heartbeat {
@@ -128,9 +133,22 @@ export interface ServerToClientEvents {
   heartbeat: (beat: Heartbeat) => void;
 }
 
+/** `alert:ack` / `alert:resolve` request: the alert and the officer's note. */
+export interface AlertActionRequest {
+  id: string;
+  note?: string;
+}
+
+/** The answer to an alert action: the alert as it now is, or why not (with the HTTP-like status). */
+export type AlertActionResult =
+  | { ok: true; alert: Alert }
+  | { ok: false; error: { status: number; code: string; message: string } };
+
 /** client → server */
 export interface ClientToServerEvents {
   resume: (request: ResumeRequest, ack?: (result: ResumeResult) => void) => void;
+  'alert:ack': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
+  'alert:resolve': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
 }
 
 /** Error body of every HTTP error (PRODUCT.md, "Minimum public contract"). */

@@ -1,76 +1,145 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
   HEARTBEAT_INTERVAL_MS,
+  type AlertActionResult,
   type ClientToServerEvents,
   type Delta,
   type ResumeResult,
   type ServerToClientEvents,
   type Snapshot,
 } from '@shared/protocol';
+import { scopeWard, type Principal } from '../auth/roles';
 import type { DeltaLog } from './delta-log';
+import { scopeDelta, scopeSnapshot } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
+const alertActionSchema = z.object({ id: z.string().min(1).max(200), note: z.string().max(2000).optional() });
+
+/** Room of walls and consoles that see the whole city. */
+export const CITY_ROOM = 'city';
+const wardRoom = (code: string) => `ward:${code}`;
+
+interface SocketData {
+  principal: Principal | null;
+  /** The ward this socket is limited to, or null for the whole city. */
+  ward: string | null;
+}
+
+export type IocServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IocSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface HubDeps {
   log: DeltaLog;
   snapshot: () => Snapshot;
   now: () => number;
   onError: (err: unknown) => void;
+  /**
+   * Who is connecting: the principal of the handshake's token or cookie, null for an anonymous wall,
+   * or 'refuse' when the wall is not public and nobody signed in.
+   */
+  authenticate: (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse';
+  /** Acknowledge or resolve through the same service as the HTTP API. */
+  alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
 }
 
-export type IocServer = Server<ClientToServerEvents, ServerToClientEvents>;
-
 /**
- * The socket.io side: a snapshot on connect, every delta to every wall, `resume` answered from the
- * delta log (or with a snapshot when the log no longer covers it), and a heartbeat so a quiet night
- * does not look like a dead connection.
+ * The socket.io side: authenticated connections join the room their role allows, get a snapshot
+ * (scoped to their ward for ward users), every delta, `resume` answers from the delta log, a
+ * heartbeat so a quiet night does not look like a dead connection, and the officers' actions.
  */
 export class LiveHub {
   readonly io: IocServer;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(http: HttpServer, private readonly deps: HubDeps) {
-    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
       serveClient: false,
-      // A wall on a slow link must not hold large frames in memory forever.
+      // Walls only send small requests; a large frame is a mistake or an attack.
       maxHttpBufferSize: 64 * 1024,
       pingInterval: 10_000,
       pingTimeout: 10_000,
     });
-    this.io.on('connection', (socket) => {
-      socket.emit('snapshot', this.deps.snapshot());
-      socket.on('resume', (raw: unknown, ack?: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (r: ResumeResult) => void) : () => {};
-        try {
-          const parsed = resumeSchema.safeParse(raw);
-          if (!parsed.success) {
-            reply({ ok: false, error: { code: 'invalid_resume', message: 'resume takes { seq: <the last seq you applied> }' } });
-            return;
-          }
-          const missed = this.deps.log.since(parsed.data.seq);
-          if (missed === null) {
-            socket.emit('snapshot', this.deps.snapshot());
-            reply({ ok: true, mode: 'snapshot' });
-            return;
-          }
-          for (const d of missed) socket.emit('delta', d);
-          reply({ ok: true, mode: 'deltas', count: missed.length });
-        } catch (err) {
-          this.deps.onError(err);
-          reply({ ok: false, error: { code: 'internal', message: 'resume failed; reconnect to get a snapshot' } });
-        }
-      });
+    this.io.use((socket, next) => {
+      const who = this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie);
+      if (who === 'refuse') {
+        next(new Error('sign_in_required'));
+        return;
+      }
+      socket.data.principal = who;
+      socket.data.ward = who ? scopeWard(who.role) : null;
+      next();
     });
+    this.io.on('connection', (socket) => this.onConnection(socket));
     this.heartbeat = setInterval(() => {
       this.io.emit('heartbeat', { type: 'heartbeat', seq: this.deps.log.seq, at: new Date(this.deps.now()).toISOString() });
     }, HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
 
+  private snapshotFor(socket: IocSocket): Snapshot {
+    const s = this.deps.snapshot();
+    return socket.data.ward ? scopeSnapshot(s, socket.data.ward) : s;
+  }
+
+  private onConnection(socket: IocSocket): void {
+    void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
+    socket.emit('snapshot', this.snapshotFor(socket));
+    socket.on('resume', (raw: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: ResumeResult) => void) : () => {};
+      try {
+        const parsed = resumeSchema.safeParse(raw);
+        if (!parsed.success) {
+          reply({ ok: false, error: { code: 'invalid_resume', message: 'resume takes { seq: <the last seq you applied> }' } });
+          return;
+        }
+        const missed = this.deps.log.since(parsed.data.seq);
+        if (missed === null) {
+          socket.emit('snapshot', this.snapshotFor(socket));
+          reply({ ok: true, mode: 'snapshot' });
+          return;
+        }
+        const ward = socket.data.ward;
+        for (const d of missed) socket.emit('delta', ward ? scopeDelta(d, ward) : d);
+        reply({ ok: true, mode: 'deltas', count: missed.length });
+      } catch (err) {
+        this.deps.onError(err);
+        reply({ ok: false, error: { code: 'internal', message: 'resume failed; reconnect to get a snapshot' } });
+      }
+    });
+    for (const action of ['ack', 'resolve'] as const) {
+      socket.on(`alert:${action}`, (raw: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: AlertActionResult) => void) : () => {};
+        const who = socket.data.principal;
+        if (!who) {
+          reply({ ok: false, error: { status: 401, code: 'sign_in_required', message: 'sign in to act on alerts' } });
+          return;
+        }
+        const parsed = alertActionSchema.safeParse(raw);
+        if (!parsed.success) {
+          reply({ ok: false, error: { status: 400, code: 'invalid_request', message: `alert:${action} takes { id, note }` } });
+          return;
+        }
+        const note = parsed.data.note ?? '';
+        if (action === 'resolve' && note.trim() === '') {
+          reply({ ok: false, error: { status: 400, code: 'invalid_request', message: 'note: say how it was resolved' } });
+          return;
+        }
+        this.deps.alertAction(action, parsed.data.id, who, note).then(reply, (err: unknown) => {
+          this.deps.onError(err);
+          reply({ ok: false, error: { status: 500, code: 'internal', message: 'the action failed; it has been logged' } });
+        });
+      });
+    }
+  }
+
+  /** Every wall gets every delta; ward rooms get it scoped to their ward (same seq). */
   broadcast(delta: Delta): void {
-    this.io.emit('delta', delta);
+    this.io.to(CITY_ROOM).emit('delta', delta);
+    for (const room of this.io.sockets.adapter.rooms.keys()) {
+      if (room.startsWith('ward:')) this.io.to(room).emit('delta', scopeDelta(delta, room.slice(5)));
+    }
   }
 
   async close(): Promise<void> {

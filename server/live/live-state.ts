@@ -1,3 +1,4 @@
+import type { Alert } from '@shared/alerts';
 import { REPORT_CATEGORIES, type ItemKind, type ReportCategory } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
 import {
@@ -301,7 +302,7 @@ export class LiveState {
     return { from: new Date(this.dayFromMs).toISOString(), to: new Date(this.dayFromMs + DAY_MS).toISOString() };
   }
 
-  snapshot(seq: number, nowMs: number): Snapshot {
+  snapshot(seq: number, nowMs: number, alerts: Alert[]): Snapshot {
     const wards: Record<string, LiveKpis> = {};
     for (const code of WARD_CODES) wards[code] = this.live(code);
     const cutoff = nowMs - RECENT_REPORTS_MS;
@@ -320,6 +321,7 @@ export class LiveState {
       categoryCounts: this.categoryCounts(),
       ranking: this.ranking!,
       charts: this.charts!,
+      alerts,
     };
   }
 }

@@ -107,3 +107,22 @@ describe('EmbeddedStore', () => {
     await store.close();
   });
 });
+
+describe('EmbeddedStore alert audit log', () => {
+  it('keeps every alert event, in order, across a restart', async () => {
+    const dir = tempDir();
+    const a = new EmbeddedStore(dir);
+    await a.open();
+    await a.upsert('report', [report('r1', 'received', '2026-11-20T08:00:00+07:00')]);
+    await a.appendAlertEvents([
+      { type: 'acknowledged', at: '2026-11-20T08:05:00.000Z', alertId: 'x', by: 'officer', note: 'đã nhận' },
+      { type: 'resolved', at: '2026-11-20T09:05:00.000Z', alertId: 'x', by: 'officer', note: 'xong' },
+    ]);
+    await a.close();
+    const b = new EmbeddedStore(dir);
+    await b.open();
+    expect([...b.alertEvents()].map((e) => e.type)).toEqual(['acknowledged', 'resolved']);
+    expect(b.count('report')).toBe(1);
+    await b.close();
+  });
+});

@@ -1,20 +1,23 @@
 import path from 'node:path';
+import type { AlertEvent } from '@shared/alerts';
 import { ITEM_KINDS, type ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
 import { Journal, JournalError, readJournal } from './journal';
 import { decideUpsert, type ItemStore, type StoreHealth, type UpsertResult } from './store';
 
-interface JournalRecord {
-  k: ItemKind;
-  v: { id: string; updatedAt: string };
-}
+/** A journal line: an item version (`k`, `v`) or an alert audit event (`a`). */
+type JournalRecord = { k: ItemKind; v: { id: string; updatedAt: string } } | { a: AlertEvent };
 
 function parseRecord(value: unknown, line: number): JournalRecord {
-  const r = value as Partial<JournalRecord> | null;
-  if (!r || typeof r !== 'object' || !ITEM_KINDS.includes(r.k as ItemKind) || typeof r.v?.id !== 'string' || typeof r.v.updatedAt !== 'string') {
-    throw new JournalError(`journal line ${line} is not an item record`);
+  const r = value as Record<string, unknown> | null;
+  if (r && typeof r === 'object' && 'a' in r) {
+    const a = r.a as Partial<AlertEvent> | null;
+    if (a && typeof a === 'object' && typeof a.type === 'string' && typeof a.at === 'string') return r as JournalRecord;
+  } else if (r && typeof r === 'object') {
+    const v = r.v as { id?: unknown; updatedAt?: unknown } | undefined;
+    if (ITEM_KINDS.includes(r.k as ItemKind) && typeof v?.id === 'string' && typeof v.updatedAt === 'string') return r as JournalRecord;
   }
-  return r as JournalRecord;
+  throw new JournalError(`journal line ${line} is neither an item version nor an alert event`);
 }
 
 /**
@@ -28,6 +31,7 @@ export class EmbeddedStore implements ItemStore {
     incident: new Map(),
   };
   private readonly journal: Journal;
+  private readonly audit: AlertEvent[] = [];
   /** Records replayed at the last open, and bytes cut from a torn tail. */
   replayed = { records: 0, truncatedBytes: 0 };
 
@@ -38,6 +42,10 @@ export class EmbeddedStore implements ItemStore {
   async open(): Promise<void> {
     const { records, truncatedBytes } = readJournal(this.journal.file, parseRecord);
     for (const r of records) {
+      if ('a' in r) {
+        this.audit.push(r.a);
+        continue;
+      }
       const map = this.maps[r.k] as Map<string, { id: string; updatedAt: string }>;
       // Replay applies the same rule as ingest, so a journal written in any order rebuilds one state.
       if (decideUpsert(map.get(r.v.id), r.v) === 'accepted') map.set(r.v.id, r.v);
@@ -76,6 +84,15 @@ export class EmbeddedStore implements ItemStore {
 
   count(kind: ItemKind): number {
     return this.maps[kind].size;
+  }
+
+  async appendAlertEvents(events: readonly AlertEvent[]): Promise<void> {
+    await this.journal.append(events.map((a) => JSON.stringify({ a })));
+    this.audit.push(...events);
+  }
+
+  alertEvents(): Iterable<AlertEvent> {
+    return this.audit;
   }
 
   async health(): Promise<StoreHealth> {

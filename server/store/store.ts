@@ -1,3 +1,4 @@
+import type { AlertEvent } from '@shared/alerts';
 import type { ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
 
@@ -35,6 +36,10 @@ export interface ItemStore {
   /** All current items of a kind (latest version of each id). */
   items<K extends ItemKind>(kind: K): Iterable<ItemByKind[K]>;
   count(kind: ItemKind): number;
+  /** Appends to the alerts' audit log; resolves once the events are durable. Nothing is ever removed. */
+  appendAlertEvents(events: readonly AlertEvent[]): Promise<void>;
+  /** The whole audit log, oldest first. */
+  alertEvents(): Iterable<AlertEvent>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -1,0 +1,65 @@
+import express, { Router } from 'express';
+import { stringifySetCookie } from 'cookie';
+import { z } from 'zod';
+import type { LoginLimiter } from '../auth/login-limiter';
+import { SESSION_COOKIE, SESSION_TTL_MS, type SessionStore } from '../auth/sessions';
+import type { UserDirectory } from '../auth/users';
+import { principalOf } from './auth';
+import { sendError } from './errors';
+
+const loginSchema = z.object({
+  name: z.string({ error: 'name: give your user name' }).min(1, 'name: give your user name').max(100),
+  password: z.string({ error: 'password: give your password' }).min(1, 'password: give your password').max(200),
+});
+
+/** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out). */
+export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter }): Router {
+  const router = Router();
+  router.post('/session', express.json({ limit: 4096, type: () => true }), async (req, res, next) => {
+    try {
+      const body = loginSchema.safeParse(req.body);
+      if (!body.success) {
+        sendError(res, 400, 'invalid_body', body.error.issues[0]!.message);
+        return;
+      }
+      const { name, password } = body.data;
+      const address = req.ip ?? 'unknown';
+      const wait = await deps.limiter.retryAfterS(name, address);
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        sendError(res, 429, 'too_many_attempts', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} minutes`);
+        return;
+      }
+      const who = await deps.users.verify(name, password);
+      if (!who) {
+        await deps.limiter.recordFailure(name, address);
+        sendError(res, 401, 'invalid_credentials', 'wrong name or password');
+        return;
+      }
+      await deps.limiter.recordSuccess(name);
+      const { token, session } = deps.sessions.create(who);
+      res.set(
+        'Set-Cookie',
+        stringifySetCookie({ name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure, maxAge: SESSION_TTL_MS / 1000 }),
+      );
+      res.json({ token, name: session.name, role: session.role, expiresAt: new Date(session.expiresAt).toISOString() });
+    } catch (err) {
+      next(err);
+    }
+  });
+  router.get('/session', (_req, res) => {
+    const p = principalOf(res.locals);
+    if (!p) {
+      sendError(res, 401, 'sign_in_required', 'not signed in');
+      return;
+    }
+    res.json({ name: p.name, role: p.role });
+  });
+  router.delete('/session', (_req, res) => {
+    const token = res.locals.token as string | null;
+    if (token) deps.sessions.revoke(token);
+    res.set('Set-Cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 }));
+    res.status(204).end();
+  });
+  return router;
+}

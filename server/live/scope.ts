@@ -1,0 +1,44 @@
+import type { Delta, LiveKpis, Snapshot } from '@shared/protocol';
+
+function pickWard(wards: Record<string, LiveKpis>, ward: string): Record<string, LiveKpis> {
+  const w = wards[ward];
+  return w ? { [ward]: w } : {};
+}
+
+/**
+ * What a `ward:<code>` user may see of a snapshot: the city's figures and the ranking (the weekly
+ * meeting shows them to every ward), but only its own ward's figures, items and alerts.
+ */
+export function scopeSnapshot(s: Snapshot, ward: string): Snapshot {
+  return {
+    ...s,
+    wards: pickWard(s.wards, ward),
+    reports: s.reports.filter((r) => r.ward === ward),
+    incidents: s.incidents.filter((i) => i.ward === ward),
+    alerts: s.alerts.filter((a) => a.ward === ward),
+  };
+}
+
+/** The same for a delta; it keeps its seq (possibly with nothing else), so resume stays gap-free. */
+export function scopeDelta(d: Delta, ward: string): Delta {
+  const out: Delta = { type: 'delta', seq: d.seq, at: d.at };
+  if (d.wards) {
+    const w = pickWard(d.wards, ward);
+    if (Object.keys(w).length > 0) out.wards = w;
+  }
+  if (d.city) out.city = d.city;
+  if (d.day) out.day = d.day;
+  if (d.freshness) out.freshness = d.freshness;
+  if (d.ranking) out.ranking = d.ranking;
+  if (d.charts) out.charts = d.charts;
+  if (d.categoryCounts) out.categoryCounts = d.categoryCounts;
+  const reports = d.reports?.filter((r) => r.ward === ward);
+  if (reports?.length) out.reports = reports;
+  const dossiers = d.dossiers?.filter((x) => x.ward === ward);
+  if (dossiers?.length) out.dossiers = dossiers;
+  const incidents = d.incidents?.filter((i) => i.ward === ward);
+  if (incidents?.length) out.incidents = incidents;
+  const alerts = d.alerts?.filter((a) => a.ward === ward);
+  if (alerts?.length) out.alerts = alerts;
+  return out;
+}
