@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '@shared/alerts';
-import { acknowledge, applyAlertEvent, dueTimers, raise, resolve, update, type AlertCandidate, type AlertConfig } from './lifecycle';
+import type { Alert, AlertEvent } from '@shared/alerts';
+import { acknowledge, applyAlertEvent, dueTimers, raise, resolve, update, type ActionResult, type AlertCandidate, type AlertConfig } from './lifecycle';
 
 const cfg: AlertConfig = {
   ackWithinMinutes: { 1: 60, 2: 30, 3: 15, 4: 5 },
@@ -21,6 +21,12 @@ const candidate: AlertCandidate = {
   evidence: { observed: 12, expected: 2.1 },
 };
 
+/** The event of an action the test expects to be allowed. */
+function eventOf(r: ActionResult): AlertEvent {
+  if (!r.ok) throw new Error(`refused: ${r.message}`);
+  return r.event;
+}
+
 function raised(): { alerts: Map<string, Alert>; alert: Alert } {
   const alerts = new Map<string, Alert>();
   const alert = applyAlertEvent(alerts, raise(candidate, 'a1', T0, cfg))!;
@@ -39,10 +45,10 @@ describe('alert life cycle', () => {
     const { alerts, alert } = raised();
     const ack = acknowledge(alert, 'truc-ban-1', 'Đã liên hệ phường', T0 + 3 * MIN);
     expect(ack.ok).toBe(true);
-    const acked = applyAlertEvent(alerts, (ack as { event: never }).event)!;
+    const acked = applyAlertEvent(alerts, eventOf(ack))!;
     expect(acked.acknowledged).toEqual({ by: 'truc-ban-1', at: new Date(T0 + 3 * MIN).toISOString(), note: 'Đã liên hệ phường' });
     const res = resolve(acked, 'truc-ban-2', 'Đã xử lý', T0 + 50 * MIN);
-    const done = applyAlertEvent(alerts, (res as { event: never }).event)!;
+    const done = applyAlertEvent(alerts, eventOf(res))!;
     expect(done.state).toBe('resolved');
     expect(done.resolved!.by).toBe('truc-ban-2');
   });
@@ -54,8 +60,8 @@ describe('alert life cycle', () => {
     ['resolving before anyone acknowledged', 'open', 'resolve', 'not_acknowledged'],
   ] as const)('%s is a 409', (_name, state, action, code) => {
     const { alerts, alert } = raised();
-    if (state !== 'open') applyAlertEvent(alerts, (acknowledge(alert, 'a', '', T0) as { event: never }).event);
-    if (state === 'resolved') applyAlertEvent(alerts, (resolve(alerts.get('a1'), 'a', '', T0) as { event: never }).event);
+    if (state !== 'open') applyAlertEvent(alerts, eventOf(acknowledge(alert, 'a', '', T0)));
+    if (state === 'resolved') applyAlertEvent(alerts, eventOf(resolve(alerts.get('a1'), 'a', '', T0)));
     const r = action === 'ack' ? acknowledge(alerts.get('a1'), 'b', '', T0 + MIN) : resolve(alerts.get('a1'), 'b', '', T0 + MIN);
     expect(r).toMatchObject({ ok: false, status: 409, code });
   });
@@ -83,7 +89,7 @@ describe('alert life cycle', () => {
 
   it('notifies again when acknowledged but not resolved past its deadline, then every period', () => {
     const { alerts, alert } = raised();
-    applyAlertEvent(alerts, (acknowledge(alert, 'a', '', T0 + MIN) as { event: never }).event);
+    applyAlertEvent(alerts, eventOf(acknowledge(alert, 'a', '', T0 + MIN)));
     expect(dueTimers(alerts.values(), T0 + 119 * MIN, cfg)).toEqual([]);
     const first = dueTimers(alerts.values(), T0 + 120 * MIN, cfg);
     expect(first.map((e) => e.type)).toEqual(['renotified']);
@@ -105,7 +111,7 @@ describe('alert life cycle', () => {
   it('rebuilds the same state from its events (the audit log is the source of truth)', () => {
     const { alerts, alert } = raised();
     const log = [raise(candidate, 'a1', T0, cfg)];
-    const ack = (acknowledge(alert, 'x', 'n', T0 + MIN) as { event: never }).event;
+    const ack = eventOf(acknowledge(alert, 'x', 'n', T0 + MIN));
     log.push(ack);
     applyAlertEvent(alerts, ack);
     const rebuilt = new Map<string, Alert>();
