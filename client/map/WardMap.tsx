@@ -169,7 +169,8 @@ export function WardMap(props: WardMapProps) {
       ref={(node) => {
         container = node;
       }}
-      class="ward-map" data-testid="ward-map"
+      class={`ward-map ${props.class ?? ''}`}
+      data-testid={props.testId ?? 'ward-map'}
     />
   );
 }

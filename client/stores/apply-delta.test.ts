@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta } from '@shared/protocol';
 import { applyDelta, decideDelta } from './apply-delta';
-import { makeIncident, makeKpis, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
+import { makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
 
@@ -99,6 +99,22 @@ describe('applyDelta', () => {
   ])('$name', ({ counts, expectedNoise }) => {
     const delta: Delta = { type: 'delta', seq: 11, at: AT, ...(counts ? { categoryCounts: counts } : {}) };
     expect(applyDelta(makeSnapshot(), delta).categoryCounts.noise).toBe(expectedNoise);
+  });
+
+  it.each([
+    { name: 'replaces the ranking and charts when sent', sent: true, expectedRows: 1, expectedHours: 1 },
+    { name: 'keeps the ranking and charts when absent', sent: false, expectedRows: 0, expectedHours: 0 },
+  ])('$name', ({ sent, expectedRows, expectedHours }) => {
+    const row = { ward: '19753', score: 80, rank: 1, previousRank: 2, governance: 80, safety: 80, environment: 80, service: 80, index766: { total: 10, max: 12 } };
+    const delta: Delta = {
+      type: 'delta',
+      seq: 11,
+      at: AT,
+      ...(sent ? { ranking: makeRanking([row]), charts: { ...makeCharts(), hours: ['2026-11-20T08:00:00+07:00'] } } : {}),
+    };
+    const next = applyDelta(makeSnapshot(), delta);
+    expect(next.ranking.rows).toHaveLength(expectedRows);
+    expect(next.charts.hours).toHaveLength(expectedHours);
   });
 
   it('moves to the new day when the day rolled over', () => {

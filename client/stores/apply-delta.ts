@@ -72,5 +72,7 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     incidents,
     freshness: delta.freshness ? mergeFreshness(state.freshness, delta.freshness) : state.freshness,
     categoryCounts: delta.categoryCounts ?? state.categoryCounts,
+    ranking: delta.ranking ?? state.ranking,
+    charts: delta.charts ?? state.charts,
   };
 }

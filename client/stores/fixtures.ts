@@ -1,7 +1,7 @@
 import { REPORT_CATEGORIES } from '@shared/categories';
 import type { ReportCategory } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
-import type { LiveKpis, Snapshot } from '@shared/protocol';
+import type { ChartData, LiveKpis, Ranking, Snapshot } from '@shared/protocol';
 import { PROTOCOL_VERSION } from '@shared/protocol';
 import type { Incident, PublicReport } from '@shared/schemas';
 
@@ -39,7 +39,7 @@ export function makeKpis(over: { received?: number; open?: number; late?: number
     incidents: { open: over.incidentsOpen ?? 0, bySeverity: { 1: 0, 2: 0, 3: 0, 4: 0 } },
     index766: { progress: null, online: null, payment: null, digitisation: null, satisfaction: null, total: 0, max: 0 },
   };
-  return { today };
+  return { today, yesterday: today, lastWeek: today };
 }
 
 export function zeroCategoryCounts(): Record<ReportCategory, number> {
@@ -65,6 +65,19 @@ export function makeIncident(id: string, over: Partial<Incident> = {}): Incident
   };
 }
 
+export function makeRanking(rows: Ranking['rows'] = []): Ranking {
+  return { from: '2026-11-13T00:00:00+07:00', to: '2026-11-20T00:00:00+07:00', previousFrom: '2026-11-06T00:00:00+07:00', rows };
+}
+
+export function makeCharts(): ChartData {
+  return {
+    hours: [],
+    reportsPerHour: Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, []])) as unknown as ChartData['reportsPerHour'],
+    dossiersByWard: [],
+    categoryMix: zeroCategoryCounts(),
+  };
+}
+
 export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     type: 'snapshot',
@@ -79,6 +92,8 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     incidents: [],
     freshness: { report: null, dossier: null, incident: null },
     categoryCounts: zeroCategoryCounts(),
+    ranking: makeRanking(),
+    charts: makeCharts(),
     ...over,
   };
 }

@@ -30,6 +30,23 @@ export interface LiveStoreOptions {
   onProtocolMismatch?: () => void;
 }
 
+const RELOAD_GUARD_KEY = 'ioc-wall:protocol-reload-at';
+const RELOAD_GUARD_MS = 60_000;
+
+/**
+ * Loads the wall's new version. At most once a minute: while a server is being rolled out the
+ * wall may meet an old one again, and a reload loop would blank the screen. The badge goes stale.
+ */
+function reloadOnce(): void {
+  const last = Number(sessionStorage.getItem(RELOAD_GUARD_KEY) ?? 0);
+  if (Date.now() - last < RELOAD_GUARD_MS) {
+    console.warn('server speaks another protocol version; not reloading again so soon');
+    return;
+  }
+  sessionStorage.setItem(RELOAD_GUARD_KEY, String(Date.now()));
+  window.location.reload();
+}
+
 /**
  * One socket.io connection and the wall's live state built from it. `socketUrl` undefined means
  * the page's own origin (the express server serves both the wall and the socket).
@@ -67,11 +84,12 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   socket.on('disconnect', () => setConnected(false));
 
   socket.on('snapshot', (snapshot: Snapshot) => {
-    heard();
     if (snapshot.protocol !== PROTOCOL_VERSION) {
-      (options.onProtocolMismatch ?? (() => window.location.reload()))();
+      // Not counted as heard: figures this wall cannot read must not look live.
+      (options.onProtocolMismatch ?? reloadOnce)();
       return;
     }
+    heard();
     resuming = false;
     setState('data', reconcile(snapshot, { key: 'id' }));
   });

@@ -8,6 +8,8 @@ import type { ConsoleWatch } from './chromium';
 const SCREENSHOT_DIR = 'artifacts/screenshots';
 // SwiftShader renders WebGL on the CPU: a 4K map can take many seconds to go idle.
 const MAP_TIMEOUT_MS = 90_000;
+// Poll on a timer, not on animation frames: a page busy rendering WebGL in software gets few frames.
+const POLL_MS = 50;
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -22,6 +24,7 @@ async function openWall(browser: Browser, url: string, width: number, height: nu
 async function waitForWards(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="ward-map"]')?.getAttribute('data-ward-count') === '40', undefined, {
     timeout: MAP_TIMEOUT_MS,
+    polling: POLL_MS,
   });
 }
 
@@ -49,10 +52,17 @@ describe('the wall', () => {
     const { page, watch } = await openWall(browser, server.url, 3840, 2160);
     await expect(page.title()).resolves.toBe('IOC Wall — Huế');
     await waitForWards(page);
-    expect(await page.locator('.ward-label').count()).toBe(40);
-    expect(await page.locator('.ward-label', { hasText: 'Phú Xuân' }).count()).toBe(1);
+    const cityLabels = page.locator('[data-testid="ward-map"] .ward-label');
+    expect(await cityLabels.count()).toBe(40);
+    expect(await cityLabels.filter({ hasText: 'Phú Xuân' }).count()).toBe(1);
+    // The centre inset repeats the dense core's names large enough to read.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="ward-map-core"]')?.getAttribute('data-ward-count')) > 5, undefined, {
+      timeout: MAP_TIMEOUT_MS,
+    polling: POLL_MS,
+    });
     await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
       timeout: 30_000,
+      polling: POLL_MS,
     });
     for (const name of ['reports-today', 'reports-open', 'dossiers-late', 'incidents-open']) {
       expect(await page.getByTestId(`tile-${name}-value`).textContent()).toMatch(/^\d[\d.]*$/);
@@ -69,6 +79,7 @@ describe('the wall', () => {
     await waitForWards(page);
     await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
       timeout: 30_000,
+      polling: POLL_MS,
     });
     const before = await tileNumber(page, 'reports-today');
     const res = await fetch(`${server.url}/api/v1/reports`, {
@@ -88,8 +99,12 @@ describe('the wall', () => {
     await page.waitForFunction(
       (prev) => Number((document.querySelector('[data-testid="tile-reports-today-value"]')?.textContent ?? '').replace(/\D/g, '')) > prev,
       before,
-      { timeout: 2_000 },
-    );
+      { timeout: 2_000, polling: POLL_MS },
+    ).catch(async (err: unknown) => {
+      const tile = await page.getByTestId('tile-reports-today-value').textContent();
+      const state = await page.getByTestId('freshness').getAttribute('data-state');
+      throw new Error(`tile still ${tile} (was ${before}), freshness ${state}: ${String(err)}`);
+    });
     expect(await tileNumber(page, 'reports-today')).toBe(before + 1);
     // Let the heat layer take the new point before the picture is taken.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));

@@ -32,6 +32,9 @@ export function buildReportHeatmapLayer(points: HeatPoint[], radiusPixels = 60):
     getPosition: (p) => p.position,
     getWeight: 1,
     radiusPixels,
+    // The heat is a blur anyway; a 512² aggregation texture instead of 2048² is 16× less GPU work
+    // per update, which matters on a wall fed a report every few seconds (and in software GL).
+    weightsTextureSize: 512,
     intensity: 1,
     threshold: 0.05,
     // Transparent → amber → red, so low density does not hide the ward colours beneath.
