@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta } from '@shared/protocol';
 import { applyDelta, decideDelta } from './apply-delta';
-import { makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
+import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
 
@@ -115,6 +115,30 @@ describe('applyDelta', () => {
     const next = applyDelta(makeSnapshot(), delta);
     expect(next.ranking.rows).toHaveLength(expectedRows);
     expect(next.charts.hours).toHaveLength(expectedHours);
+  });
+
+  it.each([
+    {
+      name: 'adds a new alert first (newest first)',
+      held: [makeAlert('a', '2026-11-20T08:00:00+07:00')],
+      incoming: [makeAlert('b', '2026-11-20T09:00:00+07:00')],
+      expected: ['b', 'a'],
+    },
+    {
+      name: 'keeps an alert resolved within 24 h',
+      held: [makeAlert('a', '2026-11-20T08:00:00+07:00')],
+      incoming: [makeAlert('a', '2026-11-20T08:00:00+07:00', { state: 'resolved', resolved: { by: 'x', at: '2026-11-20T09:00:00+07:00', note: '' } })],
+      expected: ['a'],
+    },
+    {
+      name: 'drops an alert resolved more than 24 h ago',
+      held: [makeAlert('a', '2026-11-18T08:00:00+07:00'), makeAlert('b', '2026-11-20T08:00:00+07:00')],
+      incoming: [makeAlert('a', '2026-11-18T08:00:00+07:00', { state: 'resolved', resolved: { by: 'x', at: '2026-11-19T08:00:00+07:00', note: '' } })],
+      expected: ['b'],
+    },
+  ])('alerts: $name', ({ held, incoming, expected }) => {
+    const next = applyDelta(makeSnapshot({ alerts: held }), { type: 'delta', seq: 11, at: AT, alerts: incoming });
+    expect(next.alerts.map((a) => a.id)).toEqual(expected);
   });
 
   it('moves to the new day when the day rolled over', () => {

@@ -1,3 +1,4 @@
+import type { Alert } from '@shared/alerts';
 import { ITEM_KINDS } from '@shared/categories';
 import type { Delta, Snapshot, StreamFreshness } from '@shared/protocol';
 import { RECENT_REPORTS_MS } from '@shared/protocol';
@@ -42,6 +43,17 @@ export function keepOpenIncidents(incidents: readonly Incident[]): Incident[] {
   return incidents.filter((i) => i.status !== 'closed');
 }
 
+/**
+ * The alerts a wall holds, as the snapshot defines them: unresolved ones and those resolved within
+ * the last 24 h of `nowMs`, newest first.
+ */
+export function keepWallAlerts(alerts: readonly Alert[], nowMs: number): Alert[] {
+  const cutoff = nowMs - RECENT_REPORTS_MS;
+  return alerts
+    .filter((a) => a.state !== 'resolved' || Date.parse(a.resolved?.at ?? a.updatedAt) >= cutoff)
+    .sort((a, b) => Date.parse(b.raisedAt) - Date.parse(a.raisedAt));
+}
+
 // A partial update names only the streams that moved; an absent key must not erase a known time.
 function mergeFreshness(held: StreamFreshness, update: Partial<StreamFreshness>): StreamFreshness {
   const next = { ...held };
@@ -74,5 +86,6 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     categoryCounts: delta.categoryCounts ?? state.categoryCounts,
     ranking: delta.ranking ?? state.ranking,
     charts: delta.charts ?? state.charts,
+    alerts: delta.alerts ? keepWallAlerts(upsertById(state.alerts, delta.alerts), nowMs) : state.alerts,
   };
 }

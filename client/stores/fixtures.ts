@@ -1,3 +1,4 @@
+import type { Alert } from '@shared/alerts';
 import { REPORT_CATEGORIES } from '@shared/categories';
 import type { ReportCategory } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
@@ -94,6 +95,29 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     categoryCounts: zeroCategoryCounts(),
     ranking: makeRanking(),
     charts: makeCharts(),
+    alerts: [],
+    ...over,
+  };
+}
+
+export function makeAlert(id: string, raisedAt: string, over: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    key: `hotspot:19753:noise:${id}`,
+    source: 'hotspot',
+    ward: '19753',
+    category: 'noise',
+    severity: 2,
+    level: 1,
+    state: 'open',
+    title: { vi: 'Điểm nóng tiếng ồn', en: 'Noise hotspot' },
+    explanation: { vi: '12 phản ánh trong 3 giờ', en: '12 reports in 3 h' },
+    raisedAt,
+    updatedAt: raisedAt,
+    ackDueAt: raisedAt,
+    resolveDueAt: raisedAt,
+    renotifications: 0,
+    evidence: { observed: 12, expected: 2.1, windowHours: 3 },
     ...over,
   };
 }
