@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG_DIR, loadCalendar, readJsonConfig, type WorkingCalendar 
 import { loadKpiConfig, type KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
 import { alertRouter } from './http/alert-routes';
+import { briefingRouter } from './http/briefing-routes';
 import { authenticate, requireWallAccess, tokenFrom, wallIsPublic, type AccessPolicy } from './http/auth';
 import { errorHandler, sendError } from './http/errors';
 import { sessionRouter } from './http/session-routes';
@@ -144,6 +145,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     requireWallAccess(policy),
     kpiRouter({
       items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
+      ctx: { calendar, config: kpiConfig },
+      now,
+    }),
+  );
+  app.use(
+    '/api/v1',
+    requireWallAccess(policy),
+    briefingRouter({
+      items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
+      alerts: () => alerts.list('all', null),
       ctx: { calendar, config: kpiConfig },
       now,
     }),
