@@ -17,6 +17,9 @@ export const STRINGS = {
   incidentsOpen: { vi: 'Vụ việc đang mở', en: 'Open incidents' },
   categories24h: { vi: 'Phản ánh 24 giờ qua theo lĩnh vực', en: 'Reports, last 24 h, by category' },
   mapLegend: { vi: 'Phản ánh chưa xử lý xong theo xã, phường', en: 'Open reports by ward' },
+  openAlerts: { vi: 'Cảnh báo chưa xử lý', en: 'Open alerts' },
+  noAlerts: { vi: 'Không có cảnh báo', en: 'No open alerts' },
+  cityLevel: { vi: 'Cấp thành phố', en: 'City level' },
   coreInset: { vi: 'Khu vực trung tâm', en: 'City centre' },
   severity: { vi: 'Mức độ vụ việc', en: 'Incident severity' },
 } as const satisfies Record<string, Label>;

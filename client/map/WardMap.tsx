@@ -144,13 +144,14 @@ export function WardMap(props: WardMapProps) {
     };
     createEffect(applyFill);
 
-    // deck.gl radii are in screen pixels: scale them with the screen so 4K and 1080p look alike.
-    const px = (share: number) => Math.max(4, Math.round(el.clientHeight * share));
+    // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
+    // draws incidents as large as the city view does) so 4K and 1080p look alike.
+    const px = (share: number) => Math.max(4, Math.round(window.innerHeight * share));
     createEffect(() => {
       overlay.setProps({
         layers: [
-          buildReportHeatmapLayer(reportsToHeatPoints(props.reports()), px(0.045)),
-          buildIncidentLayer(incidentsToPoints(props.incidents()), px(0.008)),
+          buildReportHeatmapLayer(reportsToHeatPoints(props.reports()), px(0.035)),
+          buildIncidentLayer(incidentsToPoints(props.incidents()), px(0.007)),
         ],
       });
     });

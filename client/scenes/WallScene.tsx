@@ -5,6 +5,7 @@ import { SEVERITY_COLORS } from '../map/layers/incident-points';
 import { HUE_CORE_BOUNDS, WardMap } from '../map/WardMap';
 import { WARD_FILL_EMPTY, WARD_FILL_STEPS } from '../map/ward-fill';
 import type { LiveStore } from '../stores/live-store';
+import { AlertList } from '../ui/AlertList';
 import { CategoryList } from '../ui/CategoryList';
 import { DemoBanner } from '../ui/DemoBanner';
 import { formatCount, formatRate } from '../ui/format';
@@ -107,6 +108,7 @@ export function WallScene(props: WallSceneProps) {
               alarm={(today()?.incidents.open ?? 0) > 0}
             />
           </div>
+          <AlertList i18n={i18n} alerts={data()?.alerts} stale={live.stale()} />
           <CategoryList i18n={i18n} counts={data()?.categoryCounts} stale={live.stale()} />
         </aside>
       </main>

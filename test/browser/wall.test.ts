@@ -113,6 +113,31 @@ describe('the wall', () => {
     await page.context().close();
   });
 
+  it('shows itself stale, values greyed, when the server goes away', async () => {
+    // Its own server, so stopping it leaves the other tests' server alone.
+    const own = await startTestServer();
+    const { page } = await openWall(browser, own.url, 1920, 1080);
+    try {
+      await waitForWards(page);
+      await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
+        timeout: 30_000,
+        polling: POLL_MS,
+      });
+      await own.close();
+      await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'stale', undefined, {
+        timeout: 10_000,
+        polling: POLL_MS,
+      });
+      expect(await page.getByTestId('freshness').textContent()).toContain('MẤT KẾT NỐI');
+      expect(await page.getByTestId('tile-reports-today').getAttribute('class')).toContain('tile--stale');
+      // Console errors are expected here (the browser logs each failed reconnect), so not checked.
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-stale-1920x1080.png` });
+    } finally {
+      await page.context().close();
+      await own.close();
+    }
+  });
+
   it('is in English with ?lang=en', async () => {
     const { page, watch } = await openWall(browser, `${server.url}/?lang=en`, 1920, 1080);
     await expect(page.getByTestId('tile-reports-today').textContent()).resolves.toContain('Reports today');
