@@ -20,6 +20,7 @@ export const STRINGS = {
   openAlerts: { vi: 'Cảnh báo chưa xử lý', en: 'Open alerts' },
   noAlerts: { vi: 'Không có cảnh báo', en: 'No open alerts' },
   cityLevel: { vi: 'Cấp thành phố', en: 'City level' },
+  legendMax: { vi: 'cao nhất', en: 'highest' },
   coreInset: { vi: 'Khu vực trung tâm', en: 'City centre' },
   severity: { vi: 'Mức độ vụ việc', en: 'Incident severity' },
 } as const satisfies Record<string, Label>;

@@ -68,7 +68,7 @@ export function WallScene(props: WallSceneProps) {
             <div class="legend__scale">
               <span class="legend__swatch" style={{ background: WARD_FILL_EMPTY }}>0</span>
               <For each={[...WARD_FILL_STEPS]}>{(c) => <span class="legend__swatch" style={{ background: c }} />}</For>
-              <span class="legend__max">max</span>
+              <span class="legend__max">{i18n.t('legendMax')}</span>
             </div>
             <div class="legend__title">{i18n.t('severity')}</div>
             <div class="legend__scale">

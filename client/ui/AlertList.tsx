@@ -10,7 +10,7 @@ export function AlertList(props: { i18n: I18n; alerts: readonly Alert[] | undefi
   return (
     <section class="alerts" classList={{ 'alerts--stale': props.stale }} data-testid="alerts">
       <h2 class="panel-title">
-        {props.i18n.t('openAlerts')} <span class="alerts__count">{open().length}</span>
+        {props.i18n.t('openAlerts')} <span class="alerts__count" classList={{ 'alerts__count--none': open().length === 0 }}>{open().length}</span>
       </h2>
       <Show when={open().length > 0} fallback={<div class="alerts__none">{props.i18n.t('noAlerts')}</div>}>
         <ul class="alerts__list">
