@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino, type Logger } from 'pino';
 import { ITEM_KINDS } from '@shared/categories';
-import type { AlertActionResult } from '@shared/protocol';
+import type { AlertActionResult, Delta } from '@shared/protocol';
 import { AlertService } from './alerts/alert-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { SessionStore } from './auth/sessions';
@@ -24,11 +24,13 @@ import { kpiRouter } from './http/kpi-routes';
 import { Metrics } from './http/metrics';
 import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
 import { ingestRouter } from './ingest/routes';
-import { DeltaLog } from './live/delta-log';
+import { attachRedisAdapter } from './live/adapter';
 import { LiveHub } from './live/hub';
 import { LiveState, type DeltaBody } from './live/live-state';
+import { LocalFeed, SharedFeed, type DeltaFeed } from './live/seq-source';
 import { scopeSnapshot } from './live/scope';
 import { EmbeddedStore } from './store/embedded-store';
+import { RedisStore, StoreUnavailableError } from './store/redis-store';
 import type { ItemStore } from './store/store';
 
 /** How often time alone is allowed to change the figures (overdue, day roll-over, 24 h window). */
@@ -57,10 +59,14 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-function createStore(config: Config): ItemStore {
+function createStore(config: Config, log: Logger): ItemStore {
   if (config.redisUrl) {
-    // The Redis store is issue 5; refusing beats silently running on the wrong store.
-    throw new Error('REDIS_URL is set, but this build has only the embedded store: unset REDIS_URL');
+    return new RedisStore({
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      allowVolatile: config.redisAllowVolatile,
+      onError: (err) => log.error({ err }, 'Redis store: connection problem (it reconnects by itself)'),
+    });
   }
   return new EmbeddedStore(config.dataDir);
 }
@@ -82,24 +88,29 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const limiter = new LoginLimiter();
   const policy: AccessPolicy = { authEnabled: users.size > 0, publicWall: config.publicWall };
 
-  const store = createStore(config);
+  const store = createStore(config, log);
   await store.open();
   if (store instanceof EmbeddedStore) log.info({ replayed: store.replayed }, 'journal replayed');
 
   const state = new LiveState({ store, calendar, config: kpiConfig, demo: config.simulate }, now());
   state.load(now());
-  const deltas = new DeltaLog(now());
 
   let hub: LiveHub | null = null;
-  const publish = (body: DeltaBody): void => {
-    const delta = deltas.append(body);
-    metrics.deltas.inc();
-    metrics.seq.set(delta.seq);
-    hub?.broadcast(delta);
+  const feedDeps = {
+    state,
+    now,
+    broadcast: (delta: Delta): void => {
+      metrics.deltas.inc();
+      metrics.seq.set(delta.seq);
+      hub?.broadcast(delta);
+    },
+    onError: (err: unknown) => log.warn({ err }, 'a delta could not be published'),
   };
-  const onAccepted = (accepted: AcceptedChanges): void => {
-    publish(state.apply(accepted, now()));
-  };
+  // Redis: one global seq and the shared log order every node's deltas (issue 5).
+  const feed: DeltaFeed = store instanceof RedisStore ? new SharedFeed(store, { ...feedDeps, onReset: () => hub?.resetAll() }) : new LocalFeed(feedDeps);
+  const deltas = feed.log;
+  const publish = (body: DeltaBody): void => feed.publish(body);
+  const onAccepted = (accepted: AcceptedChanges): void => feed.accepted(accepted);
   const alerts = new AlertService({
     store,
     config: alertConfig,
@@ -107,7 +118,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     onChanged: (changed) => publish({ at: new Date(now()).toISOString(), alerts: changed }),
   });
   alerts.load();
-  const snapshot = () => state.snapshot(deltas.seq, now(), alerts.visible(now()));
+  const snapshot = () => state.snapshot(feed.seq, now(), alerts.visible(now()));
   const ingest = new IngestService({ store, boundaries, now, onAccepted });
 
   const app = express();
@@ -169,6 +180,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       res.status(503).type('text/plain').send('The wall is not built: run `npm run build` (npm run demo does it for you).');
     });
   }
+  app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    // Redis away: no 202 that could not be kept; the producer retries (issue 5).
+    if (!(err instanceof StoreUnavailableError) || res.headersSent) return next(err);
+    res.set('Retry-After', String(err.retryAfterSeconds));
+    sendError(res, 503, 'store_unavailable', `the store cannot take items right now (${err.message}); nothing was accepted: retry in ${err.retryAfterSeconds} s`);
+  });
   app.use(errorHandler((err) => log.error({ err }, 'request failed')));
 
   const http: HttpServer = createServer(app);
@@ -188,7 +205,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       const out = await alerts.act(action, id, who, note);
       return out.ok ? out : { ok: false, error: { status: out.status, code: out.code, message: out.message } };
     },
+    healthy: () => !(store instanceof RedisStore) || store.available,
   });
+  const closeAdapter = config.redisUrl
+    ? await attachRedisAdapter(hub.io, config.redisUrl, config.redisPrefix, (err) => log.error({ err }, 'socket.io Redis adapter: connection problem'))
+    : null;
   hub.io.on('connection', (socket) => {
     metrics.sockets.inc();
     socket.on('disconnect', () => metrics.sockets.dec());
@@ -200,8 +221,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   });
   const port = (http.address() as AddressInfo).port;
   const tick = (): void => {
-    const body = state.tick(now());
-    if (body) publish(body);
+    feed.tick();
     alerts.tick().catch((err: unknown) => log.error({ err }, 'alert timers failed'));
   };
   const timer = setInterval(tick, TICK_INTERVAL_MS);
@@ -225,7 +245,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      feed.close();
       await hub?.close(); // closes the HTTP server too
+      await closeAdapter?.();
       await store.close();
     },
   };

@@ -22,6 +22,10 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel (IOC_REDIS_PREFIX): several deployments or tests can share one Redis. */
+  redisPrefix: string;
+  /** IOC_REDIS_ALLOW_VOLATILE=1: run on a Redis without AOF (tests, demos), accepting the loss of acknowledged items. */
+  redisAllowVolatile: boolean;
   dataDir: string;
   ingestKeys: IngestKey[];
   users: UserEntry[];
@@ -75,6 +79,13 @@ function parseIntIn(raw: string | undefined, name: string, fallback: number, min
   return n;
 }
 
+function parseRedisPrefix(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '{ioc}:';
+  // The {…} hash tag keeps every key of one deployment in one Cluster slot, which the store's scripts need.
+  if (!/^\{[A-Za-z0-9_.-]{1,64}\}:$/.test(raw)) throw new ConfigError(`IOC_REDIS_PREFIX must look like {name}: (letters, digits, _ . -), got "${raw}"`);
+  return raw;
+}
+
 /**
  * Reads the environment variables documented in the README. Unknown values fail loudly at start,
  * because a wall that silently runs on the wrong store or without keys is worse than one that stops.
@@ -87,6 +98,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     port: parseIntIn(env.PORT, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
     redisUrl: env.REDIS_URL && env.REDIS_URL.trim() !== '' ? env.REDIS_URL : null,
+    redisPrefix: parseRedisPrefix(env.IOC_REDIS_PREFIX),
+    redisAllowVolatile: env.IOC_REDIS_ALLOW_VOLATILE === '1' || env.IOC_REDIS_ALLOW_VOLATILE === 'true',
     dataDir: path.resolve(cwd, env.IOC_DATA_DIR ?? './data'),
     ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey),
     users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser),

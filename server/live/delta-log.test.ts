@@ -33,3 +33,25 @@ describe('DeltaLog', () => {
     expect(log.since(14)).toBeNull();
   });
 });
+
+describe('DeltaLog with seqs numbered elsewhere', () => {
+  it('keeps recorded deltas and answers since() over them', () => {
+    const log = new DeltaLog(41);
+    for (const seq of [42, 43, 44]) log.record({ type: 'delta', seq, at: new Date(0).toISOString() });
+    expect(log.seq).toBe(44);
+    expect(log.since(42)!.map((d) => d.seq)).toEqual([43, 44]);
+  });
+  it('never answers across a hole: a jump starts the ring over', () => {
+    const log = new DeltaLog(0);
+    for (const seq of [1, 2, 5, 6]) log.record({ type: 'delta', seq, at: new Date(0).toISOString() });
+    expect(log.since(5)!.map((d) => d.seq)).toEqual([6]);
+    expect(log.since(2)).toBeNull();
+  });
+  it('reset forgets what it kept', () => {
+    const log = filled(0, 3);
+    log.reset(10);
+    expect(log.seq).toBe(10);
+    expect(log.since(2)).toBeNull();
+    expect(log.since(10)).toEqual([]);
+  });
+});

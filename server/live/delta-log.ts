@@ -32,6 +32,24 @@ export class DeltaLog {
   }
 
   /**
+   * Keeps a delta numbered elsewhere (the global seq of a shared log, issue 5). A delta that does not
+   * follow the last one starts the ring over, so `since` never answers across a hole.
+   */
+  record(delta: Delta): Delta {
+    if (delta.seq !== this.lastSeq + 1) this.ring.length = 0;
+    this.lastSeq = delta.seq;
+    this.ring.push(delta);
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    return delta;
+  }
+
+  /** Forgets every kept delta and continues from `seq` (walls behind it get a snapshot). */
+  reset(seq: number): void {
+    this.ring.length = 0;
+    this.lastSeq = seq;
+  }
+
+  /**
    * Every delta after `seq`, or null when they cannot all be given (too old, from another process,
    * or ahead of this one): then the wall must start over from a snapshot.
    */

@@ -20,6 +20,12 @@ const alertActionSchema = z.object({ id: z.string().min(1).max(200), note: z.str
 /** Room of walls and consoles that see the whole city. */
 export const CITY_ROOM = 'city';
 const wardRoom = (code: string) => `ward:${code}`;
+/**
+ * Packets a socket may have waiting to be written before it counts as too slow: it is then
+ * disconnected, so it cannot hold the others back or grow the server's memory, and it comes back
+ * with a fresh snapshot when it reconnects.
+ */
+export const MAX_PENDING_PACKETS = 1_000;
 
 interface SocketData {
   principal: Principal | null;
@@ -42,6 +48,8 @@ export interface HubDeps {
   authenticate: (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse';
   /** Acknowledge or resolve through the same service as the HTTP API. */
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
+  /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
+  healthy?: () => boolean;
 }
 
 /**
@@ -73,7 +81,9 @@ export class LiveHub {
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.heartbeat = setInterval(() => {
-      this.io.emit('heartbeat', { type: 'heartbeat', seq: this.deps.log.seq, at: new Date(this.deps.now()).toISOString() });
+      if (this.deps.healthy && !this.deps.healthy()) return;
+      // local: with the Redis adapter every node beats for its own sockets only.
+      this.io.local.emit('heartbeat', { type: 'heartbeat', seq: this.deps.log.seq, at: new Date(this.deps.now()).toISOString() });
     }, HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
@@ -134,11 +144,28 @@ export class LiveHub {
     }
   }
 
-  /** Every wall gets every delta; ward rooms get it scoped to their ward (same seq). */
+  /**
+   * Every wall of this node gets every delta; ward rooms get it scoped to their ward (same seq).
+   * Local only: with several nodes each one emits the deltas it made to its own sockets.
+   */
   broadcast(delta: Delta): void {
-    this.io.to(CITY_ROOM).emit('delta', delta);
+    this.dropSlowSockets();
+    this.io.local.to(CITY_ROOM).emit('delta', delta);
     for (const room of this.io.sockets.adapter.rooms.keys()) {
-      if (room.startsWith('ward:')) this.io.to(room).emit('delta', scopeDelta(delta, room.slice(5)));
+      if (room.startsWith('ward:')) this.io.local.to(room).emit('delta', scopeDelta(delta, room.slice(5)));
+    }
+  }
+
+  /** Sends every wall of this node a fresh snapshot (its seq history was lost). */
+  resetAll(): void {
+    for (const socket of this.io.sockets.sockets.values()) socket.emit('snapshot', this.snapshotFor(socket));
+  }
+
+  private dropSlowSockets(): void {
+    for (const socket of this.io.sockets.sockets.values()) {
+      // engine.io keeps its queue private; its length is the only measure of a reader falling behind.
+      const pending = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (pending > MAX_PENDING_PACKETS) socket.disconnect(true);
     }
   }
 
