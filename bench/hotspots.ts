@@ -158,7 +158,7 @@ for (const [lo, hi] of [
   const found = band.filter((p) => p.detectedAtMs !== undefined);
   const delays = found.map((p) => (p.detectedAtMs! - p.startMs) / MINUTE_MS);
   console.log(
-    `    ${lo}–${hi === Infinity ? '∞' : hi}/h: ${pct(found.length, band.length).padStart(6)} of ${String(band.length).padStart(4)}, median delay ${band.length ? quantile(delays, 0.5).toFixed(0) : '-'} min`,
+    `    ${lo}–${hi === Infinity ? '∞' : hi}/h: ${pct(found.length, band.length).padStart(6)} of ${String(band.length).padStart(4)}, median delay ${found.length ? `${quantile(delays, 0.5).toFixed(0)} min` : '-'}`,
   );
 }
 console.log(`  evaluations:          ${evaluations}, ${(evalMs / evaluations).toFixed(2)} ms each; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
