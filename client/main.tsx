@@ -20,4 +20,14 @@ function App() {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
-render(() => <App />, root);
+
+// One build, three pages (the server answers /console and /briefing with this same index.html).
+// The console and the briefing load as their own chunks, so the wall downloads neither.
+const path = window.location.pathname.replace(/\/+$/, '');
+if (path === '/console') {
+  void import('./console/mount').then(({ mountConsole }) => mountConsole(root));
+} else if (path === '/briefing') {
+  void import('./briefing/mount').then(({ mountBriefing }) => mountBriefing(root));
+} else {
+  render(() => <App />, root);
+}
