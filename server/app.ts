@@ -7,11 +7,14 @@ import { pino, type Logger } from 'pino';
 import { ITEM_KINDS } from '@shared/categories';
 import type { AlertActionResult, Delta } from '@shared/protocol';
 import { AlertService } from './alerts/alert-service';
+import { AlertSources } from './alerts/alert-sources';
 import { LoginLimiter } from './auth/login-limiter';
 import { SessionStore } from './auth/sessions';
 import { UserDirectory } from './auth/users';
 import type { Config } from './config';
 import { alertConfigSchema } from './domain/alerts/lifecycle';
+import { loadHotspotConfig } from './domain/hotspots/hotspot-config';
+import { loadAlertThresholds, loadIncidentRulesConfig } from './domain/hotspots/rules-config';
 import { DEFAULT_CONFIG_DIR, loadCalendar, readJsonConfig, type WorkingCalendar } from './domain/calendar';
 import { loadKpiConfig, type KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
@@ -110,7 +113,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const feed: DeltaFeed = store instanceof RedisStore ? new SharedFeed(store, { ...feedDeps, onReset: () => hub?.resetAll() }) : new LocalFeed(feedDeps);
   const deltas = feed.log;
   const publish = (body: DeltaBody): void => feed.publish(body);
-  const onAccepted = (accepted: AcceptedChanges): void => feed.accepted(accepted);
+  const sources = new AlertSources({ store, hotspotConfig: loadHotspotConfig(), incidentRules: loadIncidentRulesConfig(), thresholds: loadAlertThresholds() });
+  sources.load();
   const alerts = new AlertService({
     store,
     config: alertConfig,
@@ -118,7 +122,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     onChanged: (changed) => publish({ at: new Date(now()).toISOString(), alerts: changed }),
   });
   alerts.load();
-  const snapshot = () => state.snapshot(feed.seq, now(), alerts.visible(now()));
+  const raise = (candidates: Parameters<AlertService['raiseOrUpdate']>[0]): void => {
+    if (candidates.length === 0) return;
+    alerts.raiseOrUpdate(candidates).catch((err: unknown) => log.error({ err }, 'raising alerts failed'));
+  };
+  const onAccepted = (accepted: AcceptedChanges): void => {
+    feed.accepted(accepted);
+    raise(sources.fromAccepted(accepted, now()));
+  };
+  const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now, onAccepted });
 
   const app = express();
@@ -222,6 +234,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const port = (http.address() as AddressInfo).port;
   const tick = (): void => {
     feed.tick();
+    const watch = sources.evaluate(now(), state.todayByWard());
+    if (watch.hotspotsChanged) publish({ at: new Date(now()).toISOString(), hotspots: sources.hotspots() });
+    raise(watch.candidates);
     alerts.tick().catch((err: unknown) => log.error({ err }, 'alert timers failed'));
   };
   const timer = setInterval(tick, TICK_INTERVAL_MS);

@@ -61,3 +61,22 @@ export type AlertEvent =
   | { type: 'acknowledged'; at: string; alertId: string; by: string; note: string }
   | { type: 'resolved'; at: string; alertId: string; by: string; note: string }
   | { type: 'renotified'; at: string; alertId: string };
+
+/** A hotspot (điểm nóng) as the wall shows it: an unusual count of one category in one ward. */
+export interface HotspotView {
+  id: string;
+  ward: string;
+  category: ReportCategory;
+  windowHours: number;
+  observed: number;
+  expected: number;
+  pValue: number;
+  qValue: number;
+  severity: 1 | 2 | 3 | 4;
+  state: 'new' | 'persistent' | 'intensifying' | 'fading' | 'closed';
+  trigger: 'window' | 'cusum';
+  startedAt: string;
+  updatedAt: string;
+  neighboursElevated: string[];
+  explanation: Label;
+}

@@ -1,4 +1,4 @@
-import type { Alert } from './alerts';
+import type { Alert, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
 import type { KpiSet } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
@@ -87,6 +87,8 @@ export interface Snapshot {
   charts: ChartData;
   /** Unresolved alerts and those resolved in the last 24 h, newest first. */
   alerts: Alert[];
+  /** The hotspots open now. */
+  hotspots: HotspotView[];
 }
 
 /** What changed since the previous delta. `seq` is the previous delta's seq + 1. */
@@ -108,6 +110,8 @@ export interface Delta {
   charts?: ChartData;
   /** Alerts raised or changed (acknowledged, resolved, escalated…). */
   alerts?: Alert[];
+  /** Every open hotspot, sent whole when the set or any of them changed. */
+  hotspots?: HotspotView[];
 }
 
 export interface Heartbeat {

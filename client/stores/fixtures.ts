@@ -96,6 +96,7 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     ranking: makeRanking(),
     charts: makeCharts(),
     alerts: [],
+    hotspots: [],
     ...over,
   };
 }

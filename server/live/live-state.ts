@@ -1,4 +1,4 @@
-import type { Alert } from '@shared/alerts';
+import type { Alert, HotspotView } from '@shared/alerts';
 import { REPORT_CATEGORIES, type ItemKind, type ReportCategory } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
 import {
@@ -265,6 +265,11 @@ export class LiveState {
     return body;
   }
 
+  /** Each ward's figures for today so far (the threshold rules read them). */
+  todayByWard(): ReadonlyMap<string, KpiSet> {
+    return new Map([...this.today].filter(([code]) => code !== CITY_LEVEL_KEY));
+  }
+
   private rollDay(nowMs: number): boolean {
     const start = this.deps.calendar.localDayStartMs(nowMs);
     if (start === this.dayFromMs) return false;
@@ -302,7 +307,7 @@ export class LiveState {
     return { from: new Date(this.dayFromMs).toISOString(), to: new Date(this.dayFromMs + DAY_MS).toISOString() };
   }
 
-  snapshot(seq: number, nowMs: number, alerts: Alert[]): Snapshot {
+  snapshot(seq: number, nowMs: number, watch: { alerts: Alert[]; hotspots: HotspotView[] }): Snapshot {
     const wards: Record<string, LiveKpis> = {};
     for (const code of WARD_CODES) wards[code] = this.live(code);
     const cutoff = nowMs - RECENT_REPORTS_MS;
@@ -321,7 +326,8 @@ export class LiveState {
       categoryCounts: this.categoryCounts(),
       ranking: this.ranking!,
       charts: this.charts!,
-      alerts,
+      alerts: watch.alerts,
+      hotspots: watch.hotspots,
     };
   }
 }

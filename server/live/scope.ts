@@ -16,6 +16,7 @@ export function scopeSnapshot(s: Snapshot, ward: string): Snapshot {
     reports: s.reports.filter((r) => r.ward === ward),
     incidents: s.incidents.filter((i) => i.ward === ward),
     alerts: s.alerts.filter((a) => a.ward === ward),
+    hotspots: s.hotspots.filter((h) => h.ward === ward),
   };
 }
 
@@ -40,5 +41,7 @@ export function scopeDelta(d: Delta, ward: string): Delta {
   if (incidents?.length) out.incidents = incidents;
   const alerts = d.alerts?.filter((a) => a.ward === ward);
   if (alerts?.length) out.alerts = alerts;
+  // The open set is sent whole, so a ward's view of it is the filtered whole (possibly empty).
+  if (d.hotspots) out.hotspots = d.hotspots.filter((h) => h.ward === ward);
   return out;
 }

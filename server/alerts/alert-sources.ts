@@ -1,0 +1,97 @@
+import type { HotspotView } from '@shared/alerts';
+import { REPORT_CATEGORY_LABELS } from '@shared/categories';
+import type { KpiSet } from '@shared/kpis';
+import type { Incident, Report } from '@shared/schemas';
+import { wardByCode } from '@shared/wards';
+import type { AlertCandidate } from '../domain/alerts/lifecycle';
+import { makeHotspotDetector, type Hotspot, type HotspotDetector } from '../domain/hotspots/detector';
+import type { HotspotConfig } from '../domain/hotspots/hotspot-config';
+import { incidentAlertCandidates } from '../domain/hotspots/incident-rules';
+import type { AlertThresholds, IncidentRulesConfig } from '../domain/hotspots/rules-config';
+import { thresholdAlertCandidates } from '../domain/hotspots/threshold-rules';
+import type { AcceptedChanges } from '../ingest/ingest-service';
+import type { ItemStore } from '../store/store';
+
+const HOUR_MS = 3_600_000;
+/** An incident older than this raises nothing: a backfill of history must not flood the console. */
+export const INCIDENT_ALERT_MAX_AGE_MS = 24 * HOUR_MS;
+
+export interface AlertSourcesDeps {
+  store: ItemStore;
+  hotspotConfig: HotspotConfig;
+  incidentRules: IncidentRulesConfig;
+  thresholds: AlertThresholds;
+}
+
+/**
+ * Where alerts come from (issue 4): incidents (rules applied as they arrive), hotspots (the
+ * detector sees every new report and is evaluated on the tick) and KPI thresholds (on the tick).
+ * It only proposes candidates; AlertService decides whether each is new or an update.
+ */
+export class AlertSources {
+  private readonly detector: HotspotDetector;
+  private active: Hotspot[] = [];
+
+  constructor(private readonly deps: AlertSourcesDeps) {
+    this.detector = makeHotspotDetector(deps.hotspotConfig);
+  }
+
+  /** Teaches the detector the history (at start, after replay). */
+  load(): void {
+    for (const r of this.deps.store.items('report')) this.observe(r);
+  }
+
+  private observe(r: Report): void {
+    this.detector.observe({ ward: r.ward, category: r.category, createdAtMs: Date.parse(r.createdAt) });
+  }
+
+  /** New reports feed the detector; new or changed incidents go through the incident rules. */
+  fromAccepted(accepted: AcceptedChanges, nowMs: number): AlertCandidate[] {
+    if (accepted.kind === 'report') {
+      for (const c of accepted.changes) if (!c.previous) this.observe(c.item as Report);
+      return [];
+    }
+    if (accepted.kind !== 'incident') return [];
+    const out: AlertCandidate[] = [];
+    for (const c of accepted.changes) {
+      const i = c.item as Incident;
+      if (i.status === 'closed' || nowMs - Date.parse(i.occurredAt) > INCIDENT_ALERT_MAX_AGE_MS) continue;
+      const recent = [...this.deps.store.items('incident')].filter((x) => x.ward === i.ward && x.type === i.type && x.id !== i.id);
+      out.push(...incidentAlertCandidates(i, recent, nowMs, this.deps.incidentRules));
+    }
+    return out;
+  }
+
+  /** Hotspot and threshold candidates at `nowMs`; `hotspotsChanged` when the open set moved. */
+  evaluate(nowMs: number, todayByWard: ReadonlyMap<string, KpiSet>): { candidates: AlertCandidate[]; hotspotsChanged: boolean } {
+    const evaluation = this.detector.evaluate(nowMs);
+    const before = JSON.stringify(this.active);
+    this.active = evaluation.active;
+    const candidates = [...evaluation.active.map((h) => this.hotspotCandidate(h)), ...thresholdAlertCandidates(todayByWard, this.deps.thresholds)];
+    return { candidates, hotspotsChanged: JSON.stringify(this.active) !== before };
+  }
+
+  hotspots(): HotspotView[] {
+    return this.active;
+  }
+
+  private hotspotCandidate(h: Hotspot): AlertCandidate {
+    const category = REPORT_CATEGORY_LABELS[h.category];
+    const where = wardByCode(h.ward)?.nameFull ?? h.ward;
+    const fromMs = Date.parse(h.updatedAt) - h.windowHours * HOUR_MS;
+    const reportIds = [...this.deps.store.items('report')]
+      .filter((r) => r.ward === h.ward && r.category === h.category && Date.parse(r.createdAt) >= fromMs)
+      .map((r) => r.id)
+      .sort();
+    return {
+      key: `hotspot:${h.id}`,
+      source: 'hotspot',
+      ward: h.ward,
+      category: h.category,
+      severity: h.severity,
+      title: { vi: `Điểm nóng ${category.vi.toLocaleLowerCase('vi')} — ${where}`, en: `${category.en} hotspot — ${where}` },
+      explanation: h.explanation,
+      evidence: { hotspotId: h.id, observed: h.observed, expected: h.expected, windowHours: h.windowHours, reportIds },
+    };
+  }
+}
