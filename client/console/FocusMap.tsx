@@ -50,14 +50,22 @@ export function FocusMap(props: FocusMapProps) {
     });
     let loaded = false;
     let sourceReady = false;
-    let target = 'city';
+    // The ward the camera is heading for; set after each fitBounds call, because fitBounds first
+    // stops the previous flight, and that flight's moveend must still be reported as the old ward.
+    let heading = 'city';
+    let box: [number, number, number, number] = HUE_BOUNDS;
 
-    const settle = () => {
+    map.on('moveend', () => {
+      if (map.isMoving()) return;
       const c = map.getCenter();
       el.dataset['center'] = `${c.lng.toFixed(5)},${c.lat.toFixed(5)}`;
-      el.dataset['focus'] = target;
+      el.dataset['focus'] = heading;
+    });
+
+    const fly = (target: string, animate: boolean) => {
+      map.fitBounds(box, { padding: 24, duration: animate ? FLY_DURATION_MS : 0, maxZoom: 14, essential: true });
+      heading = target;
     };
-    map.on('moveend', settle);
 
     const draw = () => {
       const coll = props.collection();
@@ -75,9 +83,8 @@ export function FocusMap(props: FocusMapProps) {
       map.setPaintProperty('ward-line', 'line-color', focus ? ['case', isFocus, '#ffd24a', '#3b5575'] : '#6d8fb3');
       map.setPaintProperty('ward-line', 'line-width', focus ? ['case', isFocus, 4, 1] : 1.2);
       const feature = focus ? coll.features.find((f) => f.properties.code === focus) : undefined;
-      target = feature ? feature.properties.code : 'city';
-      const box = feature ? padBbox(geometryBbox(feature.geometry), 0.25) : HUE_BOUNDS;
-      map.fitBounds(box, { padding: 24, duration: FLY_DURATION_MS, maxZoom: 14, essential: true });
+      box = feature ? padBbox(geometryBbox(feature.geometry), 0.25) : HUE_BOUNDS;
+      fly(feature ? feature.properties.code : 'city', true);
     };
 
     map.on('load', () => {
@@ -86,7 +93,10 @@ export function FocusMap(props: FocusMapProps) {
     });
     createEffect(draw);
     // The container's size follows the page layout (and print/4K); keep the ward in view.
-    const resize = new ResizeObserver(() => map.resize());
+    const resize = new ResizeObserver(() => {
+      map.resize();
+      if (sourceReady) fly(heading, false);
+    });
     resize.observe(el);
 
     onCleanup(() => {
