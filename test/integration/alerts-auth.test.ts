@@ -161,6 +161,44 @@ describe('who may do what', () => {
   });
 });
 
+describe('every endpoint against every role', () => {
+  const week = '2026-W46';
+  // [endpoint, method, anonymous, viewer, officer, admin, ward user]
+  const matrix: [string, string, number, number, number, number, number][] = [
+    ['/api/v1/snapshot', 'GET', 401, 200, 200, 200, 200],
+    ['/api/v1/city/kpis', 'GET', 401, 200, 200, 200, 200],
+    ['/api/v1/wards/19753/kpis', 'GET', 401, 200, 200, 200, 200],
+    [`/api/v1/briefing?week=${week}`, 'GET', 401, 200, 200, 200, 200],
+    [`/api/v1/briefing/${week}.xlsx`, 'GET', 401, 200, 200, 200, 200],
+    ['/api/v1/alerts?state=all', 'GET', 401, 403, 200, 200, 200],
+    ['/api/v1/session', 'GET', 401, 200, 200, 200, 200],
+    // The registry is public data; health is for load balancers.
+    ['/api/v1/wards', 'GET', 200, 200, 200, 200, 200],
+    ['/healthz', 'GET', 200, 200, 200, 200, 200],
+    // A session is not an ingest key: producers need IOC_INGEST_KEYS.
+    ['/api/v1/reports', 'POST', 401, 401, 401, 401, 401],
+  ];
+  it.each(matrix)('%s %s', async (path, method, ...expected) => {
+    const who = [undefined, 'viewer', 'officer', 'admin', 'ward'] as const;
+    const got: number[] = [];
+    for (const w of who) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (w) headers.authorization = `Bearer ${tokens[w]}`;
+      const res = await fetch(server.url + path, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) });
+      await res.arrayBuffer();
+      got.push(res.status);
+    }
+    expect(got).toEqual(expected);
+  });
+
+  it('a ward user\u2019s briefing and alert list hold only its own ward', async () => {
+    const alerts = (await call('GET', '/api/v1/alerts?state=all', 'ward')).body.alerts as Alert[];
+    expect(alerts.every((a) => a.ward === '19753')).toBe(true);
+    const evidence = await call('GET', `/api/v1/alerts/${kimLongAlert.id}`, 'ward');
+    expect(evidence.status).toBe(404);
+  });
+});
+
 describe('sockets are authenticated and scoped', () => {
   const connect = (token?: string) => io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
 
