@@ -26,6 +26,7 @@ import { sessionRouter } from './http/session-routes';
 import { kpiRouter } from './http/kpi-routes';
 import { Metrics } from './http/metrics';
 import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
+import { interopRouter } from './ingest/interop-routes';
 import { ingestRouter } from './ingest/routes';
 import { attachRedisAdapter } from './live/adapter';
 import { LiveHub } from './live/hub';
@@ -163,6 +164,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     next();
   });
   app.use('/api/v1', ingestRouter(ingest, config.ingestKeys, metrics));
+  app.use('/api/v1', interopRouter({ ingest, keys: config.ingestKeys, store, boundaries, now }));
   app.use(
     '/api/v1',
     requireWallAccess(policy),

@@ -128,6 +128,18 @@ export const dossierInputSchema = z
   });
 export type DossierInput = z.infer<typeof dossierInputSchema>;
 
+/** Longest ring we keep for an incident's area (a CAP polygon); more is not a warning area. */
+export const MAX_AREA_POSITIONS = 2000;
+
+/** An area on the map (a CAP polygon or circle turned into a ring): GeoJSON Polygon, [lng, lat]. */
+const areaSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z
+    .array(z.array(z.tuple([lng, lat])).min(4, 'a ring needs at least 4 positions').max(MAX_AREA_POSITIONS, `at most ${MAX_AREA_POSITIONS} positions`))
+    .min(1)
+    .max(10),
+});
+
 /** An incident (vụ việc) as a producer sends it. */
 export const incidentInputSchema = z
   .object({
@@ -146,6 +158,8 @@ export const incidentInputSchema = z
     ward: wardCode.optional(),
     lat: lat.optional(),
     lng: lng.optional(),
+    /** The area it concerns (e.g. a CAP warning's polygon), drawn on the map. */
+    area: areaSchema.optional(),
   })
   .superRefine((i, ctx) => requireLocation(i, ctx, false));
 export type IncidentInput = z.infer<typeof incidentInputSchema>;

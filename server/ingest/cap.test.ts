@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { loadBoundaries } from '../geo/boundaries';
+import { capToIncident, decodeXml, parseCap } from './cap';
+
+const boundaries = loadBoundaries(null);
+// A polygon around central Huế (Phú Xuân / Thuận Hóa), CAP order: latitude first.
+const HUE_POLYGON = '16.47,107.57 16.47,107.59 16.45,107.59 16.45,107.57 16.47,107.57';
+
+function cap(opts: { ns?: string; prefix?: string; status?: string; msgType?: string; scope?: string | null; references?: string; info?: string | null; before?: string; extra?: string } = {}): string {
+  const p = opts.prefix ? `${opts.prefix}:` : '';
+  const ns = opts.ns ?? 'urn:oasis:names:tc:emergency:cap:1.2';
+  const info =
+    opts.info === null
+      ? ''
+      : (opts.info ??
+        `<${p}info><${p}language>vi-VN</${p}language><${p}category>Met</${p}category><${p}event>Lũ quét</${p}event><${p}urgency>Immediate</${p}urgency><${p}severity>Severe</${p}severity><${p}certainty>Observed</${p}certainty><${p}headline>Cảnh báo lũ tại trung tâm Huế</${p}headline><${p}area><${p}areaDesc>Trung tâm</${p}areaDesc><${p}polygon>${HUE_POLYGON}</${p}polygon></${p}area></${p}info>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>${opts.before ?? ''}<${p}alert xmlns${opts.prefix ? `:${opts.prefix}` : ''}="${ns}"><${p}identifier>KTTV-2026-001</${p}identifier><${p}sender>kttv@hue.gov.vn</${p}sender><${p}sent>2026-11-20T08:00:00+07:00</${p}sent><${p}status>${opts.status ?? 'Actual'}</${p}status><${p}msgType>${opts.msgType ?? 'Alert'}</${p}msgType>${opts.scope === null ? '' : `<${p}scope>${opts.scope ?? 'Public'}</${p}scope>`}${opts.references ? `<${p}references>${opts.references}</${p}references>` : ''}${opts.extra ?? ''}${info}</${p}alert>`;
+}
+
+function incidentOf(xml: string) {
+  const parsed = parseCap(xml);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const r = capToIncident(parsed.value, boundaries);
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+}
+
+describe('CAP → incident', () => {
+  it('turns a CAP 1.2 flood warning over Huế into an incident with its area', () => {
+    const out = incidentOf(cap());
+    expect(out.kind).toBe('incident');
+    if (out.kind !== 'incident') return;
+    expect(out.incident).toMatchObject({ id: 'cap:kttv@hue.gov.vn:KTTV-2026-001', type: 'flood', severity: 3, status: 'open', title: 'Cảnh báo lũ tại trung tâm Huế' });
+    expect(['19753', '19789']).toContain(out.incident.ward);
+    // Latitude comes first in CAP; the GeoJSON ring is [lng, lat].
+    expect(out.incident.area!.coordinates[0]![0]).toEqual([107.57, 16.47]);
+  });
+
+  it.each([
+    ['a cap: prefix and the 1.1 namespace', cap({ prefix: 'cap', ns: 'urn:oasis:names:tc:emergency:cap:1.1' })],
+    ['the 1.0 namespace', cap({ ns: 'http://www.incident.com/cap/1.0' })],
+    ['comments and a stylesheet PI before the root', cap({ before: '<!-- a comment --><?xml-stylesheet href="http://example.com/cap.xsl"?>' })],
+    ['an XML-DSig signature block', cap({ extra: '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/></Signature>' })],
+  ])('reads %s', (_name, xml) => {
+    expect(incidentOf(xml).kind).toBe('incident');
+  });
+
+  it('decodes a document declared ISO-8859-1', () => {
+    const xml = cap().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('Lũ quét', 'Flood');
+    const decoded = decodeXml(Buffer.from(xml, 'latin1'));
+    expect(decoded.ok && decoded.value).toContain('Flood');
+  });
+
+  it.each([
+    ['a DOCTYPE with an external entity', cap().replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "file:///etc/passwd">]>'), 'doctype_refused'],
+    ['a missing scope (a schema violation)', cap({ scope: null }), 'invalid_cap'],
+    ['a misspelt enumeration', cap({ status: 'actual' }), 'invalid_cap'],
+    ['malformed XML', cap().slice(0, -10), 'malformed_xml'],
+    ['another namespace', cap({ ns: 'urn:example:not-cap' }), 'not_cap'],
+  ])('refuses %s', (_name, xml, code) => {
+    const r = parseCap(xml);
+    expect(r).toMatchObject({ ok: false, code });
+  });
+
+  it('refuses an area outside Huế', () => {
+    const parsed = parseCap(cap().replace(HUE_POLYGON, '21.0,105.8 21.0,105.9 21.1,105.9 21.1,105.8 21.0,105.8'));
+    expect(parsed.ok && capToIncident(parsed.value, boundaries)).toMatchObject({ ok: false, code: 'outside_city' });
+  });
+
+  it('reads a circle (lat,lon radius-km) and a commune geocode', () => {
+    const circle = cap().replace(`<polygon>${HUE_POLYGON}</polygon>`, '<circle>16.4786,107.5772 2</circle>');
+    expect(incidentOf(circle)).toMatchObject({ kind: 'incident', incident: { ward: '19753' } });
+    const geocode = cap().replace(`<polygon>${HUE_POLYGON}</polygon>`, '<geocode><valueName>ma_xa</valueName><value>19774</value></geocode>');
+    expect(incidentOf(geocode)).toMatchObject({ kind: 'incident', incident: { ward: '19774' } });
+  });
+
+  it('an Update supersedes the referenced message; a Cancel with no info closes it', () => {
+    const update = incidentOf(cap({ msgType: 'Update', references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
+    expect(update).toMatchObject({ kind: 'incident', incident: { id: 'cap:kttv@hue.gov.vn:KTTV-2026-000' } });
+    const cancel = incidentOf(cap({ msgType: 'Cancel', info: null, references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
+    expect(cancel).toEqual({ kind: 'cancel', ids: ['cap:kttv@hue.gov.vn:KTTV-2026-000'] });
+  });
+
+  it.each([['Test'], ['Exercise'], ['Draft']])('acknowledges and ignores status %s', (status) => {
+    expect(incidentOf(cap({ status }))).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('prefers the Vietnamese info block among several', () => {
+    const en = '<info><language>en-US</language><category>Fire</category><event>Wildfire</event><urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty><area><areaDesc>x</areaDesc><polygon>' + HUE_POLYGON + '</polygon></area></info>';
+    const both = cap().replace('<info>', en + '<info>');
+    expect(incidentOf(both)).toMatchObject({ kind: 'incident', incident: { type: 'flood' } });
+  });
+});

@@ -1,0 +1,107 @@
+import express, { Router } from 'express';
+import type { IngestKey } from '../config';
+import type { Boundaries } from '../geo/boundaries';
+import { sendError } from '../http/errors';
+import type { ItemStore } from '../store/store';
+import { capToIncident, decodeXml, parseCap } from './cap';
+import { requireIngestKey } from './ingest-keys';
+import type { IngestService } from './ingest-service';
+import { open311Services, open311ToReport } from './open311';
+
+/** A CAP message with an inline base64 resource can be large; a warning area never is. */
+export const MAX_CAP_BYTES = 2 * 1024 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * The public standards: Open311 GeoReport v2 `POST requests` (form-encoded or JSON; the key as
+ * `api_key` or Bearer) and OASIS CAP 1.2 documents. Both go through the same IngestService as every
+ * producer, so validation, idempotency and durability are the same; errors use the project's format.
+ */
+export function interopRouter(deps: { ingest: IngestService; keys: readonly IngestKey[]; store: ItemStore; boundaries: Boundaries; now: () => number }): Router {
+  const router = Router();
+  const bearer = requireIngestKey(deps.keys);
+
+  router.get('/open311/services', (_req, res) => {
+    res.json(open311Services());
+  });
+
+  router.post(
+    '/open311/requests',
+    express.urlencoded({ extended: true, limit: MAX_FORM_BYTES }),
+    express.json({ limit: MAX_FORM_BYTES }),
+    (req, _res, next) => {
+      // Open311 sends the key as a form field; turn it into the header the key check reads.
+      const apiKey = (req.body as Record<string, unknown> | undefined)?.api_key;
+      if (!req.get('authorization') && typeof apiKey === 'string') req.headers.authorization = `Bearer ${apiKey}`;
+      next();
+    },
+    bearer,
+    async (req, res, next) => {
+      try {
+        const body = req.body as Record<string, unknown> | undefined;
+        if (!body || typeof body !== 'object' || Array.isArray(body)) {
+          sendError(res, 400, 'invalid_body', 'send the request as application/x-www-form-urlencoded fields (or one JSON object)');
+          return;
+        }
+        const mapped = open311ToReport(body, new Date(deps.now()).toISOString());
+        if (!mapped.ok) {
+          sendError(res, 400, 'invalid_item', mapped.message, [{ field: mapped.field, message: mapped.message }]);
+          return;
+        }
+        const out = await deps.ingest.ingest('report', mapped.report);
+        if (out.status !== 202) {
+          res.status(out.status).json(out.body);
+          return;
+        }
+        res.status(201).json([{ service_request_id: mapped.serviceRequestId, service_notice: 'Đã tiếp nhận phản ánh / report received' }]);
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
+
+  router.post('/cap', bearer, express.raw({ type: () => true, limit: MAX_CAP_BYTES }), async (req, res, next) => {
+    try {
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        sendError(res, 400, 'empty_body', 'send one CAP 1.2 <alert> document as XML');
+        return;
+      }
+      const xml = decodeXml(req.body);
+      if (!xml.ok) {
+        sendError(res, 415, xml.code, xml.message);
+        return;
+      }
+      const cap = parseCap(xml.value);
+      if (!cap.ok) {
+        sendError(res, 400, cap.code, cap.message);
+        return;
+      }
+      const meaning = capToIncident(cap.value, deps.boundaries);
+      if (!meaning.ok) {
+        sendError(res, 400, meaning.code, meaning.message);
+        return;
+      }
+      const m = meaning.value;
+      if (m.kind === 'ignored') {
+        res.status(202).json({ accepted: 0, duplicate: 0, stale: 0, rejected: 0, errors: [], ignored: m.reason });
+        return;
+      }
+      if (m.kind === 'cancel') {
+        const held = m.ids.map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
+        if (held.length === 0) {
+          sendError(res, 404, 'unknown_reference', `the Cancel references no alert held here (${m.ids.join(', ')})`);
+          return;
+        }
+        const closed = held.map((i) => ({ ...i, status: 'closed' as const, updatedAt: cap.value.sent }));
+        const out = await deps.ingest.ingest('incident', closed);
+        res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: held.map((i) => i.id) } : out.body);
+        return;
+      }
+      const out = await deps.ingest.ingest('incident', m.incident);
+      res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: [m.incident.id] } : out.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}
