@@ -75,7 +75,12 @@ export function BriefingApp(props: { i18n: BriefingI18n; params: BriefingParams 
 
 function weekLabel(b: Briefing, i18n: BriefingI18n): string {
   const w = parseIsoWeek(b.week);
-  const d = (iso: string) => new Intl.DateTimeFormat(i18n.locale, { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit' }).format(new Date(iso));
+  // Day/month spelled out by hand: Intl's Vietnamese short date uses dashes, which read like a range here.
+  const d = (iso: string) => {
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit' }).formatToParts(new Date(iso));
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('day')}/${part('month')}`;
+  };
   const lastDay = new Date(Date.parse(b.to) - 1).toISOString();
   return `${i18n.t('weekOf', { w: w?.week ?? b.week, y: w?.year ?? '' })} (${d(b.from)}–${d(lastDay)})`;
 }

@@ -31,7 +31,7 @@ function dayLabels(days: readonly string[], locale: string): string[] {
 function Trends(props: { daily: DailySeries; i18n: BriefingI18n }) {
   const labels = () => dayLabels(props.daily.days, props.i18n.locale);
   return (
-    <div class="trends">
+    <div class="bf-trends">
       <TrendBars
         title={props.i18n.t('trendReports')}
         days={props.daily.days}
@@ -143,7 +143,7 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
   return (
     <section class="page page--ranking" data-testid={props.testId ?? 'page-ranking'}>
       <h2 class="page__title">{props.title}</h2>
-      <table class="ranking">
+      <table class="bf-ranking">
         <thead>
           <tr>
             <th>{i18n.t('rank')}</th>

@@ -6,9 +6,9 @@ export interface TrendSeries {
   values: readonly number[];
 }
 
-const W = 420;
-const H = 170;
-const PAD = { left: 34, right: 8, top: 28, bottom: 24 };
+const W = 360;
+const H = 190;
+const PAD = { left: 36, right: 6, top: 50, bottom: 24 };
 
 /**
  * A small grouped bar chart of a week's days, drawn as plain SVG: it scales from a 1080p share to
@@ -20,23 +20,23 @@ export function TrendBars(props: { title: string; days: readonly string[]; dayLa
   const barW = () => (step() * 0.8) / Math.max(1, props.series.length);
   const y = (v: number) => H - PAD.bottom - (v / max()) * (H - PAD.top - PAD.bottom);
   return (
-    <figure class="trend">
+    <figure class="bf-trend">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title}>
-        <text x={PAD.left} y={16} class="trend__title">
+        <text x={PAD.left} y={19} class="bf-trend__title">
           {props.title}
         </text>
         <For each={props.series}>
           {(s, si) => (
-            <text x={W - PAD.right - (props.series.length - si()) * 110} y={16} class="trend__legend" fill={s.color}>
+            <text x={PAD.left + si() * 150} y={40} class="bf-trend__legend" fill={s.color}>
               ■ {s.label}
             </text>
           )}
         </For>
-        <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} class="trend__axis" />
-        <text x={PAD.left - 4} y={PAD.top + 4} class="trend__tick" text-anchor="end">
+        <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} class="bf-trend__axis" />
+        <text x={PAD.left - 4} y={PAD.top + 4} class="bf-trend__tick" text-anchor="end">
           {max()}
         </text>
-        <text x={PAD.left - 4} y={H - PAD.bottom} class="trend__tick" text-anchor="end">
+        <text x={PAD.left - 4} y={H - PAD.bottom} class="bf-trend__tick" text-anchor="end">
           0
         </text>
         <For each={props.series}>
@@ -48,7 +48,7 @@ export function TrendBars(props: { title: string; days: readonly string[]; dayLa
         </For>
         <For each={[...props.dayLabels]}>
           {(d, di) => (
-            <text x={PAD.left + di() * step() + step() / 2} y={H - 6} class="trend__tick" text-anchor="middle">
+            <text x={PAD.left + di() * step() + step() / 2} y={H - 5} class="bf-trend__tick" text-anchor="middle">
               {d}
             </text>
           )}
