@@ -4,13 +4,16 @@ import type { StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { createEffect, onCleanup, onMount } from 'solid-js';
+import type { Alert } from '@shared/alerts';
 import type { Incident, PublicReport } from '@shared/schemas';
 import { MAP_ATTRIBUTION } from '../i18n';
 import type { I18n } from '../i18n';
+import { AlertMarkers, alertMarkerViews } from './alert-markers';
 import { buildIncidentLayer, incidentsToPoints } from './layers/incident-points';
 import { buildReportHeatmapLayer, reportsToHeatPoints } from './layers/report-heatmap';
 import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
+import type { WardFillOptions } from './ward-fill';
 
 /** Huế's 40 units, [west, south, east, north] (from the bundled boundaries). */
 export const HUE_BOUNDS: [number, number, number, number] = [107.03, 15.99, 108.2, 16.75];
@@ -50,8 +53,12 @@ export interface WardMapProps {
   hideCrowdedLabels?: boolean;
   /** The licence attribution is shown once per wall, on the main map. @default true */
   attribution?: boolean;
-  /** The value each ward is coloured by, keyed by ward code. */
-  wardValues: () => Record<string, number>;
+  /** The value each ward is coloured by, keyed by ward code; null is "no figure". */
+  wardValues: () => Readonly<Record<string, number | null>>;
+  /** How the values map onto the colour scale. @default the largest value is brightest, 0 is empty */
+  fillOptions?: () => WardFillOptions;
+  /** Alerts drawn as pulsing markers at their ward. @default none */
+  alerts?: () => readonly Alert[];
   reports: () => readonly PublicReport[];
   incidents: () => readonly Incident[];
 }
@@ -139,7 +146,7 @@ export function WardMap(props: WardMapProps) {
     const applyFill = () => {
       // Read the values before the readiness check, so the effect subscribes to them even when it
       // first runs before the boundaries have arrived.
-      const fill = wardFillExpression(props.wardValues());
+      const fill = wardFillExpression(props.wardValues(), props.fillOptions?.() ?? {});
       if (wardsReady) map.setPaintProperty('ward-fill', 'fill-color', fill);
     };
     createEffect(applyFill);
@@ -156,8 +163,12 @@ export function WardMap(props: WardMapProps) {
       });
     });
 
+    const alertMarkers = new AlertMarkers(map, () => px(0.024));
+    createEffect(() => alertMarkers.update(alertMarkerViews(props.alerts?.() ?? [])));
+
     onCleanup(() => {
       abort.abort();
+      alertMarkers.remove();
       for (const m of markers) m.remove();
       // finalize() removes the control, which finalizes the Deck instance and its GL resources.
       overlay.finalize();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WARD_FILL_EMPTY, WARD_FILL_STEPS, wardFillColor, wardFillExpression } from './ward-fill';
+import { WARD_FILL_EMPTY, WARD_FILL_STEPS, wardFillColor, wardFillExpression, wardFillMax } from './ward-fill';
 
 describe('wardFillColor', () => {
   it.each([
@@ -30,5 +30,24 @@ describe('wardFillExpression', () => {
       WARD_FILL_EMPTY,
       WARD_FILL_EMPTY,
     ]);
+  });
+});
+
+describe('wardFillColor for figures where 0 counts (rates)', () => {
+  it.each([
+    { value: null, expected: WARD_FILL_EMPTY },
+    { value: 0, expected: WARD_FILL_STEPS[0] },
+    { value: 0.5, expected: WARD_FILL_STEPS[2] },
+    { value: 1, expected: WARD_FILL_STEPS[4] },
+  ])('$value of 1 → $expected', ({ value, expected }) => {
+    expect(wardFillColor(value, 1, true)).toBe(expected);
+  });
+});
+
+describe('wardFillMax', () => {
+  it('is the given top, else the largest figure (at least 1), nulls ignored', () => {
+    expect(wardFillMax({ a: 0.4, b: null }, { max: 1 })).toBe(1);
+    expect(wardFillMax({ a: 7, b: null, c: 3 })).toBe(7);
+    expect(wardFillMax({ a: null })).toBe(1);
   });
 });

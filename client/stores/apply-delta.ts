@@ -86,6 +86,8 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     categoryCounts: delta.categoryCounts ?? state.categoryCounts,
     ranking: delta.ranking ?? state.ranking,
     charts: delta.charts ?? state.charts,
+    // Sent whole when any hotspot changed, so it replaces rather than merges.
+    hotspots: delta.hotspots ?? state.hotspots,
     alerts: delta.alerts ? keepWallAlerts(upsertById(state.alerts, delta.alerts), nowMs) : state.alerts,
   };
 }

@@ -20,3 +20,9 @@ export function formatClock(ms: number, locale: string): { time: string; date: s
     date: new Intl.DateTimeFormat(locale, { timeZone: WALL_TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
   };
 }
+
+/** Decision 766 points (and index scores) with one decimal: "52,3" in Vietnamese, "52.3" in English. */
+export function formatPoints(value: number | null | undefined, locale: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+}

@@ -13,6 +13,7 @@ const POLL_MS = 50;
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+// The map scene pinned: these tests read its tiles and map, and scenes otherwise rotate every 45 s.
 async function openWall(browser: Browser, url: string, width: number, height: number): Promise<{ page: Page; watch: ConsoleWatch }> {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -49,7 +50,7 @@ describe('the wall', () => {
   });
 
   it('draws the 40 wards with their names and shows live numbers, at 3840×2160', async () => {
-    const { page, watch } = await openWall(browser, server.url, 3840, 2160);
+    const { page, watch } = await openWall(browser, `${server.url}/?scene=map`, 3840, 2160);
     await expect(page.title()).resolves.toBe('IOC Wall — Huế');
     await waitForWards(page);
     const cityLabels = page.locator('[data-testid="ward-map"] .ward-label');
@@ -75,7 +76,7 @@ describe('the wall', () => {
   });
 
   it('counts a newly ingested report on the "reports today" tile within 2 s', async () => {
-    const { page, watch } = await openWall(browser, server.url, 1920, 1080);
+    const { page, watch } = await openWall(browser, `${server.url}/?scene=map`, 1920, 1080);
     await waitForWards(page);
     await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
       timeout: 30_000,
@@ -116,7 +117,7 @@ describe('the wall', () => {
   it('shows itself stale, values greyed, when the server goes away', async () => {
     // Its own server, so stopping it leaves the other tests' server alone.
     const own = await startTestServer();
-    const { page } = await openWall(browser, own.url, 1920, 1080);
+    const { page } = await openWall(browser, `${own.url}/?scene=map`, 1920, 1080);
     try {
       await waitForWards(page);
       await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
@@ -139,7 +140,7 @@ describe('the wall', () => {
   });
 
   it('is in English with ?lang=en', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?lang=en`, 1920, 1080);
+    const { page, watch } = await openWall(browser, `${server.url}/?lang=en&scene=map`, 1920, 1080);
     await expect(page.getByTestId('tile-reports-today').textContent()).resolves.toContain('Reports today');
     await waitForWards(page);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-en-1920x1080.png` });

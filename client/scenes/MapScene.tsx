@@ -1,0 +1,126 @@
+import { For, Show } from 'solid-js';
+import type { Accessor } from 'solid-js';
+import { INCIDENT_SEVERITIES } from '@shared/categories';
+import type { I18n } from '../i18n';
+import { FILL_KPIS, fillValues } from '../map/fill-kpis';
+import type { FillKpiId } from '../map/fill-kpis';
+import { SEVERITY_COLORS } from '../map/layers/incident-points';
+import { HUE_CORE_BOUNDS, WardMap } from '../map/WardMap';
+import { WARD_FILL_EMPTY, WARD_FILL_STEPS, wardFillMax } from '../map/ward-fill';
+import type { WardFillOptions } from '../map/ward-fill';
+import type { LiveStore } from '../stores/live-store';
+import { AlertList } from '../ui/AlertList';
+import { KpiTile } from '../ui/KpiTile';
+import type { TileTrend } from '../ui/KpiTile';
+import { CITY_TILES, formatFigure, tileView } from '../ui/kpi-tiles';
+import { formatTrend } from '../ui/trend';
+import type { FigureKind, Trend } from '../ui/trend';
+
+export interface MapSceneProps {
+  i18n: I18n;
+  live: LiveStore;
+  /** Which KPI colours the wards. */
+  fill: Accessor<FillKpiId>;
+}
+
+/**
+ * The city at a glance: map of the 40 wards on the left, live KPI tiles and alerts on the right.
+ * The 24-hour category list gave its place to the alerts: the charts scene shows the category mix.
+ */
+export function MapScene(props: MapSceneProps) {
+  const { i18n, live } = props;
+  const data = () => live.state.data;
+  const kpi = () => FILL_KPIS[props.fill()];
+  const values = () => fillValues(kpi(), data()?.wards ?? {});
+  // Rates are on a fixed 0–100 % scale, where 0 % is a (bad) figure, not an empty ward.
+  const fillOptions = (): WardFillOptions => {
+    const k = kpi();
+    return k.fixedMax === undefined ? {} : { max: k.fixedMax, zeroIsValue: true };
+  };
+  const legendMax = () => formatFigure(wardFillMax(values(), fillOptions()), kpi().kind, i18n.locale);
+  const alerts = () => data()?.alerts ?? [];
+  const line = (key: TileTrend['key'], label: string, trend: Trend | null, kind: FigureKind): TileTrend => ({
+    key,
+    label,
+    trend,
+    text: trend ? formatTrend(trend, kind, i18n.locale) : '',
+  });
+
+  return (
+    <div class="map-scene">
+      <div class="wall__map">
+        <WardMap
+          i18n={i18n}
+          hideCrowdedLabels
+          wardValues={values}
+          fillOptions={fillOptions}
+          alerts={alerts}
+          reports={() => data()?.reports ?? []}
+          incidents={() => data()?.incidents ?? []}
+        />
+        <div class="core-inset">
+          <div class="core-inset__title">{i18n.t('coreInset')}</div>
+          <WardMap
+            i18n={i18n}
+            bounds={HUE_CORE_BOUNDS}
+            testId="ward-map-core"
+            attribution={false}
+            wardValues={values}
+            fillOptions={fillOptions}
+            alerts={alerts}
+            reports={() => data()?.reports ?? []}
+            incidents={() => data()?.incidents ?? []}
+          />
+        </div>
+        <div class="legend" classList={{ 'legend--stale': live.stale() }} data-testid="map-legend" data-fill={props.fill()}>
+          <div class="legend__title legend__title--fill">{i18n.label(kpi().label)}</div>
+          <div class="legend__scale">
+            <span class="legend__swatch" style={{ background: WARD_FILL_EMPTY }}>
+              {kpi().fixedMax === undefined && kpi().kind === 'count' ? '0' : '—'}
+            </span>
+            <Show when={kpi().fixedMax !== undefined}>
+              <span class="legend__end">{formatFigure(0, kpi().kind, i18n.locale)}</span>
+            </Show>
+            <For each={[...WARD_FILL_STEPS]}>{(c) => <span class="legend__swatch" style={{ background: c }} />}</For>
+            <span class="legend__end" data-testid="map-legend-max">
+              {legendMax()}
+            </span>
+          </div>
+          <div class="legend__title">{i18n.t('severity')}</div>
+          <div class="legend__scale">
+            <For each={[...INCIDENT_SEVERITIES]}>
+              {(s) => (
+                <span class="legend__sev">
+                  <span class="legend__dot" style={{ background: `rgb(${SEVERITY_COLORS[s].slice(0, 3).join(',')})` }} />
+                  {s}
+                </span>
+              )}
+            </For>
+          </div>
+        </div>
+      </div>
+      <aside class="wall__side">
+        <div class="tiles">
+          <For each={CITY_TILES}>
+            {(def) => {
+              const view = () => tileView(def, data()?.city, i18n.locale);
+              const max = () => data()?.city.today.index766.max ?? 0;
+              return (
+                <KpiTile
+                  name={def.name}
+                  label={i18n.t(def.label)}
+                  value={view().text}
+                  {...(def.name === 'index766' && max() > 0 ? { suffix: `/ ${formatFigure(max(), 'count', i18n.locale)}` } : {})}
+                  stale={live.stale()}
+                  alarm={view().alarm}
+                  trends={[line('yesterday', i18n.t('vsYesterday'), view().vsYesterday, def.kind), line('last-week', i18n.t('vsLastWeek'), view().vsLastWeek, def.kind)]}
+                />
+              );
+            }}
+          </For>
+        </div>
+        <AlertList i18n={i18n} alerts={data()?.alerts} stale={live.stale()} />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { For, Show } from 'solid-js';
+import type { RankingRow } from '@shared/protocol';
+import { wardByCode } from '@shared/wards';
+import type { I18n, StringKey } from '../i18n';
+import type { LiveStore } from '../stores/live-store';
+import { WALL_TIME_ZONE, formatPoints } from '../ui/format';
+import { rankChange, sortRankingRows, toColumns } from '../ui/ranking';
+
+const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'service'; label: StringKey }[] = [
+  { key: 'governance', label: 'pillarGovernance' },
+  { key: 'safety', label: 'pillarSafety' },
+  { key: 'environment', label: 'pillarEnvironment' },
+  { key: 'service', label: 'pillarService' },
+];
+
+/** Two columns of 20 fit a 16:9 wall with rows tall enough to read from 5 m. */
+const RANKING_COLUMNS = 2;
+
+function Header(props: { i18n: I18n }) {
+  const t = props.i18n.t;
+  return (
+    <div class="ranking__row ranking__row--head" role="row">
+      <span class="ranking__rank">{t('colRank')}</span>
+      <span class="ranking__name">{t('colWard')}</span>
+      <span class="ranking__score">{t('colScore')}</span>
+      <For each={PILLARS}>{(p) => <span class="ranking__pillar-head">{t(p.label)}</span>}</For>
+      <span class="ranking__766">{t('col766')}</span>
+      <span class="ranking__change">{t('colChange')}</span>
+    </div>
+  );
+}
+
+function Row(props: { i18n: I18n; row: RankingRow }) {
+  const locale = props.i18n.locale;
+  const change = () => rankChange(props.row);
+  const whole = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
+  return (
+    <div class="ranking__row" role="row" data-testid="ranking-row" data-ward={props.row.ward} data-rank={props.row.rank ?? ''}>
+      <span class="ranking__rank">{props.row.rank ?? '—'}</span>
+      <span class="ranking__name">{wardByCode(props.row.ward)?.name ?? props.row.ward}</span>
+      <span class="ranking__score">{formatPoints(props.row.score, locale)}</span>
+      <For each={PILLARS}>
+        {(p) => (
+          <span class="ranking__pillar" data-pillar={p.key}>
+            <span class="ranking__bar" style={{ '--v': String((props.row[p.key] ?? 0) / 100) }} aria-hidden="true" />
+            <span class="ranking__pillar-num">{whole(props.row[p.key])}</span>
+          </span>
+        )}
+      </For>
+      <span class="ranking__766">{props.row.index766.max > 0 ? formatPoints(props.row.index766.total, locale) : '—'}</span>
+      <span class={`ranking__change ranking__change--${change().tone}`} data-testid="ranking-change">
+        {change().text}
+      </span>
+    </div>
+  );
+}
+
+/** The 40 wards by the comprehensive index over 7 days, with pillar bars and the change vs the week before. */
+export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
+  const { i18n } = props;
+  const ranking = () => props.live.state.data?.ranking;
+  const columns = () => toColumns(sortRankingRows(ranking()?.rows ?? []), RANKING_COLUMNS);
+  // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
+  const day = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: WALL_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
+  // The window's `to` is exclusive: the last day shown is the one before it.
+  const period = () => {
+    const r = ranking();
+    return r ? `${i18n.t('rankingWindow')}: ${day(r.from)} – ${day(new Date(Date.parse(r.to) - 1).toISOString())}` : '';
+  };
+  return (
+    <section class="ranking" classList={{ 'ranking--stale': props.live.stale() }} data-testid="ranking-scene">
+      <h2 class="scene-title">
+        {i18n.t('rankingTitle')}{' '}
+        <span class="scene-title__sub">
+          {period()} · {i18n.t('rankingChangeNote')}
+        </span>
+      </h2>
+      <Show when={(ranking()?.rows.length ?? 0) > 0} fallback={<div class="scene-empty">{i18n.t('noRanking')}</div>}>
+        <div class="ranking__columns" role="table">
+          <For each={columns()}>
+            {(col) => (
+              <div class="ranking__column" role="rowgroup">
+                <Header i18n={i18n} />
+                <For each={col}>{(row) => <Row i18n={i18n} row={row} />}</For>
+              </div>
+            )}
+          </For>
+        </div>
+      </Show>
+    </section>
+  );
+}

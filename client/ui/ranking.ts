@@ -1,0 +1,42 @@
+import type { RankingRow } from '@shared/protocol';
+import { wardByCode } from '@shared/wards';
+
+/**
+ * The ranking as the wall lists it: by rank (ties share one, then by score and name), wards
+ * without a score last. The server ranks; the wall only orders what it was sent, so a delta that
+ * reorders the rows cannot leave two lists disagreeing.
+ */
+export function sortRankingRows(rows: readonly RankingRow[]): RankingRow[] {
+  const name = (code: string) => wardByCode(code)?.name ?? code;
+  return [...rows].sort((a, b) => {
+    const ra = a.rank ?? Number.POSITIVE_INFINITY;
+    const rb = b.rank ?? Number.POSITIVE_INFINITY;
+    if (ra !== rb) return ra - rb;
+    const sa = a.score ?? Number.NEGATIVE_INFINITY;
+    const sb = b.score ?? Number.NEGATIVE_INFINITY;
+    if (sa !== sb) return sb - sa;
+    return name(a.ward).localeCompare(name(b.ward), 'vi');
+  });
+}
+
+export interface RankChange {
+  /** "▲3", "▼2", "=", or "—" when there is nothing to compare with (no rank now or last week). */
+  text: string;
+  tone: 'good' | 'bad' | 'neutral';
+}
+
+/** Rank change vs last week: going from 7th to 4th is ▲3, an improvement. */
+export function rankChange(row: Pick<RankingRow, 'rank' | 'previousRank'>): RankChange {
+  if (row.rank === null || row.previousRank === null) return { text: '—', tone: 'neutral' };
+  const up = row.previousRank - row.rank;
+  if (up === 0) return { text: '=', tone: 'neutral' };
+  return up > 0 ? { text: `▲${up}`, tone: 'good' } : { text: `▼${-up}`, tone: 'bad' };
+}
+
+/** Splits the list into `count` columns filled top to bottom (1–20 left, 21–40 right). */
+export function toColumns<T>(items: readonly T[], count: number): T[][] {
+  const per = Math.ceil(items.length / Math.max(1, count));
+  const cols: T[][] = [];
+  for (let i = 0; i < count; i++) cols.push(items.slice(i * per, (i + 1) * per));
+  return cols;
+}
