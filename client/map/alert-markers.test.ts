@@ -7,7 +7,7 @@ describe('alertMarkerViews', () => {
   it('places unresolved ward alerts at the ward centre; resolved and city-wide ones are not drawn', () => {
     const alerts = [
       makeAlert('open', '2026-11-20T08:00:00+07:00', { level: 0 }),
-      makeAlert('ack', '2026-11-20T08:05:00+07:00', { state: 'acknowledged', ward: '19774' }),
+      makeAlert('ack', '2026-11-20T08:05:00+07:00', { state: 'acknowledged', ward: '19774', level: 0 }),
       makeAlert('done', '2026-11-20T08:10:00+07:00', { state: 'resolved' }),
       makeAlert('city', '2026-11-20T08:10:00+07:00', { ward: null }),
     ];
