@@ -105,3 +105,17 @@ describe('FeedTimeline', () => {
     expect(keys.every((k) => atMost.has(k))).toBe(true);
   }, 30_000);
 });
+
+describe('office hours', () => {
+  // Resolving and returning are officials' acts; a supplement (the citizen's) may come at any hour.
+  it('resolves and returns dossiers only on working days between 07:30 and 17:00', () => {
+    const week = simulateHistory(opts, Date.parse('2026-11-22T23:00:00+07:00'), 14).filter((e) => e.kind === 'dossier' && (e.item.status === 'resolved' || e.item.status === 'returned'));
+    expect(week.length).toBeGreaterThan(500);
+    for (const e of week) {
+      const minute = (e.atMs - calendar.localDayStartMs(e.atMs)) / 60_000;
+      expect(calendar.isWorkingDay(calendar.localDateKey(e.atMs)), e.item.id).toBe(true);
+      expect(minute).toBeGreaterThanOrEqual(7 * 60 + 30);
+      expect(minute).toBeLessThan(17 * 60);
+    }
+  });
+});

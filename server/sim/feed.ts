@@ -76,6 +76,29 @@ function pointIn(ward: Ward, rng: Rng, boundaries: Boundaries): { lat: number; l
   return { lat: ward.center[1], lng: ward.center[0] };
 }
 
+/** Office hours of the one-stop offices, local time: 07:30–17:00 on working days. */
+const OFFICE_OPEN_MIN = 7 * 60 + 30;
+const OFFICE_CLOSE_MIN = 17 * 60;
+
+/**
+ * Moves an instant into office hours: officials resolve dossiers on working days between 07:30
+ * and 17:00, so a time that falls at night, on a weekend or a holiday moves to the next opening
+ * (plus a little spread, as the morning's work is not all done at 07:30).
+ */
+export function toOfficeHours(ms: number, calendar: WorkingCalendar, rng: Rng): number {
+  let t = ms;
+  for (let guard = 0; guard < 30; guard++) {
+    const dayStart = calendar.localDayStartMs(t);
+    const minute = (t - dayStart) / MINUTE_MS;
+    if (calendar.isWorkingDay(calendar.localDateKey(t)) && minute >= OFFICE_OPEN_MIN && minute < OFFICE_CLOSE_MIN) return t;
+    const nextDay = minute < OFFICE_OPEN_MIN && calendar.isWorkingDay(calendar.localDateKey(t)) ? dayStart : dayStart + DAY_MS;
+    let day = nextDay;
+    while (!calendar.isWorkingDay(calendar.localDateKey(day))) day += DAY_MS;
+    t = day + (OFFICE_OPEN_MIN + rng.next() * 120) * MINUTE_MS;
+  }
+  return t;
+}
+
 /** Minutes, log-normally distributed around a median: waits in public service are long-tailed. */
 function logNormalMs(rng: Rng, medianMs: number, sigma: number): number {
   return medianMs * Math.exp(sigma * rng.normal());
@@ -167,7 +190,7 @@ function dossiersOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, out: Fee
       digitised: rng.chance(channel === 'online' ? 0.9 : 0.55),
     };
     out.push({ kind: 'dossier', atMs: receivedMs, item: base });
-    const processingMs = receivedMs + logNormalMs(rng, 2 * HOUR_MS, 0.8);
+    const processingMs = toOfficeHours(receivedMs + logNormalMs(rng, 2 * HOUR_MS, 0.8), opts.calendar, rng);
     out.push({ kind: 'dossier', atMs: processingMs, item: { ...base, status: 'processing', updatedAt: localIso(processingMs) } });
     const pauses: { from: string; to: string }[] = [];
     let pausedMs = 0;
@@ -180,14 +203,14 @@ function dossiersOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, out: Fee
       out.push({ kind: 'dossier', atMs: from + length, item: { ...base, status: 'processing', updatedAt: localIso(from + length), pauses } });
     }
     if (rng.chance(0.02)) {
-      const returnedMs = processingMs + logNormalMs(rng, 2 * DAY_MS, 0.5) + pausedMs;
+      const returnedMs = toOfficeHours(processingMs + logNormalMs(rng, 2 * DAY_MS, 0.5) + pausedMs, opts.calendar, rng);
       out.push({ kind: 'dossier', atMs: returnedMs, item: { ...base, status: 'returned', updatedAt: localIso(returnedMs), ...(pauses.length ? { pauses } : {}) } });
       continue;
     }
     // Most finish well inside their time; about one in twelve runs late.
     const allowedMs = dueMs - receivedMs;
     const share = rng.chance(0.085) ? 1 + Math.abs(rng.normal()) * 0.35 : 0.25 + rng.next() * 0.7;
-    const resolvedMs = receivedMs + allowedMs * share + pausedMs;
+    const resolvedMs = toOfficeHours(receivedMs + allowedMs * share + pausedMs, opts.calendar, rng);
     out.push({
       kind: 'dossier',
       atMs: resolvedMs,
