@@ -75,7 +75,13 @@ export class AlertMarkers {
         m = { el, marker: new Marker({ element: el }).setLngLat(v.position).addTo(this.map) };
         this.markers.set(v.id, m);
       }
-      m.el.className = `alert-marker alert-marker--sev${v.severity} alert-marker--${v.state}${v.escalated ? ' alert-marker--escalated' : ''}`;
+      // classList, not className: MapLibre put its own classes (absolute positioning) on the element.
+      const cl = m.el.classList;
+      cl.add('alert-marker');
+      for (const s of [1, 2, 3, 4]) cl.toggle(`alert-marker--sev${s}`, s === v.severity);
+      cl.toggle('alert-marker--open', v.state === 'open');
+      cl.toggle('alert-marker--acknowledged', v.state === 'acknowledged');
+      cl.toggle('alert-marker--escalated', v.escalated);
       m.el.dataset['state'] = v.state;
       m.marker.setLngLat(v.position).setOffset(slotOffset(v.slot, this.sizePx()));
     }

@@ -241,18 +241,26 @@ describe('the wall scenes', () => {
 
   for (const [width, height] of SIZES) {
     it(`screenshots the map, ranking and charts scenes at ${width}×${height}`, async () => {
-      const shoot = async (scene: string, ready: (page: Page) => Promise<void>) => {
-        const { page, watch } = await openWall(browser, `${server.url}/?scene=${scene}`, width, height);
+      const shoot = async (name: string, query: string, ready: (page: Page) => Promise<void>) => {
+        const { page, watch } = await openWall(browser, `${server.url}/?${query}`, width, height);
         await waitLive(page);
         await ready(page);
         await painted(page);
-        await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-scene-${scene}-${width}x${height}.png` });
+        await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-scene-${name}-${width}x${height}.png` });
         expect(watch.errors).toEqual([]);
         await page.context().close();
       };
-      await shoot('map', waitForWards);
-      await shoot('ranking', (page) => waitFor(page, '[data-testid="ranking-row"]', 30_000));
-      await shoot('charts', waitForCharts);
+      await shoot('map', 'scene=map', waitForWards);
+      await shoot('ranking', 'scene=ranking', (page) => waitFor(page, '[data-testid="ranking-row"]', 30_000));
+      await shoot('charts', 'scene=charts', waitForCharts);
+      if (width === 1920) {
+        // Another fill, pinned: the legend must follow it (title and a 0–100 % scale).
+        await shoot('map-on-time', 'scene=map&fill=on-time', async (page) => {
+          await waitForWards(page);
+          await waitFor(page, '[data-testid="map-legend"][data-fill="on-time"]', 5_000);
+          expect(await page.getByTestId('map-legend-max').textContent()).toBe('100%');
+        });
+      }
     });
   }
 
