@@ -8,6 +8,7 @@ import { ITEM_KINDS } from '@shared/categories';
 import type { AlertActionResult, Delta } from '@shared/protocol';
 import { AlertService } from './alerts/alert-service';
 import { AlertSources } from './alerts/alert-sources';
+import { ALERT_LEASE_MS, AlertLeader } from './alerts/leader';
 import { LoginLimiter } from './auth/login-limiter';
 import { SessionStore } from './auth/sessions';
 import { UserDirectory } from './auth/users';
@@ -44,7 +45,12 @@ export interface AppOptions {
   /** The clock; tests and the simulator's backfill pass their own. */
   now?: () => number;
   logger?: Logger;
+  /** Redis store: the alert leader's lease (ALERT_LEASE_MS); tests shorten it to see a takeover. */
+  alertLeaseMs?: number;
 }
+
+/** Incident changes of the shared log kept on every node, for a new alert leader to handle what its predecessor had not. */
+const RECENT_INCIDENT_ENTRIES = 2_000;
 
 export interface RunningApp {
   readonly url: string;
@@ -58,6 +64,8 @@ export interface RunningApp {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly alerts: AlertService;
+  /** True on the node that runs the alert sources and timers (always, with the embedded store). */
+  readonly isAlertLeader: () => boolean;
   /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
   tick(): void;
   close(): Promise<void>;
@@ -110,26 +118,78 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     },
     onError: (err: unknown) => log.warn({ err }, 'a delta could not be published'),
   };
-  // Redis: one global seq and the shared log order every node's deltas (issue 5).
-  const feed: DeltaFeed = store instanceof RedisStore ? new SharedFeed(store, { ...feedDeps, onReset: () => hub?.resetAll() }) : new LocalFeed(feedDeps);
-  const deltas = feed.log;
-  const publish = (body: DeltaBody): void => feed.publish(body);
+  const shared = store instanceof RedisStore ? store : null;
   const sources = new AlertSources({ store, hotspotConfig: loadHotspotConfig(), incidentRules: loadIncidentRulesConfig(), thresholds: loadAlertThresholds() });
   sources.load();
+  let feed: DeltaFeed | null = null;
+  const publish = (body: DeltaBody): void => feed!.publish(body);
   const alerts = new AlertService({
     store,
     config: alertConfig,
     now,
     onChanged: (changed) => publish({ at: new Date(now()).toISOString(), alerts: changed }),
+    shared: shared !== null,
   });
   alerts.load();
-  const raise = (candidates: Parameters<AlertService['raiseOrUpdate']>[0]): void => {
-    if (candidates.length === 0) return;
-    alerts.raiseOrUpdate(candidates).catch((err: unknown) => log.error({ err }, 'raising alerts failed'));
+  const raise = (candidates: Parameters<AlertService['raiseOrUpdate']>[0]): Promise<unknown> => {
+    if (candidates.length === 0) return Promise.resolve();
+    return alerts.raiseOrUpdate(candidates).catch((err: unknown) => log.error({ err }, 'raising alerts failed'));
   };
+
+  // Several nodes (Redis): one node, the holder of a lease, runs the alert sources and timers; every
+  // node feeds its detector from the shared log (so a successor has the history) but only the
+  // leader raises. The embedded store's single node is always the leader.
+  let sourcedSeq = shared?.seq ?? 0;
+  let raisesInFlight = 0;
+  const recentIncidents: { seq: number; accepted: AcceptedChanges }[] = [];
+  let publishHotspots = false;
+  const leader = shared
+    ? new AlertLeader(shared, {
+        leaseMs: opts.alertLeaseMs ?? ALERT_LEASE_MS,
+        sourcedSeq: () => sourcedSeq,
+        onAcquired: (mark) => {
+          log.info({ node: shared.nodeId, after: mark }, 'this node now runs the alert sources and timers');
+          // What came after the last holder's mark may never have been looked at: look now (a raise is
+          // idempotent while its alert is unresolved).
+          for (const r of recentIncidents) if (r.seq > mark) sourceRaise(sources.fromAccepted(r.accepted, now()), r.seq);
+          sourcedSeq = Math.max(sourcedSeq, mark, recentIncidents.at(-1)?.seq ?? 0);
+          publishHotspots = true;
+        },
+        onError: (err) => log.warn({ err }, 'alert leader lease: Redis did not answer'),
+      })
+    : null;
+  const isAlertLeader = (): boolean => leader === null || leader.held;
+  /** Raises from the log entry `seq`; the mark a successor starts after moves once nothing before it is in flight. */
+  const sourceRaise = (candidates: Parameters<AlertService['raiseOrUpdate']>[0], seq: number): void => {
+    if (candidates.length === 0) {
+      if (raisesInFlight === 0) sourcedSeq = Math.max(sourcedSeq, seq);
+      return;
+    }
+    raisesInFlight += 1;
+    void raise(candidates).finally(() => {
+      raisesInFlight -= 1;
+      sourcedSeq = Math.max(sourcedSeq, seq);
+    });
+  };
+  const onLogItems = (accepted: AcceptedChanges, seq: number): void => {
+    // Every node: reports teach the detector; incidents go through the rules (cheap, pure).
+    const candidates = sources.fromAccepted(accepted, now());
+    if (accepted.kind === 'incident') {
+      recentIncidents.push({ seq, accepted });
+      if (recentIncidents.length > RECENT_INCIDENT_ENTRIES) recentIncidents.shift();
+    }
+    if (isAlertLeader()) sourceRaise(candidates, seq);
+  };
+
+  // Redis: one global seq and the shared log order every node's deltas (issue 5), alert events included.
+  feed = shared
+    ? new SharedFeed(shared, { ...feedDeps, onReset: () => hub?.resetAll(), foldAlerts: (events) => alerts.fold(events), onItems: onLogItems })
+    : new LocalFeed(feedDeps);
+  const deltas = feed.log;
   const onAccepted = (accepted: AcceptedChanges): void => {
     feed.accepted(accepted);
-    raise(sources.fromAccepted(accepted, now()));
+    // Redis: the sources see this node's items and every other node's through the log (onLogItems).
+    if (!shared) void raise(sources.fromAccepted(accepted, now()));
   };
   const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now, onAccepted });
@@ -139,7 +199,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   app.set('trust proxy', 'loopback');
   app.get('/healthz', async (_req, res) => {
     const health = await store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
-    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, seq: deltas.seq, simulate: config.simulate });
+    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, seq: deltas.seq, alertLeader: isAlertLeader(), simulate: config.simulate });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -234,11 +294,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  await leader?.start();
   const tick = (): void => {
     feed.tick();
+    // Every node evaluates (its snapshot shows its hotspots); only the leader announces and raises.
     const watch = sources.evaluate(now(), state.todayByWard());
-    if (watch.hotspotsChanged) publish({ at: new Date(now()).toISOString(), hotspots: sources.hotspots() });
-    raise(watch.candidates);
+    if (!isAlertLeader()) return;
+    if (watch.hotspotsChanged || publishHotspots) publish({ at: new Date(now()).toISOString(), hotspots: sources.hotspots() });
+    publishHotspots = false;
+    void raise(watch.candidates);
     alerts.tick().catch((err: unknown) => log.error({ err }, 'alert timers failed'));
   };
   const timer = setInterval(tick, TICK_INTERVAL_MS);
@@ -257,11 +321,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     log,
     metrics,
     alerts,
+    isAlertLeader,
     tick,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await leader?.stop();
       feed.close();
       await hub?.close(); // closes the HTTP server too
       await closeAdapter?.();

@@ -11,7 +11,7 @@ import {
   type AlertCandidate,
   type AlertConfig,
 } from '../domain/alerts/lifecycle';
-import type { ItemStore } from '../store/store';
+import type { AlertCommitResult, CheckedAlertEvent, ItemStore } from '../store/store';
 
 export type AlertActionOutcome =
   | { ok: true; alert: Alert }
@@ -19,11 +19,20 @@ export type AlertActionOutcome =
 
 /** Resolved alerts stay on the wall and in `state=all` lists; the audit log keeps them for ever. */
 export const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;
+/** Decisions made again after another node moved first (each time this node has caught up with it). */
+const MAX_ATTEMPTS = 3;
 
 /**
- * Alerts as the fold of their audit log in the store. Every change is written to the log (durable)
- * before it is applied and announced, and changes go one at a time, so two officers acknowledging
- * the same alert at once get one success and one 409 — never two successes.
+ * Alerts as the fold of their audit log in the store. Every change is committed to the store with its
+ * precondition (an acknowledgement needs an open alert, …), checked atomically there — in Redis by
+ * one script for every node — before it is applied and announced. Actions here also go one at a time,
+ * so two officers acknowledging the same alert at once, on one node or on two, get one success and
+ * one 409 — never two successes.
+ *
+ * Embedded store (`shared` false): this service folds what it committed and announces it through
+ * `onChanged`. Redis store (`shared` true): every node's commits come back through the shared log
+ * and the feed calls `fold` with them in seq order (announcing them itself); a commit resolves once
+ * this node has applied the log up to it.
  */
 export class AlertService {
   private readonly alerts = new Map<string, Alert>();
@@ -34,8 +43,10 @@ export class AlertService {
       store: ItemStore;
       config: AlertConfig;
       now: () => number;
-      /** Called with the alerts a durable change touched. */
+      /** Called with the alerts a durable change touched (embedded store only). */
       onChanged: (alerts: Alert[]) => void;
+      /** Committed events reach this service through the shared log (`fold`), not from `commit`. */
+      shared?: boolean;
     },
   ) {}
 
@@ -44,23 +55,34 @@ export class AlertService {
     for (const e of this.deps.store.alertEvents()) applyAlertEvent(this.alerts, e);
   }
 
+  /** Applies committed events (any node's, in log order); returns the alerts they changed. */
+  fold(events: readonly AlertEvent[]): Alert[] {
+    const changed = new Map<string, Alert>();
+    for (const e of events) {
+      const a = applyAlertEvent(this.alerts, e);
+      if (a) changed.set(a.id, a);
+    }
+    return [...changed.values()];
+  }
+
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async commit(events: AlertEvent[]): Promise<Alert[]> {
-    if (events.length === 0) return [];
-    await this.deps.store.appendAlertEvents(events);
-    const changed = new Map<string, Alert>();
-    for (const e of events) {
-      const a = applyAlertEvent(this.alerts, e);
-      if (a) changed.set(a.id, a);
+  private async commit(checked: CheckedAlertEvent[]): Promise<{ results: AlertCommitResult[]; changed: Alert[] }> {
+    if (checked.length === 0) return { results: [], changed: [] };
+    const results = await this.deps.store.commitAlertEvents(checked);
+    const applied = checked.filter((_, i) => results[i]!.ok).map((c) => c.event);
+    if (this.deps.shared) {
+      // Folded already by the feed (the store waited for this node's log to reach the commit).
+      const ids = new Set(applied.map((e) => (e.type === 'raised' ? e.alert.id : e.alertId)));
+      return { results, changed: [...ids].map((id) => this.alerts.get(id)).filter((a) => a !== undefined) };
     }
-    const list = [...changed.values()];
-    this.deps.onChanged(list);
-    return list;
+    const changed = this.fold(applied);
+    if (changed.length > 0) this.deps.onChanged(changed);
+    return { results, changed };
   }
 
   get(id: string): Alert | undefined {
@@ -79,39 +101,61 @@ export class AlertService {
     return this.list('all', null).filter((a) => a.state !== 'resolved' || nowMs - Date.parse(a.resolved!.at) < RESOLVED_VISIBLE_MS);
   }
 
-  /** Raises new matters and updates unresolved alerts about the same matter (by key). */
+  /**
+   * Raises new matters and updates unresolved alerts about the same matter (by key). A raise the
+   * store refuses because another node raised the same key meanwhile becomes an update of that alert.
+   */
   raiseOrUpdate(candidates: readonly AlertCandidate[]): Promise<Alert[]> {
     return this.serial(async () => {
-      const now = this.deps.now();
-      const open = new Map([...this.alerts.values()].filter((a) => a.state !== 'resolved').map((a) => [a.key, a]));
-      const events: AlertEvent[] = [];
-      for (const c of candidates) {
-        const held = open.get(c.key);
-        const e = held ? update(held, c, now) : raise(c, randomUUID(), now, this.deps.config);
-        if (e) events.push(e);
+      const touched = new Map<string, Alert>();
+      let pending = [...candidates];
+      for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+        const now = this.deps.now();
+        const open = new Map([...this.alerts.values()].filter((a) => a.state !== 'resolved').map((a) => [a.key, a]));
+        const offered: { c: AlertCandidate; e: AlertEvent }[] = [];
+        for (const c of pending) {
+          const held = open.get(c.key);
+          const e = held ? update(held, c, now) : raise(c, randomUUID(), now, this.deps.config);
+          if (e) offered.push({ c, e });
+        }
+        const { results, changed } = await this.commit(offered.map((o) => ({ event: o.e })));
+        for (const a of changed) touched.set(a.id, a);
+        pending = offered.filter((_, i) => !results[i]!.ok).map((o) => o.c);
       }
-      return this.commit(events);
+      return [...touched.values()];
     });
   }
 
   /** Acknowledge or resolve, by a person allowed to act on the alert's ward. */
   act(action: 'ack' | 'resolve', id: string, who: Principal, note: string): Promise<AlertActionOutcome> {
     return this.serial(async () => {
-      const a = this.alerts.get(id);
-      if (a && !canSeeWard(who, a.ward)) return { ok: false, status: 404, code: 'unknown_alert', message: `no alert ${id}` };
-      if (a && !canActOnWard(who, a.ward)) {
-        return { ok: false, status: 403, code: 'forbidden', message: `${who.role} may not ${action === 'ack' ? 'acknowledge' : 'resolve'} alerts` };
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const a = this.alerts.get(id);
+        if (a && !canSeeWard(who, a.ward)) return { ok: false, status: 404, code: 'unknown_alert', message: `no alert ${id}` };
+        if (a && !canActOnWard(who, a.ward)) {
+          return { ok: false, status: 403, code: 'forbidden', message: `${who.role} may not ${action === 'ack' ? 'acknowledge' : 'resolve'} alerts` };
+        }
+        const now = this.deps.now();
+        const r = action === 'ack' ? acknowledge(a, who.name, note, now) : resolve(a, who.name, note, now);
+        if (!r.ok) return r.status === 404 ? { ok: false, status: 404, code: r.code, message: `no alert ${id}` } : r;
+        const { results } = await this.commit([{ event: r.event }]);
+        if (results[0]!.ok) {
+          const preview = applyAlertEvent(new Map([[a!.id, a!]]), r.event)!;
+          const held = this.alerts.get(id);
+          return { ok: true, alert: held && held.state === preview.state ? held : preview };
+        }
+        // Another node moved first; this node has caught up with it, so deciding again explains why.
       }
-      const now = this.deps.now();
-      const r = action === 'ack' ? acknowledge(a, who.name, note, now) : resolve(a, who.name, note, now);
-      if (!r.ok) return r.status === 404 ? { ok: false, status: 404, code: r.code, message: `no alert ${id}` } : r;
-      const [changed] = await this.commit([r.event]);
-      return { ok: true, alert: changed! };
+      return { ok: false, status: 409, code: 'conflict', message: `alert ${id} changed meanwhile; reload and try again` };
     });
   }
 
   /** Escalations and repeated notifications that time alone has made due. */
   tick(): Promise<Alert[]> {
-    return this.serial(() => this.commit(dueTimers(this.alerts.values(), this.deps.now(), this.deps.config)));
+    return this.serial(async () => {
+      const due = dueTimers(this.alerts.values(), this.deps.now(), this.deps.config);
+      const checked = due.map((event) => (event.type === 'renotified' ? { event, renotifications: this.alerts.get(event.alertId)!.renotifications } : { event }));
+      return (await this.commit(checked)).changed;
+    });
   }
 }

@@ -1,3 +1,4 @@
+import type { Alert, AlertEvent } from '@shared/alerts';
 import type { Delta } from '@shared/protocol';
 import type { AcceptedChanges } from '../ingest/ingest-service';
 import type { LogEntry } from '../store/redis-store';
@@ -74,6 +75,8 @@ function isBody(value: unknown): value is DeltaBody {
  * and emits the delta to its own sockets. So a wall gets seq n+1 only after n from whichever node
  * it is on, and a wall that moves to another node resumes from that node's kept deltas, which carry
  * the same seqs. A tick is an entry too, so that time-driven figures also get a seq on every node.
+ * So are alert events: each node folds them into its own alerts as it reaches their seq, so every
+ * node's alerts (and their 409s) agree, and the wall's alert delta comes in seq order.
  */
 export class SharedFeed implements DeltaFeed {
   readonly log: DeltaLog;
@@ -84,6 +87,10 @@ export class SharedFeed implements DeltaFeed {
     private readonly deps: FeedDeps & {
       /** Every local wall must start over from a snapshot (the log was trimmed past this node). */
       onReset: () => void;
+      /** Folds alert events (committed on any node) into this node's alerts; returns the alerts they changed. */
+      foldAlerts: (events: AlertEvent[]) => Alert[];
+      /** Item changes from the log (any node's ingest), once in the live state: the alert sources' input. */
+      onItems?: (accepted: AcceptedChanges, seq: number) => void;
     },
   ) {
     this.log = new DeltaLog(shared.seq);
@@ -98,17 +105,31 @@ export class SharedFeed implements DeltaFeed {
     const { state, now } = this.deps;
     if (e.type === 'resync') {
       for (const c of e.changes) if (c.changes.length > 0) state.apply(c, now());
+      if (e.alerts.length > 0) this.deps.foldAlerts(e.alerts);
       this.log.reset(e.seq);
       this.deps.onReset();
+      for (const c of e.changes) if (c.changes.length > 0) this.items(c, e.seq);
       return;
     }
     let body: DeltaBody;
     const at = new Date(now()).toISOString();
     if (e.type === 'items') body = e.changes.length > 0 ? state.apply({ kind: e.kind, changes: e.changes }, now()) : { at };
     else if (e.type === 'tick') body = state.tick(now()) ?? { at };
-    else body = isBody(e.body) ? e.body : { at };
+    else if (e.type === 'alerts') {
+      const changed = e.events.length > 0 ? this.deps.foldAlerts(e.events) : [];
+      body = changed.length > 0 ? { at, alerts: changed } : { at };
+    } else body = isBody(e.body) ? e.body : { at };
     // Every seq becomes a delta, even an empty one, so walls never see a hole that is not one.
     this.deps.broadcast(this.log.record({ ...body, type: 'delta', seq: e.seq }));
+    if (e.type === 'items' && e.changes.length > 0) this.items({ kind: e.kind, changes: e.changes }, e.seq);
+  }
+
+  private items(accepted: AcceptedChanges, seq: number): void {
+    try {
+      this.deps.onItems?.(accepted, seq);
+    } catch (err) {
+      this.deps.onError(err);
+    }
   }
 
   accepted(): void {

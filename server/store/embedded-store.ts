@@ -3,7 +3,17 @@ import type { AlertEvent } from '@shared/alerts';
 import { ITEM_KINDS, type ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
 import { Journal, JournalError, readJournal } from './journal';
-import { decideUpsert, type ItemStore, type StoreHealth, type UpsertResult } from './store';
+import {
+  alertEventConflict,
+  applyAlertGuard,
+  decideUpsert,
+  type AlertCommitResult,
+  type AlertGuard,
+  type CheckedAlertEvent,
+  type ItemStore,
+  type StoreHealth,
+  type UpsertResult,
+} from './store';
 
 /** A journal line: an item version (`k`, `v`) or an alert audit event (`a`). */
 type JournalRecord = { k: ItemKind; v: { id: string; updatedAt: string } } | { a: AlertEvent };
@@ -32,6 +42,9 @@ export class EmbeddedStore implements ItemStore {
   };
   private readonly journal: Journal;
   private readonly audit: AlertEvent[] = [];
+  /** Each alert's state and the unresolved alert of each key, folded from the audit log, to check commits. */
+  private readonly guards = new Map<string, AlertGuard>();
+  private readonly openByKey = new Map<string, string>();
   /** Records replayed at the last open, and bytes cut from a torn tail. */
   replayed = { records: 0, truncatedBytes: 0 };
 
@@ -44,6 +57,7 @@ export class EmbeddedStore implements ItemStore {
     for (const r of records) {
       if ('a' in r) {
         this.audit.push(r.a);
+        applyAlertGuard(this.guards, this.openByKey, r.a);
         continue;
       }
       const map = this.maps[r.k] as Map<string, { id: string; updatedAt: string }>;
@@ -89,6 +103,36 @@ export class EmbeddedStore implements ItemStore {
   async appendAlertEvents(events: readonly AlertEvent[]): Promise<void> {
     await this.journal.append(events.map((a) => JSON.stringify({ a })));
     this.audit.push(...events);
+    for (const e of events) applyAlertGuard(this.guards, this.openByKey, e);
+  }
+
+  /** One process owns the journal: checked and applied to the guards synchronously, then made durable. */
+  async commitAlertEvents(events: readonly CheckedAlertEvent[]): Promise<AlertCommitResult[]> {
+    const results: AlertCommitResult[] = [];
+    const applied: AlertEvent[] = [];
+    for (const c of events) {
+      const conflict = alertEventConflict(this.guards.get(c.event.type === 'raised' ? c.event.alert.id : c.event.alertId), this.openByKey, c);
+      if (conflict) {
+        results.push({ ok: false, conflict });
+        continue;
+      }
+      applyAlertGuard(this.guards, this.openByKey, c.event);
+      applied.push(c.event);
+      results.push({ ok: true });
+    }
+    if (applied.length > 0) {
+      try {
+        await this.journal.append(applied.map((a) => JSON.stringify({ a })));
+      } catch (err) {
+        // Not durable, so not applied: fold the guards again from what the journal holds.
+        this.guards.clear();
+        this.openByKey.clear();
+        for (const e of this.audit) applyAlertGuard(this.guards, this.openByKey, e);
+        throw err;
+      }
+      this.audit.push(...applied);
+    }
+    return results;
   }
 
   alertEvents(): Iterable<AlertEvent> {

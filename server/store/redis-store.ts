@@ -3,7 +3,19 @@ import { createClient } from 'redis';
 import type { AlertEvent } from '@shared/alerts';
 import { ITEM_KINDS, type ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
-import { decideUpsert, versionMs, type ItemStore, type StoreHealth, type UpsertOutcome, type UpsertResult } from './store';
+import {
+  applyAlertGuard,
+  decideUpsert,
+  versionMs,
+  type AlertCommitResult,
+  type AlertConflict,
+  type AlertGuard,
+  type CheckedAlertEvent,
+  type ItemStore,
+  type StoreHealth,
+  type UpsertOutcome,
+  type UpsertResult,
+} from './store';
 
 type Client = ReturnType<typeof createClient>;
 type Held = { id: string; updatedAt: string };
@@ -58,8 +70,21 @@ export type LogEntry =
   | { type: 'items'; seq: number; node: string; at: string; kind: ItemKind; changes: UpsertResult<ItemKind>[] }
   | { type: 'body'; seq: number; node: string; at: string; body: unknown }
   | { type: 'tick'; seq: number; node: string; at: string }
-  /** The log was trimmed past this node's position: the hashes were diffed into `changes`; walls need snapshots. */
-  | { type: 'resync'; seq: number; changes: { kind: ItemKind; changes: UpsertResult<ItemKind>[] }[] };
+  /** Alert events committed (checked) by some node, also in the audit stream; only those this node had not loaded. */
+  | { type: 'alerts'; seq: number; node: string; at: string; events: AlertEvent[] }
+  /**
+   * The log was trimmed past this node's position: the hashes were diffed into `changes` and the audit
+   * stream read from where this node was into `alerts`; walls need snapshots.
+   */
+  | { type: 'resync'; seq: number; changes: { kind: ItemKind; changes: UpsertResult<ItemKind>[] }[]; alerts: AlertEvent[] };
+
+/** What a lease call found: `acquired` when this node just took it (then `sourcedSeq` is the last leader's mark). */
+export interface LeaseState {
+  held: boolean;
+  acquired: boolean;
+  holder: string;
+  sourcedSeq: number;
+}
 
 export interface RedisStoreOptions {
   url: string;
@@ -121,6 +146,122 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 't', ARGV[1], '
 return seq
 `;
 
+// Checks each alert event's precondition against the alert's state in a hash (field = alert id,
+// value "state|level|renotifications|key") and the unresolved alert of each key (key → id), exactly
+// as alertEventConflict does; appends the events that hold to the audit stream (never trimmed) and,
+// together, to the shared log under the next seq, so every node folds them in seq order. Refused
+// events come back as "!unknown", "!state:<state>" or "!key:<holder id>"; the reply starts with the
+// seq of the entry, or the current seq when nothing applied (the caller catches up to it).
+// KEYS: guard hash, key hash, audit stream, seq, log. ARGV: node, at, maxlen, then (type, alert id, key, level, renotifications or '', json)*.
+const ALERT_LUA = `
+local out = {}
+local acc = {}
+local n = (#ARGV - 3) / 6
+for i = 0, n - 1 do
+  local b = 4 + i * 6
+  local t, id, key, lvl, exp, json = ARGV[b], ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5]
+  local held = redis.call('HGET', KEYS[1], id)
+  local st, hl, hr, hk = '', 0, 0, ''
+  if held then
+    local p1 = string.find(held, '|', 1, true)
+    local p2 = string.find(held, '|', p1 + 1, true)
+    local p3 = string.find(held, '|', p2 + 1, true)
+    st = string.sub(held, 1, p1 - 1)
+    hl = tonumber(string.sub(held, p1 + 1, p2 - 1))
+    hr = tonumber(string.sub(held, p2 + 1, p3 - 1))
+    hk = string.sub(held, p3 + 1)
+  end
+  local bad = false
+  if t == 'raised' then
+    local holder = redis.call('HGET', KEYS[2], key)
+    if holder then bad = '!key:' .. holder elseif held then bad = '!state:' .. st end
+  elseif not held then bad = '!unknown'
+  elseif t == 'acknowledged' then if st ~= 'open' then bad = '!state:' .. st end
+  elseif t == 'resolved' then if st ~= 'acknowledged' then bad = '!state:' .. st end
+  elseif t == 'escalated' then if st ~= 'open' or lvl <= hl then bad = '!state:' .. st end
+  elseif t == 'renotified' then if st ~= 'acknowledged' or (exp ~= '' and tonumber(exp) ~= hr) then bad = '!state:' .. st end
+  elseif t == 'updated' then if st == 'resolved' then bad = '!state:' .. st end
+  else bad = '!unknown' end
+  if bad then
+    out[#out + 1] = bad
+  else
+    if t == 'raised' then
+      st = 'open'; hl = 0; hr = 0; hk = key
+      redis.call('HSET', KEYS[2], key, id)
+    elseif t == 'acknowledged' then st = 'acknowledged'
+    elseif t == 'resolved' then
+      st = 'resolved'
+      if redis.call('HGET', KEYS[2], hk) == id then redis.call('HDEL', KEYS[2], hk) end
+    elseif t == 'escalated' then hl = lvl
+    elseif t == 'renotified' then hr = hr + 1 end
+    redis.call('HSET', KEYS[1], id, st .. '|' .. hl .. '|' .. hr .. '|' .. hk)
+    local aid = redis.call('XADD', KEYS[3], '*', 'e', json)
+    acc[#acc + 1] = '{"i":"' .. aid .. '","e":' .. json .. '}'
+    out[#out + 1] = aid
+  end
+end
+local seq
+if #acc > 0 then
+  seq = redis.call('INCR', KEYS[4])
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], seq .. '-0', 't', 'alerts', 'n', ARGV[1], 'at', ARGV[2], 'v', '[' .. table.concat(acc, ',') .. ']')
+else
+  seq = tonumber(redis.call('GET', KEYS[4]) or '0')
+end
+table.insert(out, 1, seq)
+return out
+`;
+
+// Writes the guards folded from an audit stream written before they existed (an upgrade), only if
+// nobody did meanwhile and the stream still ends where the caller read it.
+// KEYS: guard hash, key hash, audit stream. ARGV: last audit id, number of guards, (id, value)*, (key, id)*.
+const GUARDS_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+if #last == 0 or last[1][1] ~= ARGV[1] then return 0 end
+local g = tonumber(ARGV[2])
+for i = 0, g - 1 do redis.call('HSET', KEYS[1], ARGV[3 + i * 2], ARGV[4 + i * 2]) end
+for i = 3 + g * 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+
+// The alert leader's lease: renewed by its holder (which also records the last log seq whose alert
+// sources it handled), taken by anyone once it has lapsed. Returns {1, ''} renewed, {2, mark} taken,
+// {0, holder} held by another node.
+// KEYS: lease, mark. ARGV: node, ms, mark or ''.
+const LEASE_LUA = `
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+  return {1, ''}
+end
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {2, redis.call('GET', KEYS[2]) or '0'}
+end
+return {0, v}
+`;
+
+// KEYS: lease, mark. ARGV: node, mark or ''.
+const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+return redis.call('DEL', KEYS[1])
+`;
+
+/** Stream ids ("ms-n") in order. */
+function streamIdAfter(a: string, b: string): boolean {
+  const [am, an] = a.split('-').map(Number) as [number, number];
+  const [bm, bn] = b.split('-').map(Number) as [number, number];
+  return am > bm || (am === bm && an > bn);
+}
+
+function conflictOf(reply: string): AlertConflict {
+  if (reply.startsWith('!key:')) return { reason: 'key_held', holder: reply.slice(5) };
+  if (reply.startsWith('!state:')) return { reason: 'state', state: reply.slice(7) as AlertGuard['state'] };
+  return { reason: 'unknown' };
+}
+
 function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
@@ -159,7 +300,10 @@ function fieldsOf(flat: unknown): Record<string, string> {
  *   version of every item, the checkpoint a node loads at start;
  * - `seq` and `log`: one global sequence and the event log (a Stream whose entry ids are `<seq>-0`),
  *   written together by one script, so the log has no holes and its order is the seq order;
- * - `alerts`: the alerts' audit log, a Stream that is never trimmed.
+ * - `alerts`: the alerts' audit log, a Stream that is never trimmed; `alert:state` (id →
+ *   "state|level|renotifications|key") and `alert:open` (key → unresolved alert id): what the alert
+ *   script checks each event's precondition against; `alert:leader` and `alert:sourced`: the lease
+ *   of the node that runs the alert sources and timers, and the last seq it handled.
  * Every node keeps an in-memory mirror (the synchronous `get`/`items` are hot) and tails the log in
  * order, handing each entry to its listener, so each node derives the same deltas in the same order.
  */
@@ -170,8 +314,12 @@ export class RedisStore implements ItemStore {
   private readonly tailClient: Client;
   private readonly maps: { [K in ItemKind]: Map<string, ItemByKind[K]> } = { report: new Map(), dossier: new Map(), incident: new Map() };
   private readonly audit: AlertEvent[] = [];
+  /** The last audit stream id this node has (loaded at start or applied from the log). */
+  private lastAuditId = '0-0';
   private upsertSha = '';
   private publishSha = '';
+  private alertSha = '';
+  private leaseSha = '';
   /** The last seq this node has applied from the log (its snapshots' seq). */
   private applied = 0;
   private listeners: ((e: LogEntry) => void)[] = [];
@@ -230,6 +378,8 @@ export class RedisStore implements ItemStore {
     }
     this.upsertSha = await this.client.scriptLoad(UPSERT_LUA);
     this.publishSha = await this.client.scriptLoad(PUBLISH_LUA);
+    this.alertSha = await this.client.scriptLoad(ALERT_LUA);
+    this.leaseSha = await this.client.scriptLoad(LEASE_LUA);
     // Seq first, hashes after: anything written in between is also in the log after this seq, and
     // replaying it over the mirror is a duplicate, so nothing falls between the two reads.
     this.applied = Number((await this.client.get(this.key('seq'))) ?? 0);
@@ -242,10 +392,27 @@ export class RedisStore implements ItemStore {
         }
       }
     }
+    // After the seq: an alert entry of the log past it whose events are loaded here is skipped by id.
     const alerts = (await this.client.sendCommand(['XRANGE', this.key('alerts'), '-', '+'])) as [string, unknown][];
-    for (const [, fields] of alerts) this.audit.push(JSON.parse(fieldsOf(fields).e ?? 'null') as AlertEvent);
+    for (const [id, fields] of alerts) {
+      this.audit.push(JSON.parse(fieldsOf(fields).e ?? 'null') as AlertEvent);
+      this.lastAuditId = id;
+    }
+    if (alerts.length > 0) await this.writeMissingGuards();
     this.tailing = true;
     this.tailDone = this.tail();
+  }
+
+  /** An audit stream written before the guards existed: fold them from it once (any node may; the first wins). */
+  private async writeMissingGuards(): Promise<void> {
+    if ((await this.client.exists(this.key('alert:state'))) === 1) return;
+    const guards = new Map<string, AlertGuard>();
+    const openByKey = new Map<string, string>();
+    for (const e of this.audit) applyAlertGuard(guards, openByKey, e);
+    const args = [this.lastAuditId, String(guards.size)];
+    for (const [id, g] of guards) args.push(id, `${g.state}|${g.level}|${g.renotifications}|${g.key}`);
+    for (const [k, id] of openByKey) args.push(k, id);
+    await this.client.sendCommand(['EVAL', GUARDS_LUA, '3', this.key('alert:state'), this.key('alert:open'), this.key('alerts'), ...args]);
   }
 
   /** Subscribes to the log in seq order (entries from every node, this one included); returns the unsubscribe. */
@@ -306,6 +473,17 @@ export class RedisStore implements ItemStore {
     } else if (f.t === 'tick') {
       this.applied = seq;
       this.emit({ type: 'tick', seq, node, at });
+    } else if (f.t === 'alerts') {
+      const events: AlertEvent[] = [];
+      for (const { i, e } of JSON.parse(f.v ?? '[]') as { i: string; e: AlertEvent }[]) {
+        // Loaded at start (or by a resync) already.
+        if (!streamIdAfter(i, this.lastAuditId)) continue;
+        this.lastAuditId = i;
+        events.push(e);
+      }
+      this.audit.push(...events);
+      this.applied = seq;
+      this.emit({ type: 'alerts', seq, node, at, events });
     } else {
       this.applied = seq;
       this.emit({ type: 'body', seq, node, at, body: JSON.parse(f.v ?? '{}') as unknown });
@@ -334,8 +512,16 @@ export class RedisStore implements ItemStore {
       }
       all.push({ kind, changes });
     }
+    // The audit stream is never trimmed: read on from the last event this node has.
+    const alerts: AlertEvent[] = [];
+    const more = (await this.tailClient.sendCommand(['XRANGE', this.key('alerts'), `(${this.lastAuditId}`, '+'])) as [string, unknown][];
+    for (const [id, fields] of more) {
+      alerts.push(JSON.parse(fieldsOf(fields).e ?? 'null') as AlertEvent);
+      this.lastAuditId = id;
+    }
+    this.audit.push(...alerts);
     this.applied = seq;
-    this.emit({ type: 'resync', seq, changes: all });
+    this.emit({ type: 'resync', seq, changes: all, alerts });
   }
 
   private waitApplied(seq: number): Promise<void> {
@@ -473,8 +659,55 @@ export class RedisStore implements ItemStore {
     this.audit.push(...events);
   }
 
+  /**
+   * One script for every node (ALERT_LUA): of two nodes acknowledging the same alert, exactly one
+   * succeeds. Applied events come back to every node, this one included, through the log; this
+   * resolves once this node has applied the log up to the decision, so its fold holds the applied
+   * events and whatever made a refused one fail.
+   */
+  async commitAlertEvents(events: readonly CheckedAlertEvent[]): Promise<AlertCommitResult[]> {
+    if (events.length === 0) return [];
+    const args = [this.nodeId, new Date().toISOString(), String(this.logMaxLen)];
+    for (const { event: e, renotifications } of events) {
+      args.push(
+        e.type,
+        e.type === 'raised' ? e.alert.id : e.alertId,
+        e.type === 'raised' ? e.alert.key : '',
+        e.type === 'escalated' ? String(e.level) : '0',
+        renotifications === undefined ? '' : String(renotifications),
+        JSON.stringify(e),
+      );
+    }
+    const keys = [this.key('alert:state'), this.key('alert:open'), this.key('alerts'), this.key('seq'), this.key('log')];
+    const reply = await this.call('an alert commit', () => this.evalSha(this.alertSha, ALERT_LUA, keys, args));
+    await this.waitApplied(Number(reply[0]));
+    return events.map((_, i) => {
+      const r = String(reply[1 + i]);
+      return r.startsWith('!') ? { ok: false, conflict: conflictOf(r) } : { ok: true };
+    });
+  }
+
   alertEvents(): Iterable<AlertEvent> {
     return this.audit;
+  }
+
+  /**
+   * Takes or renews the alert leader's lease for `ms` (SET NX PX, renewed by its holder); the holder
+   * also records `sourcedSeq`, the last log seq whose alert sources it handled, for its successor.
+   */
+  async lease(ms: number, sourcedSeq?: number): Promise<LeaseState> {
+    const reply = await this.call('a lease', () =>
+      this.evalSha(this.leaseSha, LEASE_LUA, [this.key('alert:leader'), this.key('alert:sourced')], [this.nodeId, String(ms), sourcedSeq === undefined ? '' : String(sourcedSeq)]),
+    );
+    const code = Number(reply[0]);
+    return { held: code > 0, acquired: code === 2, holder: code === 0 ? String(reply[1]) : this.nodeId, sourcedSeq: code === 2 ? Number(reply[1]) : 0 };
+  }
+
+  /** Gives the lease up (a clean shutdown) with the last mark, so another node takes over at its next renewal. */
+  async releaseLease(sourcedSeq?: number): Promise<void> {
+    if (!this.client.isReady) return;
+    const args = ['EVAL', RELEASE_LUA, '2', this.key('alert:leader'), this.key('alert:sourced'), this.nodeId, sourcedSeq === undefined ? '' : String(sourcedSeq)];
+    await withTimeout(this.client.sendCommand(args), 1_000, 'a lease release').catch(() => {});
   }
 
   async health(): Promise<StoreHealth> {
