@@ -153,6 +153,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
           // idempotent while its alert is unresolved).
           for (const r of recentIncidents) if (r.seq > mark) sourceRaise(sources.fromAccepted(r.accepted, now()), r.seq);
           sourcedSeq = Math.max(sourcedSeq, mark, recentIncidents.at(-1)?.seq ?? 0);
+          sources.adopt([...alerts.list('open', null), ...alerts.list('acknowledged', null)]);
           publishHotspots = true;
         },
         onError: (err) => log.warn({ err }, 'alert leader lease: Redis did not answer'),

@@ -1,4 +1,4 @@
-import type { HotspotView } from '@shared/alerts';
+import type { Alert, HotspotView } from '@shared/alerts';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
 import type { Incident, Report } from '@shared/schemas';
@@ -31,6 +31,8 @@ export interface AlertSourcesDeps {
 export class AlertSources {
   private readonly detector: HotspotDetector;
   private active: Hotspot[] = [];
+  /** Hotspot id → the key of an alert another node raised for the same hotspot (its detector named it differently). */
+  private readonly adopted = new Map<string, string>();
 
   constructor(private readonly deps: AlertSourcesDeps) {
     this.detector = makeHotspotDetector(deps.hotspotConfig);
@@ -67,12 +69,27 @@ export class AlertSources {
     const evaluation = this.detector.evaluate(nowMs);
     const before = JSON.stringify(this.active);
     this.active = evaluation.active;
+    for (const id of this.adopted.keys()) if (!this.active.some((h) => h.id === id)) this.adopted.delete(id);
     const candidates = [...evaluation.active.map((h) => this.hotspotCandidate(h)), ...thresholdAlertCandidates(todayByWard, this.deps.thresholds)];
     return { candidates, hotspotsChanged: JSON.stringify(this.active) !== before };
   }
 
   hotspots(): HotspotView[] {
     return this.active;
+  }
+
+  /**
+   * Several nodes: this node just became the one that raises. A hotspot its detector holds may have
+   * been raised by the previous leader under the id that node's detector gave it (ids carry the time
+   * of first detection); the unresolved hotspot alert of the same ward and category is that alert,
+   * so this node's candidates for it update it rather than raise a second one.
+   */
+  adopt(unresolved: readonly Alert[]): void {
+    for (const h of this.active) {
+      if (unresolved.some((a) => a.key === `hotspot:${h.id}`)) continue;
+      const same = unresolved.find((a) => a.source === 'hotspot' && a.state !== 'resolved' && a.ward === h.ward && a.category === h.category);
+      if (same) this.adopted.set(h.id, same.key);
+    }
   }
 
   private hotspotCandidate(h: Hotspot): AlertCandidate {
@@ -84,7 +101,7 @@ export class AlertSources {
       .map((r) => r.id)
       .sort();
     return {
-      key: `hotspot:${h.id}`,
+      key: this.adopted.get(h.id) ?? `hotspot:${h.id}`,
       source: 'hotspot',
       ward: h.ward,
       category: h.category,
