@@ -200,20 +200,36 @@ export function learnBaseline(counts: HourlyCounts, untilHour: number, layout: P
     }
   }
   const perHour = (pair: number, slot: number) => table[pair * WEEK_HOURS + slot]!;
+  // Per pair, the expected count from the start of the week to the start of each hour of the week
+  // (WEEK_HOURS + 1 entries, the last the week's total): a window's expectation in O(1).
+  const stride = WEEK_HOURS + 1;
+  const cumulative = new Float64Array(pairs * stride);
+  for (let p = 0; p < pairs; p++) {
+    let sum = 0;
+    for (let s = 0; s < WEEK_HOURS; s++) {
+      cumulative[p * stride + s] = sum;
+      sum += table[p * WEEK_HOURS + s]!;
+    }
+    cumulative[p * stride + WEEK_HOURS] = sum;
+  }
+  const shiftHours = LOCAL_OFFSET_HOURS + EPOCH_WEEKDAY * 24;
+  /** The week number (weeks since a local Sunday 00:00) of the instant `ms`. */
+  const weekOf = (ms: number) => Math.floor((Math.floor(ms / HOUR_MS) + shiftHours) / WEEK_HOURS);
+  /** The expected count for `pair` from the start of the local week holding `ms` (Sunday 00:00) to `ms`. */
+  function withinWeek(pair: number, ms: number): number {
+    const hour = Math.floor(ms / HOUR_MS);
+    const shifted = hour + shiftHours;
+    const slot = shifted - Math.floor(shifted / WEEK_HOURS) * WEEK_HOURS;
+    return cumulative[pair * stride + slot]! + (table[pair * WEEK_HOURS + slot]! * (ms - hour * HOUR_MS)) / HOUR_MS;
+  }
   return {
     weeks: ready ? weeks : 0,
     ready,
     perHour,
     expectedIn(pair, fromMs, toMs) {
-      let sum = 0;
-      let t = fromMs;
-      while (t < toMs) {
-        const hour = hourIndexOf(t);
-        const end = Math.min(toMs, (hour + 1) * HOUR_MS);
-        sum += (perHour(pair, hourOfWeekOfHour(hour)) * (end - t)) / HOUR_MS;
-        t = end;
-      }
-      return sum;
+      if (!(toMs > fromMs)) return 0;
+      const weeks = weekOf(toMs) - weekOf(fromMs);
+      return Math.max(0, weeks * cumulative[pair * stride + WEEK_HOURS]! + withinWeek(pair, toMs) - withinWeek(pair, fromMs));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Label } from '@shared/labels';
 import { WARDS, type Ward } from '@shared/wards';
 import { HOUR_MS, WEEK_HOURS, hourIndexOf, hourOfWeekOfHour, learnBaseline, makeHourlyCounts, type Baseline, type PairLayout } from './baseline';
 import type { HotspotConfig } from './hotspot-config';
-import { benjaminiHochbergAdjust, ewma, poissonCusum, poissonUpperTail } from './stats';
+import { ewma, poissonCusum, poissonUpperTail } from './stats';
 
 const MINUTE_MS = 60_000;
 
@@ -125,6 +125,41 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
   const neighbours = wards.map((w) => w.neighbors.map((code) => wardIndex.get(code)).filter((i): i is number => i !== undefined));
   const windowsMs = [...config.windowsHours].sort((a, b) => a - b).map((h) => h * HOUR_MS);
   const longestMs = windowsMs[windowsMs.length - 1]!;
+  const nWindows = windowsMs.length;
+  const observedAt = new Float64Array(nWindows * pairs);
+  const expectedAt = new Float64Array(nWindows * pairs);
+  const pAt = new Float64Array(nWindows * pairs);
+  const qAt = new Float64Array(nWindows * pairs);
+  const order = new Int32Array(W);
+
+  /**
+   * Benjamini–Hochberg q-values (as benjaminiHochbergAdjust) of the W p-values at
+   * pAt[start + w·stride], written to qAt at the same places: one family per category and window.
+   */
+  const bhAdjustInPlace = (start: number, stride: number) => {
+    let any = false;
+    for (let w = 0; w < W; w++) {
+      if (pAt[start + w * stride]! < 1) any = true;
+      qAt[start + w * stride] = 1;
+    }
+    if (!any) return;
+    // Insertion sort of the indices by p (40 of them: cheaper than a general sort with a closure).
+    for (let w = 0; w < W; w++) {
+      const pw = pAt[start + w * stride]!;
+      let j = w - 1;
+      while (j >= 0 && pAt[start + order[j]! * stride]! > pw) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = w;
+    }
+    let running = 1;
+    for (let r = W - 1; r >= 0; r--) {
+      const k = start + order[r]! * stride;
+      running = Math.min(running, (pAt[k]! * W) / (r + 1));
+      qAt[k] = running;
+    }
+  };
 
   const hourly = makeHourlyCounts(pairs, config.baseline.maxWeeks * WEEK_HOURS + 24);
   /** Report times per pair, ascending, within the longest window of the latest evaluation. */
@@ -190,40 +225,39 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
       if (!b.ready) return { learning: true, active: [], raised: [], closed: [] };
       if (config.cusum.enabled) updateCusum(b, nowMs);
 
-      // tests[window][pair]
-      const tests: Test[][] = windowsMs.map((span) => {
-        const out = new Array<Test>(pairs);
-        for (let c = 0; c < C; c++) {
-          const ps: number[] = [];
-          for (let w = 0; w < W; w++) {
-            const p = w * C + c;
-            const xs = recent[p]!;
-            const observed = lowerBound(xs, nowMs) - lowerBound(xs, nowMs - span);
-            const expected = b.expectedIn(p, nowMs - span, nowMs);
-            const pv = poissonUpperTail(observed, expected);
-            out[p] = { observed, expected, p: pv, q: 1 };
-            ps.push(pv);
-          }
-          const qs = benjaminiHochbergAdjust(ps);
-          for (let w = 0; w < W; w++) out[w * C + c]!.q = qs[w]!;
+      // The tests, window-major: index i * pairs + p for window i and pair p.
+      for (let i = 0; i < nWindows; i++) {
+        const span = windowsMs[i]!;
+        for (let p = 0; p < pairs; p++) {
+          const xs = recent[p]!;
+          const k = i * pairs + p;
+          const n = xs.length === 0 ? 0 : lowerBound(xs, nowMs) - lowerBound(xs, nowMs - span);
+          const e = b.expectedIn(p, nowMs - span, nowMs);
+          observedAt[k] = n;
+          expectedAt[k] = e;
+          pAt[k] = poissonUpperTail(n, e);
         }
-        return out;
-      });
+        for (let c = 0; c < C; c++) bhAdjustInPlace(i * pairs + c, C);
+      }
+      const testOf = (i: number, p: number): Test => {
+        const k = i * pairs + p;
+        return { observed: observedAt[k]!, expected: expectedAt[k]!, p: pAt[k]!, q: qAt[k]! };
+      };
 
       /** The window that best shows the pair: smallest q among windows with enough reports. */
       const best = (p: number): { window: number; test: Test } | undefined => {
-        let found: { window: number; test: Test } | undefined;
-        for (let i = 0; i < windowsMs.length; i++) {
-          const t = tests[i]![p]!;
-          if (t.observed < config.minCount) continue;
-          if (!found || t.q < found.test.q) found = { window: i, test: t };
+        let window = -1;
+        for (let i = 0; i < nWindows; i++) {
+          const k = i * pairs + p;
+          if (observedAt[k]! < config.minCount) continue;
+          if (window < 0 || qAt[k]! < qAt[window * pairs + p]!) window = i;
         }
-        return found;
+        return window < 0 ? undefined : { window, test: testOf(window, p) };
       };
-      const longestTest = (p: number) => tests[windowsMs.length - 1]![p]!;
-      const cusumAlarm = (p: number) => config.cusum.enabled && cusum[p]! > config.cusum.threshold && longestTest(p).observed >= config.minCount;
+      const longestTest = (p: number) => testOf(nWindows - 1, p);
+      const cusumAlarm = (p: number) => config.cusum.enabled && cusum[p]! > config.cusum.threshold && observedAt[(nWindows - 1) * pairs + p]! >= config.minCount;
       const rawElevated = (p: number) => {
-        for (let i = 0; i < windowsMs.length; i++) if (tests[i]![p]!.p < config.neighbourAlpha && tests[i]![p]!.observed >= 2) return true;
+        for (let i = 0; i < nWindows; i++) if (pAt[i * pairs + p]! < config.neighbourAlpha && observedAt[i * pairs + p]! >= 2) return true;
         return false;
       };
 
@@ -240,7 +274,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
           if (!raise && !viaCusum) continue;
           const w = Math.floor(p / C);
           const c = p % C;
-          const shown = bt ?? { window: windowsMs.length - 1, test: longestTest(p) };
+          const shown = bt ?? { window: nWindows - 1, test: longestTest(p) };
           const ratio = shown.test.observed / shown.test.expected;
           track = {
             quiet: 0,
@@ -270,7 +304,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
           continue;
         }
         const h = track.hotspot;
-        const shown = bt ?? { window: windowsMs.length - 1, test: longestTest(p) };
+        const shown = bt ?? { window: nWindows - 1, test: longestTest(p) };
         h.windowHours = windowsMs[shown.window]! / HOUR_MS;
         h.observed = shown.test.observed;
         h.expected = shown.test.expected;
