@@ -28,7 +28,15 @@ export interface AlertSourcesDeps {
  * detector sees every new report and is evaluated on the tick) and KPI thresholds (on the tick).
  * It only proposes candidates; AlertService decides whether each is new or an update.
  */
+/**
+ * How often the hotspot detector is evaluated: once a simulated minute in bench:hotspots, so once a
+ * minute live too (the tick is 30 s). At 30 s, "clear after 3 quiet evaluations" would close a
+ * hotspot after 90 s instead of the 3 minutes that were measured, and re-raise it more often.
+ */
+export const HOTSPOT_EVALUATION_STEP_MS = 60_000;
+
 export class AlertSources {
+  private lastEvaluationMs = -Infinity;
   private readonly detector: HotspotDetector;
   private active: Hotspot[] = [];
   /** Hotspot id → the key of an alert another node raised for the same hotspot (its detector named it differently). */
@@ -64,11 +72,18 @@ export class AlertSources {
     return out;
   }
 
-  /** Hotspot and threshold candidates at `nowMs`; `hotspotsChanged` when the open set moved. */
+  /**
+   * Hotspot and threshold candidates at `nowMs`; `hotspotsChanged` when the open set moved.
+   * The detector runs at most once per HOTSPOT_EVALUATION_STEP_MS: its hysteresis counts
+   * evaluations, and the step is the one bench:hotspots measured (recall, delay, false alerts).
+   */
   evaluate(nowMs: number, todayByWard: ReadonlyMap<string, KpiSet>): { candidates: AlertCandidate[]; hotspotsChanged: boolean } {
-    const evaluation = this.detector.evaluate(nowMs);
     const before = JSON.stringify(this.active);
-    this.active = evaluation.active;
+    if (nowMs - this.lastEvaluationMs >= HOTSPOT_EVALUATION_STEP_MS) {
+      this.active = this.detector.evaluate(nowMs).active;
+      this.lastEvaluationMs = nowMs;
+    }
+    const evaluation = { active: this.active };
     for (const id of this.adopted.keys()) if (!this.active.some((h) => h.id === id)) this.adopted.delete(id);
     const candidates = [...evaluation.active.map((h) => this.hotspotCandidate(h)), ...thresholdAlertCandidates(todayByWard, this.deps.thresholds)];
     return { candidates, hotspotsChanged: JSON.stringify(this.active) !== before };
