@@ -62,18 +62,29 @@ export type AlertEvent =
   | { type: 'resolved'; at: string; alertId: string; by: string; note: string }
   | { type: 'renotified'; at: string; alertId: string };
 
-/** A hotspot (điểm nóng) as the wall shows it: an unusual count of one category in one ward. */
+/** A hotspot's life: new → persistent or intensifying → fading → closed. */
+export type HotspotState = 'new' | 'persistent' | 'intensifying' | 'fading' | 'closed';
+
+/**
+ * A hotspot (điểm nóng): an unusual count of one report category in one ward, as the detector
+ * (server/domain/hotspots) finds it and the wall shows it.
+ */
 export interface HotspotView {
+  /** Stable for the hotspot's life; a later one in the same ward and category gets a new id. */
   id: string;
   ward: string;
   category: ReportCategory;
+  /** The window (hours) that best shows it: the smallest q-value among those with enough reports. */
   windowHours: number;
   observed: number;
   expected: number;
   pValue: number;
+  /** Benjamini–Hochberg adjusted across the wards, for this category and window. */
   qValue: number;
+  /** 1–3 by observed/expected, one more when a neighbouring ward is elevated in the same category. */
   severity: 1 | 2 | 3 | 4;
-  state: 'new' | 'persistent' | 'intensifying' | 'fading' | 'closed';
+  state: HotspotState;
+  /** What raised it: a window's Poisson test, or the CUSUM of hourly counts (a slow rise). */
   trigger: 'window' | 'cusum';
   startedAt: string;
   updatedAt: string;

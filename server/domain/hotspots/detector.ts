@@ -1,4 +1,5 @@
 import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory } from '@shared/categories';
+import type { HotspotState, HotspotView } from '@shared/alerts';
 import type { Label } from '@shared/labels';
 import { WARDS, type Ward } from '@shared/wards';
 import { HOUR_MS, WEEK_HOURS, hourIndexOf, hourOfWeekOfHour, learnBaseline, makeHourlyCounts, type Baseline, type PairLayout } from './baseline';
@@ -14,30 +15,9 @@ export interface HotspotReport {
   createdAtMs: number;
 }
 
-export type HotspotState = 'new' | 'persistent' | 'intensifying' | 'fading' | 'closed';
-
-export interface Hotspot {
-  /** Stable for the hotspot's life; a later one in the same ward and category gets a new id. */
-  id: string;
-  ward: string;
-  category: ReportCategory;
-  /** The window (hours) that best shows it: the smallest q-value among those with enough reports. */
-  windowHours: number;
-  observed: number;
-  expected: number;
-  pValue: number;
-  /** Benjamini–Hochberg adjusted across the wards, for this category and window. */
-  qValue: number;
-  /** 1–3 by observed/expected, one more when a neighbouring ward is elevated in the same category. */
-  severity: 1 | 2 | 3 | 4;
-  state: HotspotState;
-  /** What raised it: a window's Poisson test, or the CUSUM of hourly counts (a slow rise). */
-  trigger: 'window' | 'cusum';
-  startedAt: string;
-  updatedAt: string;
-  neighboursElevated: string[];
-  explanation: Label;
-}
+/** The detector's hotspot is the one the wall shows: one definition, in the shared contract. */
+export type Hotspot = HotspotView;
+export type { HotspotState };
 
 export interface HotspotEvaluation {
   /** Not enough history for a baseline yet: nothing is tested. */
