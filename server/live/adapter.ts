@@ -13,6 +13,21 @@ import type { Server } from 'socket.io';
  * Pub/sub rather than the streams adapter: nothing here relies on the adapter to keep messages
  * (the log does), and socket.io's own connection-state recovery cannot survive a kill -9 anyway.
  */
+/** How long closing waits for a reconnecting adapter connection before destroying it. */
+const CLOSE_READY_WAIT_MS = 5000;
+
+function readyWithin(c: { once(event: 'ready', listener: () => void): unknown; off(event: 'ready', listener: () => void): unknown }, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      c.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    c.once('ready', done);
+  });
+}
+
 export async function attachRedisAdapter(io: Server, url: string, channelPrefix: string, onError: (err: unknown) => void): Promise<() => Promise<void>> {
   const pub = createClient({ url, RESP: 2 });
   const sub = pub.duplicate();
@@ -28,7 +43,15 @@ export async function attachRedisAdapter(io: Server, url: string, channelPrefix:
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub, { key: `${channelPrefix}socket.io` }));
   return async () => {
-    // close, not destroy: destroy rejects the adapter's own pending (un)subscribe promises, which it never catches.
-    await Promise.all([pub, sub].map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
+    // close, not destroy: destroy rejects the adapter's own pending (un)subscribe promises, which it
+    // never catches (an unhandled rejection). A client still reconnecting after an outage gets a
+    // bounded wait to become ready so it too can close gracefully; destroy is the last resort.
+    await Promise.all(
+      [pub, sub].map(async (c) => {
+        if (c.isOpen && !c.isReady) await readyWithin(c, CLOSE_READY_WAIT_MS);
+        if (c.isReady) await c.close().catch(() => c.destroy());
+        else if (c.isOpen) c.destroy();
+      }),
+    );
   };
 }
