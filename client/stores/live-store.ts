@@ -21,9 +21,13 @@ export interface LiveStore {
   /** True when the socket is down or nothing was heard within STALE_AFTER_MS. */
   stale: Accessor<boolean>;
   now: Accessor<number>;
+  /** The connection itself, for pages that also send (the console's alert actions). */
+  socket: WallSocket;
 }
 
 export interface LiveStoreOptions {
+  /** Handshake auth, e.g. `{ token }` for a signed-in console; the session cookie rides along anyway. */
+  auth?: Record<string, unknown>;
   /** A clock signal to share with the rest of the wall; one ticking each second is made if absent. */
   now?: Accessor<number>;
   /** Called when the server speaks another protocol version; reloads the page by default. */
@@ -59,8 +63,8 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   // While a resume is in flight, later out-of-order deltas would only ask again.
   let resuming = false;
 
-  // The wall only listens, and a websocket alone avoids long-polling's extra requests.
-  const opts = { transports: ['websocket'] };
+  // A websocket alone avoids long-polling's extra requests.
+  const opts = { transports: ['websocket'], ...(options.auth ? { auth: options.auth } : {}) };
   const socket: WallSocket = socketUrl === undefined ? io(opts) : io(socketUrl, opts);
 
   const heard = () => setLastMessageAt(Date.now());
@@ -119,5 +123,5 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     return !connected() || last === null || now() - last > STALE_AFTER_MS;
   };
 
-  return { state, connected, lastMessageAt, stale, now };
+  return { state, connected, lastMessageAt, stale, now, socket };
 }
