@@ -30,7 +30,7 @@ import { IngestService, type AcceptedChanges } from './ingest/ingest-service';
 import { interopRouter } from './ingest/interop-routes';
 import { ingestRouter } from './ingest/routes';
 import { attachRedisAdapter } from './live/adapter';
-import { LiveHub } from './live/hub';
+import { LiveHub, type IocServer } from './live/hub';
 import { LiveState, type DeltaBody } from './live/live-state';
 import { LocalFeed, SharedFeed, type DeltaFeed } from './live/seq-source';
 import { scopeSnapshot } from './live/scope';
@@ -68,6 +68,8 @@ export interface RunningApp {
   readonly isAlertLeader: () => boolean;
   /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
   tick(): void;
+  /** The socket.io server, for tests that look at the connected walls (e.g. how much each has waiting to be written). */
+  readonly io: IocServer;
   close(): Promise<void>;
 }
 
@@ -324,6 +326,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     alerts,
     isAlertLeader,
     tick,
+    io: hub.io,
     async close() {
       if (closed) return;
       closed = true;
