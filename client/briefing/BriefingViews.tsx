@@ -173,7 +173,9 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
                 <td class="num">
                   {n(row.index766.total)}/{formatValue(row.index766.max, 'count', i18n.locale)}
                 </td>
-                <td class="left hint">{recoveryText(row.recovery, i18n.t, i18n.locale)}</td>
+                <td class="left hint">
+                  <span class="hint__text">{recoveryText(row.recovery, i18n.t, i18n.locale)}</span>
+                </td>
               </tr>
             )}
           </For>
