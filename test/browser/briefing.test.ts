@@ -9,8 +9,7 @@ import type { BBox, WardCollection } from '../../client/console/geo';
 import { SimRunner } from '../../server/sim/runner';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
-import { launchChromium, watchConsole } from './chromium';
-import type { ConsoleWatch } from './chromium';
+import { launchChromium, openPage, watchConsole } from './chromium';
 
 const SCREENSHOT_DIR = 'artifacts/screenshots';
 const POLL_MS = 50;
@@ -19,14 +18,6 @@ const MAP_TIMEOUT_MS = 60_000;
 const PHU_XUAN = '19753';
 /** Summary, ranking in two A4 tables of 20, one page per ward (client/briefing/BriefingApp.tsx). */
 const EXPECTED_PDF_PAGES = 1 + 2 + 40;
-
-async function open(browser: Browser, url: string, width = 1920, height = 1080): Promise<{ page: Page; watch: ConsoleWatch }> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const watch = watchConsole(page);
-  await page.goto(url);
-  return { page, watch };
-}
 
 function waitForPage(page: Page, name: string): Promise<unknown> {
   return page.waitForFunction((n) => document.querySelector('[data-testid="briefing"]')?.getAttribute('data-page') === n, name, { timeout: 30_000, polling: POLL_MS });
@@ -73,7 +64,7 @@ describe('the weekly briefing', () => {
   });
 
   it('tours the wards by keyboard: → to the next page, the URL follows, a typed name jumps, the map flies there', async () => {
-    const { page, watch } = await open(browser, `${server.url}/briefing?week=${week}`);
+    const { page, watch } = await openPage(browser, `${server.url}/briefing?week=${week}`);
     await waitForPage(page, 'summary');
     expect(await page.getByTestId('computed-at').textContent()).toMatch(/^Số liệu tính lúc /);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/briefing-summary-1920x1080.png` });
@@ -117,11 +108,11 @@ describe('the weekly briefing', () => {
   });
 
   it('a pasted ward URL opens that page; screenshots at 4K', async () => {
-    const summary = await open(browser, `${server.url}/briefing?week=${week}`, 3840, 2160);
+    const summary = await openPage(browser, `${server.url}/briefing?week=${week}`, 3840, 2160);
     await waitForPage(summary.page, 'summary');
     await summary.page.screenshot({ path: `${SCREENSHOT_DIR}/briefing-summary-3840x2160.png` });
     await summary.page.context().close();
-    const { page, watch } = await open(browser, `${server.url}/briefing?week=${week}&page=${PHU_XUAN}&advance=0`, 3840, 2160);
+    const { page, watch } = await openPage(browser, `${server.url}/briefing?week=${week}&page=${PHU_XUAN}&advance=0`, 3840, 2160);
     await waitForPage(page, PHU_XUAN);
     expect(insideBbox(await mapCentreAt(page, PHU_XUAN), boxes.get(PHU_XUAN)!)).toBe(true);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/briefing-ward-${PHU_XUAN}-3840x2160.png` });
@@ -131,7 +122,7 @@ describe('the weekly briefing', () => {
   });
 
   it('prints to A4 landscape: summary, ranking, one page per ward, each ward named on its page', async () => {
-    const { page, watch } = await open(browser, `${server.url}/briefing?week=${week}&print=1`);
+    const { page, watch } = await openPage(browser, `${server.url}/briefing?week=${week}&print=1`);
     await page.emulateMedia({ media: 'print' });
     await page.waitForFunction(() => document.querySelector('[data-testid="briefing-print"]')?.getAttribute('data-ready') === 'true', undefined, {
       timeout: 30_000,

@@ -42,3 +42,15 @@ export function watchConsole(page: Page): ConsoleWatch {
   page.on('pageerror', (err) => watch.errors.push(`pageerror: ${err.message}`));
   return watch;
 }
+
+/**
+ * A page in its own context at the given viewport (device scale 1, so a screenshot's pixels are the
+ * wall's pixels), with its console watched from before the first load.
+ */
+export async function openPage(browser: Browser, url: string, width = 1920, height = 1080): Promise<{ page: Page; watch: ConsoleWatch }> {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const watch = watchConsole(page);
+  await page.goto(url);
+  return { page, watch };
+}

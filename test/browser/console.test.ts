@@ -2,19 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
-import { launchChromium, watchConsole } from './chromium';
-import type { ConsoleWatch } from './chromium';
+import { launchChromium, openPage } from './chromium';
 
 const POLL_MS = 50;
 const USERS = 'olga:officer:pw-officer-1,vera:viewer:pw-viewer-1';
-
-async function openPage(browser: Browser, url: string): Promise<{ page: Page; watch: ConsoleWatch }> {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const watch = watchConsole(page);
-  await page.goto(url);
-  return { page, watch };
-}
 
 async function signIn(page: Page, name: string, password: string): Promise<void> {
   await page.getByTestId('login-form').waitFor();

@@ -6,8 +6,7 @@ import { SimRunner } from '../../server/sim/runner';
 import { formatCount, formatPoints, formatRate } from '../../client/ui/format';
 import { post, startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
-import { launchChromium, watchConsole } from './chromium';
-import type { ConsoleWatch } from './chromium';
+import { launchChromium, openPage } from './chromium';
 
 const SCREENSHOT_DIR = 'artifacts/screenshots';
 // SwiftShader renders WebGL on the CPU: a 4K map can take many seconds to go idle.
@@ -19,14 +18,6 @@ const SIZES = [
   [3840, 2160],
   [1920, 1080],
 ] as const;
-
-async function openWall(browser: Browser, url: string, width: number, height: number): Promise<{ page: Page; watch: ConsoleWatch }> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const watch = watchConsole(page);
-  await page.goto(url);
-  return { page, watch };
-}
 
 async function waitLive(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
@@ -134,7 +125,7 @@ describe('the wall scenes', () => {
     ]);
     expect(posted.status).toBe(202);
     server.app.tick();
-    const { page, watch } = await openWall(browser, `${server.url}/?scene=ranking`, 1920, 1080);
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=ranking`, 1920, 1080);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="ranking-row"]').length === 40, undefined, {
       timeout: 30_000,
       polling: POLL_MS,
@@ -157,7 +148,7 @@ describe('the wall scenes', () => {
   });
 
   it('shows the same city figures on the tiles as the API', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?scene=map`, 1920, 1080);
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, 1920, 1080);
     await waitLive(page);
     const today = (await snapshot(server)).city.today;
     const expected: Record<string, string> = {
@@ -190,7 +181,7 @@ describe('the wall scenes', () => {
   });
 
   it('draws the three charts with ECharts, without console errors', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?scene=charts`, 1920, 1080);
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=charts`, 1920, 1080);
     await waitLive(page);
     await waitForCharts(page);
     expect(await page.locator('[data-testid="charts-scene"] canvas').count()).toBeGreaterThanOrEqual(3);
@@ -200,7 +191,7 @@ describe('the wall scenes', () => {
 
   it('shows a raised alert on every wall, and every wall sees it calm within 2 s of an acknowledgement', async () => {
     // Two walls side by side; a small viewport keeps two software-rendered maps affordable.
-    const walls = await Promise.all([1, 2].map(() => openWall(browser, `${server.url}/?scene=map`, 1280, 720)));
+    const walls = await Promise.all([1, 2].map(() => openPage(browser, `${server.url}/?scene=map`, 1280, 720)));
     try {
       await Promise.all(walls.map(({ page }) => waitLive(page)));
       // The maps' first load is the heaviest work these pages do; the 2 s budget below is for an
@@ -242,7 +233,7 @@ describe('the wall scenes', () => {
   for (const [width, height] of SIZES) {
     it(`screenshots the map, ranking and charts scenes at ${width}×${height}`, async () => {
       const shoot = async (name: string, query: string, ready: (page: Page) => Promise<void>) => {
-        const { page, watch } = await openWall(browser, `${server.url}/?${query}`, width, height);
+        const { page, watch } = await openPage(browser, `${server.url}/?${query}`, width, height);
         await waitLive(page);
         await ready(page);
         await painted(page);
@@ -268,7 +259,7 @@ describe('the wall scenes', () => {
     const demo = await startTestServer({ env: { IOC_SIMULATE: '1' } });
     try {
       await backfill(demo, 'demo-shot');
-      const { page, watch } = await openWall(browser, `${demo.url}/?scene=map`, 1920, 1080);
+      const { page, watch } = await openPage(browser, `${demo.url}/?scene=map`, 1920, 1080);
       await waitLive(page);
       await page.getByTestId('demo-banner').waitFor();
       await waitForWards(page);

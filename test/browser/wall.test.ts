@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server';
-import { launchChromium, watchConsole } from './chromium';
-import type { ConsoleWatch } from './chromium';
+import { launchChromium, openPage } from './chromium';
 
 const SCREENSHOT_DIR = 'artifacts/screenshots';
 // SwiftShader renders WebGL on the CPU: a 4K map can take many seconds to go idle.
@@ -14,14 +13,6 @@ const POLL_MS = 50;
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 // The map scene pinned: these tests read its tiles and map, and scenes otherwise rotate every 45 s.
-async function openWall(browser: Browser, url: string, width: number, height: number): Promise<{ page: Page; watch: ConsoleWatch }> {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const watch = watchConsole(page);
-  await page.goto(url);
-  return { page, watch };
-}
-
 async function waitForWards(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="ward-map"]')?.getAttribute('data-ward-count') === '40', undefined, {
     timeout: MAP_TIMEOUT_MS,
@@ -50,7 +41,7 @@ describe('the wall', () => {
   });
 
   it('draws the 40 wards with their names and shows live numbers, at 3840×2160', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?scene=map`, 3840, 2160);
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, 3840, 2160);
     await expect(page.title()).resolves.toBe('IOC Wall — Huế');
     await waitForWards(page);
     const cityLabels = page.locator('[data-testid="ward-map"] .ward-label');
@@ -76,7 +67,7 @@ describe('the wall', () => {
   });
 
   it('counts a newly ingested report on the "reports today" tile within 2 s', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?scene=map`, 1920, 1080);
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, 1920, 1080);
     await waitForWards(page);
     await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
       timeout: 30_000,
@@ -117,7 +108,7 @@ describe('the wall', () => {
   it('shows itself stale, values greyed, when the server goes away', async () => {
     // Its own server, so stopping it leaves the other tests' server alone.
     const own = await startTestServer();
-    const { page } = await openWall(browser, `${own.url}/?scene=map`, 1920, 1080);
+    const { page } = await openPage(browser, `${own.url}/?scene=map`, 1920, 1080);
     try {
       await waitForWards(page);
       await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
@@ -140,7 +131,7 @@ describe('the wall', () => {
   });
 
   it('is in English with ?lang=en', async () => {
-    const { page, watch } = await openWall(browser, `${server.url}/?lang=en&scene=map`, 1920, 1080);
+    const { page, watch } = await openPage(browser, `${server.url}/?lang=en&scene=map`, 1920, 1080);
     await expect(page.getByTestId('tile-reports-today').textContent()).resolves.toContain('Reports today');
     await waitForWards(page);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-en-1920x1080.png` });
