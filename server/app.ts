@@ -32,6 +32,7 @@ import { ingestRouter } from './ingest/routes';
 import { attachRedisAdapter } from './live/adapter';
 import { LiveHub, type IocServer } from './live/hub';
 import { LiveState, type DeltaBody } from './live/live-state';
+import { storeWindowItems } from './query/window-kpis';
 import { LocalFeed, SharedFeed, type DeltaFeed } from './live/seq-source';
 import { scopeSnapshot } from './live/scope';
 import { EmbeddedStore } from './store/embedded-store';
@@ -232,7 +233,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     '/api/v1',
     requireWallAccess(policy),
     kpiRouter({
-      items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
+      items: () => storeWindowItems(store),
       ctx: { calendar, config: kpiConfig },
       now,
     }),
@@ -241,7 +242,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     '/api/v1',
     requireWallAccess(policy),
     briefingRouter({
-      items: () => ({ reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') }),
+      items: () => storeWindowItems(store),
       alerts: () => alerts.list('all', null),
       ctx: { calendar, config: kpiConfig },
       now,

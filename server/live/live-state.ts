@@ -17,7 +17,7 @@ import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../ingest/ingest-service';
-import { computeWindowKpis, type WindowKpis } from '../query/window-kpis';
+import { computeWindowKpis, storeWindowItems, type WindowKpis } from '../query/window-kpis';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';
 
@@ -196,7 +196,7 @@ export class LiveState {
 
   private computeRanking(nowMs: number): Ranking {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
-    const items = () => ({ reports: this.deps.store.items('report'), dossiers: this.deps.store.items('dossier'), incidents: this.deps.store.items('incident') });
+    const items = () => storeWindowItems(this.deps.store);
     const current = computeWindowKpis(items(), { fromMs: nowMs - RANKING_WINDOW_MS, toMs: nowMs }, ctx);
     const previous = computeWindowKpis(items(), { fromMs: nowMs - 2 * RANKING_WINDOW_MS, toMs: nowMs - RANKING_WINDOW_MS }, ctx);
     this.lastWindowKpis = current;

@@ -2,6 +2,7 @@ import type { KpiSet, WardKpiSet } from '@shared/kpis';
 import type { Dossier, Incident, Report } from '@shared/schemas';
 import { WARDS, WARD_CODES } from '@shared/wards';
 import { computeKpis, mergeKpis, type KpiContext, type KpiWindow } from '../domain/kpis';
+import type { ItemStore } from '../store/store';
 import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from '../domain/ward-index';
 
 /** City-level dossiers (ward null) count for the city, never for a ward. */
@@ -20,6 +21,11 @@ export interface WindowItems {
   reports: Iterable<Report>;
   dossiers: Iterable<Dossier>;
   incidents: Iterable<Incident>;
+}
+
+/** A store's current items, as the window computations read them (iterated afresh each call). */
+export function storeWindowItems(store: Pick<ItemStore, 'items'>): WindowItems {
+  return { reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') };
 }
 
 /**
