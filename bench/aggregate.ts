@@ -16,11 +16,12 @@ import type { ItemKind } from '@shared/categories';
 import type { Dossier, Incident, ItemByKind, Report } from '@shared/schemas';
 import { WARD_CODES } from '@shared/wards';
 import { CITY_LEVEL_KEY, makeKpiAggregator } from '../server/domain/aggregate';
-import { DAY_MS, loadCalendar } from '../server/domain/calendar';
-import { loadKpiConfig } from '../server/domain/kpis';
+import { DAY_MS } from '../server/domain/calendar';
+
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedEvent } from '../server/sim/feed';
 import { makeRng } from '../server/sim/random';
+import { loadCalendar, loadKpiConfig } from '../server/config/policy';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const LATE_SHARE = 0.03;

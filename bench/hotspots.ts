@@ -31,14 +31,15 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { REPORT_CATEGORIES, type ReportCategory } from '@shared/categories';
 import { WARDS } from '@shared/wards';
-import { loadCalendar } from '../server/domain/calendar';
+
 import { makeHotspotDetector } from '../server/domain/hotspots/detector';
-import { loadHotspotConfig } from '../server/domain/hotspots/hotspot-config';
+
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedOptions, type PlantedHotspot } from '../server/sim/feed';
 import { NOISE_HOUR_BOOST, REPORTS_PER_HOUR, REPORT_CATEGORY_MIX, REPORT_HOUR_PROFILE, URBAN_REPORT_FACTOR } from '../server/sim/profile';
 import { makeRng } from '../server/sim/random';
 import { quantile } from './stats';
+import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
 
 const MONTHS = Number(process.env.BENCH_MONTHS ?? 50);
 const EVAL_MINUTES = Number(process.env.BENCH_EVAL_MINUTES ?? 1);

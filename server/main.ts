@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { startApp } from './app';
-import { configFromEnv, ConfigError } from './config';
+import { configFromEnv, ConfigError } from './config/env';
 import { BoundaryError } from './geo/boundaries';
 import { SimRunner } from './sim/runner';
 

@@ -10,7 +10,7 @@ import {
   update,
   type AlertCandidate,
   type AlertConfig,
-} from '../domain/alerts/lifecycle';
+} from './lifecycle';
 import type { AlertCommitResult, CheckedAlertEvent, ItemStore } from '../store/store';
 
 export type AlertActionOutcome =

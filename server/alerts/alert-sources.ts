@@ -3,12 +3,12 @@ import { REPORT_CATEGORY_LABELS } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
 import type { Incident, Report } from '@shared/schemas';
 import { wardByCode } from '@shared/wards';
-import type { AlertCandidate } from '../domain/alerts/lifecycle';
+import type { AlertCandidate } from './lifecycle';
 import { makeHotspotDetector, type Hotspot, type HotspotDetector } from '../domain/hotspots/detector';
 import type { HotspotConfig } from '../domain/hotspots/hotspot-config';
-import { incidentAlertCandidates } from '../domain/hotspots/incident-rules';
-import type { AlertThresholds, IncidentRulesConfig } from '../domain/hotspots/rules-config';
-import { thresholdAlertCandidates } from '../domain/hotspots/threshold-rules';
+import { incidentAlertCandidates } from './rules/incident-rules';
+import type { AlertThresholds, IncidentRulesConfig } from './rules/rules-config';
+import { thresholdAlertCandidates } from './rules/threshold-rules';
 import type { AcceptedChanges } from '../ingest/ingest-service';
 import type { ItemStore } from '../store/store';
 

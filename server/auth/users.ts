@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { UserEntry } from '../config';
+import type { UserEntry } from '../config/env';
 import type { Principal, Role } from './roles';
 
 /** scrypt cost: N=2^15, r=8 (OWASP's minimum for scrypt), 64-byte keys. */

@@ -3,11 +3,12 @@ import fc from 'fast-check';
 import type { ItemKind } from '@shared/categories';
 import { DOSSIER_CHANNELS, DOSSIER_STATUSES, INCIDENT_STATUSES, REPORT_STATUSES } from '@shared/categories';
 import type { Dossier, Incident, ItemByKind, Report } from '@shared/schemas';
-import { DAY_MS, loadCalendar } from './calendar';
+import { DAY_MS } from './calendar';
 import type { AggregateWindow } from './aggregate';
 import { CITY_LEVEL_KEY, makeKpiAggregator } from './aggregate';
 import type { KpiContext, KpiWindow } from './kpis';
-import { computeKpis, loadKpiConfig } from './kpis';
+import { computeKpis } from './kpis';
+import { loadCalendar, loadKpiConfig } from '../config/policy';
 
 const HOUR_MS = 60 * 60 * 1000;
 const at = (iso: string) => Date.parse(iso);

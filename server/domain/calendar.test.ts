@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CalendarData } from './calendar';
-import { DEFAULT_CONFIG_DIR, loadCalendar, makeWorkingCalendar } from './calendar';
+import { makeWorkingCalendar } from './calendar';
+import { DEFAULT_CONFIG_DIR, loadCalendar } from '../config/policy';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -209,32 +206,4 @@ export function makeWorkingCalendar(data: CalendarData, overrides: CalendarOverr
       return deadline;
     },
   };
-}
-
-/** Default folder of the configuration files: `config/` at the project root. */
-export const DEFAULT_CONFIG_DIR = new URL('../../config/', import.meta.url);
-
-/** Reads and validates a JSON file, with an error that names the file and the bad field. */
-export function readJsonConfig<T>(dir: URL | string, name: string, schema: z.ZodType<T>): T {
-  const base = typeof dir === 'string' ? pathToFileURL(`${resolve(dir)}/`) : dir;
-  const url = new URL(name, base);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(url, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read ${url.pathname}: ${(err as Error).message}`, { cause: err });
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new Error(`invalid ${url.pathname}:\n${issues}`);
-  }
-  return parsed.data;
-}
-
-/** Reads config/calendar.json and config/calendar-overrides.json (or those in `dir`) and builds the calendar. */
-export function loadCalendar(dir: URL | string = DEFAULT_CONFIG_DIR): WorkingCalendar {
-  const data = readJsonConfig(dir, 'calendar.json', calendarDataSchema);
-  const overrides = readJsonConfig(dir, 'calendar-overrides.json', calendarOverridesSchema);
-  return makeWorkingCalendar(data, overrides);
 }

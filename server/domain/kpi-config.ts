@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG_DIR, readJsonConfig } from './calendar';
 
 const workingDays = z.number().int('must be a whole number of working days').min(0).max(365);
 
@@ -43,11 +42,4 @@ export interface KpiConfig {
   reportDeadlineWorkingDays: z.infer<typeof kpiFileSchema>['reportDeadlineWorkingDays'];
   index766: Index766Config;
   wardIndex: WardIndexConfig;
-}
-
-/** Reads config/kpi.json and config/indices.json (or those in `dir`), validated. */
-export function loadKpiConfig(dir: URL | string = DEFAULT_CONFIG_DIR): KpiConfig {
-  const kpi = readJsonConfig(dir, 'kpi.json', kpiFileSchema);
-  const indices = readJsonConfig(dir, 'indices.json', indicesFileSchema);
-  return { reportDeadlineWorkingDays: kpi.reportDeadlineWorkingDays, index766: indices.index766, wardIndex: indices.wardIndex };
 }

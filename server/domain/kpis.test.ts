@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import type { Dossier, Incident, Report } from '@shared/schemas';
 import { DOSSIER_CHANNELS, DOSSIER_STATUSES, INCIDENT_STATUSES, REPORT_STATUSES } from '@shared/categories';
 import { WARD_CODES } from '@shared/wards';
-import { loadCalendar } from './calendar';
+
 import type { KpiContext, KpiWindow } from './kpis';
-import { computeKpis, effectiveDueMs, loadKpiConfig, mergeKpis } from './kpis';
+import { computeKpis, effectiveDueMs, mergeKpis } from './kpis';
+import { loadCalendar, loadKpiConfig } from '../config/policy';
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR_MS = 60 * 60 * 1000;

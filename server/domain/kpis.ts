@@ -4,8 +4,6 @@ import type { WorkingCalendar } from './calendar';
 import type { Index766Config, KpiConfig } from './kpi-config';
 
 export type { KpiConfig } from './kpi-config';
-// The loader lives in kpi-config.ts (the only I/O); re-exported so callers import KPIs from one place.
-export { loadKpiConfig } from './kpi-config';
 
 /** A half-open window [fromMs, toMs) in epoch milliseconds. */
 export interface KpiWindow {

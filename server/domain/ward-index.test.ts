@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident, Report } from '@shared/schemas';
-import { loadCalendar } from './calendar';
-import { computeKpis, loadKpiConfig } from './kpis';
+import { loadCalendar, loadKpiConfig } from '../config/policy';
+import { computeKpis } from './kpis';
 import type { WardInputs } from './ward-index';
 import {
   competitionRanks,

@@ -4,8 +4,8 @@ import { isoWeekOf, lastFullWeek, parseIsoWeek, weekWindow, type IsoWeek } from 
 import { scopeWard, type Principal } from '../auth/roles';
 import type { KpiContext } from '../domain/kpis';
 import { briefingWorkbook } from '../export/briefing-xlsx';
-import { buildBriefing } from '../query/briefing';
-import type { WindowItems } from '../query/window-kpis';
+import { buildBriefing } from '../domain/briefing';
+import type { WindowItems } from '../domain/window-kpis';
 import { principalOf } from './auth';
 import { sendError } from './errors';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isoDateTime } from '@shared/schemas';
 import { wardByCode } from '@shared/wards';
 import type { KpiContext } from '../domain/kpis';
-import { computeWindowKpis, type WindowItems } from '../query/window-kpis';
+import { computeWindowKpis, type WindowItems } from '../domain/window-kpis';
 import { sendError } from './errors';
 
 /** Longest window the KPI endpoints compute over: a year and a bit, for year-on-year views. */

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { IngestKey } from '../config';
+import type { IngestKey } from '../config/env';
 import { sendError } from '../http/errors';
 
 function digest(s: string): Buffer {

@@ -17,7 +17,7 @@ import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../ingest/ingest-service';
-import { computeWindowKpis, storeWindowItems, type WindowKpis } from '../query/window-kpis';
+import { computeWindowKpis, storeWindowItems, type WindowKpis } from '../domain/window-kpis';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';
 

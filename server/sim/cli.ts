@@ -5,10 +5,11 @@
  * N days of history first, then (with --follow) the same timeline in real time.
  */
 import { parseArgs } from 'node:util';
-import { loadCalendar } from '../domain/calendar';
+
 import { loadBoundaries } from '../geo/boundaries';
 import { simulateHistory, type FeedEvent, type FeedOptions } from './feed';
 import { batchesOf, FeedTimeline, SIM_TICK_MS } from './runner';
+import { loadCalendar } from '../config/policy';
 
 const PATHS = { report: 'reports', dossier: 'dossiers', incident: 'incidents' } as const;
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { reportInputSchema, dossierInputSchema, incidentInputSchema } from '@shared/schemas';
 import { wardByCode } from '@shared/wards';
-import { loadCalendar } from '../domain/calendar';
+
 import { loadBoundaries } from '../geo/boundaries';
 import { simulateDay, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
+import { loadCalendar } from '../config/policy';
 
 const boundaries = loadBoundaries(null);
 const calendar = loadCalendar();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../../server/app';
-import { configFromEnv } from '../../server/config';
+import { configFromEnv } from '../../server/config/env';
 
 export interface TestServer {
   url: string;

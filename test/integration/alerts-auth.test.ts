@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { Alert } from '@shared/alerts';
 import type { AlertActionResult, Snapshot } from '@shared/protocol';
-import type { AlertCandidate } from '../../server/domain/alerts/lifecycle';
+import type { AlertCandidate } from '../../server/alerts/lifecycle';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const USERS = 'vera:viewer:pw-viewer-1,olga:officer:pw-officer-1,adam:admin:pw-admin-1,wanda:ward:19753:pw-ward-1';

@@ -6,7 +6,7 @@ import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, AlertEvent } from '@shared/alerts';
 import { startApp, type RunningApp } from '../../server/app';
-import { configFromEnv } from '../../server/config';
+import { configFromEnv } from '../../server/config/env';
 import { EmbeddedStore } from '../../server/store/embedded-store';
 import { RedisStore } from '../../server/store/redis-store';
 import type { ItemStore } from '../../server/store/store';

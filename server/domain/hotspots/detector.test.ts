@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_CATEGORIES } from '@shared/categories';
 import { WARDS } from '@shared/wards';
-import { loadCalendar } from '../calendar';
+
 import { loadBoundaries } from '../../geo/boundaries';
 import { simulateDay, type FeedOptions } from '../../sim/feed';
 import { makeHotspotDetector, explainHotspot, type HotspotDetector } from './detector';
-import { loadHotspotConfig, type HotspotConfig } from './hotspot-config';
+import { type HotspotConfig } from './hotspot-config';
+import { loadCalendar, loadHotspotConfig } from '../../config/policy';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

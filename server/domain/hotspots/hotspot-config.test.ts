@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hotspotConfigSchema, loadHotspotConfig } from './hotspot-config';
+import { hotspotConfigSchema } from './hotspot-config';
+import { loadHotspotConfig } from '../../config/policy';
 
 describe('hotspot config', () => {
   it('ships a valid config/hotspots.json with hysteresis (alphaClear ≥ alphaRaise) and observed ≥ 3', () => {

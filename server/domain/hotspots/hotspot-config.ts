@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG_DIR, readJsonConfig } from '../calendar';
 
 const probability = z.number().gt(0, 'must be > 0').lt(1, 'must be < 1');
 
@@ -38,8 +37,3 @@ export const hotspotConfigSchema = z
   .refine((c) => c.baseline.maxWeeks >= c.baseline.minWeeks, { message: 'must be ≥ minWeeks', path: ['baseline', 'maxWeeks'] });
 
 export type HotspotConfig = z.infer<typeof hotspotConfigSchema>;
-
-/** Reads config/hotspots.json (or the one in `dir`), validated. */
-export function loadHotspotConfig(dir: URL | string = DEFAULT_CONFIG_DIR): HotspotConfig {
-  return readJsonConfig(dir, 'hotspots.json', hotspotConfigSchema);
-}

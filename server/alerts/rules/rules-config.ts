@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG_DIR, readJsonConfig } from '../calendar';
 
 const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 
@@ -25,13 +24,3 @@ export const alertThresholdsSchema = z.object({
   severity: severity,
 });
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
-
-/** Reads config/incident-rules.json (or the one in `dir`), validated. */
-export function loadIncidentRulesConfig(dir: URL | string = DEFAULT_CONFIG_DIR): IncidentRulesConfig {
-  return readJsonConfig(dir, 'incident-rules.json', incidentRulesConfigSchema);
-}
-
-/** Reads config/alert-thresholds.json (or the one in `dir`), validated. */
-export function loadAlertThresholds(dir: URL | string = DEFAULT_CONFIG_DIR): AlertThresholds {
-  return readJsonConfig(dir, 'alert-thresholds.json', alertThresholdsSchema);
-}

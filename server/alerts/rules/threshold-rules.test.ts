@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KpiSet } from '@shared/kpis';
-import { loadAlertThresholds } from './rules-config';
+
 import { thresholdAlertCandidates } from './threshold-rules';
+import { loadAlertThresholds } from '../../config/policy';
 
 function kpis(late: number, overdue: number): KpiSet {
   return {

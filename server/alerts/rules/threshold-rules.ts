@@ -1,6 +1,6 @@
 import type { KpiSet } from '@shared/kpis';
 import { wardByCode } from '@shared/wards';
-import type { AlertCandidate } from '../alerts/lifecycle';
+import type { AlertCandidate } from '../lifecycle';
 import type { AlertThresholds } from './rules-config';
 
 /**

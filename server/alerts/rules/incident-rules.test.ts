@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '@shared/schemas';
 import { incidentAlertCandidates } from './incident-rules';
-import { loadIncidentRulesConfig, type IncidentRulesConfig } from './rules-config';
+import { type IncidentRulesConfig } from './rules-config';
+import { loadIncidentRulesConfig } from '../../config/policy';
 
 const NOW = Date.parse('2026-05-20T12:00:00+07:00');
 const CONFIG: IncidentRulesConfig = { alertAtSeverity: 3, alwaysAlertTypes: ['gathering'], clusterCount: 3, clusterWindowHours: 6, clusterSeverity: 2 };

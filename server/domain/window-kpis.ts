@@ -1,12 +1,9 @@
 import type { KpiSet, WardKpiSet } from '@shared/kpis';
 import type { Dossier, Incident, Report } from '@shared/schemas';
 import { WARDS, WARD_CODES } from '@shared/wards';
-import { computeKpis, mergeKpis, type KpiContext, type KpiWindow } from '../domain/kpis';
-import type { ItemStore } from '../store/store';
-import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from '../domain/ward-index';
-
-/** City-level dossiers (ward null) count for the city, never for a ward. */
-const CITY_LEVEL = 'city';
+import { CITY_LEVEL_KEY } from './aggregate';
+import { computeKpis, mergeKpis, type KpiContext, type KpiWindow } from './kpis';
+import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from './ward-index';
 
 export interface WindowKpis {
   window: KpiWindow;
@@ -23,8 +20,15 @@ export interface WindowItems {
   incidents: Iterable<Incident>;
 }
 
-/** A store's current items, as the window computations read them (iterated afresh each call). */
-export function storeWindowItems(store: Pick<ItemStore, 'items'>): WindowItems {
+/** Anything that holds the current items (a store): iterated afresh by each call. */
+export interface ItemSource {
+  items(kind: 'report'): Iterable<Report>;
+  items(kind: 'dossier'): Iterable<Dossier>;
+  items(kind: 'incident'): Iterable<Incident>;
+}
+
+/** A source's current items, as the window computations read them (iterated afresh each call). */
+export function storeWindowItems(store: ItemSource): WindowItems {
   return { reports: store.items('report'), dossiers: store.items('dossier'), incidents: store.items('incident') };
 }
 
@@ -34,9 +38,9 @@ export function storeWindowItems(store: Pick<ItemStore, 'items'>): WindowItems {
  */
 export function computeWindowKpis(items: WindowItems, window: KpiWindow, ctx: KpiContext): WindowKpis {
   const groups = new Map<string, { reports: Report[]; dossiers: Dossier[]; incidents: Incident[] }>();
-  for (const code of [...WARD_CODES, CITY_LEVEL]) groups.set(code, { reports: [], dossiers: [], incidents: [] });
+  for (const code of [...WARD_CODES, CITY_LEVEL_KEY]) groups.set(code, { reports: [], dossiers: [], incidents: [] });
   for (const r of items.reports) groups.get(r.ward)?.reports.push(r);
-  for (const d of items.dossiers) groups.get(d.ward ?? CITY_LEVEL)?.dossiers.push(d);
+  for (const d of items.dossiers) groups.get(d.ward ?? CITY_LEVEL_KEY)?.dossiers.push(d);
   for (const i of items.incidents) groups.get(i.ward)?.incidents.push(i);
 
   const perWard = new Map<string, KpiSet>();

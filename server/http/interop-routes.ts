@@ -1,12 +1,12 @@
 import express, { Router } from 'express';
-import type { IngestKey } from '../config';
+import type { IngestKey } from '../config/env';
 import type { Boundaries } from '../geo/boundaries';
-import { sendError } from '../http/errors';
+import { sendError } from './errors';
 import type { ItemStore } from '../store/store';
-import { capToIncident, decodeXml, parseCap } from './cap';
-import { requireIngestKey } from './ingest-keys';
-import type { IngestService } from './ingest-service';
-import { open311Services, open311ToReport } from './open311';
+import { capToIncident, decodeXml, parseCap } from '../ingest/cap';
+import { requireIngestKey } from '../ingest/ingest-keys';
+import type { IngestService } from '../ingest/ingest-service';
+import { open311Services, open311ToReport } from '../ingest/open311';
 
 /** A CAP message with an inline base64 resource can be large; a warning area never is. */
 export const MAX_CAP_BYTES = 2 * 1024 * 1024;

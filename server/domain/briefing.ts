@@ -13,7 +13,7 @@ import type { KpiSet } from '@shared/kpis';
 import type { Dossier, Report } from '@shared/schemas';
 import { WARDS } from '@shared/wards';
 import { formatIsoWeek, previousWeek, weekWindow, type IsoWeek } from '@shared/week';
-import { effectiveDueMs, type KpiContext } from '../domain/kpis';
+import { effectiveDueMs, type KpiContext } from './kpis';
 import { computeWindowKpis, type WindowItems } from './window-kpis';
 
 const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import type { ItemKind } from '@shared/categories';
-import type { IngestKey } from '../config';
-import type { Metrics } from '../http/metrics';
-import { requireIngestKey } from './ingest-keys';
-import type { IngestService } from './ingest-service';
+import type { IngestKey } from '../config/env';
+import type { Metrics } from './metrics';
+import { requireIngestKey } from '../ingest/ingest-keys';
+import type { IngestService } from '../ingest/ingest-service';
 
 /** Largest ingest body: a full batch of 5,000 items of about 1 KB, with room to spare. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { INCIDENT_TYPE_LABELS } from '@shared/categories';
 import type { Incident } from '@shared/schemas';
 import { wardByCode } from '@shared/wards';
-import type { AlertCandidate } from '../alerts/lifecycle';
+import type { AlertCandidate } from '../lifecycle';
 import type { IncidentRulesConfig } from './rules-config';
 
 const HOUR_MS = 3_600_000;
