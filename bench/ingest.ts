@@ -8,7 +8,7 @@
  */
 import { createClient } from 'redis';
 import type { Report } from '@shared/schemas';
-import { RedisStore } from '../server/store/redis-store';
+import { RedisStore } from '../server/store/redis/redis-store';
 import { startOwnRedis } from '../test/helpers/redis-server';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);

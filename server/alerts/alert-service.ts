@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert, AlertEvent, AlertState } from '@shared/alerts';
+import type { AlertActionResult } from '@shared/protocol';
 import { canActOnWard, canSeeWard, type Principal } from '../auth/roles';
 import {
   acknowledge,
@@ -17,6 +18,11 @@ export type AlertActionOutcome =
   | { ok: true; alert: Alert }
   | { ok: false; status: 403 | 404 | 409; code: string; message: string };
 
+/** An action's outcome as the socket acknowledgement carries it. */
+export function toActionResult(out: AlertActionOutcome): AlertActionResult {
+  return out.ok ? out : { ok: false, error: { status: out.status, code: out.code, message: out.message } };
+}
+
 /** Resolved alerts stay on the wall and in `state=all` lists; the audit log keeps them for ever. */
 export const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;
 /** Decisions made again after another node moved first (each time this node has caught up with it). */
@@ -29,10 +35,9 @@ const MAX_ATTEMPTS = 3;
  * so two officers acknowledging the same alert at once, on one node or on two, get one success and
  * one 409 — never two successes.
  *
- * Embedded store (`shared` false): this service folds what it committed and announces it through
- * `onChanged`. Redis store (`shared` true): every node's commits come back through the shared log
- * and the feed calls `fold` with them in seq order (announcing them itself); a commit resolves once
- * this node has applied the log up to it.
+ * Committed events come back through the store's change log (this node's and, on Redis, every
+ * node's): the feed calls `fold` with them in seq order and announces the alerts they changed. A
+ * commit resolves once this node's log has reached it, so the fold already holds it.
  */
 export class AlertService {
   private readonly alerts = new Map<string, Alert>();
@@ -43,10 +48,6 @@ export class AlertService {
       store: ItemStore;
       config: AlertConfig;
       now: () => number;
-      /** Called with the alerts a durable change touched (embedded store only). */
-      onChanged: (alerts: Alert[]) => void;
-      /** Committed events reach this service through the shared log (`fold`), not from `commit`. */
-      shared?: boolean;
     },
   ) {}
 
@@ -75,14 +76,9 @@ export class AlertService {
     if (checked.length === 0) return { results: [], changed: [] };
     const results = await this.deps.store.commitAlertEvents(checked);
     const applied = checked.filter((_, i) => results[i]!.ok).map((c) => c.event);
-    if (this.deps.shared) {
-      // Folded already by the feed (the store waited for this node's log to reach the commit).
-      const ids = new Set(applied.map((e) => (e.type === 'raised' ? e.alert.id : e.alertId)));
-      return { results, changed: [...ids].map((id) => this.alerts.get(id)).filter((a) => a !== undefined) };
-    }
-    const changed = this.fold(applied);
-    if (changed.length > 0) this.deps.onChanged(changed);
-    return { results, changed };
+    // Folded already by the feed (the store resolved once this node's log reached the commit).
+    const ids = new Set(applied.map((e) => (e.type === 'raised' ? e.alert.id : e.alertId)));
+    return { results, changed: [...ids].map((id) => this.alerts.get(id)).filter((a) => a !== undefined) };
   }
 
   get(id: string): Alert | undefined {

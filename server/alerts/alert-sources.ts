@@ -9,7 +9,7 @@ import type { HotspotConfig } from '../domain/hotspots/hotspot-config';
 import { incidentAlertCandidates } from './rules/incident-rules';
 import type { AlertThresholds, IncidentRulesConfig } from './rules/rules-config';
 import { thresholdAlertCandidates } from './rules/threshold-rules';
-import type { AcceptedChanges } from '../ingest/ingest-service';
+import type { AcceptedChanges } from '../store/store';
 import type { ItemStore } from '../store/store';
 
 const HOUR_MS = 3_600_000;

@@ -1,20 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import type { LeaseState } from '../store/redis-store';
+import type { LeaseStore } from '../store/store';
 
 /** How long the alert leader's lease lasts without renewal: another node takes over once it lapses. */
 export const ALERT_LEASE_MS = 15_000;
 /** The holder stops acting this long before its lease would lapse in Redis (clock drift, a slow reply). */
 const SAFETY_MS_FRACTION = 0.1;
 
-/** The part of the Redis store the lease needs. */
-export interface LeaseStore {
-  lease(ms: number, sourcedSeq?: number): Promise<LeaseState>;
-  releaseLease(sourcedSeq?: number): Promise<void>;
-}
-
 /**
- * Which node runs the alert sources and timers when several share one Redis: the holder of a lease
- * (SET NX PX in Redis), renewed every third of its length. A node that stops renewing (killed,
+ * Which node runs the alert sources and timers: the holder of the store's lease (the embedded store's
+ * one process always holds it; with Redis, SET NX PX), renewed every third of its length. A node that stops renewing (killed,
  * cut off from Redis) stops acting on its own when its lease would lapse, and another takes over at
  * its next renewal attempt. The holder also records in Redis the last log seq whose alert sources
  * it handled, so its successor can handle what came after.

@@ -35,6 +35,20 @@ export function authenticate(sessions: SessionStore): RequestHandler {
   };
 }
 
+/**
+ * Who opens a socket: the principal of the handshake's token or cookie, null for an anonymous wall,
+ * or 'refuse' when the wall is not public and nobody signed in.
+ */
+export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse' {
+  return (auth, cookieHeader) => {
+    const raw = (auth as { token?: unknown } | undefined)?.token;
+    const token = tokenFrom(typeof raw === 'string' ? `Bearer ${raw}` : undefined, cookieHeader);
+    const s = token ? sessions.get(token) : null;
+    if (s) return { name: s.name, role: s.role };
+    return wallIsPublic(policy) ? null : 'refuse';
+  };
+}
+
 export function principalOf(locals: Record<string, unknown>): Principal | null {
   return (locals.principal as Principal | null | undefined) ?? null;
 }

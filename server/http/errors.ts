@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { ErrorBody } from '@shared/protocol';
+import { StoreUnavailableError } from '../store/store';
 
 /** Sends the contract's error body: `{ error: { code, message, details? } }`. */
 export function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
@@ -15,13 +16,20 @@ interface BodyParserError {
 }
 
 /**
- * Turns body-parser and unexpected errors into the contract's error body. Anything unexpected is a
+ * Turns body-parser errors, an unavailable store (503 + Retry-After) and unexpected errors into the
+ * contract's error body. Anything unexpected is a
  * 500 with no internals in it; the log has the rest.
  */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(err);
+      return;
+    }
+    if (err instanceof StoreUnavailableError) {
+      // The store is away: no 202 that could not be kept; the producer retries.
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      sendError(res, 503, 'store_unavailable', `the store cannot take items right now (${err.message}); nothing was accepted: retry in ${err.retryAfterSeconds} s`);
       return;
     }
     const e = err as BodyParserError;

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { ItemKind } from '@shared/categories';
 import type { IngestKey } from '../config/env';
 import type { Metrics } from './metrics';
@@ -16,7 +16,13 @@ export function ingestRouter(service: IngestService, keys: readonly IngestKey[],
   // Any content type is read as JSON: producers often forget the header, and the body must be JSON anyway.
   const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
   for (const kind of Object.keys(PATHS) as ItemKind[]) {
-    router.post(PATHS[kind], requireIngestKey(keys), json, async (req, res, next) => {
+    // Timed from the first byte to the answer, whatever it is (a 401 and a 413 count too).
+    const timed: RequestHandler = (_req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => metrics.ingestSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
+      next();
+    };
+    router.post(PATHS[kind], timed, requireIngestKey(keys), json, async (req, res, next) => {
       try {
         if (req.body === undefined) {
           res.status(400).json({ error: { code: 'empty_body', message: `send one ${kind} as a JSON object, or a batch as a JSON array` } });

@@ -2,17 +2,11 @@ import type { ItemKind } from '@shared/categories';
 import type { IngestResult, ItemError } from '@shared/protocol';
 import type { ItemByKind } from '@shared/schemas';
 import type { Boundaries } from '../geo/boundaries';
-import type { ItemStore, UpsertResult } from '../store/store';
+import type { ItemStore } from '../store/store';
 import { normalizeItem } from './normalize';
 
 /** Largest batch one request may carry (PRODUCT.md / issue 2). */
 export const MAX_BATCH_ITEMS = 5000;
-
-/** Accepted changes, handed on to aggregate → broadcast once they are durable. */
-export interface AcceptedChanges<K extends ItemKind = ItemKind> {
-  kind: K;
-  changes: UpsertResult<K>[];
-}
 
 export type IngestOutcome =
   | { status: 202; body: IngestResult }
@@ -22,13 +16,12 @@ export interface IngestDeps {
   store: ItemStore;
   boundaries: Boundaries;
   now: () => number;
-  /** Called after the store made the accepted items durable, before the HTTP answer. */
-  onAccepted: (accepted: AcceptedChanges) => void;
 }
 
 /**
  * The one ingest path: HTTP producers, the Open311/CAP adapters and the simulator all come through
- * here, so every item meets the same validation, idempotency and durability.
+ * here, so every item meets the same validation, idempotency and durability. What the store accepts
+ * reaches the walls through the store's change log (live/feed.ts), never from here.
  */
 export class IngestService {
   constructor(private readonly deps: IngestDeps) {}
@@ -60,12 +53,10 @@ export class IngestService {
     }
 
     const changes = await this.deps.store.upsert(kind, items);
-    const accepted = changes.filter((c) => c.outcome === 'accepted');
-    if (accepted.length > 0) this.deps.onAccepted({ kind, changes: accepted } as AcceptedChanges);
     return {
       status: 202,
       body: {
-        accepted: accepted.length,
+        accepted: changes.filter((c) => c.outcome === 'accepted').length,
         duplicate: changes.filter((c) => c.outcome === 'duplicate').length,
         stale: changes.filter((c) => c.outcome === 'stale').length,
         rejected: errors.length,

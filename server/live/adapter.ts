@@ -7,7 +7,7 @@ import type { Server } from 'socket.io';
  * connection can do nothing else). Returns the closer.
  *
  * The walls' deltas do not travel through it: each node makes them from the shared log in seq order
- * and emits them to its own sockets (`io.local`), see seq-source.ts. The adapter is there so that
+ * and emits them to its own sockets (`io.local`), see feed.ts. The adapter is there so that
  * what socket.io does across a room or the whole server (`io.to(room).emit` from a service,
  * `fetchSockets`, `disconnectSockets`, `serverSideEmit`) reaches the sockets of every node.
  * Pub/sub rather than the streams adapter: nothing here relies on the adapter to keep messages

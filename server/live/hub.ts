@@ -50,6 +50,8 @@ export interface HubDeps {
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
   healthy?: () => boolean;
+  /** +1 when a socket connects, -1 when it goes (the connected-walls gauge). */
+  onConnectionCount?: (change: 1 | -1) => void;
 }
 
 /**
@@ -94,6 +96,8 @@ export class LiveHub {
   }
 
   private onConnection(socket: IocSocket): void {
+    this.deps.onConnectionCount?.(1);
+    socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
     void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
     socket.emit('snapshot', this.snapshotFor(socket));
     socket.on('resume', (raw: unknown, ack?: unknown) => {

@@ -16,7 +16,7 @@ import { WARD_CODES } from '@shared/wards';
 import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain/aggregate';
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
-import type { AcceptedChanges } from '../ingest/ingest-service';
+import type { AcceptedChanges } from '../store/store';
 import { computeWindowKpis, storeWindowItems, type WindowKpis } from '../domain/window-kpis';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';

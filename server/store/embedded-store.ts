@@ -3,14 +3,17 @@ import type { AlertEvent } from '@shared/alerts';
 import { ITEM_KINDS, type ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
 import { Journal, JournalError, readJournal } from './journal';
+import { LogListeners, MirroredReads } from './item-mirror';
 import {
   alertEventConflict,
   applyAlertGuard,
-  decideUpsert,
   type AlertCommitResult,
   type AlertGuard,
   type CheckedAlertEvent,
   type ItemStore,
+  type LeaseState,
+  type LogEntry,
+  type PublishEntry,
   type StoreHealth,
   type UpsertResult,
 } from './store';
@@ -30,26 +33,49 @@ function parseRecord(value: unknown, line: number): JournalRecord {
   throw new JournalError(`journal line ${line} is neither an item version nor an alert event`);
 }
 
+/** The embedded store's one process: it names itself so in log entries. */
+const NODE_ID = 'embedded';
+
+export interface EmbeddedStoreOptions {
+  /**
+   * The first seq of this process's log. It defaults to the boot time in ms, so a seq a wall kept
+   * from before a restart is always older than every seq here and gets a snapshot, never someone
+   * else's deltas.
+   */
+  startSeq?: number;
+  /** Called when a log listener throws (the other listeners still get the entry). */
+  onError?: (err: unknown) => void;
+}
+
 /**
  * The single-machine store: every item in memory, every accepted version appended to
- * `<dataDir>/journal.jsonl` and fsynced before `upsert` resolves, replayed at start.
+ * `<dataDir>/journal.jsonl` and fsynced before `upsert` resolves, replayed at start. Each durable
+ * change is then numbered and handed to the log's listeners before `upsert` (or the alert commit)
+ * resolves, exactly as the Redis store hands on what its tail reads.
  */
-export class EmbeddedStore implements ItemStore {
-  private readonly maps: { [K in ItemKind]: Map<string, ItemByKind[K]> } = {
-    report: new Map(),
-    dossier: new Map(),
-    incident: new Map(),
-  };
+export class EmbeddedStore extends MirroredReads implements ItemStore {
   private readonly journal: Journal;
   private readonly audit: AlertEvent[] = [];
   /** Each alert's state and the unresolved alert of each key, folded from the audit log, to check commits. */
   private readonly guards = new Map<string, AlertGuard>();
   private readonly openByKey = new Map<string, string>();
+  private readonly listeners: LogListeners;
+  private lastSeq: number;
+  /** The lease's mark: one process, so it only remembers it for itself. */
+  private sourcedSeq = 0;
+  private leased = false;
   /** Records replayed at the last open, and bytes cut from a torn tail. */
   replayed = { records: 0, truncatedBytes: 0 };
+  readonly available = true;
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    opts: EmbeddedStoreOptions = {},
+  ) {
+    super();
     this.journal = new Journal(path.join(dataDir, 'journal.jsonl'));
+    this.lastSeq = opts.startSeq ?? Date.now();
+    this.listeners = new LogListeners(opts.onError ?? (() => {}));
   }
 
   async open(): Promise<void> {
@@ -60,44 +86,39 @@ export class EmbeddedStore implements ItemStore {
         applyAlertGuard(this.guards, this.openByKey, r.a);
         continue;
       }
-      const map = this.maps[r.k] as Map<string, { id: string; updatedAt: string }>;
       // Replay applies the same rule as ingest, so a journal written in any order rebuilds one state.
-      if (decideUpsert(map.get(r.v.id), r.v) === 'accepted') map.set(r.v.id, r.v);
+      this.mirror.offerAll(r.k, [r.v]);
     }
     this.replayed = { records: records.length, truncatedBytes };
     await this.journal.open();
   }
 
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  onEntry(listener: (e: LogEntry) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  private next(): { seq: number; node: string; at: string } {
+    this.lastSeq += 1;
+    return { seq: this.lastSeq, node: NODE_ID, at: new Date().toISOString() };
+  }
+
+  async publish(entry: PublishEntry): Promise<number> {
+    const head = this.next();
+    this.listeners.emit(entry.type === 'tick' ? { type: 'tick', ...head } : { type: 'body', ...head, body: entry.body });
+    return head.seq;
+  }
+
   async upsert<K extends ItemKind>(kind: K, items: readonly ItemByKind[K][]): Promise<UpsertResult<K>[]> {
-    const map = this.maps[kind] as Map<string, ItemByKind[K]>;
-    const results: UpsertResult<K>[] = [];
-    const lines: string[] = [];
-    for (const item of items) {
-      const held = map.get(item.id);
-      const outcome = decideUpsert(held, item);
-      if (outcome === 'accepted') {
-        map.set(item.id, item);
-        lines.push(JSON.stringify({ k: kind, v: item }));
-        results.push(held ? { outcome, item, previous: held } : { outcome, item });
-      } else {
-        results.push({ outcome, item: held! });
-      }
-    }
+    const results = items.map((item) => this.mirror.offer(kind, item));
+    const accepted = results.filter((r) => r.outcome === 'accepted');
     // Duplicates wait for the flush too: their 202 must not overtake the write of the copy they match.
-    await this.journal.append(lines);
+    await this.journal.append(accepted.map((r) => JSON.stringify({ k: kind, v: r.item })));
+    if (accepted.length > 0) this.listeners.emit({ type: 'items', ...this.next(), kind, changes: accepted as UpsertResult<ItemKind>[] });
     return results;
-  }
-
-  get<K extends ItemKind>(kind: K, id: string): ItemByKind[K] | undefined {
-    return (this.maps[kind] as Map<string, ItemByKind[K]>).get(id);
-  }
-
-  items<K extends ItemKind>(kind: K): Iterable<ItemByKind[K]> {
-    return (this.maps[kind] as Map<string, ItemByKind[K]>).values();
-  }
-
-  count(kind: ItemKind): number {
-    return this.maps[kind].size;
   }
 
   async appendAlertEvents(events: readonly AlertEvent[]): Promise<void> {
@@ -131,12 +152,27 @@ export class EmbeddedStore implements ItemStore {
         throw err;
       }
       this.audit.push(...applied);
+      this.listeners.emit({ type: 'alerts', ...this.next(), events: applied });
     }
     return results;
   }
 
   alertEvents(): Iterable<AlertEvent> {
     return this.audit;
+  }
+
+  /** One process: it always holds the lease (acquired at the first call). */
+  async lease(_ms: number, sourcedSeq?: number): Promise<LeaseState> {
+    const acquired = !this.leased;
+    this.leased = true;
+    const mark = this.sourcedSeq;
+    if (sourcedSeq !== undefined) this.sourcedSeq = sourcedSeq;
+    return { held: true, acquired, holder: NODE_ID, sourcedSeq: acquired ? mark : 0 };
+  }
+
+  async releaseLease(sourcedSeq?: number): Promise<void> {
+    this.leased = false;
+    if (sourcedSeq !== undefined) this.sourcedSeq = sourcedSeq;
   }
 
   async health(): Promise<StoreHealth> {

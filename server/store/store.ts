@@ -18,6 +18,64 @@ export interface UpsertResult<K extends ItemKind> {
   previous?: ItemByKind[K];
 }
 
+/** Accepted changes of one kind: what the log hands to aggregate → broadcast once they are durable. */
+export interface AcceptedChanges<K extends ItemKind = ItemKind> {
+  kind: K;
+  changes: UpsertResult<K>[];
+}
+
+/**
+ * One entry of the store's change log, in seq order. Both stores number every durable change with the
+ * next seq and hand it to their listeners: the embedded store right after its journal append, the
+ * Redis store as its tail reaches the entry (from any node). The feed turns each entry into a delta.
+ */
+export type LogEntry =
+  | { type: 'items'; seq: number; node: string; at: string; kind: ItemKind; changes: UpsertResult<ItemKind>[] }
+  | { type: 'body'; seq: number; node: string; at: string; body: unknown }
+  | { type: 'tick'; seq: number; node: string; at: string }
+  /** Alert events committed (checked) by some node, also in the audit log; only those this node had not loaded. */
+  | { type: 'alerts'; seq: number; node: string; at: string; events: AlertEvent[] }
+  /**
+   * Redis only: the log was trimmed past this node's position; the current state was diffed into
+   * `changes` and the audit log read from where this node was into `alerts`; walls need snapshots.
+   */
+  | { type: 'resync'; seq: number; changes: AcceptedChanges[]; alerts: AlertEvent[] };
+
+/** A change that is not an item or an alert event: a delta body (hotspots), or a tick of the clock. */
+export type PublishEntry = { type: 'body'; body: unknown } | { type: 'tick' };
+
+/**
+ * The store owns the sequence and the change log (as tldraw's sync storage owns its clock), so the
+ * feed above it never asks which store it runs on.
+ */
+export interface ChangeLog {
+  /** The last seq handed to the listeners: a snapshot taken now stands at it. */
+  readonly seq: number;
+  /** Subscribes to every entry after `seq`, in order; returns the unsubscribe. */
+  onEntry(listener: (e: LogEntry) => void): () => void;
+  /** Appends a non-item entry under the next seq; resolves with it (after the listeners saw it on the embedded store). */
+  publish(entry: PublishEntry): Promise<number>;
+}
+
+/** What a lease call found: `acquired` when this node just took it (then `sourcedSeq` is the last holder's mark). */
+export interface LeaseState {
+  held: boolean;
+  acquired: boolean;
+  holder: string;
+  sourcedSeq: number;
+}
+
+/**
+ * The lease of the one node that runs the alert sources and timers. The Redis store shares it between
+ * nodes (SET NX PX); the embedded store's single process always holds it.
+ */
+export interface LeaseStore {
+  /** Takes or renews the lease for `ms`; the holder records `sourcedSeq`, the last log seq whose alert sources it handled. */
+  lease(ms: number, sourcedSeq?: number): Promise<LeaseState>;
+  /** Gives the lease up with the last mark (a clean shutdown). */
+  releaseLease(sourcedSeq?: number): Promise<void>;
+}
+
 export interface StoreHealth {
   ok: boolean;
   store: 'embedded' | 'redis';
@@ -28,7 +86,7 @@ export interface StoreHealth {
  * The store behind ingest. Idempotent on (kind, id). `upsert` resolves only once every accepted item
  * is durable, so an HTTP 202 sent after it is a promise the store can keep across a crash.
  */
-export interface ItemStore {
+export interface ItemStore extends ChangeLog, LeaseStore {
   /** Loads what was persisted (journal replay, or the Redis state) before serving. */
   open(): Promise<void>;
   upsert<K extends ItemKind>(kind: K, items: readonly ItemByKind[K][]): Promise<UpsertResult<K>[]>;
@@ -52,6 +110,8 @@ export interface ItemStore {
   /** The whole audit log, oldest first. */
   alertEvents(): Iterable<AlertEvent>;
   health(): Promise<StoreHealth>;
+  /** False while the store cannot take writes (Redis away): ingest answers 503 and heartbeats stop. */
+  readonly available: boolean;
   close(): Promise<void>;
 }
 
@@ -136,5 +196,17 @@ export function applyAlertGuard(guards: Map<string, AlertGuard>, openByKey: Map<
   else if (e.type === 'resolved') {
     g.state = 'resolved';
     if (openByKey.get(g.key) === e.alertId) openByKey.delete(g.key);
+  }
+}
+
+/** The store cannot take items right now (Redis away): nothing was promised, the producer should retry (HTTP 503). */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    /** What a 503 tells a producer to wait before retrying. */
+    readonly retryAfterSeconds = 2,
+  ) {
+    super(message);
   }
 }

@@ -8,7 +8,7 @@ import type { Alert, AlertEvent } from '@shared/alerts';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config/env';
 import { EmbeddedStore } from '../../server/store/embedded-store';
-import { RedisStore } from '../../server/store/redis-store';
+import { RedisStore } from '../../server/store/redis/redis-store';
 import type { ItemStore } from '../../server/store/store';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { dropPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisDurabilityError } from '../../server/store/redis-store';
+import { RedisDurabilityError } from '../../server/store/redis/redis-store';
 import { startOwnRedis, uniquePrefix, type OwnRedis } from '../helpers/redis-server';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 import { aReport, WallClient } from '../helpers/wall-client';

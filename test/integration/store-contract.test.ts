@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '@shared/alerts';
 import type { Incident, Report } from '@shared/schemas';
 import { EmbeddedStore } from '../../server/store/embedded-store';
-import { RedisStore } from '../../server/store/redis-store';
-import type { ItemStore } from '../../server/store/store';
+import { RedisStore } from '../../server/store/redis/redis-store';
+import type { ItemStore, LogEntry } from '../../server/store/store';
 import { dropPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 
 /**
@@ -49,6 +49,39 @@ function alertEvent(n: number): AlertEvent {
   return { type: 'acknowledged', alertId: `a${n}`, at: new Date(Date.UTC(2026, 10, 20, 1, 0, n)).toISOString(), by: 'officer', note: `note ${n}` };
 }
 
+function raisedEvent(id: string): AlertEvent {
+  const at = '2026-11-20T01:00:00.000Z';
+  return {
+    type: 'raised',
+    at,
+    alert: {
+      id,
+      key: `incident:${id}`,
+      source: 'incident',
+      ward: '19753',
+      severity: 3,
+      level: 0,
+      state: 'open',
+      title: { vi: 'Cháy', en: 'Fire' },
+      explanation: { vi: 'Cháy', en: 'Fire' },
+      raisedAt: at,
+      updatedAt: at,
+      ackDueAt: at,
+      resolveDueAt: at,
+      renotifications: 0,
+      evidence: {},
+    },
+  };
+}
+
+/** What a listener needs of an entry to compare two stores: its type, seq and content, not its clock or node. */
+function essence(e: LogEntry): unknown {
+  if (e.type === 'items') return { type: e.type, seq: e.seq, kind: e.kind, ids: e.changes.map((c) => [c.item.id, c.outcome, c.previous?.updatedAt ?? null]) };
+  if (e.type === 'alerts') return { type: e.type, seq: e.seq, events: e.events };
+  if (e.type === 'body') return { type: e.type, seq: e.seq, body: e.body };
+  return { type: e.type, seq: e.seq };
+}
+
 const opened: ItemStore[] = [];
 let harness: Harness | undefined;
 
@@ -70,6 +103,46 @@ describe.each(['embedded', 'redis'] as const)('the store contract: %s', (name) =
     opened.push(s);
     return s;
   }
+
+  it('numbers every durable change in its log, one seq each, and hands it on by the time the call resolves', async () => {
+    const store = await first();
+    const seen: LogEntry[] = [];
+    store.onEntry((e) => seen.push(e));
+    const s0 = store.seq;
+    const v1 = report('log1', 'received', '2026-11-20T08:00:00+07:00');
+    const v2 = report('log1', 'handling', '2026-11-20T09:00:00+07:00');
+    await store.upsert('report', [v1]);
+    // Items are on the log before the upsert resolves (the 202 follows the delta).
+    expect(seen.map(essence)).toEqual([{ type: 'items', seq: s0 + 1, kind: 'report', ids: [['log1', 'accepted', null]] }]);
+    // Nothing changed, nothing logged: a duplicate and a stale version take no seq.
+    await store.upsert('report', [{ ...v1 }]);
+    await store.upsert('report', [v2]);
+    await store.upsert('report', [{ ...v1 }]);
+    expect(seen.map(essence).slice(1)).toEqual([{ type: 'items', seq: s0 + 2, kind: 'report', ids: [['log1', 'accepted', v1.updatedAt]] }]);
+    const [ok] = await store.commitAlertEvents([{ event: raisedEvent('al1') }]);
+    expect(ok).toEqual({ ok: true });
+    expect(essence(seen[2]!)).toEqual({ type: 'alerts', seq: s0 + 3, events: [raisedEvent('al1')] });
+    // A refused commit takes no seq either.
+    expect((await store.commitAlertEvents([{ event: raisedEvent('al1') }]))[0]!.ok).toBe(false);
+    expect(await store.publish({ type: 'body', body: { at: '2026-11-20T01:00:00.000Z', hotspots: [] } })).toBe(s0 + 4);
+    expect(await store.publish({ type: 'tick' })).toBe(s0 + 5);
+    await expect.poll(() => seen.length).toBe(5);
+    expect(seen.slice(3).map(essence)).toEqual([
+      { type: 'body', seq: s0 + 4, body: { at: '2026-11-20T01:00:00.000Z', hotspots: [] } },
+      { type: 'tick', seq: s0 + 5 },
+    ]);
+    expect(store.seq).toBe(s0 + 5);
+  });
+
+  it('holds the alert lease for one holder and hands its mark to the next', async () => {
+    const store = await first();
+    const got = await store.lease(60_000);
+    expect(got).toMatchObject({ held: true, acquired: true });
+    expect(await store.lease(60_000, 42)).toMatchObject({ held: true, acquired: false });
+    await store.releaseLease(43);
+    // The next holder starts after the mark: on Redis another node; embedded, a new process holds it from its start (its seqs are new).
+    expect(await (await another()).lease(60_000)).toMatchObject({ held: true, acquired: true, sourcedSeq: name === 'redis' ? 43 : 0 });
+  });
 
   it('is idempotent on (kind, id): the same version twice counts once', async () => {
     const store = await first();

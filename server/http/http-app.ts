@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Snapshot } from '@shared/protocol';
+import type { AlertService } from '../alerts/alert-service';
+import type { LoginLimiter } from '../auth/login-limiter';
+import type { SessionStore } from '../auth/sessions';
+import type { UserDirectory } from '../auth/users';
+import type { Config } from '../config/env';
+import type { KpiContext } from '../domain/kpis';
+import { storeWindowItems } from '../domain/window-kpis';
+import type { Boundaries } from '../geo/boundaries';
+import type { IngestService } from '../ingest/ingest-service';
+import { scopeSnapshot } from '../live/scope';
+import type { ItemStore } from '../store/store';
+import { alertRouter } from './alert-routes';
+import { authenticate, requireWallAccess, type AccessPolicy } from './auth';
+import { briefingRouter } from './briefing-routes';
+import { errorHandler, sendError } from './errors';
+import { ingestRouter } from './ingest-routes';
+import { interopRouter } from './interop-routes';
+import { kpiRouter } from './kpi-routes';
+import type { Metrics } from './metrics';
+import { sessionRouter } from './session-routes';
+
+export interface HttpAppDeps {
+  config: Config;
+  store: ItemStore;
+  ingest: IngestService;
+  alerts: AlertService;
+  boundaries: Boundaries;
+  ctx: KpiContext;
+  users: UserDirectory;
+  sessions: SessionStore;
+  limiter: LoginLimiter;
+  policy: AccessPolicy;
+  metrics: Metrics;
+  now: () => number;
+  snapshot: () => Snapshot;
+  /** What /healthz reports beside the store. */
+  status: () => { seq: number; alertLeader: boolean };
+  onError: (err: unknown) => void;
+}
+
+/**
+ * The HTTP side: health and metrics (always open), sign-in, the alert API (officers), the ward
+ * registry (open), ingest and the standards adapters (ingest keys), the read API (the wall's access
+ * rule), and the built wall with its client routes.
+ */
+export function createHttpApp(d: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', async (_req, res) => {
+    const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
+    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+  app.use(authenticate(d.sessions));
+  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter }));
+  app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store }));
+  app.get('/api/v1/wards', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
+  });
+  app.get('/api/v1/snapshot', requireWallAccess(d.policy), (_req, res) => {
+    const who = res.locals.principal as { role: string } | null;
+    const s = d.snapshot();
+    res.json(who?.role.startsWith('ward:') ? scopeSnapshot(s, who.role.slice(5)) : s);
+  });
+  app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
+  app.use('/api/v1', interopRouter({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, boundaries: d.boundaries, now: d.now }));
+  const items = () => storeWindowItems(d.store);
+  app.use('/api/v1', requireWallAccess(d.policy), kpiRouter({ items, ctx: d.ctx, now: d.now }));
+  app.use('/api/v1', requireWallAccess(d.policy), briefingRouter({ items, alerts: () => d.alerts.list('all', null), ctx: d.ctx, now: d.now }));
+  app.use('/api', (req, res) => sendError(res, 404, 'not_found', `no API endpoint ${req.method} ${req.originalUrl}`));
+  serveWall(app, d.config.clientDir);
+  app.use(errorHandler(d.onError));
+  return app;
+}
+
+function serveWall(app: Express, clientDir: string): void {
+  if (existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    // The wall's pages are client routes: serve the app for them, not a 404.
+    app.get(/^\/(console|briefing)(\/.*)?$/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain').send('The wall is not built: run `npm run build` (npm run demo does it for you).');
+    });
+  }
+}
