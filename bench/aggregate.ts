@@ -1,6 +1,6 @@
 /**
  * npm run bench:aggregate — applies 1,000,000 accepted changes to the incremental KPI aggregator
- * (issue 3: target ≥ 200,000 events/s on one core) and prints events/s and heap.
+ * (target ≥ 200,000 events/s on one core) and prints events/s and heap.
  *
  * The events are the simulated Huế feed (server/sim/feed.ts: reports, dossiers and incidents of
  * the 40 wards with every status update), generated up front and not timed. About 3% of versions

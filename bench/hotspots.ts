@@ -1,5 +1,5 @@
 /**
- * npm run bench:hotspots — the quality of hotspot detection (issue 4), measured on the simulated
+ * npm run bench:hotspots — the quality of hotspot detection, measured on the simulated
  * feed with planted hotspots.
  *
  * For each of BENCH_MONTHS seeded months (default 50; 30 days each, one after another), the

@@ -24,7 +24,7 @@ export interface AlertSourcesDeps {
 }
 
 /**
- * Where alerts come from (issue 4): incidents (rules applied as they arrive), hotspots (the
+ * Where alerts come from: incidents (rules applied as they arrive), hotspots (the
  * detector sees every new report and is evaluated on the tick) and KPI thresholds (on the tick).
  * It only proposes candidates; AlertService decides whether each is new or an update.
  */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-/** Roles named in IOC_USERS (PRODUCT.md). */
+/** Roles named in IOC_USERS (README, Environment variables). */
 const roleSchema = z.union([
   z.enum(['viewer', 'officer', 'admin']),
   z.string().regex(/^ward:\d{5}$/, 'a ward role is ward:<5-digit code>'),

@@ -37,7 +37,7 @@ export function emptyKpiCounts(): KpiCounts {
   };
 }
 
-/** A rate, or null when there is nothing to divide by (issue 3: "null when the denominator is 0"). */
+/** A rate, or null when there is nothing to divide by (README, Indicators: N/A when the denominator is 0). */
 export function rate(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
@@ -142,7 +142,7 @@ function effectiveDueOfTimes(t: DossierTimes, toMs: number): number {
 
 /**
  * A dossier's effective due time: `dueAt` plus the total length of its pauses (time waiting for
- * the citizen's supplement does not count, PRODUCT.md). A pause still open counts up to `toMs`.
+ * the citizen's supplement does not count: README, Indicators). A pause still open counts up to `toMs`.
  */
 export function effectiveDueMs(dossier: Pick<Dossier, 'dueAt' | 'pauses'>, toMs: number): number {
   let due = Date.parse(dossier.dueAt);
@@ -253,7 +253,7 @@ export function kpisFromCounts(counts: KpiCounts, window: KpiWindow, config: Kpi
     incidents: { open: counts.incidents.open, bySeverity: { ...counts.incidents.bySeverity } },
     index766: computeIndex766(
       {
-        // progress uses the dossier on-time rate; satisfaction the report satisfaction rate (issue 3).
+        // progress uses the dossier on-time rate; satisfaction the report satisfaction rate (README, Decision 766).
         progress: dossiers.onTimeRate,
         online: dossiers.onlineRate,
         payment: dossiers.onlinePaymentRate,
@@ -265,7 +265,7 @@ export function kpisFromCounts(counts: KpiCounts, window: KpiWindow, config: Kpi
   };
 }
 
-/** The KPIs of the given items over [fromMs, toMs), by the rules of issue 3. Pure. */
+/** The KPIs of the given items over [fromMs, toMs), by the rules in the README's Indicators. Pure. */
 export function computeKpis(items: KpiItems, window: KpiWindow, ctx: KpiContext): KpiSet {
   assertWindow(window);
   const counts = emptyKpiCounts();

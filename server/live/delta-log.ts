@@ -32,7 +32,7 @@ export class DeltaLog {
   }
 
   /**
-   * Keeps a delta numbered elsewhere (the global seq of a shared log, issue 5). A delta that does not
+   * Keeps a delta numbered elsewhere (the store's log seq, the same on every node). A delta that does not
    * follow the last one starts the ring over, so `since` never answers across a hole.
    */
   record(delta: Delta): Delta {

@@ -28,7 +28,7 @@ export type FeedEvent =
   | { kind: 'dossier'; atMs: number; item: DossierInput }
   | { kind: 'incident'; atMs: number; item: IncidentInput };
 
-/** A planted hotspot: extra reports of one category in one ward for a while (issue 4's bench). */
+/** A planted hotspot: extra reports of one category in one ward for a while (what bench:hotspots plants and measures). */
 export interface PlantedHotspot {
   ward: string;
   category: ReportInput['category'];

@@ -2,7 +2,7 @@ import type { IncidentType, ReportCategory } from '@shared/categories';
 
 /**
  * The simulated city's rates and mixes. Figures are believable for a city of ~1.2 million
- * (PRODUCT.md, issue 2), not measured: change them here, nowhere else.
+ * (the product brief's volumes for about 1.2 M people), not measured: change them here, nowhere else.
  */
 
 /** City-wide citizen reports per hour on average (Hue-S, hotline 1022, Zalo together). */

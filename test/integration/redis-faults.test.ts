@@ -85,7 +85,7 @@ describe('Redis stopped during ingest', () => {
     const health = await fetch(`${s.url}/healthz`);
     expect(health.status).toBe(503);
     expect(JSON.stringify(await health.json())).toMatch(/unreachable|does not answer/);
-    // The outage itself is a length of time (issue 5: ~10 s); the producer keeps trying all along.
+    // The outage itself is a length of time (~10 s, a Redis restart); the producer keeps trying all along.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - downAt))));
     await r.start();
     const backAt = Date.now();

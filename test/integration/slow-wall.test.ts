@@ -151,7 +151,7 @@ const AFTER_DROP = 2 * MAX_PENDING_PACKETS;
 /** Hard stop: the drop must come long before this many deltas. */
 const MAX_POSTS = 20_000;
 
-describe('a slow wall (issue 5, faults)', () => {
+describe('a slow wall', () => {
   it('is dropped once ~1,000 packets wait for it, without slowing the healthy wall or growing the server’s memory', async () => {
     server = await startTestServer();
     const io = server.app.io;

@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
 const wardName = (code: string) => wardByCode(code)?.nameFull ?? code;
 
 /**
- * The alerts an incident raises by itself (issue 4): severity ≥ alertAtSeverity at once; a type in
+ * The alerts an incident raises by itself: severity ≥ alertAtSeverity at once; a type in
  * alwaysAlertTypes (a gathering) whatever its severity; and clusterCount or more incidents of its
  * type in its ward within the clusterWindowHours before `nowMs` (`recent` may include `incident`
  * and closed ones; each id counts once). Keys are stable, so a repeat updates the open alert.

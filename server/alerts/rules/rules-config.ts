@@ -3,9 +3,9 @@ import { z } from 'zod';
 const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 
 export const incidentRulesConfigSchema = z.object({
-  /** An incident of at least this severity is an alert at once (issue 4: 3). */
+  /** An incident of at least this severity is an alert at once (config/incident-rules.json: 3). */
   alertAtSeverity: severity,
-  /** Incident types that are an alert whatever their severity (issue 4: gathering). */
+  /** Incident types that are an alert whatever their severity (config/incident-rules.json: gathering). */
   alwaysAlertTypes: z.array(z.string().min(1)),
   /** This many incidents or more of one type in one ward within `clusterWindowHours`: an alert. */
   clusterCount: z.number().int().min(2),

@@ -10,7 +10,7 @@ export const hotspotConfigSchema = z
     alphaRaise: probability,
     /** A raised hotspot stays elevated while some window's q-value is at or below this (≥ alphaRaise: the hysteresis). */
     alphaClear: probability,
-    /** Never raise on fewer reports than this in the window (issue 4: observed ≥ 3). */
+    /** Never raise on fewer reports than this in the window (config/hotspots.json: 3). */
     minCount: z.number().int().min(1),
     /** Evaluations in a row without elevation before a hotspot closes. */
     clearAfterEvaluations: z.number().int().min(1),

@@ -1,5 +1,5 @@
 /**
- * The statistics behind hotspot detection (issue 4): Poisson tails, Benjamini–Hochberg, EWMA and
+ * The statistics behind hotspot detection (README, "Alerts, hotspots and who may do what"): Poisson tails, Benjamini–Hochberg, EWMA and
  * a Poisson CUSUM. Pure functions of numbers.
  */
 
