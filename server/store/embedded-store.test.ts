@@ -88,6 +88,21 @@ describe('EmbeddedStore', () => {
     await c.close();
   });
 
+  it('replays a journal larger than its read chunk line by line, skipping blank probe lines', async () => {
+    const dir = tempDir();
+    const line = (i: number): string => JSON.stringify({ k: 'report', v: report(`big-${i}`, 'received', '2026-11-20T08:00:00+07:00') });
+    // ~6 MB: lines straddle the 4 MiB chunk boundary.
+    const lines = Array.from({ length: 40_000 }, (_, i) => line(i));
+    lines.splice(20_000, 0, ' '.repeat(16 * 1024));
+    writeFileSync(path.join(dir, 'journal.jsonl'), lines.join('\n') + '\n');
+    const store = new EmbeddedStore(dir);
+    await store.open();
+    expect(store.count('report')).toBe(40_000);
+    expect(store.get('report', 'big-39999')?.id).toBe('big-39999');
+    expect(store.replayed).toEqual({ records: 40_000, truncatedBytes: 0 });
+    await store.close();
+  });
+
   it('refuses to start on a journal damaged in the middle rather than drop history', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'journal.jsonl'), '{"k":"report","v":{"id":"a","updatedAt":"2026-11-20T08:00:00Z"}}\nGARBAGE\n{"k":"report","v":{"id":"b","updatedAt":"2026-11-20T08:00:00Z"}}\n');

@@ -7,6 +7,7 @@ import { LogListeners, MirroredReads } from './item-mirror';
 import {
   alertEventConflict,
   applyAlertGuard,
+  decideUpsert,
   type AlertCommitResult,
   type AlertGuard,
   type CheckedAlertEvent,
@@ -33,6 +34,26 @@ function parseRecord(value: unknown, line: number): JournalRecord {
   throw new JournalError(`journal line ${line} is neither an item version nor an alert event`);
 }
 
+interface PendingVersion {
+  item: { id: string; updatedAt: string };
+  /** Settles when the write carrying it is on disk (or failed). */
+  durable: Promise<void>;
+}
+
+class Deferred {
+  readonly promise: Promise<void>;
+  resolve!: () => void;
+  reject!: (err: unknown) => void;
+  constructor() {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Nobody may depend on it; a rejection nobody awaits is not an error here.
+    this.promise.catch(() => {});
+  }
+}
+
 /** The embedded store's one process: it names itself so in log entries. */
 const NODE_ID = 'embedded';
 
@@ -49,7 +70,7 @@ export interface EmbeddedStoreOptions {
 
 /**
  * The single-machine store: every item in memory, every accepted version appended to
- * `<dataDir>/journal.jsonl` and fsynced before `upsert` resolves, replayed at start. Each durable
+ * `<dataDir>/journal.jsonl` (owner-only) and fsynced before `upsert` resolves, replayed at start. Each durable
  * change is then numbered and handed to the log's listeners before `upsert` (or the alert commit)
  * resolves, exactly as the Redis store hands on what its tail reads.
  */
@@ -66,7 +87,8 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
   private leased = false;
   /** Records replayed at the last open, and bytes cut from a torn tail. */
   replayed = { records: 0, truncatedBytes: 0 };
-  readonly available = true;
+  /** Accepted versions being written (by key `kind:id`): later offers decide against them, not the older held one. */
+  private readonly pending = new Map<string, PendingVersion>();
 
   constructor(
     readonly dataDir: string,
@@ -79,17 +101,17 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
   }
 
   async open(): Promise<void> {
-    const { records, truncatedBytes } = readJournal(this.journal.file, parseRecord);
-    for (const r of records) {
+    const { records, truncatedBytes } = readJournal(this.journal.file, (value, line) => {
+      const r = parseRecord(value, line);
       if ('a' in r) {
         this.audit.push(r.a);
         applyAlertGuard(this.guards, this.openByKey, r.a);
-        continue;
+        return;
       }
       // Replay applies the same rule as ingest, so a journal written in any order rebuilds one state.
       this.mirror.offerAll(r.k, [r.v]);
-    }
-    this.replayed = { records: records.length, truncatedBytes };
+    });
+    this.replayed = { records, truncatedBytes };
     await this.journal.open();
   }
 
@@ -112,13 +134,50 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
     return head.seq;
   }
 
+  /**
+   * Decides each version against the newest one offered so far (held, or still being written), writes
+   * the accepted ones, and applies them to memory only once they are on disk: after a failed write
+   * nothing of the request is in memory, on the walls, or acknowledged.
+   */
   async upsert<K extends ItemKind>(kind: K, items: readonly ItemByKind[K][]): Promise<UpsertResult<K>[]> {
-    const results = items.map((item) => this.mirror.offer(kind, item));
-    const accepted = results.filter((r) => r.outcome === 'accepted');
-    // Duplicates wait for the flush too: their 202 must not overtake the write of the copy they match.
-    await this.journal.append(accepted.map((r) => JSON.stringify({ k: kind, v: r.item })));
-    if (accepted.length > 0) this.listeners.emit({ type: 'items', ...this.next(), kind, changes: accepted as UpsertResult<ItemKind>[] });
-    return results;
+    const decided: UpsertResult<K>[] = [];
+    const mine: PendingVersion[] = [];
+    /** Versions this request's answer depends on that are not yet on disk (another request is writing them). */
+    const dependsOn = new Set<Promise<void>>();
+    const written = new Deferred();
+    for (const item of items) {
+      const key = `${kind}:${item.id}`;
+      const inFlight = this.pending.get(key);
+      const held = (inFlight?.item as ItemByKind[K] | undefined) ?? this.mirror.get(kind, item.id);
+      const outcome = decideUpsert(held, item);
+      if (outcome === 'accepted') {
+        const p: PendingVersion = { item, durable: written.promise };
+        this.pending.set(key, p);
+        mine.push(p);
+      } else if (inFlight) {
+        dependsOn.add(inFlight.durable);
+      }
+      decided.push(outcome === 'accepted' ? { outcome, item } : { outcome, item: held! });
+    }
+    const forget = (): void => {
+      for (const p of mine) if (this.pending.get(`${kind}:${p.item.id}`) === p) this.pending.delete(`${kind}:${p.item.id}`);
+    };
+    try {
+      // Duplicates wait for the flush too: their 202 must not overtake the write of the copy they match.
+      await this.journal.append(mine.map((p) => JSON.stringify({ k: kind, v: p.item })));
+    } catch (err) {
+      forget();
+      written.reject(err);
+      throw err;
+    }
+    const changes = this.mirror.offerAll(kind, mine.map((p) => p.item));
+    forget();
+    written.resolve();
+    if (changes.length > 0) this.listeners.emit({ type: 'items', ...this.next(), kind, changes });
+    // A duplicate of a version another request was writing is a duplicate only if that write landed.
+    await Promise.all(dependsOn);
+    const applied = new Map(changes.map((c) => [c.item.id, c]));
+    return decided.map((d) => (d.outcome === 'accepted' ? ((applied.get(d.item.id) as UpsertResult<K> | undefined) ?? d) : d));
   }
 
   async appendAlertEvents(events: readonly AlertEvent[]): Promise<void> {
@@ -175,7 +234,16 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
     if (sourcedSeq !== undefined) this.sourcedSeq = sourcedSeq;
   }
 
+  /** False while the journal cannot write (a full disk): ingest answers 503 and heartbeats stop. */
+  get available(): boolean {
+    return this.journal.problem === null;
+  }
+
   async health(): Promise<StoreHealth> {
+    // Space may have come back with nobody writing: a blank line tells, and clears the problem if it lands.
+    if (this.journal.problem) await this.journal.probe().catch(() => {});
+    const problem = this.journal.problem;
+    if (problem) return { ok: false, store: 'embedded', detail: `journal ${this.journal.file}: ${problem}` };
     return { ok: true, store: 'embedded', detail: `journal ${this.journal.file}, ${this.journal.syncs} fsyncs since start` };
   }
 
