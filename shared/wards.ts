@@ -74,11 +74,3 @@ const byCode = new Map(WARDS.map((w) => [w.code, w]));
 export function wardByCode(code: string): Ward | undefined {
   return byCode.get(code);
 }
-
-/** True when `code` is one of the 40 official codes. */
-export function isWardCode(code: string): boolean {
-  return byCode.has(code);
-}
-
-/** Huế's population as the registry sums it. */
-export const CITY_POPULATION = WARDS.reduce((sum, w) => sum + w.population, 0);
