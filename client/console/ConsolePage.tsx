@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from '@shared/categories';
+import { wardOfRole } from '@shared/roles';
 import type { Incident, PublicReport } from '@shared/schemas';
 import { WARDS, wardByCode } from '@shared/wards';
 import { actionOutcome } from './actions';
@@ -14,7 +15,7 @@ import { LoginForm } from './LoginForm';
 import { buildQueue, categoryKey, countdownOf, DEFAULT_FILTERS, formatCountdown, incidentKey, moveSelection } from './queue';
 import type { QueueFilters, StateFilter } from './queue';
 import type { SessionInfo, SignInError } from './session';
-import { authHeaders, canAct, currentSession, roleWard, signOut } from './session';
+import { authHeaders, canAct, currentSession, signOut } from './session';
 import './console.css';
 
 const HUE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -97,7 +98,7 @@ function toAsciiName(full: string, short: string, ascii: string): string {
 }
 
 function roleText(role: string, i18n: ConsoleI18n): string {
-  const ward = roleWard(role);
+  const ward = wardOfRole(role);
   if (ward) return i18n.t('roleWard', { ward: wardName(ward, i18n) });
   if (role === 'viewer') return i18n.t('roleViewer');
   if (role === 'admin') return i18n.t('roleAdmin');

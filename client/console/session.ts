@@ -74,8 +74,3 @@ export function authHeaders(session: SessionInfo): Record<string, string> {
 export function canAct(role: string): boolean {
   return role !== 'viewer';
 }
-
-/** The ward a `ward:<code>` role is limited to, or null. */
-export function roleWard(role: string): string | null {
-  return role.startsWith('ward:') ? role.slice(5) : null;
-}

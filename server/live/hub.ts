@@ -10,7 +10,8 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@shared/protocol';
-import { scopeWard, type Principal } from '../auth/roles';
+import { wardOfRole, wardRole } from '@shared/roles';
+import type { Principal } from '../auth/roles';
 import type { DeltaLog } from './delta-log';
 import { scopeDelta, scopeSnapshot } from './scope';
 
@@ -19,7 +20,8 @@ const alertActionSchema = z.object({ id: z.string().min(1).max(200), note: z.str
 
 /** Room of walls and consoles that see the whole city. */
 export const CITY_ROOM = 'city';
-const wardRoom = (code: string) => `ward:${code}`;
+/** A ward's room is named by the role of its users, so the name reads back with wardOfRole. */
+const wardRoom = (code: string) => wardRole(code);
 /**
  * Packets a socket may have waiting to be written before it counts as too slow: it is then
  * disconnected, so it cannot hold the others back or grow the server's memory, and it comes back
@@ -76,7 +78,7 @@ export class LiveHub {
         return;
       }
       socket.data.principal = who;
-      socket.data.ward = who ? scopeWard(who.role) : null;
+      socket.data.ward = who ? wardOfRole(who.role) : null;
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -152,7 +154,8 @@ export class LiveHub {
     this.dropSlowSockets();
     this.io.local.to(CITY_ROOM).emit('delta', delta);
     for (const room of this.io.sockets.adapter.rooms.keys()) {
-      if (room.startsWith('ward:')) this.io.local.to(room).emit('delta', scopeDelta(delta, room.slice(5)));
+      const ward = wardOfRole(room);
+      if (ward !== null) this.io.local.to(room).emit('delta', scopeDelta(delta, ward));
     }
   }
 
