@@ -1,4 +1,4 @@
-import type { Alert, HotspotView } from './alerts';
+import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
 import type { KpiSet } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
@@ -132,12 +132,6 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   delta: (delta: Delta) => void;
   heartbeat: (beat: Heartbeat) => void;
-}
-
-/** `alert:ack` / `alert:resolve` request: the alert and the officer's note. */
-export interface AlertActionRequest {
-  id: string;
-  note?: string;
 }
 
 /** The answer to an alert action: the alert as it now is, or why not (with the HTTP-like status). */

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
-import type { Alert } from '@shared/alerts';
+import { MAX_NOTE_LENGTH, type Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from '@shared/categories';
 import { wardOfRole } from '@shared/roles';
 import type { Incident, PublicReport } from '@shared/schemas';
@@ -397,7 +397,7 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
                         ref={(n) => (noteInput = n)}
                         class="actions__note"
                         data-testid="action-note"
-                        maxlength={2000}
+                        maxlength={MAX_NOTE_LENGTH}
                         placeholder={m() === 'ack' ? i18n.t('notePlaceholderAck') : i18n.t('notePlaceholderResolve')}
                         value={note()}
                         onInput={(e) => setNote(e.currentTarget.value)}
