@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IncidentType, ReportCategory } from './categories';
 import type { Label } from './labels';
+import type { Incident, PublicReport } from './schemas';
 
 /** open → acknowledged (who, when, note) → resolved (who, when, note). */
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
@@ -98,6 +99,13 @@ export function parseAlertAction(action: AlertAction, raw: unknown, pathId?: str
   }
   const parsed = alertActionBodySchema.safeParse(raw);
   return parsed.success ? noteChecked(action, { id: pathId, note: parsed.data.note }) : { ok: false, message: parsed.error.issues[0]!.message };
+}
+
+/** `GET /api/v1/alerts/:id`: the alert and the items its evidence names (reports without personal data). */
+export interface AlertEvidence {
+  alert: Alert;
+  reports: PublicReport[];
+  incidents: Incident[];
 }
 
 /** One line of the append-only audit log; alerts are the fold of their events. */

@@ -1,8 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { MAX_NOTE_LENGTH, type Alert } from '@shared/alerts';
+import { MAX_NOTE_LENGTH, type Alert, type AlertEvidence } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from '@shared/categories';
 import { wardOfRole } from '@shared/roles';
-import type { Incident, PublicReport } from '@shared/schemas';
 import { WARDS, wardByCode } from '@shared/wards';
 import { actionOutcome } from './actions';
 import { createConsoleLive } from './console-store';
@@ -19,12 +18,6 @@ import { authHeaders, canAct, currentSession, signOut } from './session';
 import './console.css';
 
 const HUE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
-interface Evidence {
-  alert: Alert;
-  reports: PublicReport[];
-  incidents: Incident[];
-}
 
 /** /console: sign in, then the duty desk. Nothing of the desk exists before a session does. */
 export function ConsolePage(props: { i18n: ConsoleI18n }) {
@@ -144,10 +137,10 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
 
   const [evidence] = createResource(
     () => (mayAct ? selectedId() : null),
-    async (id): Promise<Evidence | null> => {
+    async (id): Promise<AlertEvidence | null> => {
       const res = await fetch(`/api/v1/alerts/${encodeURIComponent(id)}`, { headers: authHeaders(session) });
       if (!res.ok) return null;
-      return (await res.json()) as Evidence;
+      return (await res.json()) as AlertEvidence;
     },
   );
 

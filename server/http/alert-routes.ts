@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { ALERT_ACTIONS, ALERT_STATES, parseAlertAction } from '@shared/alerts';
+import { ALERT_ACTIONS, ALERT_STATES, parseAlertAction, type AlertEvidence } from '@shared/alerts';
 import { toPublicReport } from '@shared/schemas';
 import type { AlertService } from '../alerts/alert-service';
 import type { ItemStore } from '../store/store';
@@ -29,7 +29,7 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): R
     }
     const reports = (a.evidence.reportIds ?? []).map((id) => deps.store.get('report', id)).filter((r) => r !== undefined).map(toPublicReport);
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
-    res.json({ alert: a, reports, incidents });
+    res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
   });
   const json = express.json({ limit: 16 * 1024, type: () => true });
   for (const action of ALERT_ACTIONS) {
