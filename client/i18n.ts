@@ -15,7 +15,6 @@ export const STRINGS = {
   dossiersOnTime: { vi: 'Hồ sơ đúng hạn', en: 'Dossiers on time' },
   dossiersLate: { vi: 'Hồ sơ trễ hẹn', en: 'Dossiers late' },
   incidentsOpen: { vi: 'Vụ việc đang mở', en: 'Open incidents' },
-  categories24h: { vi: 'Phản ánh 24 giờ qua theo lĩnh vực', en: 'Reports, last 24 h, by category' },
   mapLegend: { vi: 'Phản ánh chưa xử lý xong theo xã, phường', en: 'Open reports by ward' },
   openAlerts: { vi: 'Cảnh báo chưa xử lý', en: 'Open alerts' },
   noAlerts: { vi: 'Không có cảnh báo', en: 'No open alerts' },

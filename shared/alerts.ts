@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { IncidentType, ReportCategory } from './categories';
 import type { Label } from './labels';
+import type { Incident, PublicReport } from './schemas';
 
 /** open → acknowledged (who, when, note) → resolved (who, when, note). */
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
@@ -51,6 +53,59 @@ export interface Alert {
     expected?: number;
     windowHours?: number;
   };
+}
+
+/** The two steps an officer takes on an alert: acknowledge it, then resolve it. */
+export const ALERT_ACTIONS = ['ack', 'resolve'] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+/** Longest note an officer may write on an alert. */
+export const MAX_NOTE_LENGTH = 2000;
+/** Alert ids are the server's own and far shorter; a longer one is a mistake or an attack. */
+const MAX_ALERT_ID_LENGTH = 200;
+
+/**
+ * An officer's acknowledgement or resolution: `{ id, note }` on the socket (`alert:ack`,
+ * `alert:resolve`). Over HTTP the path names the alert and the body is the rest, `{ note }`
+ * (see parseAlertAction). The note is trimmed; a missing one is empty.
+ */
+export const alertActionSchema = z.strictObject({
+  id: z.string({ error: 'id: name the alert' }).min(1, 'id: name the alert').max(MAX_ALERT_ID_LENGTH, `id: at most ${MAX_ALERT_ID_LENGTH} characters`),
+  note: z.string({ error: 'note: must be text' }).trim().max(MAX_NOTE_LENGTH, `note: at most ${MAX_NOTE_LENGTH} characters`).default(''),
+});
+/** What a client sends: the note may be left out. */
+export type AlertActionRequest = z.input<typeof alertActionSchema>;
+
+const alertActionBodySchema = alertActionSchema.omit({ id: true });
+
+/** A request read by parseAlertAction, or the message that tells the sender what to fix. */
+export type ParsedAlertAction = { ok: true; id: string; note: string } | { ok: false; message: string };
+
+function noteChecked(action: AlertAction, request: { id: string; note: string }): ParsedAlertAction {
+  // The resolution note is what the next shift and the weekly briefing read of how it ended.
+  if (action === 'resolve' && request.note === '') return { ok: false, message: 'note: say how it was resolved' };
+  return { ok: true, ...request };
+}
+
+/**
+ * Reads an `action` request against alertActionSchema: the socket's `{ id, note }`, or, when
+ * `pathId` is given (`POST /api/v1/alerts/:id/ack|resolve`), an HTTP body of `{ note }` alone.
+ * Resolving needs a note; acknowledging does not.
+ */
+export function parseAlertAction(action: AlertAction, raw: unknown, pathId?: string): ParsedAlertAction {
+  if (pathId === undefined) {
+    const parsed = alertActionSchema.safeParse(raw);
+    return parsed.success ? noteChecked(action, parsed.data) : { ok: false, message: parsed.error.issues[0]!.message };
+  }
+  const parsed = alertActionBodySchema.safeParse(raw);
+  return parsed.success ? noteChecked(action, { id: pathId, note: parsed.data.note }) : { ok: false, message: parsed.error.issues[0]!.message };
+}
+
+/** `GET /api/v1/alerts/:id`: the alert and the items its evidence names (reports without personal data). */
+export interface AlertEvidence {
+  alert: Alert;
+  reports: PublicReport[];
+  incidents: Incident[];
 }
 
 /** One line of the append-only audit log; alerts are the fold of their events. */

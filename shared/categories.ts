@@ -14,6 +14,7 @@ export const REPORT_CATEGORIES = [
 ] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
+/** Each report category's name in Vietnamese and English, as people read it on screen and in exports. */
 export const REPORT_CATEGORY_LABELS: Record<ReportCategory, Label> = {
   traffic: { vi: 'Giao thông', en: 'Traffic' },
   environment: { vi: 'Môi trường', en: 'Environment' },
@@ -30,34 +31,12 @@ export const REPORT_CATEGORY_LABELS: Record<ReportCategory, Label> = {
 export const REPORT_STATUSES = ['received', 'classified', 'handling', 'responded', 'rejected'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
-export const REPORT_STATUS_LABELS: Record<ReportStatus, Label> = {
-  received: { vi: 'Tiếp nhận', en: 'Received' },
-  classified: { vi: 'Phân loại', en: 'Classified' },
-  handling: { vi: 'Đang xử lý', en: 'Handling' },
-  responded: { vi: 'Đã phản hồi', en: 'Responded' },
-  rejected: { vi: 'Từ chối', en: 'Rejected' },
-};
-
 /** Dossier (hồ sơ TTHC) channels. */
 export const DOSSIER_CHANNELS = ['online', 'in_person', 'post'] as const;
 export type DossierChannel = (typeof DOSSIER_CHANNELS)[number];
 
-export const DOSSIER_CHANNEL_LABELS: Record<DossierChannel, Label> = {
-  online: { vi: 'Trực tuyến', en: 'Online' },
-  in_person: { vi: 'Trực tiếp', en: 'In person' },
-  post: { vi: 'Bưu chính', en: 'Post' },
-};
-
 export const DOSSIER_STATUSES = ['received', 'processing', 'supplement', 'resolved', 'returned'] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
-
-export const DOSSIER_STATUS_LABELS: Record<DossierStatus, Label> = {
-  received: { vi: 'Tiếp nhận', en: 'Received' },
-  processing: { vi: 'Đang xử lý', en: 'Processing' },
-  supplement: { vi: 'Chờ bổ sung', en: 'Awaiting supplement' },
-  resolved: { vi: 'Đã giải quyết', en: 'Resolved' },
-  returned: { vi: 'Trả lại', en: 'Returned' },
-};
 
 /** Incident (vụ việc) types. */
 export const INCIDENT_TYPES = [
@@ -75,6 +54,7 @@ export const INCIDENT_TYPES = [
 ] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
+/** Each incident type's name in Vietnamese and English. */
 export const INCIDENT_TYPE_LABELS: Record<IncidentType, Label> = {
   fire: { vi: 'Cháy', en: 'Fire' },
   traffic_accident: { vi: 'Tai nạn giao thông', en: 'Traffic accident' },
@@ -91,13 +71,6 @@ export const INCIDENT_TYPE_LABELS: Record<IncidentType, Label> = {
 
 export const INCIDENT_STATUSES = ['open', 'responding', 'contained', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
-export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, Label> = {
-  open: { vi: 'Mới', en: 'Open' },
-  responding: { vi: 'Đang ứng phó', en: 'Responding' },
-  contained: { vi: 'Đã khống chế', en: 'Contained' },
-  closed: { vi: 'Đã kết thúc', en: 'Closed' },
-};
 
 export const INCIDENT_SEVERITIES = [1, 2, 3, 4] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];

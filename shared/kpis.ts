@@ -1,7 +1,7 @@
 /**
  * KPI shapes computed by server/domain/kpis.ts over a window [from, to).
  * Rates are fractions 0–1, or null when their denominator is 0.
- * The rules are in issue 3 ("What leaders read") and the README's "Indicators" section.
+ * The rules are in the README's "Indicators" section.
  */
 export interface ReportKpis {
   /** Created in the window. */

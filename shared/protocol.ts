@@ -1,4 +1,4 @@
-import type { Alert, HotspotView } from './alerts';
+import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
 import type { KpiSet } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
@@ -7,7 +7,7 @@ import type { Dossier, Incident, PublicReport } from './schemas';
  * Bumped whenever a message shape changes in a way an older wall cannot read.
  * A wall that sees another version reloads itself.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -81,8 +81,6 @@ export interface Snapshot {
   /** Incidents not closed. */
   incidents: Incident[];
   freshness: StreamFreshness;
-  /** Reports per category for the last 24 h, city-wide. */
-  categoryCounts: Record<ReportCategory, number>;
   ranking: Ranking;
   charts: ChartData;
   /** Unresolved alerts and those resolved in the last 24 h, newest first. */
@@ -105,7 +103,6 @@ export interface Delta {
   /** Set when the local day rolled over: the `today` figures now cover this day. */
   day?: { from: string; to: string };
   freshness?: Partial<StreamFreshness>;
-  categoryCounts?: Record<ReportCategory, number>;
   ranking?: Ranking;
   charts?: ChartData;
   /** Alerts raised or changed (acknowledged, resolved, escalated…). */
@@ -135,12 +132,6 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   delta: (delta: Delta) => void;
   heartbeat: (beat: Heartbeat) => void;
-}
-
-/** `alert:ack` / `alert:resolve` request: the alert and the officer's note. */
-export interface AlertActionRequest {
-  id: string;
-  note?: string;
 }
 
 /** The answer to an alert action: the alert as it now is, or why not (with the HTTP-like status). */

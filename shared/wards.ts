@@ -1,3 +1,4 @@
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import facts from './data/hue-wards-facts.json' with { type: 'json' };
 
 /** A commune-level unit's type: phường (urban ward) or xã (rural commune). */
@@ -22,6 +23,15 @@ export interface Ward {
   /** Codes of the Huế units that share a boundary with this one. */
   neighbors: string[];
 }
+
+/** The properties of each feature `GET /api/v1/wards` serves: the registry's facts about that ward. */
+export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'nameAscii' | 'type' | 'population' | 'areaKm2' | 'center' | 'neighbors'>;
+
+/**
+ * `GET /api/v1/wards`: the 40 boundaries, in registry order, with the registry's facts as
+ * properties; each feature's `id` is its code as a number (MapLibre's feature state needs numbers).
+ */
+export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties>;
 
 interface WardFact {
   code: string;
@@ -74,11 +84,3 @@ const byCode = new Map(WARDS.map((w) => [w.code, w]));
 export function wardByCode(code: string): Ward | undefined {
   return byCode.get(code);
 }
-
-/** True when `code` is one of the 40 official codes. */
-export function isWardCode(code: string): boolean {
-  return byCode.has(code);
-}
-
-/** Huế's population as the registry sums it. */
-export const CITY_POPULATION = WARDS.reduce((sum, w) => sum + w.population, 0);

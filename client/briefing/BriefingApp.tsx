@@ -3,7 +3,7 @@ import type { Briefing } from '@shared/briefing';
 import { parseIsoWeek } from '@shared/week';
 import { FocusMap } from '../console/FocusMap';
 import { fetchWardCollection } from '../console/geo';
-import type { WardCollection } from '../console/geo';
+import type { WardCollection } from '@shared/wards';
 import { LoginForm } from '../console/LoginForm';
 import type { SignInError } from '../console/session';
 import { formatDateTime, RankingView, SummaryView, wardTitle, WardView } from './BriefingViews';

@@ -1,6 +1,6 @@
 import { createMemo, For } from 'solid-js';
 import { geometryBbox, makeProjection, padBbox, svgPath } from '../console/geo';
-import type { WardCollection } from '../console/geo';
+import type { WardCollection } from '@shared/wards';
 
 const W = 400;
 const H = 300;

@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
-import type { Alert } from '@shared/alerts';
+import { MAX_NOTE_LENGTH, type Alert, type AlertEvidence } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from '@shared/categories';
-import type { Incident, PublicReport } from '@shared/schemas';
+import { wardOfRole } from '@shared/roles';
 import { WARDS, wardByCode } from '@shared/wards';
 import { actionOutcome } from './actions';
 import { createConsoleLive } from './console-store';
@@ -14,16 +14,10 @@ import { LoginForm } from './LoginForm';
 import { buildQueue, categoryKey, countdownOf, DEFAULT_FILTERS, formatCountdown, incidentKey, moveSelection } from './queue';
 import type { QueueFilters, StateFilter } from './queue';
 import type { SessionInfo, SignInError } from './session';
-import { authHeaders, canAct, currentSession, roleWard, signOut } from './session';
+import { authHeaders, canAct, currentSession, signOut } from './session';
 import './console.css';
 
 const HUE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
-interface Evidence {
-  alert: Alert;
-  reports: PublicReport[];
-  incidents: Incident[];
-}
 
 /** /console: sign in, then the duty desk. Nothing of the desk exists before a session does. */
 export function ConsolePage(props: { i18n: ConsoleI18n }) {
@@ -97,7 +91,7 @@ function toAsciiName(full: string, short: string, ascii: string): string {
 }
 
 function roleText(role: string, i18n: ConsoleI18n): string {
-  const ward = roleWard(role);
+  const ward = wardOfRole(role);
   if (ward) return i18n.t('roleWard', { ward: wardName(ward, i18n) });
   if (role === 'viewer') return i18n.t('roleViewer');
   if (role === 'admin') return i18n.t('roleAdmin');
@@ -143,10 +137,10 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
 
   const [evidence] = createResource(
     () => (mayAct ? selectedId() : null),
-    async (id): Promise<Evidence | null> => {
+    async (id): Promise<AlertEvidence | null> => {
       const res = await fetch(`/api/v1/alerts/${encodeURIComponent(id)}`, { headers: authHeaders(session) });
       if (!res.ok) return null;
-      return (await res.json()) as Evidence;
+      return (await res.json()) as AlertEvidence;
     },
   );
 
@@ -396,7 +390,7 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
                         ref={(n) => (noteInput = n)}
                         class="actions__note"
                         data-testid="action-note"
-                        maxlength={2000}
+                        maxlength={MAX_NOTE_LENGTH}
                         placeholder={m() === 'ack' ? i18n.t('notePlaceholderAck') : i18n.t('notePlaceholderResolve')}
                         value={note()}
                         onInput={(e) => setNote(e.currentTarget.value)}

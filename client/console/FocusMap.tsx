@@ -5,7 +5,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { createEffect, onCleanup, onMount } from 'solid-js';
 import { HUE_BOUNDS } from '../map/WardMap';
 import { geometryBbox, padBbox } from './geo';
-import type { WardCollection } from './geo';
+import type { WardCollection } from '@shared/wards';
 
 // No basemap: the IOC runs without internet; the wards are the map.
 const STYLE: StyleSpecification = {

@@ -1,12 +1,11 @@
 import type { Accessor } from 'solid-js';
+import type { AlertAction } from '@shared/alerts';
 import type { AlertActionResult, Snapshot } from '@shared/protocol';
 import { PROTOCOL_VERSION } from '@shared/protocol';
 import { createLiveStore } from '../stores/live-store';
 
 /** How long the console waits for the server to answer an action before saying so. */
 export const ACTION_TIMEOUT_MS = 10_000;
-
-export type AlertAction = 'ack' | 'resolve';
 
 export interface ConsoleLive {
   state: { data: Snapshot | null };

@@ -1,15 +1,7 @@
+import type { WardCollection } from '@shared/wards';
+
 /** [west, south, east, north] in degrees. */
 export type BBox = [number, number, number, number];
-
-/** The ward collection GET /api/v1/wards serves (registry facts as properties). */
-export interface WardProperties {
-  code: string;
-  name: string;
-  nameAscii?: string;
-  center?: [number, number];
-  neighbors?: string[];
-}
-export type WardCollection = GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon, WardProperties>;
 
 function rings(g: GeoJSON.Polygon | GeoJSON.MultiPolygon): GeoJSON.Position[][] {
   return g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();

@@ -1,12 +1,11 @@
 import type { ErrorBody } from '@shared/protocol';
+import type { SessionAnswer, SignInAnswer } from '@shared/session';
 
-/** Who is signed in: the answer of POST /api/v1/session (the token also rides in the httpOnly cookie). */
-export interface SessionInfo {
-  name: string;
-  role: string;
-  /** Absent when the session was found through the cookie (GET /api/v1/session). */
-  token?: string;
-}
+/**
+ * Who is signed in: the answer of POST /api/v1/session (the token also rides in the httpOnly
+ * cookie), or without the token when the session was found through the cookie (GET).
+ */
+export type SessionInfo = SessionAnswer & Partial<Pick<SignInAnswer, 'token'>>;
 
 export type SignInError = { kind: 'wrong' } | { kind: 'wait'; minutes: number } | { kind: 'other'; message: string } | { kind: 'network' };
 
@@ -32,7 +31,7 @@ export async function signIn(name: string, password: string): Promise<SignInResu
   }
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) return { ok: false, error: signInErrorOf(res.status, res.headers.get('retry-after'), body) };
-  const s = body as { token: string; name: string; role: string };
+  const s = body as SignInAnswer;
   sessionStorage.setItem(SIGNED_IN_HINT_KEY, '1');
   return { ok: true, session: { token: s.token, name: s.name, role: s.role } };
 }
@@ -53,7 +52,7 @@ export async function currentSession(): Promise<SessionInfo | null> {
       sessionStorage.removeItem(SIGNED_IN_HINT_KEY);
       return null;
     }
-    const s = (await res.json()) as { name: string; role: string };
+    const s = (await res.json()) as SessionAnswer;
     return { name: s.name, role: s.role };
   } catch {
     return null;
@@ -73,9 +72,4 @@ export function authHeaders(session: SessionInfo): Record<string, string> {
 /** Viewers watch; officers, admins and ward users act (ward users on their own ward only). */
 export function canAct(role: string): boolean {
   return role !== 'viewer';
-}
-
-/** The ward a `ward:<code>` role is limited to, or null. */
-export function roleWard(role: string): string | null {
-  return role.startsWith('ward:') ? role.slice(5) : null;
 }

@@ -6,6 +6,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { createEffect, onCleanup, onMount } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import type { Incident, PublicReport } from '@shared/schemas';
+import type { WardCollection } from '@shared/wards';
 import { MAP_ATTRIBUTION } from '../i18n';
 import type { I18n } from '../i18n';
 import { AlertMarkers, alertMarkerViews } from './alert-markers';
@@ -25,14 +26,6 @@ export const HUE_BOUNDS: [number, number, number, number] = [107.03, 15.99, 108.
 export const HUE_CORE_BOUNDS: [number, number, number, number] = [107.515, 16.405, 107.675, 16.54];
 
 const WARDS_URL = '/api/v1/wards';
-
-interface WardProps {
-  code: string;
-  name: string;
-  nameAscii?: string;
-  center?: [number, number];
-  population?: number;
-}
 
 // No basemap: the wall runs without internet, so the style is a background plus our own source.
 const STYLE: StyleSpecification = {
@@ -107,7 +100,7 @@ export function WardMap(props: WardMapProps) {
       fetch(WARDS_URL, { signal: abort.signal })
         .then((res) => {
           if (!res.ok) throw new Error(`${WARDS_URL}: HTTP ${res.status}`);
-          return res.json() as Promise<GeoJSON.FeatureCollection<GeoJSON.Geometry, WardProps>>;
+          return res.json() as Promise<WardCollection>;
         })
         .then((wards) => {
           map.addSource('wards', { type: 'geojson', data: wards });

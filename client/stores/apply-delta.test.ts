@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta } from '@shared/protocol';
 import { applyDelta, decideDelta } from './apply-delta';
-import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot, zeroCategoryCounts } from './fixtures';
+import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from './fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
 
@@ -91,14 +91,6 @@ describe('applyDelta', () => {
     const state = makeSnapshot({ freshness: { report: 'r0', dossier: 'd0', incident: null } });
     const next = applyDelta(state, { type: 'delta', seq: 11, at: AT, freshness: { report: 'r1' } });
     expect(next.freshness).toEqual({ report: 'r1', dossier: 'd0', incident: null });
-  });
-
-  it.each([
-    { name: 'replaces category counts when sent', counts: { ...zeroCategoryCounts(), noise: 5 }, expectedNoise: 5 },
-    { name: 'keeps category counts when absent', counts: undefined, expectedNoise: 0 },
-  ])('$name', ({ counts, expectedNoise }) => {
-    const delta: Delta = { type: 'delta', seq: 11, at: AT, ...(counts ? { categoryCounts: counts } : {}) };
-    expect(applyDelta(makeSnapshot(), delta).categoryCounts.noise).toBe(expectedNoise);
   });
 
   it.each([

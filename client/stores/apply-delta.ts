@@ -83,7 +83,6 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     reports,
     incidents,
     freshness: delta.freshness ? mergeFreshness(state.freshness, delta.freshness) : state.freshness,
-    categoryCounts: delta.categoryCounts ?? state.categoryCounts,
     ranking: delta.ranking ?? state.ranking,
     charts: delta.charts ?? state.charts,
     // Sent whole when any hotspot changed, so it replaces rather than merges.

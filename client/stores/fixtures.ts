@@ -92,7 +92,6 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     reports: [],
     incidents: [],
     freshness: { report: null, dossier: null, incident: null },
-    categoryCounts: zeroCategoryCounts(),
     ranking: makeRanking(),
     charts: makeCharts(),
     alerts: [],

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { UserEntry } from '../config/env';
-import type { Principal, Role } from './roles';
+import type { Role } from '@shared/roles';
+import type { Principal } from './roles';
 
 /** scrypt cost: N=2^15, r=8 (OWASP's minimum for scrypt), 64-byte keys. */
 const SCRYPT: ScryptOptions = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -30,7 +31,7 @@ export class UserDirectory {
     const users = new Map<string, StoredUser>();
     for (const e of entries) {
       const salt = randomBytes(16);
-      users.set(e.name, { name: e.name, role: e.role as Role, salt, hash: await scrypt(e.password, salt) });
+      users.set(e.name, { name: e.name, role: e.role, salt, hash: await scrypt(e.password, salt) });
       e.password = '';
     }
     return new UserDirectory(users);

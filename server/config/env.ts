@@ -1,11 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
-
-/** Roles named in IOC_USERS (README, Environment variables). */
-const roleSchema = z.union([
-  z.enum(['viewer', 'officer', 'admin']),
-  z.string().regex(/^ward:\d{5}$/, 'a ward role is ward:<5-digit code>'),
-]);
+import { parseRole, type Role } from '@shared/roles';
 
 export interface IngestKey {
   source: string;
@@ -14,7 +8,7 @@ export interface IngestKey {
 
 export interface UserEntry {
   name: string;
-  role: z.infer<typeof roleSchema>;
+  role: Role;
   password: string;
 }
 
@@ -67,9 +61,10 @@ function parseIngestKey(part: string): IngestKey {
 
 function parseUser(part: string): UserEntry {
   // name:role:password, where the role may itself be ward:<code> and the password may contain ':'.
-  const m = /^([^:]+):(viewer|officer|admin|ward:\d{5}):(.+)$/.exec(part);
-  if (!m) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<code>');
-  return { name: m[1]!, role: roleSchema.parse(m[2]), password: m[3]! };
+  const m = /^([^:]+):((?:ward:)?[^:]+):(.+)$/.exec(part);
+  const role = m ? parseRole(m[2]!) : null;
+  if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<5-digit code>');
+  return { name: m[1]!, role, password: m[3]! };
 }
 
 function parseIntIn(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -3,8 +3,6 @@ import fc from 'fast-check';
 import type { ItemKind } from '@shared/categories';
 import { DOSSIER_CHANNELS, DOSSIER_STATUSES, INCIDENT_STATUSES, REPORT_STATUSES } from '@shared/categories';
 import type { Dossier, Incident, ItemByKind, Report } from '@shared/schemas';
-import { DAY_MS } from './calendar';
-import type { AggregateWindow } from './aggregate';
 import { CITY_LEVEL_KEY, makeKpiAggregator } from './aggregate';
 import type { KpiContext, KpiWindow } from './kpis';
 import { computeKpis } from './kpis';
@@ -19,15 +17,12 @@ function context(): KpiContext {
   return { calendar: loadCalendar(), config: loadKpiConfig() };
 }
 
-function windowFor(ctx: KpiContext, nowMs: number, which: AggregateWindow): KpiWindow {
-  const day = ctx.calendar.localDayStartMs(nowMs);
-  if (which === 'today') return { fromMs: day, toMs: nowMs };
-  if (which === 'yesterday') return { fromMs: day - DAY_MS, toMs: day };
-  return { fromMs: day - 7 * DAY_MS, toMs: day - 6 * DAY_MS };
+function today(ctx: KpiContext, nowMs: number): KpiWindow {
+  return { fromMs: ctx.calendar.localDayStartMs(nowMs), toMs: nowMs };
 }
 
-/** The reference: computeKpis over every current item of the ward (or all, for the city). */
-function batch(ctx: KpiContext, store: Map<string, ItemByKind[ItemKind]>, ward: string | null, nowMs: number, which: AggregateWindow) {
+/** The reference: computeKpis over every current item of the ward (or all, for the city), today until nowMs. */
+function batch(ctx: KpiContext, store: Map<string, ItemByKind[ItemKind]>, ward: string | null, nowMs: number) {
   const items = { reports: [] as Report[], dossiers: [] as Dossier[], incidents: [] as Incident[] };
   for (const [key, item] of store) {
     if (ward !== null && (item.ward ?? CITY_LEVEL_KEY) !== ward) continue;
@@ -35,7 +30,7 @@ function batch(ctx: KpiContext, store: Map<string, ItemByKind[ItemKind]>, ward: 
     else if (key.startsWith('dossier:')) items.dossiers.push(item as Dossier);
     else items.incidents.push(item as Incident);
   }
-  return computeKpis(items, windowFor(ctx, nowMs, which), ctx);
+  return computeKpis(items, today(ctx, nowMs), ctx);
 }
 
 describe('makeKpiAggregator', () => {
@@ -48,7 +43,7 @@ describe('makeKpiAggregator', () => {
     expect(agg.kpis(WARDS[0], at('2026-05-22T00:00:00+07:00')).reports).toMatchObject({ open: 1, overdue: 1 });
   });
 
-  it('moves today’s responses to yesterday at local midnight', () => {
+  it('leaves today’s responses behind at local midnight', () => {
     const ctx = context();
     const agg = makeKpiAggregator(ctx, at('2026-05-20T08:00:00+07:00'));
     const open: Report = { id: 'r', category: 'noise', status: 'handling', createdAt: '2026-05-19T10:00:00+07:00', updatedAt: '2026-05-19T10:00:00+07:00', ward: WARDS[0] };
@@ -57,7 +52,6 @@ describe('makeKpiAggregator', () => {
     agg.apply('report', open, responded);
     expect(agg.kpis(WARDS[0], at('2026-05-20T10:00:00+07:00')).reports).toMatchObject({ open: 0, responded: 1, handledOnTime: 1 });
     expect(agg.kpis(WARDS[0], at('2026-05-21T00:30:00+07:00')).reports).toMatchObject({ responded: 0 });
-    expect(agg.kpis(WARDS[0], at('2026-05-21T00:30:00+07:00'), 'yesterday').reports).toMatchObject({ responded: 1, satisfactionRate: 1 });
   });
 
   it('forgets closed items older than a week but keeps open ones', () => {
@@ -88,6 +82,16 @@ describe('makeKpiAggregator', () => {
     agg.apply('dossier', undefined, d);
     expect(agg.kpis(WARDS[0], at('2026-05-20T12:00:00+07:00')).dossiers.late).toBe(1);
     expect(agg.kpis(WARDS[0], at('2026-05-20T13:00:00+07:00')).dossiers.late).toBe(0);
+  });
+
+  it('answers a query back across midnight from the retained day before today', () => {
+    const agg = makeKpiAggregator(context(), at('2026-05-20T08:00:00+07:00'));
+    const base = { category: 'noise' as const, status: 'rejected' as const, ward: WARDS[0] };
+    agg.apply('report', undefined, { ...base, id: 'late-evening', createdAt: '2026-05-19T22:00:00+07:00', updatedAt: '2026-05-19T22:00:00+07:00' });
+    agg.apply('report', undefined, { ...base, id: 'two-days-ago', createdAt: '2026-05-18T22:00:00+07:00', updatedAt: '2026-05-18T22:00:00+07:00' });
+    expect(agg.retainedCount).toBe(1);
+    expect(agg.kpis(WARDS[0], at('2026-05-20T09:00:00+07:00')).reports.received).toBe(0);
+    expect(agg.kpis(WARDS[0], at('2026-05-19T23:00:00+07:00')).reports.received).toBe(1);
   });
 
   it('refuses a window older than the days it keeps', () => {
@@ -127,7 +131,6 @@ describe('makeKpiAggregator', () => {
     advance: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 90 * 60 * 1000 }), offset(8, 0), offset(40, 0)),
     back: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 * HOUR_MS }) }),
     ward: fc.constantFrom<string | null>(...WARDS, CITY_LEVEL_KEY, null),
-    which: fc.constantFrom<AggregateWindow>('today', 'today', 'yesterday', 'lastWeek'),
     // Jump the clock to an instant where some item's contribution flips (± 1 ms), when it lies ahead.
     snap: fc.oneof(fc.constant(undefined), fc.tuple(fc.nat(), fc.constantFrom(-1, 0, 1), fc.boolean())),
   });
@@ -206,7 +209,7 @@ describe('makeKpiAggregator', () => {
     return out;
   }
 
-  it('agrees exactly with computeKpis over the same items, for every ward, the city and each window', () => {
+  it('agrees exactly with computeKpis over the same items, for every ward and the city', () => {
     const ctx = context();
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 72 * HOUR_MS }), fc.array(fc.oneof({ weight: 3, arbitrary: upsert }, { weight: 2, arbitrary: query }), { maxLength: 150, size: 'large' }), (startOffset, cmds) => {
@@ -229,17 +232,14 @@ describe('makeKpiAggregator', () => {
             const target = ahead[i % (nearest ? Math.min(ahead.length, 3) : Math.max(ahead.length, 1))];
             if (target !== undefined) clock = target;
           }
-          // Back in time: only windows the aggregator still keeps (it keeps 8 days).
-          const back = cmd.back !== undefined && cmd.which !== 'lastWeek';
-          const now = back ? clock - cmd.back! : clock;
-          const got = cmd.ward === null ? agg.cityKpis(now, cmd.which) : agg.kpis(cmd.ward, now, cmd.which);
-          expect(got).toEqual(batch(ctx, store, cmd.ward, now, cmd.which));
+          // Back in time by at most 20 h: within the two days the aggregator keeps.
+          const now = cmd.back !== undefined ? clock - cmd.back : clock;
+          const got = cmd.ward === null ? agg.cityKpis(now) : agg.kpis(cmd.ward, now);
+          expect(got).toEqual(batch(ctx, store, cmd.ward, now));
         }
         // And everything at the end.
-        for (const which of ['today', 'yesterday', 'lastWeek'] as const) {
-          for (const ward of [...WARDS, CITY_LEVEL_KEY]) expect(agg.kpis(ward, clock, which)).toEqual(batch(ctx, store, ward, clock, which));
-          expect(agg.cityKpis(clock, which)).toEqual(batch(ctx, store, null, clock, which));
-        }
+        for (const ward of [...WARDS, CITY_LEVEL_KEY]) expect(agg.kpis(ward, clock)).toEqual(batch(ctx, store, ward, clock));
+        expect(agg.cityKpis(clock)).toEqual(batch(ctx, store, null, clock));
       }),
       { numRuns: 300 },
     );

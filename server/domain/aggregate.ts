@@ -19,10 +19,11 @@ import {
 /** Key under which city-level dossiers (ward null) are counted, beside the 40 ward codes. */
 export const CITY_LEVEL_KEY = 'city';
 
-/** The windows the aggregator keeps: the local day containing `now` up to `now`, yesterday, and the same day last week. */
-export type AggregateWindow = 'today' | 'yesterday' | 'lastWeek';
-
-const LAST_WEEK_DAYS = 7;
+/**
+ * Besides today, the local day before it stays retained: a query a little back in time (the clock
+ * stepped back across midnight) is still answered, by computeKpis over the retained items.
+ */
+const RETAINED_DAYS = 2;
 
 export interface KpiAggregator {
   /**
@@ -31,13 +32,13 @@ export interface KpiAggregator {
    */
   apply<K extends ItemKind>(kind: K, previous: ItemByKind[K] | undefined, next: ItemByKind[K]): void;
   /**
-   * The KPIs of `ward` (a ward code, or CITY_LEVEL_KEY) equal to computeKpis over the same items:
-   * `today` over [local day start of nowMs, nowMs), `yesterday` and `lastWeek` over whole local days.
+   * Today's KPIs of `ward` (a ward code, or CITY_LEVEL_KEY), equal to computeKpis over the same
+   * items and [local day start of nowMs, nowMs).
    */
-  kpis(ward: string, nowMs: number, window?: AggregateWindow): KpiSet;
-  /** Every ward's and the city level's counts merged: the city's KPIs. */
-  cityKpis(nowMs: number, window?: AggregateWindow): KpiSet;
-  /** How many items are retained (open ones, and those with a time in the last 8 days or later). */
+  kpis(ward: string, nowMs: number): KpiSet;
+  /** Every ward's and the city level's counts merged: the city's KPIs for today. */
+  cityKpis(nowMs: number): KpiSet;
+  /** How many items are retained (open ones, and those with a time since the start of yesterday or later). */
   readonly retainedCount: number;
 }
 
@@ -46,14 +47,6 @@ interface Retained {
   kind: ItemKind;
   item: AnyItem;
 }
-
-interface WardCounts {
-  today: KpiCounts;
-  yesterday: KpiCounts;
-  lastWeek: KpiCounts;
-}
-
-const emptyWardCounts = (): WardCounts => ({ today: emptyKpiCounts(), yesterday: emptyKpiCounts(), lastWeek: emptyKpiCounts() });
 
 function wardKey(item: AnyItem): string {
   return item.ward ?? CITY_LEVEL_KEY;
@@ -185,15 +178,14 @@ class MinHeap<T> {
 }
 
 /**
- * An incremental aggregator of the per-ward KPIs for today, yesterday and the same day last week.
+ * An incremental aggregator of the per-ward KPIs for today.
  *
- * Counts for the two past days are exact sums of per-item contributions (their windows are fixed).
  * Today's window ends at `now`, so an item's contribution changes at a few instants (its own times
  * + 1 ms, its report deadline, a dossier's effective due time + 1 ms, or where a dossier's due
  * time, running with its open pauses, meets the clock or its resolution): each item waits in a heap
  * keyed by the next such instant and is re-counted only when a query passes it. Times are parsed
  * once per stored version (kpis.ts). At a new local day the counts are rebuilt once from the
- * retained items (open ones, and those with a time on or after the day a week ago).
+ * retained items (open ones, and those with a time on or after the start of yesterday).
  *
  * Times are whole epoch milliseconds (what Date.parse and Date.now give). A query earlier than the
  * latest one, or with a fractional `nowMs`, is answered by computeKpis over the retained items:
@@ -201,27 +193,19 @@ class MinHeap<T> {
  */
 export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregator {
   const retained = { report: new Map<string, Retained>(), dossier: new Map<string, Retained>(), incident: new Map<string, Retained>() };
-  const wards = new Map<string, WardCounts>();
+  /** Today's counts per ward key. */
+  const wards = new Map<string, KpiCounts>();
   const heap = new MinHeap<Retained>();
   let dayStartMs = ctx.calendar.localDayStartMs(startMs);
   let evalMs = Math.max(startMs, dayStartMs);
 
   const countsOfWard = (ward: string) => {
     let c = wards.get(ward);
-    if (!c) wards.set(ward, (c = emptyWardCounts()));
+    if (!c) wards.set(ward, (c = emptyKpiCounts()));
     return c;
   };
-  const windowOf = (which: AggregateWindow, todayToMs: number): KpiWindow => {
-    switch (which) {
-      case 'today':
-        return { fromMs: dayStartMs, toMs: todayToMs };
-      case 'yesterday':
-        return { fromMs: dayStartMs - DAY_MS, toMs: dayStartMs };
-      case 'lastWeek':
-        return { fromMs: dayStartMs - LAST_WEEK_DAYS * DAY_MS, toMs: dayStartMs - (LAST_WEEK_DAYS - 1) * DAY_MS };
-    }
-  };
-  const oldestTrackedMs = () => dayStartMs - LAST_WEEK_DAYS * DAY_MS;
+  const todayUntil = (toMs: number): KpiWindow => ({ fromMs: dayStartMs, toMs });
+  const oldestTrackedMs = () => dayStartMs - (RETAINED_DAYS - 1) * DAY_MS;
 
   const count = (into: KpiCounts, kind: ItemKind, item: AnyItem, window: KpiWindow, sign: 1 | -1 = 1): void => {
     if (kind === 'report') countReport(into, item as Report, window, ctx, sign);
@@ -256,10 +240,7 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
   const isRelevant = (kind: ItemKind, item: AnyItem): boolean => isOpen(kind, item) || latestTimeOf(kind, item) >= oldestTrackedMs();
 
   const addAll = (kind: ItemKind, item: AnyItem, sign: 1 | -1): void => {
-    const w = countsOfWard(wardKey(item));
-    count(w.today, kind, item, windowOf('today', evalMs), sign);
-    count(w.yesterday, kind, item, windowOf('yesterday', evalMs), sign);
-    count(w.lastWeek, kind, item, windowOf('lastWeek', evalMs), sign);
+    count(countsOfWard(wardKey(item)), kind, item, todayUntil(evalMs), sign);
   };
 
   const rebuild = (nowMs: number): void => {
@@ -286,10 +267,10 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
       const entry = heap.pop()!;
       if (retained[entry.kind].get(entry.item.id) === entry) due.add(entry);
     }
-    const before = windowOf('today', evalMs);
-    const after = windowOf('today', nowMs);
+    const before = todayUntil(evalMs);
+    const after = todayUntil(nowMs);
     for (const entry of due) {
-      const today = countsOfWard(wardKey(entry.item)).today;
+      const today = countsOfWard(wardKey(entry.item));
       count(today, entry.kind, entry.item, before, -1);
       count(today, entry.kind, entry.item, after);
     }
@@ -297,16 +278,10 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     for (const entry of due) schedule(entry);
   };
 
-  const batch = (ward: string | null, nowMs: number, which: AggregateWindow): KpiSet => {
-    const day = ctx.calendar.localDayStartMs(nowMs);
-    const window: KpiWindow =
-      which === 'today'
-        ? { fromMs: day, toMs: nowMs }
-        : which === 'yesterday'
-          ? { fromMs: day - DAY_MS, toMs: day }
-          : { fromMs: day - LAST_WEEK_DAYS * DAY_MS, toMs: day - (LAST_WEEK_DAYS - 1) * DAY_MS };
+  const batch = (ward: string | null, nowMs: number): KpiSet => {
+    const window: KpiWindow = { fromMs: ctx.calendar.localDayStartMs(nowMs), toMs: nowMs };
     if (window.fromMs < oldestTrackedMs()) {
-      throw new RangeError(`the aggregator keeps the last ${LAST_WEEK_DAYS + 1} days; the window from ${new Date(window.fromMs).toISOString()} is before them`);
+      throw new RangeError(`the aggregator keeps the last ${RETAINED_DAYS} days; the window from ${new Date(window.fromMs).toISOString()} is before them`);
     }
     const pick = <T extends AnyItem>(m: Map<string, Retained>) =>
       [...m.values()].map((e) => e.item as T).filter((i) => ward === null || wardKey(i) === ward);
@@ -344,16 +319,15 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
         schedule(entry);
       }
     },
-    kpis(ward, nowMs, which = 'today') {
-      if (!moveTo(nowMs)) return batch(ward, nowMs, which);
-      const c = wards.get(ward) ?? emptyWardCounts();
-      return kpisFromCounts(c[which], windowOf(which, nowMs), ctx.config);
+    kpis(ward, nowMs) {
+      if (!moveTo(nowMs)) return batch(ward, nowMs);
+      return kpisFromCounts(wards.get(ward) ?? emptyKpiCounts(), todayUntil(nowMs), ctx.config);
     },
-    cityKpis(nowMs, which = 'today') {
-      if (!moveTo(nowMs)) return batch(null, nowMs, which);
+    cityKpis(nowMs) {
+      if (!moveTo(nowMs)) return batch(null, nowMs);
       const total = emptyKpiCounts();
-      for (const c of wards.values()) addKpiCounts(total, c[which]);
-      return kpisFromCounts(total, windowOf(which, nowMs), ctx.config);
+      for (const c of wards.values()) addKpiCounts(total, c);
+      return kpisFromCounts(total, todayUntil(nowMs), ctx.config);
     },
     get retainedCount() {
       return retained.report.size + retained.dossier.size + retained.incident.size;

@@ -275,12 +275,6 @@ export function computeKpis(items: KpiItems, window: KpiWindow, ctx: KpiContext)
   return kpisFromCounts(counts, window, ctx.config);
 }
 
-
-/** The additive counts of a KpiSet (drops the derived rates and index). */
-export function countsOf(set: KpiSet): KpiCounts {
-  return addKpiCounts(emptyKpiCounts(), set);
-}
-
 /** Adds the counts of `b` (counts or a whole KpiSet) into `a`; mutates and returns `a`. */
 export function addKpiCounts(a: KpiCounts, b: KpiCounts | KpiSet, sign: 1 | -1 = 1): KpiCounts {
   // Spelled out rather than looped over the key lists: this runs for every ward at every city

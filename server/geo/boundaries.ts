@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
-import { WARDS, WARD_CODES, wardByCode } from '@shared/wards';
+import { WARDS, WARD_CODES, wardByCode, type WardCollection, type WardFeatureProperties } from '@shared/wards';
 
 /** The bundled boundaries (copied from ../shared/data; attribution in NOTICE). */
 export const BUNDLED_BOUNDARIES_PATH = fileURLToPath(
@@ -26,7 +26,7 @@ interface WardShape {
 /** The 40 ward polygons, with a point → ward look-up. */
 export interface Boundaries {
   /** The GeoJSON served at GET /api/v1/wards: registry facts as properties. */
-  readonly collection: FeatureCollection<WardGeometry>;
+  readonly collection: WardCollection;
   /** The code of the ward containing [lng, lat], or null outside Huế. */
   wardAt(lng: number, lat: number): string | null;
   /** The city's bounding box [minLng, minLat, maxLng, maxLat]. */
@@ -103,7 +103,7 @@ export function parseBoundaries(raw: unknown, source: string): Boundaries {
     Math.max(...list.map((s) => s.bbox[2])),
     Math.max(...list.map((s) => s.bbox[3])),
   ];
-  const features: Feature<WardGeometry>[] = WARDS.map((w) => ({
+  const features: Feature<WardGeometry, WardFeatureProperties>[] = WARDS.map((w) => ({
     type: 'Feature',
     id: Number(w.code),
     properties: {

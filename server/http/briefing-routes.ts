@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Alert } from '@shared/alerts';
+import { wardOfRole } from '@shared/roles';
 import { isoWeekOf, lastFullWeek, parseIsoWeek, weekWindow, type IsoWeek } from '@shared/week';
-import { scopeWard, type Principal } from '../auth/roles';
+import type { Principal } from '../auth/roles';
 import type { KpiContext } from '../domain/kpis';
 import { briefingWorkbook } from '../export/briefing-xlsx';
 import { buildBriefing } from '../domain/briefing';
@@ -35,7 +36,7 @@ export function resolveWeek(raw: unknown, nowMs: number): WeekResult {
 export function briefingRouter(deps: BriefingRoutesDeps): Router {
   const router = Router();
   const build = (week: IsoWeek, who: Principal | null) =>
-    buildBriefing({ items: deps.items, alerts: deps.alerts(), ctx: deps.ctx }, week, deps.now(), who ? scopeWard(who.role) : null);
+    buildBriefing({ items: deps.items, alerts: deps.alerts(), ctx: deps.ctx }, week, deps.now(), who ? wardOfRole(who.role) : null);
 
   router.get('/briefing', (req, res) => {
     const extra = Object.keys(req.query).filter((k) => k !== 'week');

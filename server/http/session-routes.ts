@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { stringifySetCookie } from 'cookie';
 import { z } from 'zod';
+import type { SessionAnswer, SignInAnswer } from '@shared/session';
 import type { LoginLimiter } from '../auth/login-limiter';
 import { SESSION_COOKIE, SESSION_TTL_MS, type SessionStore } from '../auth/sessions';
 import type { UserDirectory } from '../auth/users';
@@ -42,7 +43,7 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
         'Set-Cookie',
         stringifySetCookie({ name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure, maxAge: SESSION_TTL_MS / 1000 }),
       );
-      res.json({ token, name: session.name, role: session.role, expiresAt: new Date(session.expiresAt).toISOString() });
+      res.json({ token, name: session.name, role: session.role, expiresAt: new Date(session.expiresAt).toISOString() } satisfies SignInAnswer);
     } catch (err) {
       next(err);
     }
@@ -53,7 +54,7 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
       sendError(res, 401, 'sign_in_required', 'not signed in');
       return;
     }
-    res.json({ name: p.name, role: p.role });
+    res.json({ name: p.name, role: p.role } satisfies SessionAnswer);
   });
   router.delete('/session', (_req, res) => {
     const token = res.locals.token as string | null;

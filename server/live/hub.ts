@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
+import { ALERT_ACTIONS, parseAlertAction } from '@shared/alerts';
 import {
   HEARTBEAT_INTERVAL_MS,
   type AlertActionResult,
@@ -10,16 +11,17 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@shared/protocol';
-import { scopeWard, type Principal } from '../auth/roles';
+import { wardOfRole, wardRole } from '@shared/roles';
+import type { Principal } from '../auth/roles';
 import type { DeltaLog } from './delta-log';
 import { scopeDelta, scopeSnapshot } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
-const alertActionSchema = z.object({ id: z.string().min(1).max(200), note: z.string().max(2000).optional() });
 
 /** Room of walls and consoles that see the whole city. */
 export const CITY_ROOM = 'city';
-const wardRoom = (code: string) => `ward:${code}`;
+/** A ward's room is named by the role of its users, so the name reads back with wardOfRole. */
+const wardRoom = (code: string) => wardRole(code);
 /**
  * Packets a socket may have waiting to be written before it counts as too slow: it is then
  * disconnected, so it cannot hold the others back or grow the server's memory, and it comes back
@@ -78,7 +80,7 @@ export class LiveHub {
         return;
       }
       socket.data.principal = who;
-      socket.data.ward = who ? scopeWard(who.role) : null;
+      socket.data.ward = who ? wardOfRole(who.role) : null;
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -122,7 +124,7 @@ export class LiveHub {
         reply({ ok: false, error: { code: 'internal', message: 'resume failed; reconnect to get a snapshot' } });
       }
     });
-    for (const action of ['ack', 'resolve'] as const) {
+    for (const action of ALERT_ACTIONS) {
       socket.on(`alert:${action}`, (raw: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: AlertActionResult) => void) : () => {};
         const who = socket.data.principal;
@@ -130,17 +132,12 @@ export class LiveHub {
           reply({ ok: false, error: { status: 401, code: 'sign_in_required', message: 'sign in to act on alerts' } });
           return;
         }
-        const parsed = alertActionSchema.safeParse(raw);
-        if (!parsed.success) {
-          reply({ ok: false, error: { status: 400, code: 'invalid_request', message: `alert:${action} takes { id, note }` } });
+        const request = parseAlertAction(action, raw);
+        if (!request.ok) {
+          reply({ ok: false, error: { status: 400, code: 'invalid_request', message: request.message } });
           return;
         }
-        const note = parsed.data.note ?? '';
-        if (action === 'resolve' && note.trim() === '') {
-          reply({ ok: false, error: { status: 400, code: 'invalid_request', message: 'note: say how it was resolved' } });
-          return;
-        }
-        this.deps.alertAction(action, parsed.data.id, who, note).then(reply, (err: unknown) => {
+        this.deps.alertAction(action, request.id, who, request.note).then(reply, (err: unknown) => {
           this.deps.onError(err);
           reply({ ok: false, error: { status: 500, code: 'internal', message: 'the action failed; it has been logged' } });
         });
@@ -156,7 +153,8 @@ export class LiveHub {
     this.dropSlowSockets();
     this.io.local.to(CITY_ROOM).emit('delta', delta);
     for (const room of this.io.sockets.adapter.rooms.keys()) {
-      if (room.startsWith('ward:')) this.io.local.to(room).emit('delta', scopeDelta(delta, room.slice(5)));
+      const ward = wardOfRole(room);
+      if (ward !== null) this.io.local.to(room).emit('delta', scopeDelta(delta, ward));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Alert, HotspotView } from '@shared/alerts';
-import { REPORT_CATEGORIES, type ItemKind, type ReportCategory } from '@shared/categories';
+import type { ItemKind } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
 import {
   PROTOCOL_VERSION,
@@ -223,12 +223,6 @@ export class LiveState {
     };
   }
 
-  private categoryCounts(): Record<ReportCategory, number> {
-    const counts = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
-    for (const r of this.recentReports.values()) counts[r.category] += 1;
-    return counts;
-  }
-
   private kpiPart(changed: { wards: Iterable<string>; city: boolean }): Partial<DeltaBody> {
     const part: Partial<DeltaBody> = {};
     const wards: Record<string, LiveKpis> = {};
@@ -257,10 +251,8 @@ export class LiveState {
     if (slow.ranking) body.ranking = this.ranking!;
     if (slow.charts) body.charts = this.charts!;
     const items = accepted.changes.map((c) => c.item);
-    if (accepted.kind === 'report') {
-      body.reports = (items as Report[]).map(toPublicReport);
-      body.categoryCounts = this.categoryCounts();
-    } else if (accepted.kind === 'dossier') body.dossiers = items as Dossier[];
+    if (accepted.kind === 'report') body.reports = (items as Report[]).map(toPublicReport);
+    else if (accepted.kind === 'dossier') body.dossiers = items as Dossier[];
     else body.incidents = items as Incident[];
     return body;
   }
@@ -294,10 +286,10 @@ export class LiveState {
     const slow = this.recomputeSlow(nowMs);
     const wards = new Set([...today.wards, ...slow.wards]);
     const city = today.city || slow.city;
+    // A pruned report needs no field of its own: the walls drop it by the delta's `at`.
     if (!dayChanged && !pruned && !city && wards.size === 0 && !slow.ranking && !slow.charts) return null;
     const body: DeltaBody = { at: new Date(nowMs).toISOString(), ...this.kpiPart({ wards, city }) };
     if (dayChanged) body.day = this.dayWindow();
-    if (pruned) body.categoryCounts = this.categoryCounts();
     if (slow.ranking) body.ranking = this.ranking!;
     if (slow.charts) body.charts = this.charts!;
     return body;
@@ -323,7 +315,6 @@ export class LiveState {
       reports: [...this.recentReports.values()].filter((r) => Date.parse(r.createdAt) >= cutoff),
       incidents: [...this.openIncidents.values()],
       freshness: { ...this.freshness },
-      categoryCounts: this.categoryCounts(),
       ranking: this.ranking!,
       charts: this.charts!,
       alerts: watch.alerts,

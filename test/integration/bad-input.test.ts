@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '@shared/protocol';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 import { aReport, nowIso, WallClient } from '../helpers/wall-client';
 
@@ -15,10 +16,6 @@ afterAll(async () => {
   wall.close();
   await server.close();
 });
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
 
 /** [case, path, body (string = raw), headers, status, error code, words the message must contain] */
 const cases: [string, string, unknown, Record<string, string>, number, string, RegExp][] = [
