@@ -1,5 +1,6 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import type { Briefing } from '@shared/briefing';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { parseIsoWeek } from '@shared/week';
 import { FocusMap } from '../console/FocusMap';
 import { fetchWardCollection } from '../console/geo';
@@ -77,7 +78,7 @@ function weekLabel(b: Briefing, i18n: BriefingI18n): string {
   const w = parseIsoWeek(b.week);
   // Day/month spelled out by hand: Intl's Vietnamese short date uses dashes, which read like a range here.
   const d = (iso: string) => {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit' }).formatToParts(new Date(iso));
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).formatToParts(new Date(iso));
     const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${part('day')}/${part('month')}`;
   };

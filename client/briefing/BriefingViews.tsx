@@ -2,13 +2,13 @@ import { For, Show } from 'solid-js';
 import type { JSX } from 'solid-js';
 import type { Briefing, BriefingRankingRow, DailySeries, WardPage } from '@shared/briefing';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { wardByCode } from '@shared/wards';
 import type { BriefingI18n } from './i18n';
 import { changeOf, cityAverage, formatMinutes, formatValue, KPI_ROWS } from './kpi-rows';
 import { recoveryText } from './tour';
 import { TrendBars } from './TrendBars';
 
-const HUE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 /** Rows of a list on a ward page: the rest are counted and are in the XLSX. Chosen to fit a 1080p screen and an A4 page. */
 export const LIST_ROWS = 6;
 export const ALERT_ROWS = 4;

@@ -2,6 +2,7 @@ import { createEffect, createMemo, createResource, createSignal, For, Match, onC
 import type { Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from '@shared/categories';
 import type { Incident, PublicReport } from '@shared/schemas';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { WARDS, wardByCode } from '@shared/wards';
 import { actionOutcome } from './actions';
 import { createConsoleLive } from './console-store';
@@ -16,8 +17,6 @@ import type { QueueFilters, StateFilter } from './queue';
 import type { SessionInfo, SignInError } from './session';
 import { authHeaders, canAct, currentSession, roleWard, signOut } from './session';
 import './console.css';
-
-const HUE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 interface Evidence {
   alert: Alert;

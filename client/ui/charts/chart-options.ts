@@ -4,8 +4,8 @@ import type { ComposeOption } from 'echarts/core';
 import { REPORT_CATEGORIES } from '@shared/categories';
 import type { ReportCategory } from '@shared/categories';
 import type { ChartData } from '@shared/protocol';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { CATEGORY_COLORS } from '../category-colors';
-import { WALL_TIME_ZONE } from '../format';
 
 /** The only option shapes the wall builds: bars on a grid, with a legend (keeps the bundle small). */
 export type WallChartOption = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption>;
@@ -28,8 +28,8 @@ export const LATE_COLOR = '#ff5a5a';
  * nothing elsewhere — 168 hour labels could never be read from across the room.
  */
 export function hourAxisLabels(hours: readonly string[], locale: string): string[] {
-  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone: WALL_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
-  const dayOf = new Intl.DateTimeFormat(locale, { timeZone: WALL_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
+  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+  const dayOf = new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
   return hours.map((iso) => {
     const d = new Date(iso);
     return hourOf.format(d) === '00' ? dayOf.format(d) : '';
