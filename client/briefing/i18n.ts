@@ -1,5 +1,5 @@
 import type { Label, Lang } from '@shared/labels';
-import { makeTranslator } from '../console/i18n';
+import { makeTranslator } from '../i18n/make-translator';
 
 /** The weekly briefing's strings; Vietnamese by default, `?lang=en` English. */
 export const BRIEFING_STRINGS = {

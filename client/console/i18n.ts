@@ -1,5 +1,5 @@
 import type { Label, Lang } from '@shared/labels';
-import { LANGS } from '@shared/labels';
+import { makeTranslator } from '../i18n/make-translator';
 
 /** The duty console's strings; Vietnamese is the default, `?lang=en` English. */
 export const CONSOLE_STRINGS = {
@@ -84,27 +84,6 @@ export const CONSOLE_STRINGS = {
 } as const satisfies Record<string, Label>;
 
 export type ConsoleStringKey = keyof typeof CONSOLE_STRINGS;
-
-/** The language asked for in the query string (`?lang=en`); anything else is Vietnamese. */
-export function langOf(search: string): Lang {
-  const asked = new URLSearchParams(search).get('lang');
-  return (LANGS as readonly string[]).includes(asked ?? '') ? (asked as Lang) : 'vi';
-}
-
-/** Fills `{name}` placeholders; an unknown placeholder is left as it is so the gap shows. */
-export function fill(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
-
-/** A translator over one table of strings, bound to one language. */
-export function makeTranslator<K extends string>(table: Record<K, Label>, lang: Lang) {
-  return {
-    lang,
-    locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
-    t: (key: K, values?: Record<string, string | number>): string => fill(table[key][lang], values),
-    label: (l: Label): string => l[lang],
-  };
-}
 
 export function makeConsoleI18n(lang: Lang) {
   return makeTranslator(CONSOLE_STRINGS, lang);
