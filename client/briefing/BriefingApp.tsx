@@ -2,9 +2,9 @@ import { createEffect, createMemo, createResource, createSignal, For, Match, onC
 import type { Briefing } from '@shared/briefing';
 import { HUE_TIME_ZONE } from '@shared/time';
 import { parseIsoWeek } from '@shared/week';
-import { FocusMap } from '../console/FocusMap';
-import { fetchWardCollection } from '../console/geo';
-import type { WardCollection } from '../console/geo';
+import { FocusMap } from '../map/FocusMap';
+import { createWardCollection } from '../map/wards-source';
+import type { WardCollection } from '../map/wards-source';
 import { LoginForm } from '../console/LoginForm';
 import type { SignInError } from '../console/session';
 import { formatDateTime, RankingView, SummaryView, wardTitle, WardView } from './BriefingViews';
@@ -32,7 +32,7 @@ export function BriefingApp(props: { i18n: BriefingI18n; params: BriefingParams 
   const { i18n, params } = props;
   const [attempt, setAttempt] = createSignal(0);
   const [load] = createResource(attempt, () => loadBriefing(params.week));
-  const [collection] = createResource(() => fetchWardCollection());
+  const collection = createWardCollection();
   document.title = `${i18n.t('title')} — ${params.week}`;
   if (params.print) document.documentElement.classList.add('briefing-print-root');
   onCleanup(() => document.documentElement.classList.remove('briefing-print-root'));
@@ -64,7 +64,7 @@ export function BriefingApp(props: { i18n: BriefingI18n; params: BriefingParams 
         </Match>
         <Match when={load()?.ok && (load() as { briefing: Briefing }).briefing}>
           {(b) => (
-            <Show when={params.print} fallback={<ScreenTour b={b()} i18n={i18n} params={params} collection={() => collection() ?? null} />}>
+            <Show when={params.print} fallback={<ScreenTour b={b()} i18n={i18n} params={params} collection={collection} />}>
               <Show when={collection()}>{(c) => <PrintView b={b()} i18n={i18n} collection={c()} />}</Show>
             </Show>
           )}
@@ -107,7 +107,7 @@ function Masthead(props: { b: Briefing; i18n: BriefingI18n; right?: string }) {
 }
 
 /** The meeting on screen: one page at a time, ←/→, space to pause, type a ward's name to jump, each page its own URL. */
-function ScreenTour(props: { b: Briefing; i18n: BriefingI18n; params: BriefingParams; collection: () => WardCollection | null }) {
+function ScreenTour(props: { b: Briefing; i18n: BriefingI18n; params: BriefingParams; collection: () => WardCollection | undefined }) {
   const { i18n, params } = props;
   const pages = tourPages(
     props.b.wards.map((w) => w.ward),

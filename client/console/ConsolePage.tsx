@@ -4,11 +4,11 @@ import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGOR
 import type { Incident, PublicReport } from '@shared/schemas';
 import { HUE_TIME_ZONE } from '@shared/time';
 import { WARDS, wardByCode } from '@shared/wards';
+import { FocusMap } from '../map/FocusMap';
+import { createWardCollection } from '../map/wards-source';
 import { actionOutcome } from './actions';
 import { createConsoleLive } from './console-store';
 import type { ConsoleLive } from './console-store';
-import { FocusMap } from './FocusMap';
-import { fetchWardCollection } from './geo';
 import { HotspotChart } from './HotspotChart';
 import type { ConsoleI18n } from './i18n';
 import { LoginForm } from './LoginForm';
@@ -118,7 +118,7 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
   const tick = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(tick));
 
-  const [collection] = createResource(() => fetchWardCollection());
+  const wards = createWardCollection();
 
   const [filters, setFilters] = createSignal<QueueFilters>({ ...DEFAULT_FILTERS });
   const queue = createMemo(() => buildQueue(live.state.data?.alerts ?? [], filters()));
@@ -332,7 +332,7 @@ function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut
       </section>
 
       <section class="desk__map">
-        <FocusMap collection={() => collection() ?? null} focus={() => selected()?.ward ?? null} testId="console-map" />
+        <FocusMap collection={wards} focus={() => selected()?.ward ?? null} testId="console-map" />
         <Show when={selected()?.ward}>{(code) => <div class="desk__map-name">{wardName(code(), i18n)}</div>}</Show>
       </section>
 
