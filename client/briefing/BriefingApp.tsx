@@ -5,8 +5,8 @@ import { parseIsoWeek } from '@shared/week';
 import { FocusMap } from '../map/FocusMap';
 import { createWardCollection } from '../map/wards-source';
 import type { WardCollection } from '../map/wards-source';
-import { LoginForm } from '../console/LoginForm';
-import type { SignInError } from '../console/session';
+import { LoginForm } from '../auth/LoginForm';
+import type { SignInError } from '../auth/session';
 import { formatDateTime, RankingView, SummaryView, wardTitle, WardView } from './BriefingViews';
 import type { BriefingI18n } from './i18n';
 import type { BriefingParams } from './tour';
@@ -44,17 +44,7 @@ export function BriefingApp(props: { i18n: BriefingI18n; params: BriefingParams 
       <Switch fallback={<p class="briefing__status">{i18n.t('loading')}</p>}>
         <Match when={load()?.ok === false && (load() as { status: number }).status === 401}>
           <div class="briefing__login">
-            <LoginForm
-              texts={{
-                title: i18n.t('signInTitle'),
-                name: i18n.t('name'),
-                password: i18n.t('password'),
-                signIn: i18n.t('signIn'),
-                signingIn: i18n.t('signingIn'),
-                error: signInError,
-              }}
-              onSignedIn={() => setAttempt(attempt() + 1)}
-            />
+            <LoginForm lang={i18n.lang} title={i18n.t('signInTitle')} errorText={signInError} onSignedIn={() => setAttempt(attempt() + 1)} />
           </div>
         </Match>
         <Match when={load()?.ok === false}>

@@ -4,6 +4,9 @@ import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, REPORT_CATEGORIES, REPORT_CATEGOR
 import type { Incident, PublicReport } from '@shared/schemas';
 import { HUE_TIME_ZONE } from '@shared/time';
 import { WARDS, wardByCode } from '@shared/wards';
+import { LoginForm } from '../auth/LoginForm';
+import type { SessionInfo } from '../auth/session';
+import { authHeaders, canAct, currentSession, roleWard, signOut } from '../auth/session';
 import { FocusMap } from '../map/FocusMap';
 import { createWardCollection } from '../map/wards-source';
 import { actionOutcome } from './actions';
@@ -11,11 +14,8 @@ import { createConsoleLive } from './console-store';
 import type { ConsoleLive } from './console-store';
 import { HotspotChart } from './HotspotChart';
 import type { ConsoleI18n } from './i18n';
-import { LoginForm } from './LoginForm';
 import { buildQueue, categoryKey, countdownOf, DEFAULT_FILTERS, formatCountdown, incidentKey, moveSelection } from './queue';
 import type { QueueFilters, StateFilter } from './queue';
-import type { SessionInfo, SignInError } from './session';
-import { authHeaders, canAct, currentSession, roleWard, signOut } from './session';
 import './console.css';
 
 interface Evidence {
@@ -39,19 +39,6 @@ export function ConsolePage(props: { i18n: ConsoleI18n }) {
     });
   });
 
-  const errorText = (e: SignInError) => {
-    switch (e.kind) {
-      case 'wrong':
-        return i18n.t('wrongPassword');
-      case 'wait':
-        return i18n.t('tooManyAttempts', { n: e.minutes });
-      case 'network':
-        return i18n.t('networkError');
-      case 'other':
-        return i18n.t('signInFailed', { m: e.message });
-    }
-  };
-
   const out = async () => {
     const s = session();
     setSession(null);
@@ -66,17 +53,7 @@ export function ConsolePage(props: { i18n: ConsoleI18n }) {
         </Match>
         <Match when={checked()}>
           <div class="console__login">
-            <LoginForm
-              texts={{
-                title: i18n.t('signInTitle'),
-                name: i18n.t('name'),
-                password: i18n.t('password'),
-                signIn: i18n.t('signIn'),
-                signingIn: i18n.t('signingIn'),
-                error: errorText,
-              }}
-              onSignedIn={setSession}
-            />
+            <LoginForm lang={i18n.lang} title={i18n.t('signInTitle')} onSignedIn={setSession} />
           </div>
         </Match>
       </Switch>

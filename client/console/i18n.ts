@@ -1,19 +1,11 @@
 import type { Label, Lang } from '@shared/labels';
 import { makeTranslator } from '../i18n/make-translator';
 
-/** The duty console's strings; Vietnamese is the default, `?lang=en` English. */
+/** The duty console's strings (the sign-in form's are in ../auth/i18n.ts); Vietnamese is the default, `?lang=en` English. */
 export const CONSOLE_STRINGS = {
   title: { vi: 'Bàn trực ban — IOC Huế', en: 'Duty console — IOC Huế' },
   signInTitle: { vi: 'Đăng nhập bàn trực ban', en: 'Sign in to the duty console' },
-  name: { vi: 'Tên đăng nhập', en: 'User name' },
-  password: { vi: 'Mật khẩu', en: 'Password' },
-  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
-  signingIn: { vi: 'Đang đăng nhập…', en: 'Signing in…' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
-  wrongPassword: { vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong name or password.' },
-  tooManyAttempts: { vi: 'Nhập sai quá nhiều lần: thử lại sau {n} phút.', en: 'Too many wrong passwords: try again in {n} minutes.' },
-  signInFailed: { vi: 'Không đăng nhập được: {m}', en: 'Could not sign in: {m}' },
-  networkError: { vi: 'Không kết nối được máy chủ.', en: 'Cannot reach the server.' },
   queue: { vi: 'Hàng đợi cảnh báo', en: 'Alert queue' },
   noAlertsHere: { vi: 'Không có cảnh báo nào khớp bộ lọc.', en: 'No alerts match the filters.' },
   allWards: { vi: 'Tất cả xã, phường', en: 'All wards' },
