@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
 import type { Briefing } from '@shared/briefing';
 import { FocusMap } from '../map/FocusMap';
+import { createNow } from '../stores/clock';
 import type { WardCollection } from '../map/wards-source';
 import { wardTitle } from './briefing-text';
 import type { BriefingI18n } from './i18n';
@@ -10,6 +11,9 @@ import { SummaryView } from './SummaryView';
 import type { BriefingParams } from './tour';
 import { EMPTY_TYPEAHEAD, matchWard, searchFor, stepPage, tourPages, typeKey, typing } from './tour';
 import { WardView } from './WardView';
+
+/** How often the seconds to the next page and the type-ahead hint are redrawn. */
+const TOUR_TICK_MS = 250;
 
 /** The meeting on screen: one page at a time, ←/→, space to pause, type a ward's name to jump, each page its own URL. */
 export function ScreenTour(props: { b: Briefing; i18n: BriefingI18n; params: BriefingParams; collection: () => WardCollection | undefined }) {
@@ -22,10 +26,8 @@ export function ScreenTour(props: { b: Briefing; i18n: BriefingI18n; params: Bri
   const [page, setPage] = createSignal(initial);
   const [paused, setPaused] = createSignal(false);
   const [typed, setTyped] = createSignal(EMPTY_TYPEAHEAD);
-  const [now, setNow] = createSignal(Date.now());
+  const now = createNow(TOUR_TICK_MS);
   const [pageSince, setPageSince] = createSignal(Date.now());
-  const tick = setInterval(() => setNow(Date.now()), 250);
-  onCleanup(() => clearInterval(tick));
 
   const wardNames = props.b.wards.map((w) => ({ code: w.ward, name: w.name }));
   const wardPage = createMemo(() => props.b.wards.find((w) => w.ward === page()) ?? null);

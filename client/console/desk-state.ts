@@ -1,9 +1,10 @@
-import { createEffect, createMemo, createResource, createSignal, onCleanup } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal } from 'solid-js';
 import type { Accessor, Resource } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import type { Incident, PublicReport } from '@shared/schemas';
 import { authHeaders, canAct } from '../auth/session';
 import type { SessionInfo } from '../auth/session';
+import { createNow } from '../stores/clock';
 import { actionOutcome } from './actions';
 import type { AlertAction, ConsoleLive } from './console-store';
 import type { ConsoleI18n } from './i18n';
@@ -32,8 +33,8 @@ export interface DeskStateOptions {
   live: ConsoleLive;
   /** Fetches an alert's evidence. @default GET /api/v1/alerts/:id with the session's credentials */
   loadEvidence?: (id: string) => Promise<Evidence | null>;
-  /** @default Date.now */
-  now?: () => number;
+  /** The clock the countdowns read. @default the time, ticking every DESK_TICK_MS */
+  now?: Accessor<number>;
 }
 
 export interface DeskState {
@@ -85,15 +86,11 @@ async function fetchEvidence(id: string, session: SessionInfo): Promise<Evidence
 /** The duty desk's state for one session: the queue, the selection, the action being written, the evidence. */
 export function createDeskState(options: DeskStateOptions): DeskState {
   const { session, i18n, live } = options;
-  const clock = options.now ?? Date.now;
   const loadEvidence = options.loadEvidence ?? ((id: string) => fetchEvidence(id, session));
   const mayAct = canAct(session.role);
   const refs: DeskState['refs'] = {};
 
-  const [now, setNow] = createSignal(clock());
-  const tick = setInterval(() => setNow(clock()), DESK_TICK_MS);
-  onCleanup(() => clearInterval(tick));
-
+  const now = options.now ?? createNow(DESK_TICK_MS);
   const [filters, setFilters] = createSignal<QueueFilters>({ ...DEFAULT_FILTERS });
   const queue = createMemo(() => buildQueue(live.state.data?.alerts ?? [], filters()));
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
