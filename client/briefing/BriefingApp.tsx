@@ -2,9 +2,9 @@ import { createResource, createSignal, For, Match, onCleanup, Show, Switch } fro
 import type { Briefing } from '@shared/briefing';
 import { LoginForm } from '../auth/LoginForm';
 import type { SignInError } from '../auth/session';
+import { wardFullName } from '../i18n/ward-names';
 import { createWardCollection } from '../map/wards-source';
 import type { WardCollection } from '../map/wards-source';
-import { wardTitle } from './briefing-text';
 import type { BriefingI18n } from './i18n';
 import { Masthead } from './Masthead';
 import { RankingView } from './RankingView';
@@ -95,7 +95,7 @@ function PrintView(props: { b: Briefing; i18n: BriefingI18n; collection: WardCol
         {(w, i) => (
           <div class="sheet" data-sheet={`ward-${w.ward}`}>
             <Masthead b={props.b} i18n={i18n} />
-            <WardView b={props.b} page={w} i18n={i18n} position={i() + 1} map={<WardOutline collection={props.collection} ward={w.ward} name={wardTitle(w.ward, i18n)} />} />
+            <WardView b={props.b} page={w} i18n={i18n} position={i() + 1} map={<WardOutline collection={props.collection} ward={w.ward} name={wardFullName(w.ward, i18n.lang)} />} />
           </div>
         )}
       </For>

@@ -1,9 +1,9 @@
 import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
 import type { Briefing } from '@shared/briefing';
+import { wardFullName } from '../i18n/ward-names';
 import { FocusMap } from '../map/FocusMap';
-import { createNow } from '../stores/clock';
 import type { WardCollection } from '../map/wards-source';
-import { wardTitle } from './briefing-text';
+import { createNow } from '../stores/clock';
 import type { BriefingI18n } from './i18n';
 import { Masthead } from './Masthead';
 import { RankingView } from './RankingView';
@@ -126,7 +126,7 @@ export function ScreenTour(props: { b: Briefing; i18n: BriefingI18n; params: Bri
           <Show when={wardPage()}>{(w) => <WardView b={props.b} page={w()} i18n={i18n} position={pages.indexOf(w().ward) - 1} map={<div class="map-slot" />} />}</Show>
           <div class="screen__map" ref={(n) => (mapBox = n)}>
             <FocusMap collection={props.collection} focus={() => wardPage()?.ward ?? null} testId="briefing-map" />
-            <Show when={wardPage()}>{(w) => <div class="screen__map-name">{wardTitle(w().ward, i18n)}</div>}</Show>
+            <Show when={wardPage()}>{(w) => <div class="screen__map-name">{wardFullName(w().ward, i18n.lang)}</div>}</Show>
           </div>
         </div>
       </main>

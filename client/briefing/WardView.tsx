@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import type { JSX } from 'solid-js';
 import type { Briefing, WardPage } from '@shared/briefing';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
-import { wardTitle } from './briefing-text';
+import { wardFullName } from '../i18n/ward-names';
 import { ChangeCell } from './ChangeCell';
 import type { BriefingI18n } from './i18n';
 import { cityAverage, formatMinutes, formatValue, KPI_ROWS } from './kpi-rows';
@@ -85,7 +85,7 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
   return (
     <section class="page page--ward" data-testid={`page-ward-${p().ward}`} data-ward={p().ward}>
       <h2 class="page__title">
-        <span class="ward-rank">{p().rank ?? '—'}</span> {wardTitle(p().ward, i18n)}
+        <span class="ward-rank">{p().rank ?? '—'}</span> {wardFullName(p().ward, i18n.lang)}
         <small class="page__sub">
           {' '}
           {i18n.t('wardOf', { n: props.position, total: props.b.wards.length })}

@@ -1,17 +1,9 @@
 import type { Briefing } from '@shared/briefing';
 import { HUE_TIME_ZONE } from '@shared/time';
-import { wardByCode } from '@shared/wards';
 import { parseIsoWeek } from '@shared/week';
 import type { BriefingI18n } from './i18n';
 
-/** A ward's title as its page shows it: "Phường Phú Xuân", or "Ward Phu Xuan" in English. */
-export function wardTitle(code: string, i18n: BriefingI18n): string {
-  const w = wardByCode(code);
-  if (!w) return code;
-  if (i18n.lang === 'vi') return w.nameFull;
-  return `${w.type === 'phuong' ? 'Ward' : 'Commune'} ${w.nameAscii}`;
-}
-
+/** Date and time in Huế, with the year: a printed briefing is read long after its week. */
 export function formatDateTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false }).format(new Date(iso));
 }

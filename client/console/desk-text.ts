@@ -1,20 +1,13 @@
 import type { Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, REPORT_CATEGORY_LABELS } from '@shared/categories';
 import { HUE_TIME_ZONE } from '@shared/time';
-import { wardByCode } from '@shared/wards';
 import { roleWard } from '../auth/session';
+import { wardFullName } from '../i18n/ward-names';
 import type { ConsoleI18n } from './i18n';
 
 /** A ward's full name ("Phường Phú Xuân" / "Phu Xuan Ward"), or "City level" for null. */
 export function wardName(code: string | null, i18n: ConsoleI18n): string {
-  if (code === null) return i18n.t('cityLevel');
-  const w = wardByCode(code);
-  if (!w) return code;
-  return i18n.lang === 'vi' ? w.nameFull : toAsciiName(w.nameFull, w.name, w.nameAscii);
-}
-
-function toAsciiName(full: string, short: string, ascii: string): string {
-  return full.replace(short, ascii).replace('Phường', 'Ward').replace('Xã', 'Commune');
+  return code === null ? i18n.t('cityLevel') : wardFullName(code, i18n.lang);
 }
 
 export function roleText(role: string, i18n: ConsoleI18n): string {
