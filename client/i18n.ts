@@ -1,5 +1,5 @@
 import type { Label, Lang } from '@shared/labels';
-import { LANGS } from '@shared/labels';
+import { makeTranslator } from './i18n/make-translator';
 
 /** Every UI string of the wall, in both languages; Vietnamese is the default (PRODUCT.md). */
 export const STRINGS = {
@@ -61,19 +61,8 @@ export const MAP_ATTRIBUTION =
 
 export type StringKey = keyof typeof STRINGS;
 
-/** The language asked for in the page's query string (`?lang=en`); anything else is Vietnamese. */
-export function langFromSearch(search: string): Lang {
-  const asked = new URLSearchParams(search).get('lang');
-  return (LANGS as readonly string[]).includes(asked ?? '') ? (asked as Lang) : 'vi';
-}
-
-/** A translator bound to one language; `label` also picks from the shared labels (categories, …). */
+/** The wall's translator; `label` also picks from the shared labels (categories, …). */
 export function makeI18n(lang: Lang) {
-  return {
-    lang,
-    t: (key: StringKey): string => STRINGS[key][lang],
-    label: (l: Label): string => l[lang],
-    locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
-  };
+  return makeTranslator(STRINGS, lang);
 }
 export type I18n = ReturnType<typeof makeI18n>;

@@ -6,7 +6,8 @@ import '@fontsource/be-vietnam-pro/vietnamese-800.css';
 import '@fontsource/be-vietnam-pro/latin-800.css';
 import './styles.css';
 import { render } from 'solid-js/web';
-import { langFromSearch, makeI18n } from './i18n';
+import { langFromSearch } from './i18n/make-translator';
+import { makeI18n } from './i18n';
 import { WallScene } from './scenes/WallScene';
 import { createLiveStore } from './stores/live-store';
 

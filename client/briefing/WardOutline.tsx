@@ -1,6 +1,6 @@
 import { createMemo, For } from 'solid-js';
-import { geometryBbox, makeProjection, padBbox, svgPath } from '../console/geo';
-import type { WardCollection } from '@shared/wards';
+import { geometryBbox, makeProjection, padBbox, svgPath } from '../map/geo';
+import type { WardCollection } from '../map/wards-source';
 
 const W = 400;
 const H = 300;

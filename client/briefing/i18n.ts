@@ -1,7 +1,7 @@
 import type { Label, Lang } from '@shared/labels';
-import { makeTranslator } from '../console/i18n';
+import { makeTranslator } from '../i18n/make-translator';
 
-/** The weekly briefing's strings; Vietnamese by default, `?lang=en` English. */
+/** The weekly briefing's strings (the sign-in form's are in ../auth/i18n.ts); Vietnamese by default, `?lang=en` English. */
 export const BRIEFING_STRINGS = {
   title: { vi: 'Giao ban trực tuyến với 40 xã, phường', en: 'Weekly meeting with the 40 wards' },
   weekOf: { vi: 'Tuần {w}/{y}', en: 'Week {w}, {y}' },
@@ -85,10 +85,6 @@ export const BRIEFING_STRINGS = {
   loading: { vi: 'Đang tải số liệu tuần…', en: 'Loading the week…' },
   loadFailed: { vi: 'Không tải được số liệu: {m}', en: 'Could not load the week: {m}' },
   signInTitle: { vi: 'Đăng nhập để xem giao ban', en: 'Sign in to open the briefing' },
-  name: { vi: 'Tên đăng nhập', en: 'User name' },
-  password: { vi: 'Mật khẩu', en: 'Password' },
-  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
-  signingIn: { vi: 'Đang đăng nhập…', en: 'Signing in…' },
   minutes: { vi: '{n} phút', en: '{n} min' },
   hoursMinutes: { vi: '{h} giờ {m} phút', en: '{h} h {m} min' },
   cityLevel: { vi: 'Cấp thành phố', en: 'City level' },

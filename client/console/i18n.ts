@@ -1,19 +1,11 @@
 import type { Label, Lang } from '@shared/labels';
-import { LANGS } from '@shared/labels';
+import { makeTranslator } from '../i18n/make-translator';
 
-/** The duty console's strings; Vietnamese is the default, `?lang=en` English. */
+/** The duty console's strings (the sign-in form's are in ../auth/i18n.ts); Vietnamese is the default, `?lang=en` English. */
 export const CONSOLE_STRINGS = {
   title: { vi: 'Bàn trực ban — IOC Huế', en: 'Duty console — IOC Huế' },
   signInTitle: { vi: 'Đăng nhập bàn trực ban', en: 'Sign in to the duty console' },
-  name: { vi: 'Tên đăng nhập', en: 'User name' },
-  password: { vi: 'Mật khẩu', en: 'Password' },
-  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
-  signingIn: { vi: 'Đang đăng nhập…', en: 'Signing in…' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
-  wrongPassword: { vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong name or password.' },
-  tooManyAttempts: { vi: 'Nhập sai quá nhiều lần: thử lại sau {n} phút.', en: 'Too many wrong passwords: try again in {n} minutes.' },
-  signInFailed: { vi: 'Không đăng nhập được: {m}', en: 'Could not sign in: {m}' },
-  networkError: { vi: 'Không kết nối được máy chủ.', en: 'Cannot reach the server.' },
   queue: { vi: 'Hàng đợi cảnh báo', en: 'Alert queue' },
   noAlertsHere: { vi: 'Không có cảnh báo nào khớp bộ lọc.', en: 'No alerts match the filters.' },
   allWards: { vi: 'Tất cả xã, phường', en: 'All wards' },
@@ -84,27 +76,6 @@ export const CONSOLE_STRINGS = {
 } as const satisfies Record<string, Label>;
 
 export type ConsoleStringKey = keyof typeof CONSOLE_STRINGS;
-
-/** The language asked for in the query string (`?lang=en`); anything else is Vietnamese. */
-export function langOf(search: string): Lang {
-  const asked = new URLSearchParams(search).get('lang');
-  return (LANGS as readonly string[]).includes(asked ?? '') ? (asked as Lang) : 'vi';
-}
-
-/** Fills `{name}` placeholders; an unknown placeholder is left as it is so the gap shows. */
-export function fill(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
-
-/** A translator over one table of strings, bound to one language. */
-export function makeTranslator<K extends string>(table: Record<K, Label>, lang: Lang) {
-  return {
-    lang,
-    locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
-    t: (key: K, values?: Record<string, string | number>): string => fill(table[key][lang], values),
-    label: (l: Label): string => l[lang],
-  };
-}
 
 export function makeConsoleI18n(lang: Lang) {
   return makeTranslator(CONSOLE_STRINGS, lang);

@@ -1,43 +1,27 @@
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import { AttributionControl, Map as MapLibreMap, Marker, setWorkerUrl } from 'maplibre-gl';
-import type { StyleSpecification } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { AttributionControl, Marker } from 'maplibre-gl';
 import { createEffect, onCleanup, onMount } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import type { Incident, PublicReport } from '@shared/schemas';
-import type { WardCollection } from '@shared/wards';
 import { MAP_ATTRIBUTION } from '../i18n';
 import type { I18n } from '../i18n';
 import { AlertMarkers, alertMarkerViews } from './alert-markers';
+import { addWardLayers, createBaseMap, FIT_PADDING_PX, WARD_FILL_LAYER } from './base-map';
+import { HUE_BOUNDS } from './geo';
+import type { BBox } from './geo';
 import { buildIncidentLayer, incidentsToPoints } from './layers/incident-points';
 import { buildReportHeatmapLayer, reportsToHeatPoints } from './layers/report-heatmap';
 import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 import type { WardFillOptions } from './ward-fill';
+import { fetchWardCollection } from './wards-source';
 
-/** Huế's 40 units, [west, south, east, north] (from the bundled boundaries). */
-export const HUE_BOUNDS: [number, number, number, number] = [107.03, 15.99, 108.2, 16.75];
-
-/**
- * The dense urban core (old Huế city): its wards are a few hundred pixels across at city scale,
- * too small for their names, so the wall shows them again in an inset.
- */
-export const HUE_CORE_BOUNDS: [number, number, number, number] = [107.515, 16.405, 107.675, 16.54];
-
-const WARDS_URL = '/api/v1/wards';
-
-// No basemap: the wall runs without internet, so the style is a background plus our own source.
-const STYLE: StyleSpecification = {
-  version: 8,
-  sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#070d17' } }],
-};
+const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
 
 export interface WardMapProps {
   i18n: I18n;
   /** What the map fits to, [west, south, east, north]. @default HUE_BOUNDS */
-  bounds?: [number, number, number, number];
+  bounds?: BBox;
   /** @default 'ward-map' */
   testId?: string;
   /** Extra class on the container (placement is the parent's business). */
@@ -62,19 +46,8 @@ export function WardMap(props: WardMapProps) {
   onMount(() => {
     const el = container;
     if (!el) return;
-    // maplibre-gl v6 ships its worker as a separate module; without this it logs "Worker failed to load".
-    setWorkerUrl(workerUrl);
     const bounds = props.bounds ?? HUE_BOUNDS;
-    const map = new MapLibreMap({
-      container: el,
-      style: STYLE,
-      bounds,
-      fitBoundsOptions: { padding: 24 },
-      attributionControl: false,
-      // A wall has no mouse; a stray touch must not move the city out of view.
-      interactive: false,
-      fadeDuration: 0,
-    });
+    const map = createBaseMap(el, bounds);
     if (props.attribution ?? true) {
       map.addControl(new AttributionControl({ compact: false, customAttribution: MAP_ATTRIBUTION }), 'bottom-right');
     }
@@ -91,26 +64,15 @@ export function WardMap(props: WardMapProps) {
 
     const countRenderedWards = () => {
       if (!wardsReady) return;
-      const codes = new Set(map.queryRenderedFeatures({ layers: ['ward-fill'] }).map((f) => String(f.properties['code'])));
+      const codes = new Set(map.queryRenderedFeatures({ layers: [WARD_FILL_LAYER] }).map((f) => String(f.properties['code'])));
       el.dataset['wardCount'] = String(codes.size);
       relayoutLabels();
     };
 
     map.on('load', () => {
-      fetch(WARDS_URL, { signal: abort.signal })
-        .then((res) => {
-          if (!res.ok) throw new Error(`${WARDS_URL}: HTTP ${res.status}`);
-          return res.json() as Promise<WardCollection>;
-        })
+      fetchWardCollection(abort.signal)
         .then((wards) => {
-          map.addSource('wards', { type: 'geojson', data: wards });
-          map.addLayer({ id: 'ward-fill', type: 'fill', source: 'wards', paint: { 'fill-color': WARD_FILL_EMPTY, 'fill-opacity': 0.85 } });
-          map.addLayer({
-            id: 'ward-line',
-            type: 'line',
-            source: 'wards',
-            paint: { 'line-color': '#9fc4ea', 'line-width': 1.6, 'line-opacity': 0.9 },
-          });
+          addWardLayers(map, wards, WALL_PAINT);
           for (const f of wards.features) {
             const center = f.properties.center;
             if (!center) continue;
@@ -133,14 +95,14 @@ export function WardMap(props: WardMapProps) {
           if (!abort.signal.aborted) console.warn('ward boundaries not loaded', err);
         });
     });
-    map.on('resize', () => map.fitBounds(bounds, { padding: 24, animate: false }));
+    map.on('resize', () => map.fitBounds(bounds, { padding: FIT_PADDING_PX, animate: false }));
     map.on('idle', countRenderedWards);
 
     const applyFill = () => {
       // Read the values before the readiness check, so the effect subscribes to them even when it
       // first runs before the boundaries have arrived.
       const fill = wardFillExpression(props.wardValues(), props.fillOptions?.() ?? {});
-      if (wardsReady) map.setPaintProperty('ward-fill', 'fill-color', fill);
+      if (wardsReady) map.setPaintProperty(WARD_FILL_LAYER, 'fill-color', fill);
     };
     createEffect(applyFill);
 
@@ -165,17 +127,8 @@ export function WardMap(props: WardMapProps) {
       for (const m of markers) m.remove();
       // finalize() removes the control, which finalizes the Deck instance and its GL resources.
       overlay.finalize();
-      map.remove();
     });
   });
 
-  return (
-    <div
-      ref={(node) => {
-        container = node;
-      }}
-      class={`ward-map ${props.class ?? ''}`}
-      data-testid={props.testId ?? 'ward-map'}
-    />
-  );
+  return <div ref={(node) => (container = node)} class={`ward-map ${props.class ?? ''}`} data-testid={props.testId ?? 'ward-map'} />;
 }

@@ -1,9 +1,10 @@
 import { For, Show } from 'solid-js';
 import type { RankingRow } from '@shared/protocol';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { wardByCode } from '@shared/wards';
 import type { I18n, StringKey } from '../i18n';
 import type { LiveStore } from '../stores/live-store';
-import { WALL_TIME_ZONE, formatPoints } from '../ui/format';
+import { formatPoints } from '../ui/format';
 import { rankChange, sortRankingRows, toColumns } from '../ui/ranking';
 
 const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'service'; label: StringKey }[] = [
@@ -61,7 +62,7 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   const ranking = () => props.live.state.data?.ranking;
   const columns = () => toColumns(sortRankingRows(ranking()?.rows ?? []), RANKING_COLUMNS);
   // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
-  const day = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: WALL_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
+  const day = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
   // The window's `to` is exclusive: the last day shown is the one before it.
   const period = () => {
     const r = ranking();

@@ -1,8 +1,8 @@
 import { For, Show, createEffect, createSignal, onCleanup, onMount } from 'solid-js';
 import type { Alert } from '@shared/alerts';
+import { HUE_TIME_ZONE } from '@shared/time';
 import type { I18n } from '../i18n';
 import { alertPlace } from './AlertList';
-import { WALL_TIME_ZONE } from './format';
 import { tickerAlerts } from './ticker';
 
 // Scroll speed as a share of the ticker's width per second: the same pace on 4K and 1080p, slow
@@ -11,7 +11,7 @@ const WIDTHS_PER_SECOND = 0.07;
 
 function TickerItems(props: { i18n: I18n; alerts: readonly Alert[] }) {
   const time = (iso: string) =>
-    new Intl.DateTimeFormat(props.i18n.locale, { timeZone: WALL_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+    new Intl.DateTimeFormat(props.i18n.locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
   return (
     <For each={props.alerts}>
       {(a) => (

@@ -1,3 +1,5 @@
+import { HUE_TIME_ZONE } from '@shared/time';
+
 /** Whole numbers with the locale's grouping (1.234 in Vietnamese, 1,234 in English). */
 export function formatCount(value: number | null | undefined, locale: string): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
@@ -10,14 +12,11 @@ export function formatRate(value: number | null | undefined, locale: string): st
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value);
 }
 
-/** Huế's wall time, whatever zone the machine driving the wall is set to. */
-export const WALL_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
 export function formatClock(ms: number, locale: string): { time: string; date: string } {
   const d = new Date(ms);
   return {
-    time: new Intl.DateTimeFormat(locale, { timeZone: WALL_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d),
-    date: new Intl.DateTimeFormat(locale, { timeZone: WALL_TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
+    time: new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d),
+    date: new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
   };
 }
 

@@ -4,8 +4,8 @@ import type { ComposeOption } from 'echarts/core';
 import { REPORT_CATEGORIES } from '@shared/categories';
 import type { ReportCategory } from '@shared/categories';
 import type { ChartData } from '@shared/protocol';
+import { HUE_TIME_ZONE } from '@shared/time';
 import { CATEGORY_COLORS } from '../category-colors';
-import { WALL_TIME_ZONE } from '../format';
 
 /** The only option shapes the wall builds: bars on a grid, with a legend (keeps the bundle small). */
 export type WallChartOption = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption>;
@@ -28,8 +28,8 @@ export const LATE_COLOR = '#ff5a5a';
  * nothing elsewhere — 168 hour labels could never be read from across the room.
  */
 export function hourAxisLabels(hours: readonly string[], locale: string): string[] {
-  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone: WALL_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
-  const dayOf = new Intl.DateTimeFormat(locale, { timeZone: WALL_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
+  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+  const dayOf = new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
   return hours.map((iso) => {
     const d = new Date(iso);
     return hourOf.format(d) === '00' ? dayOf.format(d) : '';
@@ -38,6 +38,33 @@ export function hourAxisLabels(hours: readonly string[], locale: string): string
 
 function axisText(style: ChartStyle) {
   return { color: TEXT, fontSize: style.fontPx, fontFamily: 'Be Vietnam Pro, system-ui, sans-serif' };
+}
+
+/** What every chart starts from: no animation, the wall's text, and a grid whose margins are in font sizes. */
+function frame(style: ChartStyle, margins: { top: number; right: number; bottom: number }) {
+  const px = style.fontPx;
+  return {
+    animation: false,
+    textStyle: axisText(style),
+    grid: { top: px * margins.top, left: px * 0.5, right: px * margins.right, bottom: px * margins.bottom },
+  };
+}
+
+/** A vertical axis of names (wards, categories), the first at the top, every name shown. */
+function nameAxis(style: ChartStyle, names: string[]) {
+  return {
+    type: 'category' as const,
+    inverse: true,
+    data: names,
+    axisLabel: { ...axisText(style), interval: 0 },
+    axisTick: { show: false },
+    axisLine: { lineStyle: { color: MUTED } },
+  };
+}
+
+/** A value axis of counts: whole numbers only, over faint grid lines. */
+function countAxis(style: ChartStyle) {
+  return { type: 'value' as const, minInterval: 1, axisLabel: axisText(style), splitLine: { lineStyle: { color: GRID_LINE } } };
 }
 
 function legend(style: ChartStyle): LegendComponentOption {
@@ -55,10 +82,8 @@ function legend(style: ChartStyle): LegendComponentOption {
 export function reportsPerHourOption(charts: ChartData, style: ChartStyle, categoryName: (c: ReportCategory) => string): WallChartOption {
   const labels = hourAxisLabels(charts.hours, style.locale);
   return {
-    animation: false,
-    textStyle: axisText(style),
+    ...frame(style, { top: 4.2, right: 2.5, bottom: 0.5 }),
     legend: legend(style),
-    grid: { top: style.fontPx * 4.2, left: style.fontPx * 0.5, right: style.fontPx * 2.5, bottom: style.fontPx * 0.5 },
     xAxis: {
       type: 'category',
       data: charts.hours,
@@ -66,12 +91,7 @@ export function reportsPerHourOption(charts: ChartData, style: ChartStyle, categ
       axisTick: { interval: (i: number) => labels[i] !== '', length: style.fontPx * 0.4 },
       axisLine: { lineStyle: { color: MUTED } },
     },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: axisText(style),
-      splitLine: { lineStyle: { color: GRID_LINE } },
-    },
+    yAxis: countAxis(style),
     series: REPORT_CATEGORIES.map(
       (c): BarSeriesOption => ({
         type: 'bar',
@@ -96,24 +116,10 @@ export function dossiersByWardOption(
 ): WallChartOption {
   const sorted = [...rows].sort((a, b) => b.late - a.late || b.onTime + b.late - (a.onTime + a.late) || a.ward.localeCompare(b.ward));
   return {
-    animation: false,
-    textStyle: axisText(style),
+    ...frame(style, { top: 2.4, right: 1.5, bottom: 0.2 }),
     legend: legend(style),
-    grid: { top: style.fontPx * 2.4, left: style.fontPx * 0.5, right: style.fontPx * 1.5, bottom: style.fontPx * 0.2 },
-    yAxis: {
-      type: 'category',
-      inverse: true,
-      data: sorted.map((r) => words.wardName(r.ward)),
-      axisLabel: { ...axisText(style), interval: 0 },
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: MUTED } },
-    },
-    xAxis: {
-      type: 'value',
-      minInterval: 1,
-      axisLabel: axisText(style),
-      splitLine: { lineStyle: { color: GRID_LINE } },
-    },
+    yAxis: nameAxis(style, sorted.map((r) => words.wardName(r.ward))),
+    xAxis: countAxis(style),
     series: [
       { type: 'bar', name: words.onTime, stack: 'd', data: sorted.map((r) => r.onTime), itemStyle: { color: ON_TIME_COLOR }, barCategoryGap: '25%' },
       { type: 'bar', name: words.late, stack: 'd', data: sorted.map((r) => r.late), itemStyle: { color: LATE_COLOR } },
@@ -126,17 +132,8 @@ export function categoryMixOption(mix: ChartData['categoryMix'], style: ChartSty
   const cats = [...REPORT_CATEGORIES].sort((a, b) => (mix[b] ?? 0) - (mix[a] ?? 0));
   const count = new Intl.NumberFormat(style.locale, { maximumFractionDigits: 0 });
   return {
-    animation: false,
-    textStyle: axisText(style),
-    grid: { top: style.fontPx * 0.3, left: style.fontPx * 0.5, right: style.fontPx * 4, bottom: style.fontPx * 0.3 },
-    yAxis: {
-      type: 'category',
-      inverse: true,
-      data: cats.map(categoryName),
-      axisLabel: { ...axisText(style), interval: 0 },
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: MUTED } },
-    },
+    ...frame(style, { top: 0.3, right: 4, bottom: 0.3 }),
+    yAxis: nameAxis(style, cats.map(categoryName)),
     xAxis: { type: 'value', show: false },
     series: [
       {

@@ -1,7 +1,15 @@
-import type { WardCollection } from '@shared/wards';
 
 /** [west, south, east, north] in degrees. */
 export type BBox = [number, number, number, number];
+
+/** Huế's 40 units (from the bundled boundaries). */
+export const HUE_BOUNDS: BBox = [107.03, 15.99, 108.2, 16.75];
+
+/**
+ * The dense urban core (old Huế city): its wards are a few hundred pixels across at city scale,
+ * too small for their names, so the wall shows them again in an inset.
+ */
+export const HUE_CORE_BOUNDS: BBox = [107.515, 16.405, 107.675, 16.54];
 
 function rings(g: GeoJSON.Polygon | GeoJSON.MultiPolygon): GeoJSON.Position[][] {
   return g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();
@@ -61,11 +69,4 @@ export function svgPath(g: GeoJSON.Polygon | GeoJSON.MultiPolygon, project: (p: 
         .join('') + 'Z',
     )
     .join('');
-}
-
-/** GET /api/v1/wards: the 40 boundaries (public; no session needed). */
-export async function fetchWardCollection(signal?: AbortSignal): Promise<WardCollection> {
-  const res = await fetch('/api/v1/wards', signal ? { signal } : {});
-  if (!res.ok) throw new Error(`/api/v1/wards: HTTP ${res.status}`);
-  return (await res.json()) as WardCollection;
 }

@@ -1,0 +1,75 @@
+import { Show } from 'solid-js';
+import type { SessionInfo } from '../auth/session';
+import { FocusMap } from '../map/FocusMap';
+import { createWardCollection } from '../map/wards-source';
+import { AlertDetail } from './AlertDetail';
+import { createConsoleLive } from './console-store';
+import { createDeskKeys } from './desk-keys';
+import { createDeskState } from './desk-state';
+import { roleText, wardName } from './desk-text';
+import { DeskQueue } from './DeskQueue';
+import type { ConsoleI18n } from './i18n';
+
+/** The duty desk of one session: the queue, the map of the selected alert's ward, its detail, the shortcuts. */
+export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut: () => void }) {
+  const { i18n, session } = props;
+  const desk = createDeskState({ session, i18n, live: createConsoleLive(session.token) });
+  createDeskKeys(desk);
+  const wards = createWardCollection();
+
+  return (
+    <div class="desk" data-testid="console-desk" data-role={session.role}>
+      <header class="desk__header">
+        <h1 class="desk__title">{i18n.t('title')}</h1>
+        <span
+          class="desk__conn"
+          classList={{ 'desk__conn--down': !desk.live.connected() }}
+          data-testid="console-connection"
+          data-connected={String(desk.live.connected())}
+        >
+          {desk.live.connected() ? i18n.t('connected') : i18n.t('disconnected')}
+        </span>
+        <span class="desk__user" data-testid="console-user">
+          {i18n.t('signedInAs', { name: session.name, role: roleText(session.role, i18n) })}
+        </span>
+        <button class="btn" data-testid="sign-out" onClick={() => props.onSignOut()}>
+          {i18n.t('signOut')}
+        </button>
+      </header>
+
+      <Show when={!desk.mayAct}>
+        <p class="desk__readonly" data-testid="read-only-note" role="note">
+          {i18n.t('viewerReadOnly')}
+        </p>
+      </Show>
+
+      <DeskQueue desk={desk} />
+
+      <section class="desk__map">
+        <FocusMap collection={wards} focus={() => desk.selected()?.ward ?? null} testId="console-map" />
+        <Show when={desk.selected()?.ward}>{(code) => <div class="desk__map-name">{wardName(code(), i18n)}</div>}</Show>
+      </section>
+
+      <AlertDetail desk={desk} />
+
+      <footer class="desk__keys" data-testid="shortcuts">
+        <strong>{i18n.t('shortcuts')}:</strong>
+        <span>
+          <kbd>j</kbd>/<kbd>k</kbd> <kbd>↓</kbd>/<kbd>↑</kbd> {i18n.t('keyMove')}
+        </span>
+        <span>
+          <kbd>a</kbd> {i18n.t('keyAck')}
+        </span>
+        <span>
+          <kbd>r</kbd> {i18n.t('keyResolve')}
+        </span>
+        <span>
+          <kbd>/</kbd> {i18n.t('keyFilter')}
+        </span>
+        <span>
+          <kbd>Esc</kbd> {i18n.t('keyEscape')}
+        </span>
+      </footer>
+    </div>
+  );
+}
