@@ -58,7 +58,7 @@ export interface RunningApp {
 
 function createStore(config: Config, log: Logger): ItemStore {
   const onError = (err: unknown): void => log.error({ err }, 'store: a connection or listener problem (a connection reconnects by itself)');
-  if (!config.redisUrl) return new EmbeddedStore(config.dataDir, { onError });
+  if (!config.redisUrl) return new EmbeddedStore(config.dataDir, { onError, compactBytes: config.journalCompactBytes, compactOnClose: true });
   return new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, allowVolatile: config.redisAllowVolatile, onError });
 }
 

@@ -21,6 +21,8 @@ export interface Config {
   /** IOC_REDIS_ALLOW_VOLATILE=1: run on a Redis without AOF (tests, demos), accepting the loss of acknowledged items. */
   redisAllowVolatile: boolean;
   dataDir: string;
+  /** The embedded store compacts its journal past this many bytes (IOC_JOURNAL_COMPACT_MB), and daily, and at a clean shutdown. */
+  journalCompactBytes: number;
   ingestKeys: IngestKey[];
   users: UserEntry[];
   simulate: boolean;
@@ -96,6 +98,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     redisPrefix: parseRedisPrefix(env.IOC_REDIS_PREFIX),
     redisAllowVolatile: env.IOC_REDIS_ALLOW_VOLATILE === '1' || env.IOC_REDIS_ALLOW_VOLATILE === 'true',
     dataDir: path.resolve(cwd, env.IOC_DATA_DIR ?? './data'),
+    journalCompactBytes: parseIntIn(env.IOC_JOURNAL_COMPACT_MB, 'IOC_JOURNAL_COMPACT_MB', 256, 1, 1_000_000) * 1024 * 1024,
     ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey),
     users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser),
     simulate,

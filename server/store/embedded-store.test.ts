@@ -1,7 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AlertEvent } from '@shared/alerts';
 import type { Report } from '@shared/schemas';
 import { EmbeddedStore } from './embedded-store';
 import { JournalError } from './journal';
@@ -138,6 +139,62 @@ describe('EmbeddedStore alert audit log', () => {
     await b.open();
     expect([...b.alertEvents()].map((e) => e.type)).toEqual(['acknowledged', 'resolved']);
     expect(b.count('report')).toBe(1);
+    await b.close();
+  });
+});
+
+describe('EmbeddedStore compaction', () => {
+  const ack = (n: number): AlertEvent => ({ type: 'acknowledged', at: new Date(Date.UTC(2026, 10, 20, 1, 0, n)).toISOString(), alertId: `x${n}`, by: 'officer', note: `n${n}` });
+
+  it('writes the state as a snapshot and a fresh journal; a restart reads the same items and every audit event once', async () => {
+    const dir = tempDir();
+    const a = new EmbeddedStore(dir);
+    await a.open();
+    await a.upsert('report', [report('r1', 'received', '2026-11-20T08:00:00+07:00'), report('r2', 'received', '2026-11-20T08:00:00+07:00')]);
+    await a.upsert('report', [report('r1', 'responded', '2026-11-21T08:00:00+07:00')]);
+    await a.appendAlertEvents([ack(1), ack(2)]);
+    await a.compact();
+    await a.upsert('report', [report('r3', 'received', '2026-11-22T08:00:00+07:00')]);
+    await a.appendAlertEvents([ack(3)]);
+    await a.compact();
+    await a.close();
+    expect(readdirSync(dir).sort()).toEqual(['journal-2.jsonl', 'snapshot-2.jsonl']);
+    expect(statSync(path.join(dir, 'snapshot-2.jsonl')).mode & 0o777).toBe(0o600);
+    const b = new EmbeddedStore(dir);
+    await b.open();
+    expect([...b.items('report')].map((r) => `${r.id}:${r.status}`).sort()).toEqual(['r1:responded', 'r2:received', 'r3:received']);
+    expect([...b.alertEvents()]).toEqual([ack(1), ack(2), ack(3)]);
+    await b.close();
+  });
+
+  it('keeps taking writes while it compacts, and they survive', async () => {
+    const dir = tempDir();
+    const a = new EmbeddedStore(dir);
+    await a.open();
+    await a.upsert('report', Array.from({ length: 2000 }, (_, i) => report(`old-${i}`, 'received', '2026-11-20T08:00:00+07:00')));
+    const compaction = a.compact();
+    const during = await Promise.all(Array.from({ length: 20 }, (_, i) => a.upsert('report', [report(`new-${i}`, 'received', '2026-11-20T09:00:00+07:00')])));
+    await a.appendAlertEvents([ack(9)]);
+    await compaction;
+    expect(during.flat().every((r) => r.outcome === 'accepted')).toBe(true);
+    await a.close();
+    const b = new EmbeddedStore(dir);
+    await b.open();
+    expect(b.count('report')).toBe(2020);
+    expect([...b.alertEvents()]).toEqual([ack(9)]);
+    await b.close();
+  });
+
+  it('compacts by itself once the journal passes its size', async () => {
+    const dir = tempDir();
+    const a = new EmbeddedStore(dir, { compactBytes: 20_000 });
+    await a.open();
+    for (let i = 0; i < 200; i++) await a.upsert('report', [report(`s-${i}`, 'received', '2026-11-20T08:00:00+07:00')]);
+    await expect.poll(() => readdirSync(dir).some((f) => f.startsWith('snapshot-'))).toBe(true);
+    await a.close();
+    const b = new EmbeddedStore(dir);
+    await b.open();
+    expect(b.count('report')).toBe(200);
     await b.close();
   });
 });

@@ -1,8 +1,9 @@
-import path from 'node:path';
 import type { AlertEvent } from '@shared/alerts';
 import { ITEM_KINDS, type ItemKind } from '@shared/categories';
 import type { ItemByKind } from '@shared/schemas';
-import { Journal, JournalError, readJournal } from './journal';
+import { rename, rm } from 'node:fs/promises';
+import { journalFile, readSnapshot, scanGenerations, snapshotFile, SnapshotWriter } from './generations';
+import { Journal, JournalError, openPrivate, readJournal, syncDir } from './journal';
 import { LogListeners, MirroredReads } from './item-mirror';
 import {
   alertEventConflict,
@@ -64,9 +65,24 @@ export interface EmbeddedStoreOptions {
    * else's deltas.
    */
   startSeq?: number;
-  /** Called when a log listener throws (the other listeners still get the entry). */
+  /** Called when a log listener throws, or a compaction fails (the journal keeps growing meanwhile). */
   onError?: (err: unknown) => void;
+  /** Compact when the current journal grows past this (default 256 MiB). */
+  compactBytes?: number;
+  /** Compact a journal older than this that has anything in it (default a day). */
+  compactAgeMs?: number;
+  /** Compact at a clean `close()` (the app does; unit tests of the journal itself do not). */
+  compactOnClose?: boolean;
+  /** Called before each step of a compaction: tests kill the process there to prove no step loses anything. */
+  onCompactionStep?: (step: CompactionStep) => void | Promise<void>;
 }
+
+/** The steps of a compaction, in order (see generations.ts). */
+export const COMPACTION_STEPS = ['start', 'switched', 'snapshot-half', 'snapshot-written', 'renamed', 'cleaned'] as const;
+export type CompactionStep = (typeof COMPACTION_STEPS)[number];
+
+export const DEFAULT_COMPACT_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_COMPACT_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The single-machine store: every item in memory, every accepted version appended to
@@ -75,8 +91,12 @@ export interface EmbeddedStoreOptions {
  * resolves, exactly as the Redis store hands on what its tail reads.
  */
 export class EmbeddedStore extends MirroredReads implements ItemStore {
-  private readonly journal: Journal;
+  private journal: Journal;
   private readonly audit: AlertEvent[] = [];
+  /** The journal generation each audit event was written to (parallel to `audit`): a snapshot takes those up to its start. */
+  private readonly auditGens: number[] = [];
+  private compacting: Promise<void> | null = null;
+  private journalSince = Date.now();
   /** Each alert's state and the unresolved alert of each key, folded from the audit log, to check commits. */
   private readonly guards = new Map<string, AlertGuard>();
   private readonly openByKey = new Map<string, string>();
@@ -92,27 +112,40 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
 
   constructor(
     readonly dataDir: string,
-    opts: EmbeddedStoreOptions = {},
+    private readonly opts: EmbeddedStoreOptions = {},
   ) {
     super();
-    this.journal = new Journal(path.join(dataDir, 'journal.jsonl'));
+    this.journal = new Journal(journalFile(dataDir, 0));
     this.lastSeq = opts.startSeq ?? Date.now();
     this.listeners = new LogListeners(opts.onError ?? (() => {}));
   }
 
+  /** Loads the newest snapshot and replays the journals after it (streamed, line by line). */
   async open(): Promise<void> {
-    const { records, truncatedBytes } = readJournal(this.journal.file, (value, line) => {
+    const gens = scanGenerations(this.dataDir);
+    let records = 0;
+    let truncatedBytes = 0;
+    const load = (gen: number) => (value: unknown, line: number) => {
       const r = parseRecord(value, line);
       if ('a' in r) {
         this.audit.push(r.a);
+        this.auditGens.push(gen);
         applyAlertGuard(this.guards, this.openByKey, r.a);
         return;
       }
       // Replay applies the same rule as ingest, so a journal written in any order rebuilds one state.
       this.mirror.offerAll(r.k, [r.v]);
-    });
+    };
+    if (gens.snapshot > 0) records += readSnapshot(snapshotFile(this.dataDir, gens.snapshot), load(gens.snapshot));
+    for (const g of gens.journals) {
+      const r = readJournal(journalFile(this.dataDir, g), load(g));
+      records += r.records;
+      truncatedBytes += r.truncatedBytes;
+    }
     this.replayed = { records, truncatedBytes };
+    this.journal = new Journal(journalFile(this.dataDir, gens.current), gens.current);
     await this.journal.open();
+    this.journalSince = Date.now();
   }
 
   get seq(): number {
@@ -174,6 +207,7 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
     forget();
     written.resolve();
     if (changes.length > 0) this.listeners.emit({ type: 'items', ...this.next(), kind, changes });
+    this.compactIfDue();
     // A duplicate of a version another request was writing is a duplicate only if that write landed.
     await Promise.all(dependsOn);
     const applied = new Map(changes.map((c) => [c.item.id, c]));
@@ -181,8 +215,8 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
   }
 
   async appendAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    await this.journal.append(events.map((a) => JSON.stringify({ a })));
-    this.audit.push(...events);
+    const gen = await this.journal.append(events.map((a) => JSON.stringify({ a })));
+    this.keepAudit(events, gen);
     for (const e of events) applyAlertGuard(this.guards, this.openByKey, e);
   }
 
@@ -201,8 +235,9 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
       results.push({ ok: true });
     }
     if (applied.length > 0) {
+      let gen: number;
       try {
-        await this.journal.append(applied.map((a) => JSON.stringify({ a })));
+        gen = await this.journal.append(applied.map((a) => JSON.stringify({ a })));
       } catch (err) {
         // Not durable, so not applied: fold the guards again from what the journal holds.
         this.guards.clear();
@@ -210,7 +245,7 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
         for (const e of this.audit) applyAlertGuard(this.guards, this.openByKey, e);
         throw err;
       }
-      this.audit.push(...applied);
+      this.keepAudit(applied, gen);
       this.listeners.emit({ type: 'alerts', ...this.next(), events: applied });
     }
     return results;
@@ -218,6 +253,79 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
 
   alertEvents(): Iterable<AlertEvent> {
     return this.audit;
+  }
+
+  private keepAudit(events: readonly AlertEvent[], gen: number): void {
+    for (const e of events) {
+      this.audit.push(e);
+      this.auditGens.push(gen);
+    }
+    this.compactIfDue();
+  }
+
+  private compactIfDue(): void {
+    if (this.compacting) return;
+    const tooBig = this.journal.bytes >= (this.opts.compactBytes ?? DEFAULT_COMPACT_BYTES);
+    const tooOld = this.journal.bytes > 0 && Date.now() - this.journalSince >= (this.opts.compactAgeMs ?? DEFAULT_COMPACT_AGE_MS);
+    if (tooBig || tooOld) this.compact().catch((err: unknown) => this.opts.onError?.(err));
+  }
+
+  /**
+   * Writes the current state as a snapshot and starts a fresh journal (see generations.ts): appends
+   * go on meanwhile (into the new journal), and a kill at any step loses nothing. One at a time.
+   */
+  compact(): Promise<void> {
+    this.compacting ??= this.compactNow().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
+  }
+
+  private async compactNow(): Promise<void> {
+    const step = async (s: CompactionStep): Promise<void> => {
+      await this.opts.onCompactionStep?.(s);
+    };
+    const dir = this.dataDir;
+    const from = this.journal.gen;
+    const to = from + 1;
+    await step('start');
+    const file = journalFile(dir, to);
+    const handle = await openPrivate(file);
+    await handle.datasync();
+    await syncDir(dir);
+    await this.journal.rotate(file, handle, to);
+    this.journalSince = Date.now();
+    // Every write to the old journal has been applied to memory by now (their appends resolved before
+    // the rotation); audit events are taken by the generation they were written to, items are
+    // idempotent (a version newer than the switch is also in the new journal, and replay keeps the newest).
+    await new Promise((r) => setImmediate(r));
+    await step('switched');
+    const tmp = `${snapshotFile(dir, to)}.tmp`;
+    const w = await SnapshotWriter.create(tmp, to);
+    try {
+      for (let i = 0; i < this.audit.length && this.auditGens[i]! <= from; i++) await w.record({ a: this.audit[i] });
+      let n = 0;
+      const half = Math.floor((this.count('report') + this.count('dossier') + this.count('incident')) / 2);
+      for (const kind of ITEM_KINDS) {
+        for (const v of this.mirror.items(kind)) {
+          await w.record({ k: kind, v });
+          if (++n === half) await step('snapshot-half');
+        }
+      }
+      if (n < half || half === 0) await step('snapshot-half');
+      await w.finish();
+    } catch (err) {
+      await w.abandon();
+      throw err;
+    }
+    await step('snapshot-written');
+    await rename(tmp, snapshotFile(dir, to));
+    await syncDir(dir);
+    await step('renamed');
+    await rm(journalFile(dir, from), { force: true });
+    if (from > 0) await rm(snapshotFile(dir, from), { force: true });
+    await syncDir(dir);
+    await step('cleaned');
   }
 
   /** One process: it always holds the lease (acquired at the first call). */
@@ -248,6 +356,10 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
   }
 
   async close(): Promise<void> {
+    await this.compacting?.catch(() => {});
+    if (this.opts.compactOnClose && this.journal.bytes > 0 && this.journal.problem === null) {
+      await this.compact().catch((err: unknown) => this.opts.onError?.(err));
+    }
     await this.journal.close();
   }
 }

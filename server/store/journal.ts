@@ -36,6 +36,23 @@ function isBlank(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
+/** Opens (creating) a file for appending, owner-only even if it existed with another mode. */
+export async function openPrivate(file: string): Promise<FileHandle> {
+  const handle = await open(file, 'a', PRIVATE_FILE_MODE);
+  await handle.chmod(PRIVATE_FILE_MODE);
+  return handle;
+}
+
+/** fsync of a folder: a rename or a new file in it is durable only after it. */
+export async function syncDir(dir: string): Promise<void> {
+  const h = await open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
 /** Creates the store's folder owner-only, and makes an existing one so. */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -113,7 +130,9 @@ export function readJournal(file: string, onRecord: (value: unknown, line: numbe
 export class Journal {
   private handle: FileHandle | null = null;
   private pending: string[] = [];
-  private waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private waiters: { resolve: (gen: number) => void; reject: (err: Error) => void }[] = [];
+  /** A new file to switch to between two write rounds (compaction). */
+  private rotation: { handle: FileHandle; gen: number; done: () => void } | null = null;
   private flushing = false;
   /** A failed fsync leaves the file's state unknown ("fsyncgate"): no more writes until a restart. */
   private failed: Error | null = null;
@@ -124,13 +143,59 @@ export class Journal {
   /** Number of write+fsync rounds, for tests and metrics. */
   syncs = 0;
 
-  constructor(readonly file: string) {}
+  constructor(
+    private currentFile: string,
+    /** The generation of the file: compaction moves on to the next one. */
+    private currentGen = 0,
+  ) {}
+
+  get file(): string {
+    return this.currentFile;
+  }
+
+  get gen(): number {
+    return this.currentGen;
+  }
+
+  /** Bytes in the current file (what compaction's size trigger reads). */
+  get bytes(): number {
+    return this.size;
+  }
 
   async open(): Promise<void> {
-    ensurePrivateDir(path.dirname(this.file));
-    this.handle = await open(this.file, 'a', PRIVATE_FILE_MODE);
-    await this.handle.chmod(PRIVATE_FILE_MODE);
+    ensurePrivateDir(path.dirname(this.currentFile));
+    this.handle = await openPrivate(this.currentFile);
     this.size = (await this.handle.stat()).size;
+  }
+
+  /**
+   * Moves appends to a new (already created) file of the next generation, between two write rounds,
+   * so every group lies whole in one file. Resolves once later appends go there.
+   */
+  rotate(file: string, handle: FileHandle, gen: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.rotation = {
+        handle,
+        gen,
+        done: () => {
+          this.currentFile = file;
+          resolve();
+        },
+      };
+      if (!this.flushing) this.applyRotation();
+    });
+  }
+
+  private applyRotation(): void {
+    const r = this.rotation;
+    if (!r) return;
+    this.rotation = null;
+    const old = this.handle;
+    this.handle = r.handle;
+    this.currentGen = r.gen;
+    this.size = 0;
+    r.done();
+    void old?.close().catch(() => {});
   }
 
   /** Why the journal cannot write now (a full disk, a failed fsync), or null. */
@@ -139,11 +204,12 @@ export class Journal {
     return this.full ? `the disk is full (${this.full.message}, since ${this.full.at}): free space; ingest resumes by itself` : null;
   }
 
-  append(lines: readonly string[]): Promise<void> {
+  /** Resolves with the generation of the file the lines went into, once they are on disk. */
+  append(lines: readonly string[]): Promise<number> {
     if (this.failed) return Promise.reject(this.failed);
     if (!this.handle) return Promise.reject(new JournalError('journal is not open'));
     for (const l of lines) this.pending.push(l + '\n');
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.flushing) void this.flush();
     });
@@ -153,20 +219,22 @@ export class Journal {
    * Writes a blank line of PROBE_BYTES (skipped on replay): tells whether room for a real request has
    * returned, without waiting for a producer. A failed probe is cut off like any failed write.
    */
-  probe(): Promise<void> {
-    return this.append([' '.repeat(PROBE_BYTES)]);
+  async probe(): Promise<void> {
+    await this.append([' '.repeat(PROBE_BYTES)]);
   }
 
   private async flush(): Promise<void> {
     this.flushing = true;
     while (this.waiters.length > 0) {
+      this.applyRotation();
+      const gen = this.currentGen;
       const data = Buffer.from(this.pending.join(''), 'utf8');
       const waiters = this.waiters;
       this.pending = [];
       this.waiters = [];
       const error = data.length > 0 ? await this.writeGroup(data) : null;
       if (error) for (const w of waiters) w.reject(error);
-      else for (const w of waiters) w.resolve();
+      else for (const w of waiters) w.resolve(gen);
       if (this.failed) {
         for (const w of this.waiters) w.reject(this.failed);
         this.waiters = [];
@@ -174,6 +242,7 @@ export class Journal {
       }
     }
     this.flushing = false;
+    this.applyRotation();
   }
 
   /** Writes every byte and fsyncs; on failure cuts the file back to what was acknowledged. */
