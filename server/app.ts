@@ -33,6 +33,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The alert leader's lease (ALERT_LEASE_MS); tests shorten it to see a takeover. */
   alertLeaseMs?: number;
+  /** Stay not-ready (/readyz 503) until `markReady()`: the demo loads its history first. */
+  deferReady?: boolean;
 }
 
 export interface RunningApp {
@@ -51,6 +53,8 @@ export interface RunningApp {
   readonly isAlertLeader: () => boolean;
   /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
   tick(): void;
+  /** Replay, backfill and baselines are done: /readyz turns 200 and the event-loop watch starts. */
+  markReady(): void;
   /** The socket.io server, for tests that look at the connected walls. */
   readonly io: IocServer;
   close(): Promise<void>;
@@ -103,7 +107,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now });
   const status = () => ({ seq: feed.seq, alertLeader: pipeline.isLeader });
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: new LoginLimiter(), policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
+  let ready = false;
+  const markReady = (): void => {
+    ready = true;
+    metrics.markReady();
+  };
+  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: new LoginLimiter(), policy: access, metrics, now, snapshot, status, ready: () => ready, onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     log: feed.log,
@@ -124,6 +133,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     void pipeline.tick(state.todayByWard());
   };
   const timer = setInterval(tick, TICK_INTERVAL_MS).unref();
+  if (!opts.deferReady) markReady();
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -134,7 +144,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     await hub?.close(); // closes the HTTP server too
     await closeAdapter?.();
     await store.close();
+    metrics.close();
   };
   const isAlertLeader = () => pipeline.isLeader;
-  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, io: hub.io, close };
+  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, close };
 }

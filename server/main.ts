@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = await startApp(config, { logger: log });
+  const app = await startApp(config, { logger: log, deferReady: config.simulate });
+  // Printed before the history loads: /healthz answers now, /readyz once the figures are whole.
+  console.log(`  IOC Wall listening on http://localhost:${app.port}/ (ready once /readyz answers 200)`);
   let sim: SimRunner | null = null;
   if (config.simulate) {
     sim = new SimRunner({
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     app.tick();
     sim.startLive();
   }
+  app.markReady();
   const url = `http://localhost:${app.port}/`;
   log.info(`IOC Wall is running: ${url}${config.simulate ? ' (DEMO DATA: simulated Huế feed)' : ''}`);
   // Printed plainly too, for a person reading the terminal.

@@ -40,11 +40,13 @@ export interface HttpAppDeps {
   snapshot: () => Snapshot;
   /** What /healthz reports beside the store. */
   status: () => { seq: number; alertLeader: boolean };
+  /** False until replay, backfill and the first baselines are done. */
+  ready: () => boolean;
   onError: (err: unknown) => void;
 }
 
 /**
- * The HTTP side: health and metrics (always open), sign-in, the alert API (officers), the ward
+ * The HTTP side: health, readiness and metrics (always open), sign-in, the alert API (officers), the ward
  * registry (open), ingest and the standards adapters (ingest keys), the read API (the wall's access
  * rule), and the built wall with its client routes.
  */
@@ -55,6 +57,11 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.get('/healthz', async (_req, res) => {
     const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
+  });
+  // Readiness, apart from liveness: a balancer sends walls and producers only once the figures are whole.
+  app.get('/readyz', (_req, res) => {
+    if (d.ready()) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'starting', detail: 'replaying the store, loading history or computing the first baselines' });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());

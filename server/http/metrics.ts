@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -23,7 +24,47 @@ export class Metrics {
   readonly sockets = new Gauge({ name: 'ioc_connected_walls', help: 'Connected socket.io clients.', registers: [this.registry] });
   readonly seq = new Gauge({ name: 'ioc_delta_seq', help: 'The last delta seq.', registers: [this.registry] });
 
+  /** Event-loop delay since the server became ready (replay, backfill and baselines are not counted). */
+  private loop: IntervalHistogram | null = null;
+  readonly ready = new Gauge({ name: 'ioc_ready', help: '1 once replay, backfill and the first baselines are done (/readyz 200).', registers: [this.registry] });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const loop = (): IntervalHistogram | null => this.loop;
+    new Gauge({
+      name: 'ioc_event_loop_delay_since_ready_max_seconds',
+      help: 'Longest event-loop stall since ready (target: under 0.05).',
+      registers: [this.registry],
+      collect() {
+        const h = loop();
+        if (h) this.set(h.max / 1e9);
+      },
+    });
+    new Gauge({
+      name: 'ioc_event_loop_delay_since_ready_p99_seconds',
+      help: '99th percentile of event-loop delay since ready.',
+      registers: [this.registry],
+      collect() {
+        const h = loop();
+        if (h) this.set(h.percentile(99) / 1e9);
+      },
+    });
+  }
+
+  /** Starts the event-loop measurement that counts from readiness on. */
+  markReady(): void {
+    this.ready.set(1);
+    if (this.loop) return;
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+  }
+
+  /** The longest stall since ready, in ms (0 before). */
+  get maxStallSinceReadyMs(): number {
+    return this.loop ? this.loop.max / 1e6 : 0;
+  }
+
+  close(): void {
+    this.loop?.disable();
   }
 }
