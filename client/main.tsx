@@ -7,7 +7,7 @@ import '@fontsource/be-vietnam-pro/latin-800.css';
 import './styles.css';
 import { render } from 'solid-js/web';
 import { langFromSearch } from './i18n/make-translator';
-import { makeI18n } from './i18n';
+import { makeI18n } from './i18n/wall';
 import { WallScene } from './scenes/WallScene';
 import { createLiveStore } from './stores/live-store';
 

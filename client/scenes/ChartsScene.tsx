@@ -1,6 +1,6 @@
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
 import { wardByCode } from '@shared/wards';
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import type { LiveStore } from '../stores/live-store';
 import { categoryMixOption, dossiersByWardOption, reportsPerHourOption } from '../ui/charts/chart-options';
 import type { ChartStyle } from '../ui/charts/chart-options';

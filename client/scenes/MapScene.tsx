@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { Accessor } from 'solid-js';
 import { INCIDENT_SEVERITIES } from '@shared/categories';
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import { FILL_KPIS, fillValues } from '../map/fill-kpis';
 import type { FillKpiId } from '../map/fill-kpis';
 import { SEVERITY_COLORS } from '../map/layers/incident-points';

@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import type { RankingRow } from '@shared/protocol';
 import { HUE_TIME_ZONE } from '@shared/time';
 import { wardByCode } from '@shared/wards';
-import type { I18n, StringKey } from '../i18n';
+import type { I18n, StringKey } from '../i18n/wall';
 import type { LiveStore } from '../stores/live-store';
 import { formatPoints } from '../ui/format';
 import { rankChange, sortRankingRows, toColumns } from '../ui/ranking';

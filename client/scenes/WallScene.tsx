@@ -1,5 +1,5 @@
 import { Show, lazy } from 'solid-js';
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import { createSceneRotation } from '../stores/scene-rotation';
 import type { LiveStore } from '../stores/live-store';
 import { SCENE_IDS, settingsFromSearch } from '../stores/wall-settings';

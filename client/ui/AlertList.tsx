@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import { wardByCode } from '@shared/wards';
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import { WALL_ALERTS_SHOWN, alertsForWall } from './alert-order';
 
 /** The ward's full name, or "city level" for a city-wide alert. */

@@ -1,7 +1,7 @@
 import { For, Show, createEffect, createSignal, onCleanup, onMount } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import { HUE_TIME_ZONE } from '@shared/time';
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import { alertPlace } from './AlertList';
 import { tickerAlerts } from './ticker';
 

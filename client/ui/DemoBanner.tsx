@@ -1,4 +1,4 @@
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 
 /** Simulated data must never pass for real on a leader's wall. */
 export function DemoBanner(props: { i18n: I18n }) {

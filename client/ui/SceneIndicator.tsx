@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import type { I18n, StringKey } from '../i18n';
+import type { I18n, StringKey } from '../i18n/wall';
 import type { SceneId } from '../stores/wall-settings';
 
 const SCENE_LABELS: Record<SceneId, StringKey> = { map: 'sceneMap', ranking: 'sceneRanking', charts: 'sceneCharts' };

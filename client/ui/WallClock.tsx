@@ -1,4 +1,4 @@
-import type { I18n } from '../i18n';
+import type { I18n } from '../i18n/wall';
 import { formatClock } from './format';
 
 export function WallClock(props: { i18n: I18n; now: number }) {

@@ -1,6 +1,6 @@
 import type { KpiSet } from '@shared/kpis';
 import type { LiveKpis } from '@shared/protocol';
-import type { StringKey } from '../i18n';
+import type { StringKey } from '../i18n/wall';
 import { formatCount, formatPoints, formatRate } from './format';
 import type { FigureKind, KpiDirection, Trend } from './trend';
 import { trendOf } from './trend';

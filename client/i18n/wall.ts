@@ -1,5 +1,5 @@
 import type { Label, Lang } from '@shared/labels';
-import { makeTranslator } from './i18n/make-translator';
+import { makeTranslator } from './make-translator';
 
 /** Every UI string of the wall, in both languages; Vietnamese is the default (PRODUCT.md). */
 export const STRINGS = {
