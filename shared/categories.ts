@@ -1,6 +1,6 @@
 import type { Label } from './labels';
 
-/** Report (phản ánh) categories, as producers send them (PRODUCT.md, "Producer schemas"). */
+/** Report (phản ánh) categories, as producers send them (the public contract). */
 export const REPORT_CATEGORIES = [
   'traffic',
   'environment',

@@ -146,7 +146,7 @@ export interface ClientToServerEvents {
   'alert:resolve': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
 }
 
-/** Error body of every HTTP error (PRODUCT.md, "Minimum public contract"). */
+/** Error body of every HTTP error (the public contract; README, Ingest API). */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }

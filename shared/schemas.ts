@@ -15,7 +15,7 @@ export const MAX_ID_LENGTH = 128;
 export const MAX_DESCRIPTION_LENGTH = 4000;
 export const MAX_TITLE_LENGTH = 300;
 
-/** ISO 8601 date-time with `Z` or a numeric offset (PRODUCT.md: "times are ISO 8601 with an offset"). */
+/** ISO 8601 date-time with `Z` or a numeric offset (the public contract: producers must say which clock they mean). */
 export const isoDateTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T08:30:00+07:00',

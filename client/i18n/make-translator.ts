@@ -4,7 +4,7 @@ import { LANGS } from '@shared/labels';
 /** What a template's `{name}` placeholders are filled with. */
 export type TemplateValues = Record<string, string | number>;
 
-/** The language asked for in the page's query string (`?lang=en`); anything else is Vietnamese, the default (PRODUCT.md). */
+/** The language asked for in the page's query string (`?lang=en`); anything else is Vietnamese, the default. */
 export function langFromSearch(search: string): Lang {
   const asked = new URLSearchParams(search).get('lang');
   return (LANGS as readonly string[]).includes(asked ?? '') ? (asked as Lang) : 'vi';

@@ -1,7 +1,7 @@
 import type { Label, Lang } from '@shared/labels';
 import { makeTranslator } from './make-translator';
 
-/** Every UI string of the wall, in both languages; Vietnamese is the default (PRODUCT.md). */
+/** Every UI string of the wall, in both languages; Vietnamese is the default. */
 export const STRINGS = {
   title: { vi: 'Trung tâm Giám sát, điều hành đô thị thông minh — Huế', en: 'Huế Intelligent Operations Centre' },
   demo: { vi: 'DỮ LIỆU MÔ PHỎNG', en: 'DEMO DATA' },

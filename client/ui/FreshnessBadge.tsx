@@ -9,7 +9,7 @@ export interface FreshnessBadgeProps {
   now: number;
 }
 
-/** Live, or loudly not: a leader must never read old figures as current (PRODUCT.md, Standards). */
+/** Live, or loudly not: a leader must never read old figures as current. */
 export function FreshnessBadge(props: FreshnessBadgeProps) {
   const text = () => {
     if (!props.stale) return props.i18n.t('live');
