@@ -51,8 +51,8 @@ export interface RunningApp {
   readonly alerts: AlertService;
   /** True on the node that runs the alert sources and timers (always, with the embedded store). */
   readonly isAlertLeader: () => boolean;
-  /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS). */
-  tick(): void;
+  /** Runs the time-driven recomputation now (the timer does it every TICK_INTERVAL_MS); resolves once its delta is out. */
+  tick(): Promise<void>;
   /** Replay, backfill and baselines are done: /readyz turns 200 and the event-loop watch starts. */
   markReady(): void;
   /** The socket.io server, for tests that look at the connected walls. */
@@ -64,6 +64,25 @@ function createStore(config: Config, log: Logger): ItemStore {
   const onError = (err: unknown): void => log.error({ err }, 'store: a connection or listener problem (a connection reconnects by itself)');
   if (!config.redisUrl) return new EmbeddedStore(config.dataDir, { onError, compactBytes: config.journalCompactBytes, compactOnClose: true });
   return new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, allowVolatile: config.redisAllowVolatile, onError });
+}
+
+/**
+ * Time passing: the slow figures are prepared in slices first, then the tick entry publishes them in
+ * seq order and the alert pipeline evaluates. One at a time; a call during one gets the same promise.
+ */
+function makeTick(d: { state: LiveState; feed: LiveFeed; pipeline: AlertPipeline; now: () => number; log: Logger }): () => Promise<void> {
+  let ticking: Promise<void> | null = null;
+  return () =>
+    (ticking ??= d.state
+      .prepareSlow(d.now())
+      .then(() => {
+        d.feed.tick();
+        return d.pipeline.tick(d.state.todayByWard());
+      })
+      .catch((err: unknown) => d.log.error({ err }, 'the tick failed'))
+      .finally(() => {
+        ticking = null;
+      }));
 }
 
 /**
@@ -128,11 +147,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(config.port, config.host, resolve));
   const port = (http.address() as AddressInfo).port;
   await pipeline.start();
-  const tick = (): void => {
-    feed.tick();
-    void pipeline.tick(state.todayByWard());
-  };
-  const timer = setInterval(tick, TICK_INTERVAL_MS).unref();
+  const tick = makeTick({ state, feed, pipeline, now, log });
+  const timer = setInterval(() => void tick(), TICK_INTERVAL_MS).unref();
   if (!opts.deferReady) markReady();
   let closed = false;
   const close = async (): Promise<void> => {

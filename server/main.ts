@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const b = await sim.backfill(config.simHistoryDays);
     log.info(b, 'simulated history loaded');
     // The history changes the trends, charts and ranking at once: refresh them before walls connect.
-    app.tick();
+    await app.tick();
     sim.startLive();
   }
   app.markReady();

@@ -17,7 +17,7 @@ import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../store/store';
-import { computeWindowKpis, storeWindowItems, type WindowKpis } from '../domain/window-kpis';
+import { runToEnd, storeWindowItems, windowKpiSteps, type WindowKpis } from '../domain/window-kpis';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';
 
@@ -63,12 +63,35 @@ interface Comparisons {
   lastWeek: KpiSet;
 }
 
+/** Slow figures computed off the tick, waiting for the next tick entry to publish them. */
+interface Staged {
+  dayFromMs: number;
+  comparisons: Map<string, Comparisons>;
+  city: Comparisons;
+  ranking?: { ranking: Ranking; windowKpis: WindowKpis; atMs: number; changes: number };
+  charts: ChartData;
+}
+
+/** One slice of the slow figures may hold the event loop this long before it lets others in. */
+export const SLOW_SLICE_MS = 8;
+
+/** Each ward's on-time and late dossiers over the ranking window (the dossier chart). */
+function rankingDossiers(w: WindowKpis | undefined): { ward: string; onTime: number; late: number }[] {
+  if (!w) return [];
+  return WARD_CODES.map((code) => {
+    const k = w.wards.get(code)!;
+    return { ward: code, onTime: k.dossiers.onTime, late: k.dossiers.late };
+  });
+}
+
 /**
  * The aggregate step between store and broadcast.
  * - Today's KPIs per ward and for the city come from the incremental aggregator: an event costs
  *   O(1) in the history, never a rescan.
  * - The trend comparisons (yesterday and the same weekday last week, cut at the same time of day),
- *   the charts and the 7-day ranking change mostly with time; they are recomputed on the tick.
+ *   the charts and the 7-day ranking change mostly with time; they are prepared in slices before
+ *   each tick (`prepareSlow`) and published by the tick entry, so no turn of the event loop pays
+ *   for a whole pass over the history.
  */
 export class LiveState {
   private readonly wards = new Map<string, WardItems>();
@@ -86,6 +109,7 @@ export class LiveState {
   private rankingAtMs = -Infinity;
   private changesSinceRanking = 0;
   private charts: ChartData | undefined;
+  private staged: Staged | null = null;
   private dayFromMs = 0;
 
   constructor(private readonly deps: LiveStateDeps, startMs: number) {
@@ -100,7 +124,9 @@ export class LiveState {
     }
     this.dayFromMs = this.deps.calendar.localDayStartMs(nowMs);
     this.recomputeToday(this.wards.keys(), nowMs);
-    this.recomputeSlow(nowMs, true);
+    // Before the server is ready: all at once.
+    this.staged = runToEnd(this.slowSteps(nowMs, true));
+    this.applyStaged();
   }
 
   private index<K extends ItemKind>(kind: K, previous: ItemByKind[K] | undefined, item: ItemByKind[K], nowMs: number): void {
@@ -141,65 +167,90 @@ export class LiveState {
     return { wards: changed.filter((c) => c !== CITY_LEVEL_KEY), city: cityChanged };
   }
 
-  /** Yesterday and last week, each cut at the time of day `nowMs` has reached. */
-  private recomputeComparisons(nowMs: number): { wards: string[]; city: boolean } {
+  /**
+   * The slow figures, in steps (one ward's comparisons, one slice of the ranking's pass, the charts):
+   * `prepareSlow` spreads them over several turns of the event loop, start-up runs them at once.
+   */
+  private *slowSteps(nowMs: number, forceRanking: boolean): Generator<void, Staged, void> {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
+    const dayFromMs = this.dayFromMs;
     const windows = {
-      yesterday: { fromMs: this.dayFromMs - DAY_MS, toMs: nowMs - DAY_MS },
-      lastWeek: { fromMs: this.dayFromMs - 7 * DAY_MS, toMs: nowMs - 7 * DAY_MS },
+      yesterday: { fromMs: dayFromMs - DAY_MS, toMs: nowMs - DAY_MS },
+      lastWeek: { fromMs: dayFromMs - 7 * DAY_MS, toMs: nowMs - 7 * DAY_MS },
     };
-    const next = new Map<string, Comparisons>();
-    const changed: string[] = [];
+    const comparisons = new Map<string, Comparisons>();
     for (const [code, w] of this.wards) {
-      const items = { reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() };
-      const y = computeKpis(items, windows.yesterday, ctx);
-      const l = computeKpis({ reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() }, windows.lastWeek, ctx);
-      const before = this.comparisons.get(code);
-      if (code !== CITY_LEVEL_KEY && (!sameFigures(before?.yesterday, y) || !sameFigures(before?.lastWeek, l))) changed.push(code);
-      next.set(code, { yesterday: y, lastWeek: l });
+      const items = () => ({ reports: w.report.values(), dossiers: w.dossier.values(), incidents: w.incident.values() });
+      comparisons.set(code, { yesterday: computeKpis(items(), windows.yesterday, ctx), lastWeek: computeKpis(items(), windows.lastWeek, ctx) });
+      yield;
     }
-    this.comparisons = next;
     const city: Comparisons = {
-      yesterday: mergeKpis([...next.values()].map((c) => c.yesterday), windows.yesterday, this.deps.config),
-      lastWeek: mergeKpis([...next.values()].map((c) => c.lastWeek), windows.lastWeek, this.deps.config),
+      yesterday: mergeKpis([...comparisons.values()].map((c) => c.yesterday), windows.yesterday, this.deps.config),
+      lastWeek: mergeKpis([...comparisons.values()].map((c) => c.lastWeek), windows.lastWeek, this.deps.config),
     };
-    const cityChanged = !this.cityComparisons || !sameFigures(this.cityComparisons.yesterday, city.yesterday) || !sameFigures(this.cityComparisons.lastWeek, city.lastWeek);
-    this.cityComparisons = city;
-    return { wards: changed, city: cityChanged };
-  }
-
-  /** Comparisons, charts and (when due) the ranking. Returns the parts of a delta that changed. */
-  private recomputeSlow(nowMs: number, forceRanking = false): { wards: string[]; city: boolean; ranking: boolean; charts: boolean } {
-    const cmp = this.recomputeComparisons(nowMs);
-    let ranking = false;
     const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= RANKING_INTERVAL_MS;
+    let ranking: Staged['ranking'];
     if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES) {
-      this.ranking = this.computeRanking(nowMs);
-      this.rankingAtMs = nowMs;
-      this.changesSinceRanking = 0;
-      ranking = true;
+      const changesBefore = this.changesSinceRanking;
+      ranking = { ...(yield* this.rankingSteps(nowMs)), atMs: nowMs, changes: changesBefore };
     }
-    const charts = computeChartData(this.deps.store.items('report'), this.rankingDossiers(), nowMs);
-    const chartsChanged = JSON.stringify(charts) !== JSON.stringify(this.charts);
-    this.charts = charts;
-    return { ...cmp, ranking, charts: chartsChanged };
+    yield;
+    const charts = computeChartData(this.deps.store.items('report'), rankingDossiers(ranking?.windowKpis ?? this.lastWindowKpis), nowMs);
+    return { dayFromMs, comparisons, city, ranking, charts };
   }
 
-  private rankingDossiers(): { ward: string; onTime: number; late: number }[] {
-    const w = this.lastWindowKpis;
-    if (!w) return [];
-    return WARD_CODES.map((code) => {
-      const k = w.wards.get(code)!;
-      return { ward: code, onTime: k.dossiers.onTime, late: k.dossiers.late };
-    });
+  /**
+   * Computes the slow figures (comparisons, charts, the ranking when due) in slices of at most
+   * `sliceMs`, letting requests and deltas through between them; the next tick entry publishes them.
+   * So no single turn of the event loop pays for a full pass over the history.
+   */
+  async prepareSlow(nowMs: number, opts: { sliceMs?: number; pause?: () => Promise<void> } = {}): Promise<void> {
+    const sliceMs = opts.sliceMs ?? SLOW_SLICE_MS;
+    const pause = opts.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
+    const steps = this.slowSteps(nowMs, false);
+    let sliceStart = performance.now();
+    let r = steps.next();
+    while (!r.done) {
+      if (performance.now() - sliceStart >= sliceMs) {
+        await pause();
+        sliceStart = performance.now();
+      }
+      r = steps.next();
+    }
+    this.staged = r.value;
   }
 
-  private computeRanking(nowMs: number): Ranking {
+  /** Takes what `prepareSlow` computed in; returns the parts of a delta that changed. */
+  private applyStaged(): { wards: string[]; city: boolean; ranking: boolean; charts: boolean } {
+    const st = this.staged;
+    this.staged = null;
+    // Computed for a day that has ended meanwhile: the next preparation does the new one.
+    if (!st || st.dayFromMs !== this.dayFromMs) return { wards: [], city: false, ranking: false, charts: false };
+    const wards: string[] = [];
+    for (const [code, next] of st.comparisons) {
+      const before = this.comparisons.get(code);
+      if (code !== CITY_LEVEL_KEY && (!sameFigures(before?.yesterday, next.yesterday) || !sameFigures(before?.lastWeek, next.lastWeek))) wards.push(code);
+    }
+    this.comparisons = st.comparisons;
+    const cityChanged = !this.cityComparisons || !sameFigures(this.cityComparisons.yesterday, st.city.yesterday) || !sameFigures(this.cityComparisons.lastWeek, st.city.lastWeek);
+    this.cityComparisons = st.city;
+    if (st.ranking) {
+      this.ranking = st.ranking.ranking;
+      this.lastWindowKpis = st.ranking.windowKpis;
+      this.rankingAtMs = st.ranking.atMs;
+      // Changes that arrived while it was being computed count towards the next one.
+      this.changesSinceRanking = Math.max(0, this.changesSinceRanking - st.ranking.changes);
+    }
+    const chartsChanged = JSON.stringify(st.charts) !== JSON.stringify(this.charts);
+    this.charts = st.charts;
+    return { wards, city: cityChanged, ranking: st.ranking !== undefined, charts: chartsChanged };
+  }
+
+  private *rankingSteps(nowMs: number): Generator<void, { ranking: Ranking; windowKpis: WindowKpis }, void> {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
     const items = () => storeWindowItems(this.deps.store);
-    const current = computeWindowKpis(items(), { fromMs: nowMs - RANKING_WINDOW_MS, toMs: nowMs }, ctx);
-    const previous = computeWindowKpis(items(), { fromMs: nowMs - 2 * RANKING_WINDOW_MS, toMs: nowMs - RANKING_WINDOW_MS }, ctx);
-    this.lastWindowKpis = current;
+    const current = yield* windowKpiSteps(items(), { fromMs: nowMs - RANKING_WINDOW_MS, toMs: nowMs }, ctx);
+    const previous = yield* windowKpiSteps(items(), { fromMs: nowMs - 2 * RANKING_WINDOW_MS, toMs: nowMs - RANKING_WINDOW_MS }, ctx);
     const rows = WARD_CODES.map((code) => {
       const k = current.wards.get(code)!;
       const idx = k.wardIndex!;
@@ -215,12 +266,13 @@ export class LiveState {
         index766: { total: k.index766.total, max: k.index766.max },
       };
     }).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.ward.localeCompare(b.ward));
-    return {
+    const ranking: Ranking = {
       from: new Date(nowMs - RANKING_WINDOW_MS).toISOString(),
       to: new Date(nowMs).toISOString(),
       previousFrom: new Date(nowMs - 2 * RANKING_WINDOW_MS).toISOString(),
       rows,
     };
+    return { ranking, windowKpis: current };
   }
 
   private kpiPart(changed: { wards: Iterable<string>; city: boolean }): Partial<DeltaBody> {
@@ -245,7 +297,8 @@ export class LiveState {
     const at = new Date(nowMs).toISOString();
     this.freshness[accepted.kind] = at;
     const today = this.recomputeToday(dayChanged ? this.wards.keys() : touched, nowMs);
-    const slow = dayChanged ? this.recomputeSlow(nowMs) : { wards: [], city: false, ranking: false, charts: false };
+    // A new day's comparisons come with the next prepared tick (within TICK_INTERVAL_MS), not here.
+    const slow = { wards: [], city: false, ranking: false, charts: false };
     const body: DeltaBody = { at, freshness: { [accepted.kind]: at }, ...this.kpiPart({ wards: new Set([...today.wards, ...slow.wards]), city: today.city || slow.city }) };
     if (dayChanged) body.day = this.dayWindow();
     if (slow.ranking) body.ranking = this.ranking!;
@@ -283,7 +336,7 @@ export class LiveState {
       }
     }
     const today = this.recomputeToday(this.wards.keys(), nowMs);
-    const slow = this.recomputeSlow(nowMs);
+    const slow = this.applyStaged();
     const wards = new Set([...today.wards, ...slow.wards]);
     const city = today.city || slow.city;
     // A pruned report needs no field of its own: the walls drop it by the delta's `at`.

@@ -64,7 +64,7 @@ async function backfill(server: TestServer, seed: string): Promise<void> {
     onError: console.error,
   });
   await sim.backfill(21);
-  server.app.tick();
+  await server.app.tick();
 }
 
 async function snapshot(server: TestServer): Promise<Snapshot> {
@@ -124,7 +124,7 @@ describe('the wall scenes', () => {
       { id: 'rank-2', category: 'traffic', status: 'received', createdAt: now, ward: '19774' },
     ]);
     expect(posted.status).toBe(202);
-    server.app.tick();
+    await server.app.tick();
     const { page, watch } = await openPage(browser, `${server.url}/?scene=ranking`, 1920, 1080);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="ranking-row"]').length === 40, undefined, {
       timeout: 30_000,

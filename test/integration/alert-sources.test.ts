@@ -30,7 +30,7 @@ it('a minor incident raises nothing, and neither does an old closed one (a backf
     incident('minor', { severity: 1, type: 'traffic_accident' }),
     incident('old', { occurredAt: nowIso(-3 * 86_400_000), status: 'closed', updatedAt: nowIso(-2 * 86_400_000) }),
   ]);
-  server.app.tick();
+  await server.app.tick();
   expect(server.app.alerts.list('all', null).filter((a) => a.source === 'incident')).toEqual([]);
 });
 

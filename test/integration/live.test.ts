@@ -43,7 +43,7 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     const yesterday = new Date(Date.now() - 86_400_000 - 60_000).toISOString();
     await post(server.url, '/api/v1/reports', aReport('y-1', { createdAt: yesterday }));
     await w.until(() => w.deltas.length === 1, 'delta');
-    server.app.tick();
+    await server.app.tick();
     await w.until(() => w.deltas.some((d) => d.city?.yesterday.reports.received === 1), 'yesterday figure');
   });
 

@@ -189,15 +189,15 @@ describe('alerts on several nodes sharing one Redis', () => {
     // Severity 3: 15 minutes to acknowledge. 16 minutes later it is due for level 1.
     offset = 16 * 60_000;
     for (let i = 0; i < 3; i++) {
-      a.tick();
-      b.tick();
+      await a.tick();
+      await b.tick();
     }
     await expect.poll(() => [a.alerts.get(alert.id)?.level, b.alerts.get(alert.id)?.level]).toEqual([1, 1]);
     // And once more past the next period, ticked many times on both.
     offset = 31 * 60_000;
     for (let i = 0; i < 3; i++) {
-      b.tick();
-      a.tick();
+      await b.tick();
+      await a.tick();
     }
     await expect.poll(() => [a.alerts.get(alert.id)?.level, b.alerts.get(alert.id)?.level]).toEqual([2, 2]);
     await new Promise((r) => setTimeout(r, 300));
