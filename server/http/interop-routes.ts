@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { IngestKey } from '../config/env';
 import type { Boundaries } from '../geo/boundaries';
 import { sendError } from './errors';
+import { jsonBody } from './json-body';
 import type { ItemStore } from '../store/store';
 import { capToIncident, decodeXml, parseCap } from '../ingest/cap';
 import { requireIngestKey } from '../ingest/ingest-keys';
@@ -28,7 +29,7 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
   router.post(
     '/open311/requests',
     express.urlencoded({ extended: true, limit: MAX_FORM_BYTES }),
-    express.json({ limit: MAX_FORM_BYTES }),
+    jsonBody({ limit: MAX_FORM_BYTES }),
     (req, _res, next) => {
       // Open311 sends the key as a form field; turn it into the header the key check reads.
       const apiKey = (req.body as Record<string, unknown> | undefined)?.api_key;

@@ -51,6 +51,32 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 1, id: 'mix-bad', field: 'category', code: 'invalid_field' }] });
   });
 
+  // Nesting deeper than any item needs: walked by a recursive function (JSON.stringify in an error
+  // message) it overflowed the stack, a 500. Each endpoint that reads JSON must answer 400.
+  const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const DEEP = 10_000;
+  it.each([
+    ['a report batch nested 10,000 deep', '/api/v1/reports', nested(DEEP)],
+    ['a report whose category is nested 10,000 deep', '/api/v1/reports', JSON.stringify(aReport('deep-c', { category: '@' })).replace('"@"', nested(DEEP))],
+    ['a report whose ward is nested 10,000 deep', '/api/v1/reports', JSON.stringify(aReport('deep-w', { ward: '@' })).replace('"@"', nested(DEEP))],
+    ['a dossier whose channel is nested 10,000 deep', '/api/v1/dossiers', `{"id":"deep-d","channel":${nested(DEEP)}}`],
+    ['an incident whose type is nested 10,000 deep', '/api/v1/incidents', `{"id":"deep-i","type":${nested(DEEP)}}`],
+    ['an item in a batch nested 10,000 deep', '/api/v1/incidents', `[{"id":"deep-b","type":"fire","area":${nested(DEEP)}}]`],
+    ['an Open311 JSON request nested 10,000 deep', '/api/v1/open311/requests', `{"service_code":"noise","attribute":{"ward":${nested(DEEP)}}}`],
+  ])('%s is a 400, not a 500', async (_name, pathName, body) => {
+    const res = await post(server.url, pathName, body);
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorBody).error).toMatchObject({ code: 'too_deep', message: expect.stringMatching(/nested more than \d+ levels/) });
+  });
+
+  it('never echoes a long value back in an error message', async () => {
+    const res = await post(server.url, '/api/v1/reports', aReport('long-c', { category: 'x'.repeat(100_000) }));
+    expect(res.status).toBe(400);
+    const message = (res.body as ErrorBody).error.message;
+    expect(message).toMatch(/unknown category "x+…"/);
+    expect(message.length).toBeLessThan(500);
+  });
+
   it('emitted no delta for any rejected request, stored nothing, and still serves', async () => {
     // Everything above was rejected except the mixed batch: its delta is the first and only one.
     await wall.until(() => wall.deltas.length >= 1, 'the mixed batch delta');
@@ -62,5 +88,29 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(snap.seq).toBe(snapSeq + 1);
     expect(server.app.store.count('dossier') + server.app.store.count('incident')).toBe(0);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('deep nesting on the signed-in endpoints', () => {
+  const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  let signedIn: TestServer | undefined;
+  afterAll(async () => {
+    await signedIn?.close();
+  });
+
+  it('sign-in and alert actions answer 4xx, never 500, at any depth their size limits let through', async () => {
+    signedIn = await startTestServer({ env: { IOC_USERS: 'ops:officer:officer-password-1' } });
+    const url = signedIn.url;
+    const login = await post(url, '/api/v1/session', { name: 'ops', password: 'officer-password-1' }, { authorization: '' });
+    const { token } = login.body as { token: string };
+    const officer = { authorization: `Bearer ${token}` };
+    // 10,000 levels is past both bodies' size limits (4 KiB, 16 KiB): 413 before any parsing.
+    expect((await post(url, '/api/v1/session', `{"name":${nested(10_000)}}`, { authorization: '' })).status).toBe(413);
+    expect((await post(url, '/api/v1/alerts/a-1/ack', `{"note":${nested(10_000)}}`, officer)).status).toBe(413);
+    // The deepest each limit admits.
+    expect((await post(url, '/api/v1/session', `{"name":${nested(2_000)}}`, { authorization: '' })).status).toBe(400);
+    const ack = await post(url, '/api/v1/alerts/a-1/ack', `{"note":${nested(8_000)}}`, officer);
+    expect(ack.status).toBe(400);
+    expect((ack.body as ErrorBody).error.code).toBe('too_deep');
   });
 });
