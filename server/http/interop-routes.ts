@@ -7,6 +7,7 @@ import type { ItemStore } from '../store/store';
 import { capToIncident, decodeXml, parseCap } from '../ingest/cap';
 import { requireIngestKey } from '../ingest/ingest-keys';
 import type { IngestService } from '../ingest/ingest-service';
+import { timeOutOfBounds } from '../ingest/normalize';
 import { open311Services, open311ToReport } from '../ingest/open311';
 
 /** A CAP message with an inline base64 resource can be large; a warning area never is. */
@@ -85,6 +86,12 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
       const m = meaning.value;
       if (m.kind === 'ignored') {
         res.status(202).json({ accepted: 0, duplicate: 0, stale: 0, rejected: 0, errors: [], ignored: m.reason });
+        return;
+      }
+      // `sent` becomes the incident's version (updatedAt): held to the same bounds, but named as the sender wrote it.
+      const sentOut = timeOutOfBounds(cap.value.sent, deps.now());
+      if (sentOut) {
+        sendError(res, 400, sentOut.code, `CAP sent: ${sentOut.message}`, [{ field: 'sent', code: sentOut.code, message: sentOut.message }]);
         return;
       }
       if (m.kind === 'cancel') {

@@ -114,3 +114,63 @@ describe('deep nesting on the signed-in endpoints', () => {
     expect((ack.body as ErrorBody).error.code).toBe('too_deep');
   });
 });
+
+describe('times out of bounds: far in the future or before 2000', () => {
+  let timed: TestServer;
+  beforeAll(async () => {
+    timed = await startTestServer();
+  });
+  afterAll(async () => {
+    await timed.close();
+  });
+
+  const FUTURE = '2099-01-01T00:00:00+07:00';
+  const PAST = '1999-12-31T23:59:59+07:00';
+  const received = nowIso(-3 * 86_400_000);
+  const aDossier = (id: string, extra: Record<string, unknown> = {}) => ({ id, ward: '19753', channel: 'online', status: 'processing', receivedAt: received, dueAt: nowIso(7 * 86_400_000), ...extra });
+  const anIncident = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'fire', severity: 2, status: 'open', occurredAt: nowIso(-60_000), ward: '19753', ...extra });
+
+  /** [case, path, item, the field the 400 must name] */
+  const refused: [string, string, Record<string, unknown>, string][] = [
+    ['a report updated in 2099', '/api/v1/reports', aReport('t-r1', { updatedAt: FUTURE }), 'updatedAt'],
+    ['a report responded in 2099', '/api/v1/reports', aReport('t-r2', { status: 'responded', respondedAt: FUTURE }), 'respondedAt'],
+    ['a report created in 1999', '/api/v1/reports', aReport('t-r3', { createdAt: PAST }), 'createdAt'],
+    ['a report responded in 1999', '/api/v1/reports', aReport('t-r4', { status: 'responded', respondedAt: PAST }), 'respondedAt'],
+    ['a dossier updated in 2099', '/api/v1/dossiers', aDossier('t-d1', { updatedAt: FUTURE }), 'updatedAt'],
+    ['a dossier resolved in 2099', '/api/v1/dossiers', aDossier('t-d2', { status: 'resolved', resolvedAt: FUTURE }), 'resolvedAt'],
+    ['a dossier paused from 2099', '/api/v1/dossiers', aDossier('t-d3', { pauses: [{ from: FUTURE }] }), 'pauses.0.from'],
+    ['a dossier pause ending in 2099', '/api/v1/dossiers', aDossier('t-d4', { pauses: [{ from: received, to: FUTURE }] }), 'pauses.0.to'],
+    ['a dossier received in 1999', '/api/v1/dossiers', aDossier('t-d5', { receivedAt: PAST, dueAt: PAST }), 'receivedAt'],
+    ['an incident updated in 2099', '/api/v1/incidents', anIncident('t-i1', { updatedAt: FUTURE }), 'updatedAt'],
+    ['an incident that occurred in 1999', '/api/v1/incidents', anIncident('t-i2', { occurredAt: PAST }), 'occurredAt'],
+  ];
+  it.each(refused)('refuses %s with a 400 naming the field', async (_name, pathName, item, field) => {
+    const res = await post(timed.url, pathName, item);
+    expect(res.status).toBe(400);
+    const err = res.body as ErrorBody;
+    expect(err.error.message).toContain(`${field}:`);
+    expect(err.error.details).toEqual([expect.objectContaining({ field })]);
+  });
+
+  it('takes a due date weeks ahead: a due date is in the future', async () => {
+    const res = await post(timed.url, '/api/v1/dossiers', aDossier('t-due', { dueAt: nowIso(60 * 86_400_000) }));
+    expect(res.status).toBe(202);
+  });
+
+  it('a report dated 2099 no longer freezes it: the real update is accepted', async () => {
+    expect((await post(timed.url, '/api/v1/reports', aReport('t-freeze'))).status).toBe(202);
+    expect((await post(timed.url, '/api/v1/reports', aReport('t-freeze', { status: 'handling', updatedAt: FUTURE }))).status).toBe(400);
+    const real = await post(timed.url, '/api/v1/reports', aReport('t-freeze', { status: 'handling', updatedAt: nowIso() }));
+    expect(real.body).toMatchObject({ accepted: 1, stale: 0 });
+  });
+
+  it.each([
+    ['sent in 2099', FUTURE],
+    ['sent in 1999', PAST],
+  ])('refuses a CAP alert %s, naming sent', async (_name, sent) => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>T-1</identifier><sender>kttv@hue.gov.vn</sender><sent>${sent}</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>Flood</event><urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty><area><areaDesc>Huế</areaDesc><polygon>16.47,107.57 16.47,107.59 16.45,107.59 16.45,107.57 16.47,107.57</polygon></area></info></alert>`;
+    const res = await post(timed.url, '/api/v1/cap', xml, { 'content-type': 'application/xml' });
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorBody).error.message).toMatch(/\bsent\b/);
+  });
+});
