@@ -187,17 +187,28 @@ export const itemInputSchemas = {
 } as const;
 
 /**
+ * What ingest records of who sent an item: the `source` name of the ingest key that first stored
+ * it (IOC_INGEST_KEYS `source:key`), or `simulator`. Only that producer may update the item. It is
+ * an operator's label for a system, not personal data, so it travels with the item to the walls.
+ * Absent on items stored before it was recorded; the first producer to update such an item owns it.
+ */
+export interface Produced {
+  producer?: string;
+}
+
+/**
  * Stored items: the producer's fields after ingest has filled in what it derives:
  * `ward` from the coordinates when only they came, `updatedAt` (the version used to order
- * updates) and, for a report or dossier that arrives finished without its time, that time.
+ * updates), for a report or dossier that arrives finished without its time, that time, and
+ * the `producer` that owns it.
  */
-export type Report = Omit<ReportInput, 'ward' | 'updatedAt'> & { ward: string; updatedAt: string };
-export type Dossier = Omit<DossierInput, 'ward' | 'updatedAt'> & { ward: string | null; updatedAt: string };
+export type Report = Omit<ReportInput, 'ward' | 'updatedAt'> & { ward: string; updatedAt: string } & Produced;
+export type Dossier = Omit<DossierInput, 'ward' | 'updatedAt'> & { ward: string | null; updatedAt: string } & Produced;
 export type Incident = Omit<IncidentInput, 'ward' | 'updatedAt' | 'severity'> & {
   ward: string;
   updatedAt: string;
   severity: 1 | 2 | 3 | 4;
-};
+} & Produced;
 
 /** What a wall may see of a report: never the reporter (personal data). */
 export type PublicReport = Omit<Report, 'reporter'>;

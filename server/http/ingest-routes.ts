@@ -29,7 +29,7 @@ export function ingestRouter(service: IngestService, keys: readonly IngestKey[],
           res.status(400).json({ error: { code: 'empty_body', message: `send one ${kind} as a JSON object, or a batch as a JSON array` } });
           return;
         }
-        const out = await service.ingest(kind, req.body);
+        const out = await service.ingest(kind, req.body, res.locals.ingestSource as string);
         if (out.status === 202) {
           for (const outcome of ['accepted', 'duplicate', 'stale', 'rejected'] as const) {
             metrics.ingestItems.inc({ kind, outcome }, out.body[outcome]);

@@ -50,7 +50,7 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
           sendError(res, 400, 'invalid_item', mapped.message, [{ field: mapped.field, message: mapped.message }]);
           return;
         }
-        const out = await deps.ingest.ingest('report', mapped.report);
+        const out = await deps.ingest.ingest('report', mapped.report, res.locals.ingestSource as string);
         if (out.status !== 202) {
           res.status(out.status).json(out.body);
           return;
@@ -101,11 +101,11 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
           return;
         }
         const closed = held.map((i) => ({ ...i, status: 'closed' as const, updatedAt: cap.value.sent }));
-        const out = await deps.ingest.ingest('incident', closed);
+        const out = await deps.ingest.ingest('incident', closed, res.locals.ingestSource as string);
         res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: held.map((i) => i.id) } : out.body);
         return;
       }
-      const out = await deps.ingest.ingest('incident', m.incident);
+      const out = await deps.ingest.ingest('incident', m.incident, res.locals.ingestSource as string);
       res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: [m.incident.id] } : out.body);
     } catch (err) {
       next(err);
