@@ -21,7 +21,7 @@ import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
-import type { Metrics } from './metrics';
+import { requireMetricsToken, type Metrics } from './metrics';
 import { sessionRouter } from './session-routes';
 
 export interface HttpAppDeps {
@@ -44,7 +44,7 @@ export interface HttpAppDeps {
 }
 
 /**
- * The HTTP side: health and metrics (always open), sign-in, the alert API (officers), the ward
+ * The HTTP side: health (always open) and metrics (behind IOC_METRICS_TOKEN when set), sign-in, the alert API (officers), the ward
  * registry (open), ingest and the standards adapters (ingest keys), the read API (the wall's access
  * rule), and the built wall with its client routes.
  */
@@ -56,7 +56,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
     const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsToken(d.config.metricsToken), async (_req, res) => {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use(authenticate(d.sessions));

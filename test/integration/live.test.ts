@@ -200,4 +200,18 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('ioc_ingest_items_total');
   });
+
+  it('with IOC_METRICS_TOKEN set, /metrics needs it as a bearer token', async () => {
+    const token = 'scrape-token-0123456789';
+    server = await startTestServer({ env: { IOC_METRICS_TOKEN: token } });
+    const without = await fetch(`${server.url}/metrics`);
+    expect(without.status).toBe(401);
+    expect(without.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
+    const withToken = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toContain('ioc_ingest_items_total');
+    // Liveness stays open for the load balancer.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
 });
