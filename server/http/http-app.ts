@@ -44,9 +44,9 @@ export interface HttpAppDeps {
 }
 
 /**
- * The HTTP side: health (always open) and metrics (behind IOC_METRICS_TOKEN when set), sign-in, the alert API (officers), the ward
- * registry (open), ingest and the standards adapters (ingest keys), the read API (the wall's access
- * rule), and the built wall with its client routes.
+ * The HTTP side: health (always open), metrics (behind IOC_METRICS_TOKEN when set), sign-in, the
+ * alert API (officers), the ward registry (open), ingest and the standards adapters (ingest keys),
+ * the read API (the wall's access rule), and the built wall with its client routes.
  */
 export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();

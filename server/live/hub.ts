@@ -24,6 +24,7 @@ const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
 export const CITY_ROOM = 'city';
 /** A ward's room is named by the role of its users, so the name reads back with wardOfRole. */
 const wardRoom = (code: string) => wardRole(code);
+
 interface SocketData {
   principal: Principal | null;
   /** The ward this socket is limited to, or null for the whole city. */
