@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dossierInputSchema, incidentInputSchema, reportInputSchema, toPublicReport, type Report } from './schemas';
+import { describeValue, dossierInputSchema, incidentInputSchema, reportInputSchema, toPublicReport, type Report } from './schemas';
 
 const report = {
   id: 'r-1',
@@ -82,4 +82,17 @@ it('a public report has no reporter', () => {
   expect(JSON.stringify(pub)).not.toContain('Nguyễn Văn A');
   expect(JSON.stringify(pub)).not.toContain('0900000000');
   expect(pub.id).toBe('r-1');
+});
+
+describe('describeValue', () => {
+  it.each([
+    ['a short string, quoted', 'parking', '"parking"'],
+    ['a long string, cut short', 'x'.repeat(100_000), `"${'x'.repeat(40)}…"`],
+    ['a number', 19753, '19753'],
+    ['null', null, 'null'],
+    ['a list, by its kind', [1, 2], '(a list)'],
+    ['an object, by its kind', { a: 1 }, '(an object)'],
+  ])('shows %s', (_name, value, shown) => {
+    expect(describeValue(value)).toBe(shown);
+  });
 });

@@ -21,6 +21,22 @@ export const isoDateTime = z.iso.datetime({
   error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T08:30:00+07:00',
 });
 
+/** Longest part of a refused value quoted back in an error message. */
+const MAX_ECHO_LENGTH = 40;
+
+/**
+ * A refused value as an error message shows it: a string quoted and cut short, anything else by its
+ * kind. Never the whole input: a message is no place for a megabyte string, and stringifying a deeply
+ * nested value overflows the stack.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > MAX_ECHO_LENGTH ? `${JSON.stringify(value.slice(0, MAX_ECHO_LENGTH)).slice(0, -1)}…"` : JSON.stringify(value);
+  if (Array.isArray(value)) return '(a list)';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return '(an object)';
+  return String(value);
+}
+
 const id = z
   .string({ error: 'must be a string: the producer\u2019s own id' })
   .trim()
@@ -29,7 +45,7 @@ const id = z
 
 const wardCode = z.enum(WARD_CODES as [string, ...string[]], {
   error: (issue) =>
-    `unknown ward ${JSON.stringify(issue.input)}: use one of Huế's 40 official 5-digit codes (GET /api/v1/wards)`,
+    `unknown ward ${describeValue(issue.input)}: use one of Huế's 40 official 5-digit codes (GET /api/v1/wards)`,
 });
 
 // Latitude/longitude are range-checked here; whether the point is inside Huế is checked at ingest
@@ -40,7 +56,7 @@ const lng = z.number({ error: 'must be a number (WGS84 longitude)' }).min(-180).
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
 function enumOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
-  return z.enum(values, { error: (issue) => `unknown ${what} ${JSON.stringify(issue.input)}: use one of ${values.join(', ')}` });
+  return z.enum(values, { error: (issue) => `unknown ${what} ${describeValue(issue.input)}: use one of ${values.join(', ')}` });
 }
 
 interface Located {
@@ -171,17 +187,28 @@ export const itemInputSchemas = {
 } as const;
 
 /**
+ * What ingest records of who sent an item: the `source` name of the ingest key that first stored
+ * it (IOC_INGEST_KEYS `source:key`), or `simulator`. Only that producer may update the item. It is
+ * an operator's label for a system, not personal data, so it travels with the item to the walls.
+ * Absent on items stored before it was recorded; the first producer to update such an item owns it.
+ */
+export interface Produced {
+  producer?: string;
+}
+
+/**
  * Stored items: the producer's fields after ingest has filled in what it derives:
  * `ward` from the coordinates when only they came, `updatedAt` (the version used to order
- * updates) and, for a report or dossier that arrives finished without its time, that time.
+ * updates), for a report or dossier that arrives finished without its time, that time, and
+ * the `producer` that owns it.
  */
-export type Report = Omit<ReportInput, 'ward' | 'updatedAt'> & { ward: string; updatedAt: string };
-export type Dossier = Omit<DossierInput, 'ward' | 'updatedAt'> & { ward: string | null; updatedAt: string };
+export type Report = Omit<ReportInput, 'ward' | 'updatedAt'> & { ward: string; updatedAt: string } & Produced;
+export type Dossier = Omit<DossierInput, 'ward' | 'updatedAt'> & { ward: string | null; updatedAt: string } & Produced;
 export type Incident = Omit<IncidentInput, 'ward' | 'updatedAt' | 'severity'> & {
   ward: string;
   updatedAt: string;
   severity: 1 | 2 | 3 | 4;
-};
+} & Produced;
 
 /** What a wall may see of a report: never the reporter (personal data). */
 export type PublicReport = Omit<Report, 'reporter'>;

@@ -25,6 +25,8 @@ export interface Config {
   journalCompactBytes: number;
   ingestKeys: IngestKey[];
   users: UserEntry[];
+  /** IOC_METRICS_TOKEN: when set, GET /metrics needs it as `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   simulate: boolean;
   /** IOC_PUBLIC_WALL=1: the wall view needs no sign-in (a locked room's video wall). */
   publicWall: boolean;
@@ -42,15 +44,35 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function parseList<T>(raw: string | undefined, name: string, parseOne: (part: string) => T): T[] {
+/**
+ * Reads a comma-separated list. An entry that fails is named by its number and by what is safe to
+ * print of it (`shown`): these entries hold passwords and keys, and start-up errors end up in logs.
+ */
+function parseList<T>(raw: string | undefined, name: string, parseOne: (part: string) => T, shown: (part: string) => string | null): T[] {
   if (!raw || raw.trim() === '') return [];
   return raw.split(',').map((part, i) => {
     try {
       return parseOne(part.trim());
     } catch (err) {
-      throw new ConfigError(`${name}: entry ${i + 1} ("${part.trim().slice(0, 40)}"): ${(err as Error).message}`);
+      const label = shown(part.trim());
+      throw new ConfigError(`${name}: entry ${i + 1}${label ? ` ("${label.slice(0, 40)}")` : ''}: ${(err as Error).message}`);
     }
   });
+}
+
+/** What comes before the first ':' (a user's name, a key's source), or null when there is no ':' and the whole entry may be the secret. */
+function beforeColon(part: string): string | null {
+  const at = part.indexOf(':');
+  return at > 0 ? part.slice(0, at) : null;
+}
+
+/** Shortest IOC_METRICS_TOKEN taken: a bearer token is the only guard of /metrics. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function parseMetricsToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_METRICS_TOKEN_LENGTH) throw new ConfigError(`IOC_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  return raw;
 }
 
 function parseIngestKey(part: string): IngestKey {
@@ -99,8 +121,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     redisAllowVolatile: env.IOC_REDIS_ALLOW_VOLATILE === '1' || env.IOC_REDIS_ALLOW_VOLATILE === 'true',
     dataDir: path.resolve(cwd, env.IOC_DATA_DIR ?? './data'),
     journalCompactBytes: parseIntIn(env.IOC_JOURNAL_COMPACT_MB, 'IOC_JOURNAL_COMPACT_MB', 256, 1, 1_000_000) * 1024 * 1024,
-    ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey),
-    users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser),
+    ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey, beforeColon),
+    users: parseList(env.IOC_USERS, 'IOC_USERS', parseUser, beforeColon),
+    metricsToken: parseMetricsToken(env.IOC_METRICS_TOKEN),
     simulate,
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
     boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : null,

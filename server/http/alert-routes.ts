@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { ALERT_ACTIONS, ALERT_STATES, parseAlertAction, type AlertEvidence } from '@shared/alerts';
 import { toPublicReport } from '@shared/schemas';
@@ -6,6 +6,7 @@ import type { AlertService } from '../alerts/alert-service';
 import type { ItemStore } from '../store/store';
 import { principalOf, requireActor } from './auth';
 import { sendError } from './errors';
+import { jsonBody } from './json-body';
 
 const listQuery = z.object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open') }).strict();
 
@@ -31,7 +32,7 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): R
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
     res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
   });
-  const json = express.json({ limit: 16 * 1024, type: () => true });
+  const json = jsonBody({ limit: 16 * 1024, type: () => true });
   for (const action of ALERT_ACTIONS) {
     router.post(`/alerts/:id/${action}`, json, async (req, res, next) => {
       try {

@@ -21,7 +21,7 @@ import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
-import type { Metrics } from './metrics';
+import { requireMetricsToken, type Metrics } from './metrics';
 import { sessionRouter } from './session-routes';
 
 export interface HttpAppDeps {
@@ -46,9 +46,9 @@ export interface HttpAppDeps {
 }
 
 /**
- * The HTTP side: health, readiness and metrics (always open), sign-in, the alert API (officers), the ward
- * registry (open), ingest and the standards adapters (ingest keys), the read API (the wall's access
- * rule), and the built wall with its client routes.
+ * The HTTP side: health and readiness (always open), metrics (behind IOC_METRICS_TOKEN when set),
+ * sign-in, the alert API (officers), the ward registry (open), ingest and the standards adapters
+ * (ingest keys), the read API (the wall's access rule), and the built wall with its client routes.
  */
 export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();
@@ -63,7 +63,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
     if (d.ready()) res.json({ status: 'ready' });
     else res.status(503).json({ status: 'starting', detail: 'replaying the store, loading history or computing the first baselines' });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsToken(d.config.metricsToken), async (_req, res) => {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use(authenticate(d.sessions));

@@ -1,6 +1,7 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ItemKind } from '@shared/categories';
 import type { IngestKey } from '../config/env';
+import { jsonBody } from './json-body';
 import type { Metrics } from './metrics';
 import { requireIngestKey } from '../ingest/ingest-keys';
 import type { IngestService } from '../ingest/ingest-service';
@@ -14,7 +15,7 @@ const PATHS: Record<ItemKind, string> = { report: '/reports', dossier: '/dossier
 export function ingestRouter(service: IngestService, keys: readonly IngestKey[], metrics: Metrics): Router {
   const router = Router();
   // Any content type is read as JSON: producers often forget the header, and the body must be JSON anyway.
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
+  const json = jsonBody({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
   for (const kind of Object.keys(PATHS) as ItemKind[]) {
     // Timed from the first byte to the answer, whatever it is (a 401 and a 413 count too).
     const timed: RequestHandler = (_req, res, next) => {
@@ -28,7 +29,7 @@ export function ingestRouter(service: IngestService, keys: readonly IngestKey[],
           res.status(400).json({ error: { code: 'empty_body', message: `send one ${kind} as a JSON object, or a batch as a JSON array` } });
           return;
         }
-        const out = await service.ingest(kind, req.body);
+        const out = await service.ingest(kind, req.body, res.locals.ingestSource as string);
         if (out.status === 202) {
           for (const outcome of ['accepted', 'duplicate', 'stale', 'rejected'] as const) {
             metrics.ingestItems.inc({ kind, outcome }, out.body[outcome]);

@@ -2,10 +2,12 @@ import express, { Router } from 'express';
 import type { IngestKey } from '../config/env';
 import type { Boundaries } from '../geo/boundaries';
 import { sendError } from './errors';
+import { jsonBody } from './json-body';
 import type { ItemStore } from '../store/store';
 import { capToIncident, decodeXml, parseCap } from '../ingest/cap';
 import { requireIngestKey } from '../ingest/ingest-keys';
 import type { IngestService } from '../ingest/ingest-service';
+import { timeOutOfBounds } from '../ingest/normalize';
 import { open311Services, open311ToReport } from '../ingest/open311';
 
 /** A CAP message with an inline base64 resource can be large; a warning area never is. */
@@ -28,7 +30,7 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
   router.post(
     '/open311/requests',
     express.urlencoded({ extended: true, limit: MAX_FORM_BYTES }),
-    express.json({ limit: MAX_FORM_BYTES }),
+    jsonBody({ limit: MAX_FORM_BYTES }),
     (req, _res, next) => {
       // Open311 sends the key as a form field; turn it into the header the key check reads.
       const apiKey = (req.body as Record<string, unknown> | undefined)?.api_key;
@@ -48,7 +50,7 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
           sendError(res, 400, 'invalid_item', mapped.message, [{ field: mapped.field, message: mapped.message }]);
           return;
         }
-        const out = await deps.ingest.ingest('report', mapped.report);
+        const out = await deps.ingest.ingest('report', mapped.report, res.locals.ingestSource as string);
         if (out.status !== 202) {
           res.status(out.status).json(out.body);
           return;
@@ -86,6 +88,12 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
         res.status(202).json({ accepted: 0, duplicate: 0, stale: 0, rejected: 0, errors: [], ignored: m.reason });
         return;
       }
+      // `sent` becomes the incident's version (updatedAt): held to the same bounds, but named as the sender wrote it.
+      const sentOut = timeOutOfBounds(cap.value.sent, deps.now());
+      if (sentOut) {
+        sendError(res, 400, sentOut.code, `CAP sent: ${sentOut.message}`, [{ field: 'sent', code: sentOut.code, message: sentOut.message }]);
+        return;
+      }
       if (m.kind === 'cancel') {
         const held = m.ids.map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
         if (held.length === 0) {
@@ -93,11 +101,11 @@ export function interopRouter(deps: { ingest: IngestService; keys: readonly Inge
           return;
         }
         const closed = held.map((i) => ({ ...i, status: 'closed' as const, updatedAt: cap.value.sent }));
-        const out = await deps.ingest.ingest('incident', closed);
+        const out = await deps.ingest.ingest('incident', closed, res.locals.ingestSource as string);
         res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: held.map((i) => i.id) } : out.body);
         return;
       }
-      const out = await deps.ingest.ingest('incident', m.incident);
+      const out = await deps.ingest.ingest('incident', m.incident, res.locals.ingestSource as string);
       res.status(out.status).json(out.status === 202 ? { ...out.body, incidents: [m.incident.id] } : out.body);
     } catch (err) {
       next(err);

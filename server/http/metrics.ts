@@ -1,5 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { sendError } from './errors';
 
 /**
  * Prometheus metrics for GET /metrics. prom-client rather than hand-written text format:
@@ -67,4 +70,23 @@ export class Metrics {
   close(): void {
     this.loop?.disable();
   }
+}
+
+/**
+ * Guards GET /metrics with IOC_METRICS_TOKEN when it is set (open otherwise, as before): the figures
+ * tell an outsider the load, the walls connected and the process's memory. Compared as SHA-256
+ * digests with timingSafeEqual, like the ingest keys, so the time taken leaks nothing of the token.
+ */
+export function requireMetricsToken(token: string | null): RequestHandler {
+  if (token === null) return (_req, _res, next) => next();
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    if (m && timingSafeEqual(createHash('sha256').update(m[1]!).digest(), expected)) {
+      next();
+      return;
+    }
+    res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+    sendError(res, 401, 'metrics_token_required', 'send IOC_METRICS_TOKEN as "Authorization: Bearer <token>"');
+  };
 }

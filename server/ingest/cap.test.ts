@@ -5,6 +5,8 @@ import { capToIncident, decodeXml, parseCap } from './cap';
 const boundaries = loadBoundaries(null);
 // A polygon around central Huế (Phú Xuân / Thuận Hóa), CAP order: latitude first.
 const HUE_POLYGON = '16.47,107.57 16.47,107.59 16.45,107.59 16.45,107.57 16.47,107.57';
+/** Namespace declarations an IPAWS-OPEN message's root carries beside CAP's own. */
+const IPAWS_NS = 'xmlns:ns2="http://gov.fema.ipaws.services/IPAWSOPEN_Services/" xmlns:ns4="http://www.w3.org/2000/09/xmldsig#" xmlns:ns5="urn:oasis:names:tc:emergency:EDXL:DE:1.0"';
 
 function cap(opts: { ns?: string; prefix?: string; status?: string; msgType?: string; scope?: string | null; references?: string; info?: string | null; before?: string; extra?: string } = {}): string {
   const p = opts.prefix ? `${opts.prefix}:` : '';
@@ -41,6 +43,10 @@ describe('CAP → incident', () => {
     ['the 1.0 namespace', cap({ ns: 'http://www.incident.com/cap/1.0' })],
     ['comments and a stylesheet PI before the root', cap({ before: '<!-- a comment --><?xml-stylesheet href="http://example.com/cap.xsl"?>' })],
     ['an XML-DSig signature block', cap({ extra: '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/></Signature>' })],
+    // FEMA IPAWS-OPEN roots declare their service namespaces beside CAP's, in any order.
+    ['an IPAWS root with prefixed namespaces after the default one', cap().replace('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">', `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2" ${IPAWS_NS}>`)],
+    ['an IPAWS root with prefixed namespaces before the default one', cap().replace('<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">', `<alert ${IPAWS_NS} xmlns="urn:oasis:names:tc:emergency:cap:1.2">`)],
+    ['a root whose CAP prefix is not cap:', cap({ prefix: 'ns3' }).replace('<ns3:alert xmlns:ns3=', `<ns3:alert ${IPAWS_NS} xmlns:ns3=`)],
   ])('reads %s', (_name, xml) => {
     expect(incidentOf(xml).kind).toBe('incident');
   });
@@ -57,9 +63,24 @@ describe('CAP → incident', () => {
     ['a misspelt enumeration', cap({ status: 'actual' }), 'invalid_cap'],
     ['malformed XML', cap().slice(0, -10), 'malformed_xml'],
     ['another namespace', cap({ ns: 'urn:example:not-cap' }), 'not_cap'],
+    ['the CAP namespace declared for a prefix the root does not use', cap({ ns: 'urn:example:not-cap' }).replace('not-cap"', 'not-cap" xmlns:cap="urn:oasis:names:tc:emergency:cap:1.2"'), 'not_cap'],
+    ['a CAP root inside a comment before another root', '<?xml version="1.0"?><!-- <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"> --><feed xmlns="urn:example:feed"><entry/></feed>', 'not_cap'],
+    ['elements nested deeper than any CAP document', cap({ extra: `${'<x>'.repeat(500)}${'</x>'.repeat(500)}` }), 'too_deep'],
   ])('refuses %s', (_name, xml, code) => {
     const r = parseCap(xml);
     expect(r).toMatchObject({ ok: false, code });
+  });
+
+  it('reads a 128 KiB document whose comment repeats "<alert " in well under 100 ms', () => {
+    // Any scan that restarts at each "<alert" and runs to the end of the text is quadratic here.
+    const comment = `<!-- ${'<alert '.repeat(Math.ceil((128 * 1024) / 7))} -->`;
+    const xml = cap({ before: comment });
+    expect(xml.length).toBeGreaterThan(128 * 1024);
+    const started = performance.now();
+    const parsed = parseCap(xml);
+    const elapsedMs = performance.now() - started;
+    expect(parsed.ok).toBe(true);
+    expect(elapsedMs).toBeLessThan(100);
   });
 
   it('refuses an area outside Huế', () => {

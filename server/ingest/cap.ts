@@ -20,17 +20,69 @@ export const CAP_NAMESPACES = [
 
 const ARRAY_TAGS = new Set(['info', 'area', 'polygon', 'circle', 'geocode', 'category', 'responseType', 'parameter', 'resource', 'eventCode', 'code']);
 
+/**
+ * Deepest element nesting read. CAP itself is 5 deep (alert/info/area/geocode/value) and an XML-DSig
+ * block about 8; anything far deeper is not an alert, and the parser's own tree must stay bounded.
+ */
+export const MAX_XML_DEPTH = 100;
+
+/** Where the parser puts the root's attributes; no XML name can be "@", so it never meets an element. */
+const ROOT_ATTRIBUTES = '@';
+
+const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
+
+// Prefixes are kept, so the root's own prefix can be matched with its xmlns declarations; the
+// elements are read by local name afterwards. Only the root's attributes are kept (the namespace
+// lives there): the jPath of anything below the root has a dot.
 const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
+  ignoreAttributes: (_name, jPath) => String(jPath).includes('.'),
+  attributesGroupName: ROOT_ATTRIBUTES,
+  attributeNamePrefix: '',
+  removeNSPrefix: false,
   parseTagValue: false,
   trimValues: true,
   processEntities: false,
   htmlEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  isArray: (name) => ARRAY_TAGS.has(name),
+  maxNestedTags: MAX_XML_DEPTH,
+  isArray: (name) => ARRAY_TAGS.has(localName(name)),
 });
+
+/**
+ * The parsed tree with every element named by its local name, as the schema reads it. Two
+ * elements with one local name under one parent (`cap:note` and `note`) become a list, as they
+ * would have with the parser's own prefix removal. Recursion is bounded by MAX_XML_DEPTH.
+ */
+function withLocalNames(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withLocalNames);
+  if (node === null || typeof node !== 'object') return node;
+  // No prototype: an element named `x:__proto__` or `constructor` is just a key here.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(node)) {
+    if (name === ROOT_ATTRIBUTES) continue;
+    const key = localName(name);
+    const v = withLocalNames(value);
+    if (!Object.hasOwn(out, key)) out[key] = v;
+    else out[key] = [...[out[key]].flat(), ...[v].flat()];
+  }
+  return out;
+}
+
+/**
+ * The root element's name and namespace, read from the parsed root: its prefix (if any) is looked
+ * up among the root's own xmlns declarations, which may be many and in any order (FEMA IPAWS roots
+ * declare `xmlns:ns2` and others beside CAP's). The root has no ancestor, so nothing else can bind it.
+ */
+function rootOf(doc: Record<string, unknown>): { name: string; namespace: string | undefined; body: unknown } | null {
+  const name = Object.keys(doc).find((k) => k !== '#text');
+  if (name === undefined) return null;
+  const body = doc[name];
+  const attrs = body !== null && typeof body === 'object' ? ((body as Record<string, unknown>)[ROOT_ATTRIBUTES] as Record<string, unknown> | undefined) : undefined;
+  const colon = name.indexOf(':');
+  const declared = attrs?.[colon < 0 ? 'xmlns' : `xmlns:${name.slice(0, colon)}`];
+  return { name, namespace: typeof declared === 'string' ? declared : undefined, body };
+}
 
 // CAP's dateTime has a numeric offset; `Z` is tolerated because real feeds send it.
 const capTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/, 'must be a date-time with an offset, e.g. 2026-11-20T08:30:00+07:00');
@@ -92,12 +144,21 @@ export function parseCap(xml: string): CapResult<CapAlert> {
   if (/<!DOCTYPE/i.test(xml)) return { ok: false, code: 'doctype_refused', message: 'a DOCTYPE is not allowed in a CAP document (entities are never resolved)' };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { ok: false, code: 'malformed_xml', message: `the body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
-  const ns = /<(?:[A-Za-z_][\w.-]*:)?alert\b[^>]*\sxmlns(?::[\w.-]+)?\s*=\s*["']([^"']+)["']/.exec(xml)?.[1];
-  if (!ns || !(CAP_NAMESPACES as readonly string[]).includes(ns)) {
-    return { ok: false, code: 'not_cap', message: `the root is not a CAP <alert> (namespace ${ns ?? 'missing'}; expected ${CAP_NAMESPACES[0]})` };
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch (err) {
+    // The validator passed it, so what the parser refuses is a limit (nesting) or a name it will not use.
+    const message = (err as Error).message;
+    if (/nested/i.test(message)) return { ok: false, code: 'too_deep', message: `elements are nested more than ${MAX_XML_DEPTH} deep; a CAP <alert> needs about 5` };
+    return { ok: false, code: 'malformed_xml', message: `the XML cannot be read: ${message.slice(0, 200)}` };
   }
-  const doc = parser.parse(xml) as { alert?: unknown };
-  const parsed = alertSchema.safeParse(doc.alert);
+  const root = rootOf(doc);
+  if (!root || localName(root.name) !== 'alert' || !(CAP_NAMESPACES as readonly string[]).includes(root.namespace ?? '')) {
+    const what = root ? `<${root.name.slice(0, 80)}> in namespace ${root.namespace?.slice(0, 200) ?? 'none'}` : 'no root element';
+    return { ok: false, code: 'not_cap', message: `the root is not a CAP <alert> (${what}; expected ${CAP_NAMESPACES[0]})` };
+  }
+  const parsed = alertSchema.safeParse(withLocalNames(root.body));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, code: 'invalid_cap', message: `CAP ${issue.path.join('.') || 'alert'}: ${issue.message}` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBoundaries } from '../geo/boundaries';
-import { normalizeItem } from './normalize';
+import { MAX_CLOCK_SKEW_MS, normalizeItem, timeOutOfBounds } from './normalize';
 
 const boundaries = loadBoundaries(null);
 const NOW = Date.parse('2026-11-22T10:00:00+07:00');
@@ -43,5 +43,14 @@ describe('normalizeItem', () => {
   it('rejects an update dated before the item began', () => {
     const n = normalizeItem('report', { ...base, ward: '19753', updatedAt: '2026-11-22T07:00:00+07:00' }, boundaries, NOW);
     expect(!n.ok && n.error.field).toBe('updatedAt');
+  });
+  it.each([
+    ['exactly the allowed skew ahead', new Date(NOW + MAX_CLOCK_SKEW_MS).toISOString(), false, null],
+    ['a millisecond past it', new Date(NOW + MAX_CLOCK_SKEW_MS + 1).toISOString(), false, 'in_future'],
+    ['far ahead, where that is allowed (a due date)', '2030-01-01T00:00:00Z', true, null],
+    ['the first instant of 2000', '2000-01-01T07:00:00+07:00', false, null],
+    ['a millisecond before 2000', '1999-12-31T23:59:59.999Z', true, 'too_early'],
+  ])('bounds a time: %s', (_name, iso, mayBeAhead, code) => {
+    expect(timeOutOfBounds(iso, NOW, mayBeAhead)?.code ?? null).toBe(code);
   });
 });

@@ -27,6 +27,11 @@ describe('DeltaLog', () => {
   ])('a seq %s needs a snapshot', (_name, seq) => {
     expect(filled(1000, 10, 5).since(seq)).toBeNull();
   });
+  it('answers null past the limit asked for, so the wall takes a snapshot instead', () => {
+    const log = filled(1000, 10);
+    expect(log.since(1005, 5)!.map((d) => d.seq)).toEqual([1006, 1007, 1008, 1009, 1010]);
+    expect(log.since(1004, 5)).toBeNull();
+  });
   it('keeps at most its capacity', () => {
     const log = filled(0, 20, 5);
     expect(log.since(15)!.map((d) => d.seq)).toEqual([16, 17, 18, 19, 20]);

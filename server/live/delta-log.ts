@@ -51,11 +51,12 @@ export class DeltaLog {
 
   /**
    * Every delta after `seq`, or null when they cannot all be given (too old, from another process,
-   * or ahead of this one): then the wall must start over from a snapshot.
+   * or ahead of this one) or are more than `limit`: then the wall must start over from a snapshot.
    */
-  since(seq: number): Delta[] | null {
+  since(seq: number, limit = Number.POSITIVE_INFINITY): Delta[] | null {
     if (!Number.isSafeInteger(seq) || seq > this.lastSeq) return null;
     if (seq === this.lastSeq) return [];
+    if (this.lastSeq - seq > limit) return null;
     const first = this.ring[0];
     if (!first || seq < first.seq - 1) return null;
     return this.ring.slice(seq - first.seq + 1);

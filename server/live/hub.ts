@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { ALERT_ACTIONS, parseAlertAction } from '@shared/alerts';
@@ -14,6 +15,7 @@ import {
 import { wardOfRole, wardRole } from '@shared/roles';
 import type { Principal } from '../auth/roles';
 import type { DeltaLog } from './delta-log';
+import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
 import { scopeDelta, scopeSnapshot } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
@@ -22,12 +24,6 @@ const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
 export const CITY_ROOM = 'city';
 /** A ward's room is named by the role of its users, so the name reads back with wardOfRole. */
 const wardRoom = (code: string) => wardRole(code);
-/**
- * Packets a socket may have waiting to be written before it counts as too slow: it is then
- * disconnected, so it cannot hold the others back or grow the server's memory, and it comes back
- * with a fresh snapshot when it reconnects.
- */
-export const MAX_PENDING_PACKETS = 1_000;
 
 interface SocketData {
   principal: Principal | null;
@@ -102,6 +98,8 @@ export class LiveHub {
     socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
     void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
     socket.emit('snapshot', this.snapshotFor(socket));
+    // Monotonic, and real time whatever clock the app runs on: this limits a rate, not a date.
+    let lastResumeAt = Number.NEGATIVE_INFINITY;
     socket.on('resume', (raw: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: ResumeResult) => void) : () => {};
       try {
@@ -110,7 +108,13 @@ export class LiveHub {
           reply({ ok: false, error: { code: 'invalid_resume', message: 'resume takes { seq: <the last seq you applied> }' } });
           return;
         }
-        const missed = this.deps.log.since(parsed.data.seq);
+        const at = performance.now();
+        if (at - lastResumeAt < RESUME_INTERVAL_MS) {
+          reply({ ok: false, error: { code: 'resume_too_soon', message: `one resume per ${RESUME_INTERVAL_MS / 1000} s: ask again later, or reconnect for a snapshot` } });
+          return;
+        }
+        lastResumeAt = at;
+        const missed = this.deps.log.since(parsed.data.seq, MAX_RESUME_DELTAS);
         if (missed === null) {
           socket.emit('snapshot', this.snapshotFor(socket));
           reply({ ok: true, mode: 'snapshot' });
@@ -165,9 +169,8 @@ export class LiveHub {
 
   private dropSlowSockets(): void {
     for (const socket of this.io.sockets.sockets.values()) {
-      // engine.io keeps its queue private; its length is the only measure of a reader falling behind.
-      const pending = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-      if (pending > MAX_PENDING_PACKETS) socket.disconnect(true);
+      const backlog = backlogOf(socket.conn);
+      if (backlog.packets > MAX_PENDING_PACKETS || backlog.bytes > MAX_BUFFERED_BYTES) socket.disconnect(true);
     }
   }
 

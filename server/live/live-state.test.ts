@@ -23,7 +23,7 @@ beforeAll(async () => {
   const events = simulateHistory({ seed: 'live-state', boundaries, calendar }, NOW, 16);
   for (const kind of ['report', 'dossier', 'incident'] as const) {
     const items = events.filter((e) => e.kind === kind && e.atMs <= NOW).map((e) => e.item);
-    for (let i = 0; i < items.length; i += 5000) await ingest.ingest(kind, items.slice(i, i + 5000));
+    for (let i = 0; i < items.length; i += 5000) await ingest.ingest(kind, items.slice(i, i + 5000), 'simulator');
   }
 }, 60_000);
 

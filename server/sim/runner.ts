@@ -7,6 +7,8 @@ export const SIM_LOOKBACK_DAYS = 45;
 /** How often the live feed sends what became due. */
 export const SIM_TICK_MS = 1000;
 const BATCH_ITEMS = 5000;
+/** The producer the simulated feed's items belong to, as an ingest key's source would name it. */
+export const SIMULATOR_SOURCE = 'simulator';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Consecutive events of one kind, so each POST-equivalent carries one kind and order is kept. */
@@ -89,7 +91,7 @@ export class SimRunner {
     const byKind = [...events].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.atMs - b.atMs);
     let accepted = 0;
     for (const b of batchesOf(byKind)) {
-      const out = await this.deps.ingest.ingest(b.kind, b.items);
+      const out = await this.deps.ingest.ingest(b.kind, b.items, SIMULATOR_SOURCE);
       if (out.status !== 202) throw new Error(`simulator backfill rejected: ${JSON.stringify(out.body).slice(0, 300)}`);
       accepted += out.body.accepted;
     }
@@ -110,7 +112,7 @@ export class SimRunner {
     this.running = true;
     try {
       for (const b of batchesOf(this.timeline!.due(this.deps.now()))) {
-        const out = await this.deps.ingest.ingest(b.kind, b.items);
+        const out = await this.deps.ingest.ingest(b.kind, b.items, SIMULATOR_SOURCE);
         if (out.status !== 202) this.deps.onError(new Error(`simulator item rejected: ${JSON.stringify(out.body).slice(0, 300)}`));
       }
     } catch (err) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WARD_CODES } from '@shared/wards';
 import { PROTOCOL_VERSION, type ResumeResult } from '@shared/protocol';
+import { MAX_RESUME_DELTAS } from '../../server/live/limits';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 import { aReport, WallClient } from '../helpers/wall-client';
 
@@ -103,6 +104,48 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     await w.until(() => w.snapshots.length === 2, 'fresh snapshot');
   });
 
+  it(`resume answers up to ${MAX_RESUME_DELTAS} missed deltas as deltas, and with one snapshot past that`, async () => {
+    server = await startTestServer();
+    const first = wall(server.url);
+    await first.until(() => first.snapshots.length === 1, 'snapshot');
+    const start = first.lastSeq;
+    // A tick is one (empty) delta: the cheapest way for the walls below to have missed many.
+    // (The alert pipeline may add one of its own, so the seq to resume from is counted back from the end.)
+    for (let i = 0; i < MAX_RESUME_DELTAS; i++) server.app.tick();
+    await first.until(() => first.lastSeq >= start + MAX_RESUME_DELTAS, `${MAX_RESUME_DELTAS} deltas`, 20_000);
+    const seq = first.lastSeq - MAX_RESUME_DELTAS;
+
+    const atLimit = wall(server.url);
+    await atLimit.until(() => atLimit.snapshots.length === 1, 'snapshot');
+    const asDeltas = await new Promise<ResumeResult>((resolve) => atLimit.socket.emit('resume', { seq }, resolve));
+    expect(asDeltas).toEqual({ ok: true, mode: 'deltas', count: MAX_RESUME_DELTAS });
+
+    const before = first.lastSeq;
+    server.app.tick();
+    await first.until(() => first.lastSeq > before, 'one more delta');
+    const past = wall(server.url);
+    await past.until(() => past.snapshots.length === 1, 'snapshot');
+    const asSnapshot = await new Promise<ResumeResult>((resolve) => past.socket.emit('resume', { seq }, resolve));
+    expect(asSnapshot).toEqual({ ok: true, mode: 'snapshot' });
+    await past.until(() => past.snapshots.length === 2, 'the snapshot instead of the deltas');
+    expect(past.snapshots[1]!.seq).toBe(first.lastSeq);
+    expect(past.deltas).toHaveLength(0);
+  });
+
+  it('a second resume within a few seconds is refused, and the wall is still served', async () => {
+    server = await startTestServer();
+    const w = wall(server.url);
+    await w.until(() => w.snapshots.length === 1, 'snapshot');
+    const seq = w.lastSeq;
+    expect(await new Promise<ResumeResult>((resolve) => w.socket.emit('resume', { seq }, resolve))).toEqual({ ok: true, mode: 'deltas', count: 0 });
+    const again = await new Promise<ResumeResult>((resolve) => w.socket.emit('resume', { seq: 5 }, resolve));
+    expect(again).toMatchObject({ ok: false, error: { code: 'resume_too_soon' } });
+    // Refused means nothing was sent: no second snapshot for the stale seq.
+    await post(server.url, '/api/v1/reports', aReport('after-refused-resume'));
+    await w.until(() => w.deltas.length === 1, 'delta after a refused resume');
+    expect(w.snapshots).toHaveLength(1);
+  });
+
   it('a malformed resume is answered with an error, and the wall is still served', async () => {
     server = await startTestServer();
     const w = wall(server.url);
@@ -156,5 +199,19 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', store: { ok: true, store: 'embedded' } });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('ioc_ingest_items_total');
+  });
+
+  it('with IOC_METRICS_TOKEN set, /metrics needs it as a bearer token', async () => {
+    const token = 'scrape-token-0123456789';
+    server = await startTestServer({ env: { IOC_METRICS_TOKEN: token } });
+    const without = await fetch(`${server.url}/metrics`);
+    expect(without.status).toBe(401);
+    expect(without.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
+    const withToken = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toContain('ioc_ingest_items_total');
+    // Liveness stays open for the load balancer.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

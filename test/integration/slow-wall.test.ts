@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_PENDING_PACKETS } from '../../server/live/hub';
+import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS } from '../../server/live/limits';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 import { aReport, WallClient } from '../helpers/wall-client';
 
@@ -263,5 +263,38 @@ describe('a slow wall', () => {
         `(the ${posts - postsAtDrop} deltas after the drop are ${afterDropMb.toFixed(1)} MB of JSON)`,
     );
     expect(heapGrowthMb).toBeLessThan(200);
+  });
+
+  it('is dropped by the bytes it owes, long before 1,000 packets, when each delta is large', async () => {
+    server = await startTestServer();
+    slow = await StalledWall.connect(server.app.port);
+    await slow.until(() => slow!.messages.some((m) => m.startsWith('0{')), 'engine.io open packet');
+    slow.send('40');
+    await slow.until(() => slow!.messages.some((m) => m.startsWith('42["snapshot"')), 'snapshot');
+    slow.pause();
+    const slowSocket = [...server.app.io.sockets.sockets.values()][0]!;
+    let drop: { packets: number; bytes: number; atPost: number } | null = null;
+    let posts = 0;
+    slowSocket.on('disconnect', () => {
+      drop = { ...backlogOf(slowSocket.conn), atPost: posts };
+    });
+
+    // 2,000 reports a POST: each delta is ~300 KB, so the byte limit comes at a few dozen packets
+    // (plus what the kernel's socket buffers hold), where the packet limit would wait for ~300 MB.
+    const BIG_BATCH = 2000;
+    const MAX_BIG_POSTS = 200;
+    let maxBytes = 0;
+    while (drop === null && posts < MAX_BIG_POSTS) {
+      const batch = Array.from({ length: BIG_BATCH }, (_, i) => aReport(`big-${posts}-${i}`));
+      expect((await post(server.url, '/api/v1/reports', batch)).status).toBe(202);
+      posts += 1;
+      if (drop === null) maxBytes = Math.max(maxBytes, backlogOf(slowSocket.conn).bytes);
+    }
+    const dropped = drop as { packets: number; bytes: number; atPost: number } | null;
+    console.info(`big deltas: dropped after ${dropped?.atPost ?? '-'} POSTs of ${BIG_BATCH} reports, owing ${dropped?.packets ?? '-'} packets / ${dropped?.bytes ?? '-'} bytes (most seen before: ${maxBytes})`);
+    expect(dropped, `not dropped after ${posts} POSTs (owing ${JSON.stringify(backlogOf(slowSocket.conn))})`).not.toBeNull();
+    expect(dropped!.packets).toBeLessThan(100);
+    // One delta past the limit at most: the check runs before each broadcast.
+    expect(maxBytes).toBeLessThan(MAX_BUFFERED_BYTES + 2 ** 20);
   });
 });

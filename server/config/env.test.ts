@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv } from './env';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    configFromEnv(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configFromEnv', () => {
+  it('names a bad IOC_USERS entry by its user name, never showing the password', () => {
+    const err = configError({ IOC_USERS: 'ops:officer:fine-password-1,lan:chief:S3cret-Passw0rd' });
+    expect(err.message).toContain('IOC_USERS');
+    expect(err.message).toContain('entry 2');
+    expect(err.message).toContain('"lan"');
+    expect(err.message).not.toContain('S3cret');
+    expect(err.message).not.toContain('chief:');
+  });
+
+  it('names a bad IOC_INGEST_KEYS entry by its source, never showing the key', () => {
+    const err = configError({ IOC_INGEST_KEYS: 'hue-s:short7' });
+    expect(err.message).toContain('"hue-s"');
+    expect(err.message).not.toContain('short7');
+  });
+
+  it('shows nothing of an entry with no separator at all (it may be a bare secret)', () => {
+    const err = configError({ IOC_USERS: 'just-a-password-pasted-here' });
+    expect(err.message).not.toContain('just-a-password');
+  });
+
+  it('reads IOC_METRICS_TOKEN, and refuses one too short to be a secret', () => {
+    expect(configFromEnv({}).metricsToken).toBeNull();
+    expect(configFromEnv({ IOC_METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    const err = configError({ IOC_METRICS_TOKEN: 'short' });
+    expect(err.message).toMatch(/IOC_METRICS_TOKEN.*16/);
+    expect(err.message).not.toContain('short"');
+  });
+});
