@@ -111,7 +111,7 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     const start = first.lastSeq;
     // A tick is one (empty) delta: the cheapest way for the walls below to have missed many.
     // (The alert pipeline may add one of its own, so the seq to resume from is counted back from the end.)
-    for (let i = 0; i < MAX_RESUME_DELTAS; i++) server.app.tick();
+    for (let i = 0; i < MAX_RESUME_DELTAS; i++) await server.app.tick();
     await first.until(() => first.lastSeq >= start + MAX_RESUME_DELTAS, `${MAX_RESUME_DELTAS} deltas`, 20_000);
     const seq = first.lastSeq - MAX_RESUME_DELTAS;
 
@@ -121,7 +121,7 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     expect(asDeltas).toEqual({ ok: true, mode: 'deltas', count: MAX_RESUME_DELTAS });
 
     const before = first.lastSeq;
-    server.app.tick();
+    await server.app.tick();
     await first.until(() => first.lastSeq > before, 'one more delta');
     const past = wall(server.url);
     await past.until(() => past.snapshots.length === 1, 'snapshot');
