@@ -85,6 +85,24 @@ describe('simulated Huế feed', () => {
 });
 
 describe('FeedTimeline', () => {
+  it('hands out the same events when the next day is prepared ahead in steps', async () => {
+    const { FeedTimeline } = await import('./runner');
+    const from = Date.parse('2026-11-17T20:00:00+07:00');
+    const plain = new FeedTimeline(opts, from, 6);
+    const ahead = new FeedTimeline(opts, from, 6);
+    const a: FeedEvent[] = [];
+    const b: FeedEvent[] = [];
+    let pauses = 0;
+    for (let t = from + 3600_000; t <= from + 50 * 3600_000; t += 3600_000) {
+      a.push(...plain.due(t));
+      await ahead.prepare(t, async () => void (pauses += 1));
+      b.push(...ahead.due(t));
+    }
+    expect(pauses).toBeGreaterThan(6);
+    expect(b).toEqual(a);
+    expect(a.length).toBeGreaterThan(100);
+  });
+
   it('hands out each due event once, in order, across ticks and day boundaries', async () => {
     const { FeedTimeline } = await import('./runner');
     const { simulateBetween } = await import('./feed');

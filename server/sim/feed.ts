@@ -1,6 +1,7 @@
 import type { DossierInput, IncidentInput, ReportInput } from '@shared/schemas';
 import { WARDS, type Ward } from '@shared/wards';
 import type { WorkingCalendar } from '../domain/calendar';
+import { runToEnd } from '../domain/window-kpis';
 import type { Boundaries } from '../geo/boundaries';
 import {
   DOSSIERS_PER_WORKING_DAY,
@@ -288,10 +289,19 @@ export function simulateHistory(opts: FeedOptions, nowMs: number, days: number):
 
 /** The events after `fromMs` up to `toMs` of items begun within `lookbackDays` before `toMs`. */
 export function simulateBetween(opts: FeedOptions, fromMs: number, toMs: number, lookbackDays: number): FeedEvent[] {
+  return runToEnd(simulateBetweenSteps(opts, fromMs, toMs, lookbackDays));
+}
+
+/**
+ * `simulateBetween` in steps: it pauses after each simulated day (some 15 ms each), so the live
+ * feed can compute its next day (46 simulated days, ~0.7 s) without stalling the server it runs in.
+ */
+export function* simulateBetweenSteps(opts: FeedOptions, fromMs: number, toMs: number, lookbackDays: number): Generator<void, FeedEvent[], void> {
   const lastDay = opts.calendar.localDayStartMs(toMs);
   const out: FeedEvent[] = [];
   for (let day = lastDay - lookbackDays * DAY_MS; day <= lastDay; day += DAY_MS) {
     for (const e of simulateDay(opts, day)) if (e.atMs > fromMs && e.atMs <= toMs) out.push(e);
+    yield;
   }
   return out.sort((a, b) => a.atMs - b.atMs);
 }

@@ -1,6 +1,6 @@
 import type { ItemKind } from '@shared/categories';
 import type { IngestService } from '../ingest/ingest-service';
-import { simulateBetween, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
+import { simulateBetween, simulateBetweenSteps, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
 
 /** Items live longer than a day: a report answered today may have been created weeks ago. */
 export const SIM_LOOKBACK_DAYS = 45;
@@ -37,10 +37,15 @@ export interface SimRunnerDeps {
  * The events that become due as time passes after `startMs`, planned a day ahead at a time:
  * regenerating 45 days of timelines on every tick would waste a core.
  */
+/** The next day's events are prepared this long before they are due. */
+const PREPARE_AHEAD_MS = 10 * 60_000;
+
 export class FeedTimeline {
   private pending: FeedEvent[] = [];
   private cursor = 0;
   private horizonMs = 0;
+  /** The next window's events, computed ahead in slices by `prepare`. */
+  private prepared: { fromMs: number; events: FeedEvent[] } | null = null;
 
   constructor(
     private readonly feed: FeedOptions,
@@ -54,7 +59,9 @@ export class FeedTimeline {
     while (this.sentUpToMs < nowMs) {
       if (this.sentUpToMs >= this.horizonMs) {
         this.horizonMs = this.sentUpToMs + DAY_MS;
-        this.pending = simulateBetween(this.feed, this.sentUpToMs, this.horizonMs, this.lookbackDays);
+        this.pending =
+          this.prepared?.fromMs === this.sentUpToMs ? this.prepared.events : simulateBetween(this.feed, this.sentUpToMs, this.horizonMs, this.lookbackDays);
+        this.prepared = null;
         this.cursor = 0;
       }
       const until = Math.min(nowMs, this.horizonMs);
@@ -65,6 +72,23 @@ export class FeedTimeline {
       this.sentUpToMs = until;
     }
     return out;
+  }
+
+  /**
+   * Computes the next window's events before `due` needs them, one simulated day per step with
+   * `pause` between steps: at once it would hold the event loop ~0.7 s (46 simulated days).
+   */
+  async prepare(nowMs: number, pause: () => Promise<void>): Promise<void> {
+    const fromMs = this.sentUpToMs >= this.horizonMs ? this.sentUpToMs : this.horizonMs;
+    if (this.prepared?.fromMs === fromMs || fromMs - nowMs > PREPARE_AHEAD_MS) return;
+    const steps = simulateBetweenSteps(this.feed, fromMs, fromMs + DAY_MS, this.lookbackDays);
+    for (let r = steps.next(); ; r = steps.next()) {
+      if (r.done) {
+        this.prepared = { fromMs, events: r.value };
+        return;
+      }
+      await pause();
+    }
   }
 }
 
@@ -111,6 +135,7 @@ export class SimRunner {
     if (this.running) return;
     this.running = true;
     try {
+      await this.timeline!.prepare(this.deps.now(), () => new Promise((r) => setImmediate(r)));
       for (const b of batchesOf(this.timeline!.due(this.deps.now()))) {
         const out = await this.deps.ingest.ingest(b.kind, b.items, SIMULATOR_SOURCE);
         if (out.status !== 202) this.deps.onError(new Error(`simulator item rejected: ${JSON.stringify(out.body).slice(0, 300)}`));
