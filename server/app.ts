@@ -103,7 +103,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now });
   const status = () => ({ seq: feed.seq, alertLeader: pipeline.isLeader });
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: new LoginLimiter(), policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: LoginLimiter.inMemory(), policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     log: feed.log,

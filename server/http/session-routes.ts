@@ -13,6 +13,9 @@ const loginSchema = z.object({
   password: z.string({ error: 'password: give your password' }).min(1, 'password: give your password').max(200),
 });
 
+/** A sign-in turned away while the password hashes are queued up: a few hashes' time. */
+const BUSY_RETRY_AFTER_S = 2;
+
 /** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out). */
 export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter }): Router {
   const router = Router();
@@ -25,19 +28,24 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
       }
       const { name, password } = body.data;
       const address = req.ip ?? 'unknown';
-      const wait = await deps.limiter.retryAfterS(name, address);
-      if (wait > 0) {
-        res.set('Retry-After', String(wait));
-        sendError(res, 429, 'too_many_attempts', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} minutes`);
+      const attempt = await deps.limiter.attempt(name, address);
+      if (!attempt.ok) {
+        res.set('Retry-After', String(attempt.retryAfterS));
+        sendError(res, 429, 'too_many_attempts', `too many sign-in attempts: try again in ${Math.ceil(attempt.retryAfterS / 60)} minutes`);
         return;
       }
       const who = await deps.users.verify(name, password);
+      if (who === 'busy') {
+        await deps.limiter.refund(name, address);
+        res.set('Retry-After', String(BUSY_RETRY_AFTER_S));
+        sendError(res, 503, 'busy', `too many sign-ins at once: try again in ${BUSY_RETRY_AFTER_S} seconds`);
+        return;
+      }
       if (!who) {
-        await deps.limiter.recordFailure(name, address);
         sendError(res, 401, 'invalid_credentials', 'wrong name or password');
         return;
       }
-      await deps.limiter.recordSuccess(name);
+      await deps.limiter.recordSuccess(name, address);
       const { token, session } = deps.sessions.create(who);
       res.set(
         'Set-Cookie',
