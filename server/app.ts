@@ -5,7 +5,8 @@ import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService, toActionResult } from './alerts/alert-service';
 import { AlertSources } from './alerts/alert-sources';
 import { LoginLimiter } from './auth/login-limiter';
-import { SessionStore } from './auth/sessions';
+import { connectAuthRedis, redisLoginLimiter, RedisSessionStore } from './auth/redis-sessions';
+import { MemorySessionStore, SESSION_TTL_MS, type SessionStore } from './auth/sessions';
 import { UserDirectory } from './auth/users';
 import type { Config } from './config/env';
 import { loadPolicy } from './config/policy';
@@ -33,6 +34,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The alert leader's lease (ALERT_LEASE_MS); tests shorten it to see a takeover. */
   alertLeaseMs?: number;
+  /** How long a session lasts (SESSION_TTL_MS); tests shorten it to see one expire. */
+  sessionTtlMs?: number;
 }
 
 export interface RunningApp {
@@ -75,10 +78,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const ctx = { calendar: policy.calendar, config: policy.kpiConfig };
   const metrics = new Metrics();
   const users = await UserDirectory.fromEntries(config.users);
-  const sessions = new SessionStore(now);
   const access = { authEnabled: users.size > 0, publicWall: config.publicWall };
   const store = createStore(config, log);
   await store.open();
+  const sessionTtlMs = opts.sessionTtlMs ?? SESSION_TTL_MS;
+  // After the store: it refuses a Redis without AOF before anything else connects.
+  const authRedis = config.redisUrl ? await connectAuthRedis(config.redisUrl, (err) => log.error({ err }, 'sessions: Redis connection problem (it reconnects by itself)')) : null;
+  // With Redis, sessions and the login limits are shared by every node behind the balancer.
+  const sessions: SessionStore = authRedis ? new RedisSessionStore(authRedis.client, config.redisPrefix, now, sessionTtlMs) : new MemorySessionStore(now, sessionTtlMs);
+  const limiter = authRedis ? redisLoginLimiter(authRedis.client, config.redisPrefix) : LoginLimiter.inMemory();
   const state = new LiveState({ store, ...ctx, demo: config.simulate }, now());
   state.load(now());
   const sources = new AlertSources({ store, ...policy });
@@ -103,7 +111,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now });
   const status = () => ({ seq: feed.seq, alertLeader: pipeline.isLeader });
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: LoginLimiter.inMemory(), policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     log: feed.log,
@@ -133,6 +141,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     feed.close();
     await hub?.close(); // closes the HTTP server too
     await closeAdapter?.();
+    await authRedis?.close();
     await store.close();
   };
   const isAlertLeader = () => pipeline.isLeader;

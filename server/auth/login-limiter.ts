@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { SessionsUnavailableError } from './sessions';
 
 /** Sign-in attempts allowed per name, and per address, before sign-in is refused for a while. */
 export const MAX_FAILURES_PER_NAME = 5;
@@ -42,8 +43,8 @@ export class LoginLimiter {
     for (const r of results) {
       if (r.status === 'fulfilled') continue;
       // consume() rejects with a RateLimiterRes when the points are used up: that is the refusal.
-      // Anything else (Redis away) is a real failure.
-      if (!(r.reason instanceof RateLimiterRes)) throw r.reason;
+      // Anything else is the backend failing (Redis away).
+      if (!(r.reason instanceof RateLimiterRes)) throw unavailable(r.reason);
       waits.push(r.reason.msBeforeNext);
     }
     return waits.length === 0 ? { ok: true } : { ok: false, retryAfterS: Math.max(1, Math.ceil(Math.max(...waits) / 1000)) };
@@ -51,11 +52,19 @@ export class LoginLimiter {
 
   /** The attempt was not checked after all (the server was too busy to hash): give its points back. */
   async refund(name: string, address: string): Promise<void> {
-    await Promise.all([this.byName.reward(name, 1), this.byAddress.reward(address, 1)]);
+    await Promise.all([this.byName.reward(name, 1), this.byAddress.reward(address, 1)]).catch((err: unknown) => {
+      throw unavailable(err);
+    });
   }
 
   /** The password was right: the name starts afresh and the address gets its point back. */
   async recordSuccess(name: string, address: string): Promise<void> {
-    await Promise.all([this.byName.delete(name), this.byAddress.reward(address, 1)]);
+    await Promise.all([this.byName.delete(name), this.byAddress.reward(address, 1)]).catch((err: unknown) => {
+      throw unavailable(err);
+    });
   }
+}
+
+function unavailable(err: unknown): SessionsUnavailableError {
+  return new SessionsUnavailableError(`the sign-in limits cannot be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

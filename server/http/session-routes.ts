@@ -1,9 +1,9 @@
-import express, { Router } from 'express';
+import express, { Router, type NextFunction, type Response } from 'express';
 import { stringifySetCookie } from 'cookie';
 import { z } from 'zod';
 import type { SessionAnswer, SignInAnswer } from '@shared/session';
 import type { LoginLimiter } from '../auth/login-limiter';
-import { SESSION_COOKIE, SESSION_TTL_MS, type SessionStore } from '../auth/sessions';
+import { SESSION_COOKIE, SESSION_TTL_MS, SessionsUnavailableError, type SessionStore } from '../auth/sessions';
 import type { UserDirectory } from '../auth/users';
 import { principalOf } from './auth';
 import { sendError } from './errors';
@@ -15,6 +15,18 @@ const loginSchema = z.object({
 
 /** A sign-in turned away while the password hashes are queued up: a few hashes' time. */
 const BUSY_RETRY_AFTER_S = 2;
+
+/** Sessions or limits unreadable (Redis away): try again shortly. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+function storageError(err: unknown, res: Response, next: NextFunction): void {
+  if (!(err instanceof SessionsUnavailableError)) {
+    next(err);
+    return;
+  }
+  res.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+  sendError(res, 503, 'sessions_unavailable', `signing in or out is not possible right now: retry in ${UNAVAILABLE_RETRY_AFTER_S} s`);
+}
 
 /** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out). */
 export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter }): Router {
@@ -46,14 +58,14 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
         return;
       }
       await deps.limiter.recordSuccess(name, address);
-      const { token, session } = deps.sessions.create(who);
+      const { token, session } = await deps.sessions.create(who);
       res.set(
         'Set-Cookie',
         stringifySetCookie({ name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure, maxAge: SESSION_TTL_MS / 1000 }),
       );
       res.json({ token, name: session.name, role: session.role, expiresAt: new Date(session.expiresAt).toISOString() } satisfies SignInAnswer);
     } catch (err) {
-      next(err);
+      storageError(err, res, next);
     }
   });
   router.get('/session', (_req, res) => {
@@ -64,11 +76,15 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
     }
     res.json({ name: p.name, role: p.role } satisfies SessionAnswer);
   });
-  router.delete('/session', (_req, res) => {
-    const token = res.locals.token as string | null;
-    if (token) deps.sessions.revoke(token);
-    res.set('Set-Cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 }));
-    res.status(204).end();
+  router.delete('/session', async (req, res, next) => {
+    try {
+      const id = res.locals.sessionId as string | null;
+      if (id) await deps.sessions.revoke(id);
+      res.set('Set-Cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure, maxAge: 0 }));
+      res.status(204).end();
+    } catch (err) {
+      storageError(err, res, next);
+    }
   });
   return router;
 }

@@ -13,6 +13,7 @@ import {
 } from '@shared/protocol';
 import { wardOfRole, wardRole } from '@shared/roles';
 import type { Principal } from '../auth/roles';
+import type { SocketIdentity } from '../auth/sessions';
 import type { DeltaLog } from './delta-log';
 import { scopeDelta, scopeSnapshot } from './scope';
 
@@ -47,7 +48,7 @@ export interface HubDeps {
    * Who is connecting: the principal of the handshake's token or cookie, null for an anonymous wall,
    * or 'refuse' when the wall is not public and nobody signed in.
    */
-  authenticate: (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse';
+  authenticate: (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'>;
   /** Acknowledge or resolve through the same service as the HTTP API. */
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
@@ -74,14 +75,21 @@ export class LiveHub {
       pingTimeout: 10_000,
     });
     this.io.use((socket, next) => {
-      const who = this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie);
-      if (who === 'refuse') {
-        next(new Error('sign_in_required'));
-        return;
-      }
-      socket.data.principal = who;
-      socket.data.ward = who ? wardOfRole(who.role) : null;
-      next();
+      this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie).then(
+        (who) => {
+          if (who === 'refuse') {
+            next(new Error('sign_in_required'));
+            return;
+          }
+          socket.data.principal = who?.principal ?? null;
+          socket.data.ward = who ? wardOfRole(who.principal.role) : null;
+          next();
+        },
+        (err: unknown) => {
+          this.deps.onError(err);
+          next(new Error('sessions_unavailable'));
+        },
+      );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.heartbeat = setInterval(() => {
