@@ -111,7 +111,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   const ingest = new IngestService({ store, boundaries, now });
   const status = () => ({ seq: feed.seq, alertLeader: pipeline.isLeader });
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     log: feed.log,
@@ -119,6 +119,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     now,
     onError: (err) => log.error({ err }, 'socket handler failed'),
     authenticate: socketPrincipal(sessions, access),
+    sessionAlive: async (id) => (await sessions.get(id)) !== null,
     alertAction: async (action, id, who, note) => toActionResult(await alerts.act(action, id, who, note)),
     healthy: () => store.available,
     onConnectionCount: (delta) => metrics.sockets.inc(delta),

@@ -38,6 +38,8 @@ export interface HttpAppDeps {
   metrics: Metrics;
   now: () => number;
   snapshot: () => Snapshot;
+  /** A session was signed out: its open sockets must go (on every node). */
+  onSignOut: (sessionId: string) => void;
   /** What /healthz reports beside the store. */
   status: () => { seq: number; alertLeader: boolean };
   onError: (err: unknown) => void;
@@ -60,7 +62,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use(authenticate(d.sessions));
-  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter }));
+  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut }));
   app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store }));
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);

@@ -28,8 +28,8 @@ function storageError(err: unknown, res: Response, next: NextFunction): void {
   sendError(res, 503, 'sessions_unavailable', `signing in or out is not possible right now: retry in ${UNAVAILABLE_RETRY_AFTER_S} s`);
 }
 
-/** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out). */
-export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter }): Router {
+/** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out, which also closes the session's sockets). */
+export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter; onSignOut: (sessionId: string) => void }): Router {
   const router = Router();
   router.post('/session', express.json({ limit: 4096, type: () => true }), async (req, res, next) => {
     try {
@@ -79,7 +79,10 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
   router.delete('/session', async (req, res, next) => {
     try {
       const id = res.locals.sessionId as string | null;
-      if (id) await deps.sessions.revoke(id);
+      if (id) {
+        await deps.sessions.revoke(id);
+        deps.onSignOut(id);
+      }
       res.set('Set-Cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure, maxAge: 0 }));
       res.status(204).end();
     } catch (err) {

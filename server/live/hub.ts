@@ -34,7 +34,15 @@ interface SocketData {
   principal: Principal | null;
   /** The ward this socket is limited to, or null for the whole city. */
   ward: string | null;
+  /** The session the socket was opened with (null for an anonymous wall), and when it ends. */
+  sessionId: string | null;
+  expiresAt: number | null;
 }
+
+/** Each session's sockets share a room, so signing out reaches them on every node (Redis adapter). */
+const sessionRoom = (id: string) => `session:${id}`;
+/** setTimeout's longest delay; a session ends long before, but a clock jump must not overflow it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type IocServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IocSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -49,6 +57,11 @@ export interface HubDeps {
    * or 'refuse' when the wall is not public and nobody signed in.
    */
   authenticate: (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'>;
+  /**
+   * Is this session still live? Asked before every action of a signed-in socket, so signing out or
+   * expiry stops it even before its disconnection arrives. Rejects when it cannot be told (Redis away).
+   */
+  sessionAlive: (sessionId: string) => Promise<boolean>;
   /** Acknowledge or resolve through the same service as the HTTP API. */
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
@@ -83,6 +96,8 @@ export class LiveHub {
           }
           socket.data.principal = who?.principal ?? null;
           socket.data.ward = who ? wardOfRole(who.principal.role) : null;
+          socket.data.sessionId = who?.sessionId ?? null;
+          socket.data.expiresAt = who?.expiresAt ?? null;
           next();
         },
         (err: unknown) => {
@@ -109,6 +124,7 @@ export class LiveHub {
     this.deps.onConnectionCount?.(1);
     socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
     void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
+    this.bindToSession(socket);
     socket.emit('snapshot', this.snapshotFor(socket));
     socket.on('resume', (raw: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: ResumeResult) => void) : () => {};
@@ -151,6 +167,48 @@ export class LiveHub {
         });
       });
     }
+  }
+
+  /**
+   * A signed-in socket lives no longer than its session: it joins the session's room (signing out
+   * disconnects the room, on every node), is disconnected when the session expires, and every event
+   * it sends waits for the session to be confirmed live. Without this, a socket opened before
+   * `DELETE /api/v1/session` could still resolve alerts afterwards.
+   */
+  private bindToSession(socket: IocSocket): void {
+    const { sessionId, expiresAt } = socket.data;
+    if (sessionId === null) return;
+    void socket.join(sessionRoom(sessionId));
+    if (expiresAt !== null) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - this.deps.now())));
+      socket.on('disconnect', () => clearTimeout(timer));
+    }
+    socket.use((packet, next) => {
+      const ack = packet.at(-1);
+      const refuse = (status: number, code: string, message: string): void => {
+        // One shape that reads as both an AlertActionResult and a ResumeResult error.
+        if (typeof ack === 'function') (ack as (r: AlertActionResult) => void)({ ok: false, error: { status, code, message } });
+      };
+      this.deps.sessionAlive(sessionId).then(
+        (alive) => {
+          if (alive) {
+            next();
+            return;
+          }
+          refuse(401, 'session_ended', 'your session has ended: sign in again');
+          socket.disconnect(true);
+        },
+        (err: unknown) => {
+          this.deps.onError(err);
+          refuse(503, 'sessions_unavailable', 'your session cannot be checked right now: try again shortly');
+        },
+      );
+    });
+  }
+
+  /** Disconnects every socket of a session, on every node (sign-out). */
+  disconnectSession(sessionId: string): void {
+    this.io.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 
   /**

@@ -114,6 +114,19 @@ describe('sessions and sign-in limits shared through Redis', () => {
     expect((await fetch(`${a.url}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
+  it('signing out on node A disconnects the session\u2019s socket on node B', async () => {
+    const { a, b } = await twoNodes();
+    const token = await tokenFrom(a.url, 'olga', 'pw-officer-1');
+    const s = socketOn(b.url, token);
+    await new Promise<Snapshot>((resolve, reject) => {
+      s.once('snapshot', resolve);
+      s.once('connect_error', reject);
+    });
+    const gone = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    expect((await fetch(`${a.url}/api/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect(await gone).toBe('io server disconnect');
+  });
+
   it('wrong passwords count on every node: 3 on A and 2 on B use up the 5, and the sixth is 429 on either', async () => {
     const { a, b } = await twoNodes();
     for (let i = 0; i < 3; i++) expect((await signIn(a.url, 'oleg', `guess-a-${i}`)).status).toBe(401);
