@@ -174,7 +174,7 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
                   {n(row.index766.total)}/{formatValue(row.index766.max, 'count', i18n.locale)}
                 </td>
                 <td class="left hint">
-                  <span class="hint__text">{recoveryText(row.recovery, i18n.t, i18n.locale)}</span>
+                  <span class="hint__text">{row.recovery ? recoveryText(row.recovery, i18n.t, i18n.locale) : '—'}</span>
                 </td>
               </tr>
             )}
@@ -199,7 +199,7 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
         <small class="page__sub">
           {' '}
           {i18n.t('wardOf', { n: props.position, total: wardCount() })}
-          <Show when={row()}>{(r) => <> · {recoveryText(r().recovery, i18n.t, i18n.locale)}</>}</Show>
+          <Show when={row()?.recovery}>{(r) => <> · {recoveryText(r(), i18n.t, i18n.locale)}</>}</Show>
         </small>
       </h2>
       <div class="ward">
