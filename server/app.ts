@@ -14,6 +14,7 @@ import type { WorkingCalendar } from './domain/calendar';
 import type { KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
 import { socketPrincipal } from './http/auth';
+import { fromAllowedOrigin } from './http/origin';
 import { createHttpApp } from './http/http-app';
 import { Metrics } from './http/metrics';
 import { IngestService } from './ingest/ingest-service';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const metrics = new Metrics();
   const users = await UserDirectory.fromEntries(config.users);
   const access = { authEnabled: users.size > 0, publicWall: config.publicWall };
+  const allowedOrigins = new Set(config.allowedOrigins);
   const store = createStore(config, log);
   await store.open();
   const sessionTtlMs = opts.sessionTtlMs ?? SESSION_TTL_MS;
@@ -120,6 +122,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     onError: (err) => log.error({ err }, 'socket handler failed'),
     authenticate: socketPrincipal(sessions, access),
     sessionAlive: async (id) => (await sessions.get(id)) !== null,
+    allowHandshake: (headers) => fromAllowedOrigin(headers, allowedOrigins),
     alertAction: async (action, id, who, note) => toActionResult(await alerts.act(action, id, who, note)),
     healthy: () => store.available,
     onConnectionCount: (delta) => metrics.sockets.inc(delta),

@@ -34,6 +34,11 @@ export interface Config {
   /** Multiplies the simulator's real-time rates, for livelier demos. 1 = believable city rates. */
   simSpeed: number;
   logLevel: string;
+  /**
+   * IOC_ALLOWED_ORIGINS: origins (scheme://host[:port]) besides the wall's own whose pages may sign in
+   * and act with the session cookie, and open the socket. Same-origin is always allowed.
+   */
+  allowedOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -65,6 +70,19 @@ function parseUser(part: string): UserEntry {
   const role = m ? parseRole(m[2]!) : null;
   if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<5-digit code>');
   return { name: m[1]!, role, password: m[3]! };
+}
+
+function parseOrigin(part: string): string {
+  let url: URL;
+  try {
+    url = new URL(part);
+  } catch {
+    throw new Error('expected an origin such as https://ioc.hue.gov.vn');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new Error('expected an origin such as https://ioc.hue.gov.vn (scheme, host and port only)');
+  }
+  return url.origin;
 }
 
 function parseIntIn(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -105,5 +123,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
     logLevel: env.LOG_LEVEL ?? 'info',
+    allowedOrigins: parseList(env.IOC_ALLOWED_ORIGINS, 'IOC_ALLOWED_ORIGINS', parseOrigin),
   };
 }

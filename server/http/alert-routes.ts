@@ -6,11 +6,12 @@ import type { AlertService } from '../alerts/alert-service';
 import type { ItemStore } from '../store/store';
 import { principalOf, requireActor } from './auth';
 import { sendError } from './errors';
+import { requireJsonBody, requireSameOrigin } from './origin';
 
 const listQuery = z.object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open') }).strict();
 
 /** The duty console's API: list, evidence, acknowledge, resolve (officers, admins, and ward users for their ward). */
-export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): Router {
+export function alertRouter(deps: { alerts: AlertService; store: ItemStore; allowedOrigins: ReadonlySet<string> }): Router {
   const router = Router();
   router.use('/alerts', requireActor());
   router.get('/alerts', (req, res) => {
@@ -31,11 +32,14 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): R
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
     res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
   });
-  const json = express.json({ limit: 16 * 1024, type: () => true });
+  // The cookie rides along with any request from the browser: only JSON from the console's own pages.
+  const sameOrigin = requireSameOrigin(deps.allowedOrigins);
+  const jsonBody = requireJsonBody();
+  const json = express.json({ limit: 16 * 1024 });
   for (const action of ALERT_ACTIONS) {
-    router.post(`/alerts/:id/${action}`, json, async (req, res, next) => {
+    router.post(`/alerts/:id/${action}`, sameOrigin, jsonBody, json, async (req, res, next) => {
       try {
-        const request = parseAlertAction(action, req.body ?? {}, req.params.id);
+        const request = parseAlertAction(action, req.body ?? {}, String(req.params.id));
         if (!request.ok) {
           sendError(res, 400, 'invalid_body', request.message);
           return;

@@ -62,8 +62,9 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use(authenticate(d.sessions));
-  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut }));
-  app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store }));
+  const allowedOrigins = new Set(d.config.allowedOrigins);
+  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
+  app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store, allowedOrigins }));
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
   });

@@ -7,6 +7,7 @@ import { SESSION_COOKIE, SESSION_TTL_MS, SessionsUnavailableError, type SessionS
 import type { UserDirectory } from '../auth/users';
 import { principalOf } from './auth';
 import { sendError } from './errors';
+import { requireJsonBody, requireSameOrigin } from './origin';
 
 const loginSchema = z.object({
   name: z.string({ error: 'name: give your user name' }).min(1, 'name: give your user name').max(100),
@@ -29,9 +30,11 @@ function storageError(err: unknown, res: Response, next: NextFunction): void {
 }
 
 /** `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out, which also closes the session's sockets). */
-export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter; onSignOut: (sessionId: string) => void }): Router {
+export function sessionRouter(deps: { users: UserDirectory; sessions: SessionStore; limiter: LoginLimiter; onSignOut: (sessionId: string) => void; allowedOrigins: ReadonlySet<string> }): Router {
   const router = Router();
-  router.post('/session', express.json({ limit: 4096, type: () => true }), async (req, res, next) => {
+  const sameOrigin = requireSameOrigin(deps.allowedOrigins);
+  // Signing in from another site is refused too: a foreign page must not sign the browser in as someone else.
+  router.post('/session', sameOrigin, requireJsonBody(), express.json({ limit: 4096 }), async (req, res, next) => {
     try {
       const body = loginSchema.safeParse(req.body);
       if (!body.success) {
@@ -76,7 +79,7 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
     }
     res.json({ name: p.name, role: p.role } satisfies SessionAnswer);
   });
-  router.delete('/session', async (req, res, next) => {
+  router.delete('/session', sameOrigin, async (req, res, next) => {
     try {
       const id = res.locals.sessionId as string | null;
       if (id) {

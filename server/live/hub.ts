@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { ALERT_ACTIONS, parseAlertAction } from '@shared/alerts';
@@ -64,6 +64,11 @@ export interface HubDeps {
   sessionAlive: (sessionId: string) => Promise<boolean>;
   /** Acknowledge or resolve through the same service as the HTTP API. */
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
+  /**
+   * May a handshake with these headers open a socket? False for a page of another site: the session
+   * cookie would ride along, and a socket can act on alerts.
+   */
+  allowHandshake?: (headers: IncomingHttpHeaders) => boolean;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
   healthy?: () => boolean;
   /** +1 when a socket connects, -1 when it goes (the connected-walls gauge). */
@@ -86,6 +91,10 @@ export class LiveHub {
       maxHttpBufferSize: 64 * 1024,
       pingInterval: 10_000,
       pingTimeout: 10_000,
+      allowRequest: (req, fn) => {
+        const allowed = this.deps.allowHandshake?.(req.headers) ?? true;
+        fn(allowed ? null : 'cross_origin', allowed);
+      },
     });
     this.io.use((socket, next) => {
       this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie).then(
