@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseRole, type Role } from '@shared/roles';
 
@@ -39,6 +40,13 @@ export interface Config {
    * and act with the session cookie, and open the socket. Same-origin is always allowed.
    */
   allowedOrigins: string[];
+  /**
+   * IOC_FRAME_ANCESTORS: who may frame the wall (`/`), as CSP frame-ancestors sources; empty = nobody.
+   * The console, the briefing and the API are never framed.
+   */
+  frameAncestors: string[];
+  /** IOC_TRUST_PROXY: express's `trust proxy` (whose X-Forwarded-For/-Proto to believe); default loopback. */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -85,6 +93,35 @@ function parseOrigin(part: string): string {
   return url.origin;
 }
 
+/** A CSP source for frame-ancestors: 'self', or an http(s) origin whose host may start with `*.`. */
+function parseFrameAncestor(part: string): string {
+  if (part === "'self'" || part === 'self') return "'self'";
+  if (!/^https?:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/.test(part)) {
+    throw new Error("expected 'self' or an origin such as https://portal.hue.gov.vn (https://*.hue.gov.vn for its subdomains)");
+  }
+  return part.toLowerCase();
+}
+
+/** IOC_TRUST_PROXY: false/true, a number of hops, or addresses, subnets and loopback/linklocal/uniquelocal. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw.trim() === '') return ['loopback'];
+  const t = raw.trim();
+  if (t === 'false' || t === 'none') return false;
+  // Believing every X-Forwarded-For lets any client choose its address (and so dodge the sign-in limit per address).
+  if (t === 'true') return true;
+  if (/^\d+$/.test(t)) return Number(t);
+  return parseList(t, 'IOC_TRUST_PROXY', (part) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(part)) return part;
+    const [addr, bits, extra] = part.split('/');
+    const family = isIP(addr ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error('expected loopback, linklocal, uniquelocal, an IP address or a subnet such as 10.0.0.0/8');
+    }
+    return part;
+  });
+}
+
 function parseIntIn(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -124,5 +161,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     simSpeed: speed,
     logLevel: env.LOG_LEVEL ?? 'info',
     allowedOrigins: parseList(env.IOC_ALLOWED_ORIGINS, 'IOC_ALLOWED_ORIGINS', parseOrigin),
+    // Comma- or space-separated, as in a CSP header.
+    frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor))],
+    trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
   };
 }

@@ -22,6 +22,7 @@ import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
 import type { Metrics } from './metrics';
+import { securityHeaders } from './security-headers';
 import { sessionRouter } from './session-routes';
 
 export interface HttpAppDeps {
@@ -53,7 +54,8 @@ export interface HttpAppDeps {
 export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', d.config.trustProxy);
+  app.use(securityHeaders(d.config.frameAncestors));
   app.get('/healthz', async (_req, res) => {
     const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
