@@ -5,7 +5,8 @@ import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService, toActionResult } from './alerts/alert-service';
 import { AlertSources } from './alerts/alert-sources';
 import { LoginLimiter } from './auth/login-limiter';
-import { SessionStore } from './auth/sessions';
+import { connectAuthRedis, redisLoginLimiter, RedisSessionStore } from './auth/redis-sessions';
+import { MemorySessionStore, SESSION_TTL_MS, type SessionStore } from './auth/sessions';
 import { UserDirectory } from './auth/users';
 import type { Config } from './config/env';
 import { loadPolicy } from './config/policy';
@@ -13,6 +14,7 @@ import type { WorkingCalendar } from './domain/calendar';
 import type { KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
 import { socketPrincipal } from './http/auth';
+import { fromAllowedOrigin } from './http/origin';
 import { createHttpApp } from './http/http-app';
 import { Metrics } from './http/metrics';
 import { IngestService } from './ingest/ingest-service';
@@ -35,6 +37,8 @@ export interface AppOptions {
   alertLeaseMs?: number;
   /** Stay not-ready (/readyz 503) until `markReady()`: the demo loads its history first. */
   deferReady?: boolean;
+  /** How long a session lasts (SESSION_TTL_MS); tests shorten it to see one expire. */
+  sessionTtlMs?: number;
 }
 
 export interface RunningApp {
@@ -98,10 +102,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const ctx = { calendar: policy.calendar, config: policy.kpiConfig };
   const metrics = new Metrics();
   const users = await UserDirectory.fromEntries(config.users);
-  const sessions = new SessionStore(now);
   const access = { authEnabled: users.size > 0, publicWall: config.publicWall };
+  const allowedOrigins = new Set(config.allowedOrigins);
   const store = createStore(config, log);
   await store.open();
+  const sessionTtlMs = opts.sessionTtlMs ?? SESSION_TTL_MS;
+  // After the store: it refuses a Redis without AOF before anything else connects.
+  const authRedis = config.redisUrl ? await connectAuthRedis(config.redisUrl, (err) => log.error({ err }, 'sessions: Redis connection problem (it reconnects by itself)')) : null;
+  // With Redis, sessions and the login limits are shared by every node behind the balancer.
+  const sessions: SessionStore = authRedis ? new RedisSessionStore(authRedis.client, config.redisPrefix, now, sessionTtlMs) : new MemorySessionStore(now, sessionTtlMs);
+  const limiter = authRedis ? redisLoginLimiter(authRedis.client, config.redisPrefix) : LoginLimiter.inMemory();
   const state = new LiveState({ store, ...ctx, demo: config.simulate }, now());
   state.load(now());
   const sources = new AlertSources({ store, ...policy });
@@ -131,7 +141,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     ready = true;
     metrics.markReady();
   };
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter: new LoginLimiter(), policy: access, metrics, now, snapshot, status, ready: () => ready, onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     log: feed.log,
@@ -139,6 +149,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     now,
     onError: (err) => log.error({ err }, 'socket handler failed'),
     authenticate: socketPrincipal(sessions, access),
+    sessionAlive: async (id) => (await sessions.get(id)) !== null,
+    allowHandshake: (headers) => fromAllowedOrigin(headers, allowedOrigins),
     alertAction: async (action, id, who, note) => toActionResult(await alerts.act(action, id, who, note)),
     healthy: () => store.available,
     onConnectionCount: (delta) => metrics.sockets.inc(delta),
@@ -159,6 +171,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     feed.close();
     await hub?.close(); // closes the HTTP server too
     await closeAdapter?.();
+    await authRedis?.close();
     await store.close();
     metrics.close();
   };

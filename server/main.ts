@@ -18,6 +18,10 @@ async function main(): Promise<void> {
   if (demo) env.IOC_SIMULATE ??= '1';
   const config = configFromEnv(env);
   const log = pino({ level: config.logLevel });
+  if (!env.UV_THREADPOOL_SIZE) {
+    // Too late to set it here (the pool already runs): see config/node.env, which npm start passes.
+    log.warn('UV_THREADPOOL_SIZE is not set: libuv runs 4 threads, shared by fsync and sign-in hashing; start with `npm start` or `node --env-file=config/node.env`');
+  }
   if (config.ingestKeys.length === 0) {
     if (config.simulate) {
       // A demo still accepts outside producers, with a key made up for this run and printed once.

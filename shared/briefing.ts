@@ -59,7 +59,8 @@ export interface BriefingRankingRow {
   index: WardIndex;
   previousRank: number | null;
   index766: { total: number; max: number };
-  recovery: Recovery;
+  /** Null on other wards' rows for a ward user: it comes from their dossiers, not from the ranking. */
+  recovery: Recovery | null;
 }
 
 /** Per day of the week (7 values, Monday first). */
@@ -77,7 +78,6 @@ export interface WardPage {
   rank: number | null;
   kpis: KpiSet;
   previous: KpiSet;
-  /** Lists are empty for a ward user looking at another ward. */
   overdueDossiers: OverdueDossier[];
   overdueReports: OverdueReport[];
   alerts: BriefingAlert[];
@@ -107,5 +107,6 @@ export interface Briefing {
     daily: DailySeries;
   };
   ranking: BriefingRankingRow[];
+  /** One page per ward in ranking order; a ward user gets its own ward's page only. */
   wards: WardPage[];
 }

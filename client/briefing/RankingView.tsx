@@ -45,7 +45,7 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
                   {n(row.index766.total)}/{formatValue(row.index766.max, 'count', i18n.locale)}
                 </td>
                 <td class="left hint">
-                  <span class="hint__text">{recoveryText(row.recovery, i18n.t, i18n.locale)}</span>
+                  <span class="hint__text">{row.recovery ? recoveryText(row.recovery, i18n.t, i18n.locale) : '—'}</span>
                 </td>
               </tr>
             )}

@@ -89,7 +89,7 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
         <small class="page__sub">
           {' '}
           {i18n.t('wardOf', { n: props.position, total: props.b.wards.length })}
-          <Show when={row()}>{(r) => <> · {recoveryText(r().recovery, i18n.t, i18n.locale)}</>}</Show>
+          <Show when={row()?.recovery}>{(r) => <> · {recoveryText(r(), i18n.t, i18n.locale)}</>}</Show>
         </small>
       </h2>
       <div class="ward">

@@ -9,6 +9,12 @@ import { applyDelta, decideDelta } from './apply-delta';
 import { createNow } from './clock';
 
 const RESUME_TIMEOUT_MS = 10_000;
+/**
+ * When the server itself closes the socket (its session was signed out or ended, or it read too
+ * slowly), socket.io-client does not reconnect by itself: the wall tries again after this. A public
+ * wall comes back anonymous; otherwise the handshake is refused until someone signs in again.
+ */
+const SERVER_DISCONNECT_RETRY_MS = 3_000;
 
 export type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -85,7 +91,11 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     resuming = false;
     if (state.data) resume();
   });
-  socket.on('disconnect', () => setConnected(false));
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  socket.on('disconnect', (reason) => {
+    setConnected(false);
+    if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
+  });
 
   socket.on('snapshot', (snapshot: Snapshot) => {
     if (snapshot.protocol !== PROTOCOL_VERSION) {
@@ -114,6 +124,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   socket.on('heartbeat', () => heard());
 
   onCleanup(() => {
+    clearTimeout(retry);
     socket.removeAllListeners();
     socket.close();
   });

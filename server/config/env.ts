@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseRole, type Role } from '@shared/roles';
 
@@ -38,6 +39,18 @@ export interface Config {
   /** Multiplies the simulator's real-time rates, for livelier demos. 1 = believable city rates. */
   simSpeed: number;
   logLevel: string;
+  /**
+   * IOC_ALLOWED_ORIGINS: origins (scheme://host[:port]) besides the wall's own whose pages may sign in
+   * and act with the session cookie, and open the socket. Same-origin is always allowed.
+   */
+  allowedOrigins: string[];
+  /**
+   * IOC_FRAME_ANCESTORS: who may frame the wall (`/`), as CSP frame-ancestors sources; empty = nobody.
+   * The console, the briefing and the API are never framed.
+   */
+  frameAncestors: string[];
+  /** IOC_TRUST_PROXY: express's `trust proxy` (whose X-Forwarded-For/-Proto to believe); default loopback. */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -66,6 +79,12 @@ function beforeColon(part: string): string | null {
   return at > 0 ? part.slice(0, at) : null;
 }
 
+/** The whole entry, for settings that hold no secret (origins, proxies). */
+function wholeEntry(part: string): string {
+  return part;
+}
+
+
 /** Shortest IOC_METRICS_TOKEN taken: a bearer token is the only guard of /metrics. */
 const MIN_METRICS_TOKEN_LENGTH = 16;
 
@@ -89,6 +108,48 @@ function parseUser(part: string): UserEntry {
   const role = m ? parseRole(m[2]!) : null;
   if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<5-digit code>');
   return { name: m[1]!, role, password: m[3]! };
+}
+
+function parseOrigin(part: string): string {
+  let url: URL;
+  try {
+    url = new URL(part);
+  } catch {
+    throw new Error('expected an origin such as https://ioc.hue.gov.vn');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new Error('expected an origin such as https://ioc.hue.gov.vn (scheme, host and port only)');
+  }
+  return url.origin;
+}
+
+/** A CSP source for frame-ancestors: 'self', or an http(s) origin whose host may start with `*.`. */
+function parseFrameAncestor(part: string): string {
+  if (part === "'self'" || part === 'self') return "'self'";
+  if (!/^https?:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/.test(part)) {
+    throw new Error("expected 'self' or an origin such as https://portal.hue.gov.vn (https://*.hue.gov.vn for its subdomains)");
+  }
+  return part.toLowerCase();
+}
+
+/** IOC_TRUST_PROXY: false/true, a number of hops, or addresses, subnets and loopback/linklocal/uniquelocal. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw.trim() === '') return ['loopback'];
+  const t = raw.trim();
+  if (t === 'false' || t === 'none') return false;
+  // Believing every X-Forwarded-For lets any client choose its address (and so dodge the sign-in limit per address).
+  if (t === 'true') return true;
+  if (/^\d+$/.test(t)) return Number(t);
+  return parseList(t, 'IOC_TRUST_PROXY', (part) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(part)) return part;
+    const [addr, bits, extra] = part.split('/');
+    const family = isIP(addr ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error('expected loopback, linklocal, uniquelocal, an IP address or a subnet such as 10.0.0.0/8');
+    }
+    return part;
+  }, wholeEntry);
 }
 
 function parseIntIn(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -131,5 +192,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
     logLevel: env.LOG_LEVEL ?? 'info',
+    allowedOrigins: parseList(env.IOC_ALLOWED_ORIGINS, 'IOC_ALLOWED_ORIGINS', parseOrigin, wholeEntry),
+    // Comma- or space-separated, as in a CSP header.
+    frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor, wholeEntry))],
+    trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
   };
 }

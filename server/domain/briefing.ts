@@ -75,7 +75,8 @@ function recovery(k: KpiSet, dueSoon: number, overdueToClear: number, ctx: KpiCo
 /**
  * The weekly meeting's content for one ISO week, computed from the same rules as the KPI endpoints
  * (a ward's week figures equal GET /api/v1/wards/:code/kpis over the same window). `scopeWard`
- * limits the per-ward lists to one ward (a ward user sees the summary and ranking, and its own lists).
+ * limits it to one ward: a ward user sees the city summary and the ranking (each ward's position and
+ * scores), and the page, lists and recovery hint of its own ward only.
  */
 export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number, scopeWard: string | null = null): Briefing {
   const full = weekWindow(week);
@@ -156,24 +157,24 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
       index: k.wardIndex!,
       previousRank: previous.wards.get(w.code)!.wardIndex!.rank,
       index766: { total: k.index766.total, max: k.index766.max },
-      recovery: recovery(k, dueSoon.get(w.code) ?? 0, late, input.ctx),
+      // Comes from the ward's own dossiers: not part of the ranking a ward user may see of others.
+      recovery: scopeWard === null || scopeWard === w.code ? recovery(k, dueSoon.get(w.code) ?? 0, late, input.ctx) : null,
     };
   }).sort((a, b) => (a.index.rank ?? Infinity) - (b.index.rank ?? Infinity) || a.ward.localeCompare(b.ward));
 
-  const wards: WardPage[] = ranking.map((row) => {
-    const mine = scopeWard === null || scopeWard === row.ward;
-    return {
+  const wards: WardPage[] = ranking
+    .filter((row) => scopeWard === null || scopeWard === row.ward)
+    .map((row) => ({
       ward: row.ward,
       name: row.name,
       rank: row.index.rank,
       kpis: current.wards.get(row.ward)!,
       previous: previous.wards.get(row.ward)!,
-      overdueDossiers: mine ? overdueDossiers.filter((d) => d.ward === row.ward) : [],
-      overdueReports: mine ? overdueReports.filter((r) => r.ward === row.ward) : [],
-      alerts: mine ? weekAlerts.filter((a) => a.ward === row.ward).map(briefingAlert) : [],
+      overdueDossiers: overdueDossiers.filter((d) => d.ward === row.ward),
+      overdueReports: overdueReports.filter((r) => r.ward === row.ward),
+      alerts: weekAlerts.filter((a) => a.ward === row.ward).map(briefingAlert),
       daily: daily(row.ward),
-    };
-  });
+    }));
 
   return {
     week: formatIsoWeek(week),

@@ -114,7 +114,8 @@ export async function briefingWorkbook(b: Briefing): Promise<Buffer> {
     ...kpiColumns,
   ]);
   for (const r of b.ranking) {
-    const page = b.wards.find((w) => w.ward === r.ward)!;
+    // A ward user's briefing has its own page only: other wards' rows keep the ranking's scores.
+    const page = b.wards.find((w) => w.ward === r.ward);
     ranking.addRow({
       rank: r.index.rank,
       previousRank: r.previousRank,
@@ -125,7 +126,7 @@ export async function briefingWorkbook(b: Briefing): Promise<Buffer> {
       safety: r.index.safety,
       environment: r.index.environment,
       service: r.index.service,
-      ...kpiValues(page.kpis),
+      ...(page ? kpiValues(page.kpis) : { index766Total: r.index766.total, index766Max: r.index766.max }),
     });
   }
 

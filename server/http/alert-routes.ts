@@ -7,11 +7,12 @@ import type { ItemStore } from '../store/store';
 import { principalOf, requireActor } from './auth';
 import { sendError } from './errors';
 import { jsonBody } from './json-body';
+import { requireJsonBody, requireSameOrigin } from './origin';
 
 const listQuery = z.object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open') }).strict();
 
 /** The duty console's API: list, evidence, acknowledge, resolve (officers, admins, and ward users for their ward). */
-export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): Router {
+export function alertRouter(deps: { alerts: AlertService; store: ItemStore; allowedOrigins: ReadonlySet<string> }): Router {
   const router = Router();
   router.use('/alerts', requireActor());
   router.get('/alerts', (req, res) => {
@@ -32,11 +33,15 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): R
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
     res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
   });
-  const json = jsonBody({ limit: 16 * 1024, type: () => true });
+  // The cookie rides along with any request from the browser: only JSON from the console's own pages.
+  const sameOrigin = requireSameOrigin(deps.allowedOrigins);
+  const jsonOnly = requireJsonBody();
+  // Depth-limited: a deeply nested body is a 400, never a 500.
+  const json = jsonBody({ limit: 16 * 1024 });
   for (const action of ALERT_ACTIONS) {
-    router.post(`/alerts/:id/${action}`, json, async (req, res, next) => {
+    router.post(`/alerts/:id/${action}`, sameOrigin, jsonOnly, json, async (req, res, next) => {
       try {
-        const request = parseAlertAction(action, req.body ?? {}, req.params.id);
+        const request = parseAlertAction(action, req.body ?? {}, String(req.params.id));
         if (!request.ok) {
           sendError(res, 400, 'invalid_body', request.message);
           return;

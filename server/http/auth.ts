@@ -1,7 +1,7 @@
 import { parseCookie } from 'cookie';
 import type { RequestHandler } from 'express';
 import type { Principal } from '../auth/roles';
-import { SESSION_COOKIE, type SessionStore } from '../auth/sessions';
+import { SESSION_COOKIE, sessionIdOf, type Session, type SessionStore, type SocketIdentity } from '../auth/sessions';
 import { sendError } from './errors';
 
 /** Who may see what without signing in. */
@@ -24,27 +24,49 @@ export function tokenFrom(authorization: string | undefined, cookieHeader: strin
   return null;
 }
 
-/** Puts the signed-in person (or null) on `res.locals.principal`. */
+/** How long a client waits before trying again when sessions cannot be read (Redis away). */
+const SESSIONS_RETRY_AFTER_S = 5;
+
+/** The session a token names, with its id; null for no token or no live session. */
+async function sessionOf(sessions: SessionStore, token: string | null): Promise<{ id: string; session: Session } | null> {
+  if (!token) return null;
+  const id = sessionIdOf(token);
+  const session = await sessions.get(id);
+  return session ? { id, session } : null;
+}
+
+/**
+ * Puts the signed-in person (or null) on `res.locals.principal` and the session's id on
+ * `res.locals.sessionId`. When sessions cannot be read (Redis away) a request that carries a token
+ * is a 503: answering it as anonymous would sign the console out for an outage.
+ */
 export function authenticate(sessions: SessionStore): RequestHandler {
   return (req, res, next) => {
     const token = tokenFrom(req.get('authorization'), req.get('cookie'));
-    const s = token ? sessions.get(token) : null;
-    res.locals.principal = s ? ({ name: s.name, role: s.role } satisfies Principal) : null;
-    res.locals.token = s ? token : null;
-    next();
+    sessionOf(sessions, token).then(
+      (found) => {
+        res.locals.principal = found ? ({ name: found.session.name, role: found.session.role } satisfies Principal) : null;
+        res.locals.sessionId = found?.id ?? null;
+        next();
+      },
+      () => {
+        res.set('Retry-After', String(SESSIONS_RETRY_AFTER_S));
+        sendError(res, 503, 'sessions_unavailable', `sign-in cannot be checked right now: retry in ${SESSIONS_RETRY_AFTER_S} s`);
+      },
+    );
   };
 }
 
 /**
- * Who opens a socket: the principal of the handshake's token or cookie, null for an anonymous wall,
+ * Who opens a socket: the identity of the handshake's token or cookie, null for an anonymous wall,
  * or 'refuse' when the wall is not public and nobody signed in.
  */
-export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse' {
-  return (auth, cookieHeader) => {
+export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'> {
+  return async (auth, cookieHeader) => {
     const raw = (auth as { token?: unknown } | undefined)?.token;
     const token = tokenFrom(typeof raw === 'string' ? `Bearer ${raw}` : undefined, cookieHeader);
-    const s = token ? sessions.get(token) : null;
-    if (s) return { name: s.name, role: s.role };
+    const found = await sessionOf(sessions, token);
+    if (found) return { principal: { name: found.session.name, role: found.session.role }, sessionId: found.id, expiresAt: found.session.expiresAt };
     return wallIsPublic(policy) ? null : 'refuse';
   };
 }

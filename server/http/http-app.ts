@@ -22,6 +22,7 @@ import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
 import { requireMetricsToken, type Metrics } from './metrics';
+import { securityHeaders } from './security-headers';
 import { sessionRouter } from './session-routes';
 
 export interface HttpAppDeps {
@@ -38,6 +39,8 @@ export interface HttpAppDeps {
   metrics: Metrics;
   now: () => number;
   snapshot: () => Snapshot;
+  /** A session was signed out: its open sockets must go (on every node). */
+  onSignOut: (sessionId: string) => void;
   /** What /healthz reports beside the store. */
   status: () => { seq: number; alertLeader: boolean };
   /** False until replay, backfill and the first baselines are done. */
@@ -53,7 +56,8 @@ export interface HttpAppDeps {
 export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', d.config.trustProxy);
+  app.use(securityHeaders(d.config.frameAncestors));
   app.get('/healthz', async (_req, res) => {
     const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
@@ -67,8 +71,9 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use(authenticate(d.sessions));
-  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter }));
-  app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store }));
+  const allowedOrigins = new Set(d.config.allowedOrigins);
+  app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
+  app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store, allowedOrigins }));
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
   });

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { isoDateTime } from '@shared/schemas';
+import { wardOfRole } from '@shared/roles';
 import { wardByCode } from '@shared/wards';
 import type { KpiContext } from '../domain/kpis';
 import { computeWindowKpis, type WindowItems } from '../domain/window-kpis';
+import { principalOf } from './auth';
 import { sendError } from './errors';
 
 /** Longest window the KPI endpoints compute over: a year and a bit, for year-on-year views. */
@@ -23,6 +25,7 @@ export interface KpiRoutesDeps {
 /**
  * `GET /api/v1/wards/:code/kpis?from=&to=` and `GET /api/v1/city/kpis?from=&to=`: the KPI rules
  * (README "Indicators") over any window [from, to); without a window, today so far (local time).
+ * A ward user gets its own ward and the city; another ward is a 404.
  */
 export function kpiRouter(deps: KpiRoutesDeps): Router {
   const router = Router();
@@ -45,6 +48,13 @@ export function kpiRouter(deps: KpiRoutesDeps): Router {
 
   router.get('/wards/:code/kpis', (req, res) => {
     const ward = wardByCode(req.params.code);
+    const who = principalOf(res.locals);
+    const scope = who ? wardOfRole(who.role) : null;
+    if (ward && scope !== null && scope !== ward.code) {
+      // Another ward's figures are not a ward user's to read (its ranking position is, in the snapshot and briefing).
+      sendError(res, 404, 'unknown_ward', `ward ${ward.code} is not in your view: a ward user reads its own ward (${scope}) only`);
+      return;
+    }
     if (!ward) {
       sendError(res, 404, 'unknown_ward', `no ward with code "${req.params.code}": use one of the 40 codes of GET /api/v1/wards`);
       return;

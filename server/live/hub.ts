@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import {
 } from '@shared/protocol';
 import { wardOfRole, wardRole } from '@shared/roles';
 import type { Principal } from '../auth/roles';
+import type { SocketIdentity } from '../auth/sessions';
 import type { DeltaLog } from './delta-log';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
 import { scopeDelta, scopeSnapshot } from './scope';
@@ -29,7 +30,15 @@ interface SocketData {
   principal: Principal | null;
   /** The ward this socket is limited to, or null for the whole city. */
   ward: string | null;
+  /** The session the socket was opened with (null for an anonymous wall), and when it ends. */
+  sessionId: string | null;
+  expiresAt: number | null;
 }
+
+/** Each session's sockets share a room, so signing out reaches them on every node (Redis adapter). */
+const sessionRoom = (id: string) => `session:${id}`;
+/** setTimeout's longest delay; a session ends long before, but a clock jump must not overflow it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type IocServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IocSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -43,9 +52,19 @@ export interface HubDeps {
    * Who is connecting: the principal of the handshake's token or cookie, null for an anonymous wall,
    * or 'refuse' when the wall is not public and nobody signed in.
    */
-  authenticate: (auth: unknown, cookieHeader: string | undefined) => Principal | null | 'refuse';
+  authenticate: (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'>;
+  /**
+   * Is this session still live? Asked before every action of a signed-in socket, so signing out or
+   * expiry stops it even before its disconnection arrives. Rejects when it cannot be told (Redis away).
+   */
+  sessionAlive: (sessionId: string) => Promise<boolean>;
   /** Acknowledge or resolve through the same service as the HTTP API. */
   alertAction: (action: 'ack' | 'resolve', id: string, who: Principal, note: string) => Promise<AlertActionResult>;
+  /**
+   * May a handshake with these headers open a socket? False for a page of another site: the session
+   * cookie would ride along, and a socket can act on alerts.
+   */
+  allowHandshake?: (headers: IncomingHttpHeaders) => boolean;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
   healthy?: () => boolean;
   /** +1 when a socket connects, -1 when it goes (the connected-walls gauge). */
@@ -68,16 +87,29 @@ export class LiveHub {
       maxHttpBufferSize: 64 * 1024,
       pingInterval: 10_000,
       pingTimeout: 10_000,
+      allowRequest: (req, fn) => {
+        const allowed = this.deps.allowHandshake?.(req.headers) ?? true;
+        fn(allowed ? null : 'cross_origin', allowed);
+      },
     });
     this.io.use((socket, next) => {
-      const who = this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie);
-      if (who === 'refuse') {
-        next(new Error('sign_in_required'));
-        return;
-      }
-      socket.data.principal = who;
-      socket.data.ward = who ? wardOfRole(who.role) : null;
-      next();
+      this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie).then(
+        (who) => {
+          if (who === 'refuse') {
+            next(new Error('sign_in_required'));
+            return;
+          }
+          socket.data.principal = who?.principal ?? null;
+          socket.data.ward = who ? wardOfRole(who.principal.role) : null;
+          socket.data.sessionId = who?.sessionId ?? null;
+          socket.data.expiresAt = who?.expiresAt ?? null;
+          next();
+        },
+        (err: unknown) => {
+          this.deps.onError(err);
+          next(new Error('sessions_unavailable'));
+        },
+      );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.heartbeat = setInterval(() => {
@@ -97,6 +129,7 @@ export class LiveHub {
     this.deps.onConnectionCount?.(1);
     socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
     void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
+    this.bindToSession(socket);
     socket.emit('snapshot', this.snapshotFor(socket));
     // Monotonic, and real time whatever clock the app runs on: this limits a rate, not a date.
     let lastResumeAt = Number.NEGATIVE_INFINITY;
@@ -147,6 +180,48 @@ export class LiveHub {
         });
       });
     }
+  }
+
+  /**
+   * A signed-in socket lives no longer than its session: it joins the session's room (signing out
+   * disconnects the room, on every node), is disconnected when the session expires, and every event
+   * it sends waits for the session to be confirmed live. Without this, a socket opened before
+   * `DELETE /api/v1/session` could still resolve alerts afterwards.
+   */
+  private bindToSession(socket: IocSocket): void {
+    const { sessionId, expiresAt } = socket.data;
+    if (sessionId === null) return;
+    void socket.join(sessionRoom(sessionId));
+    if (expiresAt !== null) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - this.deps.now())));
+      socket.on('disconnect', () => clearTimeout(timer));
+    }
+    socket.use((packet, next) => {
+      const ack = packet.at(-1);
+      const refuse = (status: number, code: string, message: string): void => {
+        // One shape that reads as both an AlertActionResult and a ResumeResult error.
+        if (typeof ack === 'function') (ack as (r: AlertActionResult) => void)({ ok: false, error: { status, code, message } });
+      };
+      this.deps.sessionAlive(sessionId).then(
+        (alive) => {
+          if (alive) {
+            next();
+            return;
+          }
+          refuse(401, 'session_ended', 'your session has ended: sign in again');
+          socket.disconnect(true);
+        },
+        (err: unknown) => {
+          this.deps.onError(err);
+          refuse(503, 'sessions_unavailable', 'your session cannot be checked right now: try again shortly');
+        },
+      );
+    });
+  }
+
+  /** Disconnects every socket of a session, on every node (sign-out). */
+  disconnectSession(sessionId: string): void {
+    this.io.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 
   /**

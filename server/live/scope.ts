@@ -1,13 +1,18 @@
-import type { Delta, LiveKpis, Snapshot } from '@shared/protocol';
+import type { ChartData, Delta, LiveKpis, Snapshot } from '@shared/protocol';
 
 function pickWard(wards: Record<string, LiveKpis>, ward: string): Record<string, LiveKpis> {
   const w = wards[ward];
   return w ? { [ward]: w } : {};
 }
 
+/** The city-wide series stay; the per-ward dossier bars keep only the ward's own. */
+function scopeCharts(c: ChartData, ward: string): ChartData {
+  return { ...c, dossiersByWard: c.dossiersByWard.filter((d) => d.ward === ward) };
+}
+
 /**
  * What a `ward:<code>` user may see of a snapshot: the city's figures and the ranking (the weekly
- * meeting shows them to every ward), but only its own ward's figures, items and alerts.
+ * meeting shows them to every ward), but only its own ward's figures, items, alerts and chart bars.
  */
 export function scopeSnapshot(s: Snapshot, ward: string): Snapshot {
   return {
@@ -17,6 +22,7 @@ export function scopeSnapshot(s: Snapshot, ward: string): Snapshot {
     incidents: s.incidents.filter((i) => i.ward === ward),
     alerts: s.alerts.filter((a) => a.ward === ward),
     hotspots: s.hotspots.filter((h) => h.ward === ward),
+    charts: scopeCharts(s.charts, ward),
   };
 }
 
@@ -31,7 +37,7 @@ export function scopeDelta(d: Delta, ward: string): Delta {
   if (d.day) out.day = d.day;
   if (d.freshness) out.freshness = d.freshness;
   if (d.ranking) out.ranking = d.ranking;
-  if (d.charts) out.charts = d.charts;
+  if (d.charts) out.charts = scopeCharts(d.charts, ward);
   const reports = d.reports?.filter((r) => r.ward === ward);
   if (reports?.length) out.reports = reports;
   const dossiers = d.dossiers?.filter((x) => x.ward === ward);

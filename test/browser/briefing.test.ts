@@ -159,7 +159,7 @@ describe('the weekly briefing', () => {
     await page.context().close();
   });
 
-  it('a ward user sees the summary and ranking, and only its own ward’s lists', async () => {
+  it('a ward user sees the summary and ranking, and only its own ward’s page', async () => {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const login = await context.request.post(`${server.url}/api/v1/session`, { data: { name: 'wanda', password: 'pw-ward-1' } });
     expect(login.status()).toBe(200);
@@ -176,7 +176,10 @@ describe('the weekly briefing', () => {
         reports: Number(await pageEl.getByTestId('overdue-reports-list').locator('.count').textContent()),
       };
     };
-    expect(await counts(other.ward)).toEqual({ dossiers: 0, reports: 0 });
+    // Another ward's page is not in a ward user's briefing: its address opens the summary.
+    await page.goto(`${server.url}/briefing?week=${week}&page=${other.ward}&advance=0`);
+    await waitForPage(page, 'summary');
+    expect(await page.getByTestId(`page-ward-${other.ward}`).count()).toBe(0);
     const own = briefing.wards.find((w) => w.ward === PHU_XUAN)!;
     expect(await counts(PHU_XUAN)).toEqual({ dossiers: own.overdueDossiers.length, reports: own.overdueReports.length });
     await page.goto(`${server.url}/briefing?week=${week}&page=ranking`);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server';
-import { launchChromium, openPage } from './chromium';
+import { launchChromium, openPage, watchConsole } from './chromium';
 
 const SCREENSHOT_DIR = 'artifacts/screenshots';
 // SwiftShader renders WebGL on the CPU: a 4K map can take many seconds to go idle.
@@ -64,6 +64,29 @@ describe('the wall', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-3840x2160.png` });
     expect(watch.errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('runs under its Content-Security-Policy: the header is sent and the map and charts raise no violation', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const watch = watchConsole(page);
+    // Violations in the page itself; the console watch also sees those of its workers.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    });
+    const res = await page.goto(`${server.url}/?scene=map`);
+    const policy = res!.headers()['content-security-policy'] ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    await waitForWards(page);
+    await page.goto(`${server.url}/?scene=charts`);
+    await page.getByTestId('charts-scene').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="charts-scene"] canvas').length > 0, undefined, { timeout: 30_000, polling: POLL_MS });
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await context.close();
   });
 
   it('counts a newly ingested report on the "reports today" tile within 2 s', async () => {

@@ -21,6 +21,8 @@ export interface TestServerOptions {
   /** Reuse a data folder (a restart); a new temporary one otherwise. */
   dataDir?: string;
   now?: () => number;
+  /** A shorter session than SESSION_TTL_MS, to see one expire. */
+  sessionTtlMs?: number;
 }
 
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789';
@@ -37,7 +39,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const app = await startApp(config, { logger: pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}) });
+  const app = await startApp(config, { logger: pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}), ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}) });
   return {
     url: app.url,
     ingestKey: TEST_INGEST_KEY,

@@ -1,0 +1,60 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+/** The wall's own page: the only document IOC_FRAME_ANCESTORS may let another site frame. */
+function isWallPage(req: IncomingMessage): boolean {
+  const pathname = (req.url ?? '/').split('?', 1)[0];
+  return pathname === '/' || pathname === '/index.html';
+}
+
+/**
+ * Response headers for every answer, through helmet (maintained, and it knows each header's
+ * current spelling and pitfalls).
+ *
+ * The Content-Security-Policy is what the built wall, console and briefing need and no more:
+ * scripts, styles, fonts and the MapLibre worker from the server itself (Vite bundles the fonts;
+ * MapLibre may start its worker from a blob: URL); `'unsafe-inline'` styles, because Solid,
+ * MapLibre and ECharts set style attributes; data:/blob: images (map and chart canvases, small
+ * inlined assets); connections to the same origin only (the API and socket.io's websocket).
+ * No inline or eval'd script is allowed.
+ *
+ * Framing: `frame-ancestors 'none'` (and X-Frame-Options: DENY) on everything, except that the
+ * wall's page takes IOC_FRAME_ANCESTORS when it is set, so an intranet portal can embed the wall but
+ * never the duty console.
+ *
+ * Referrer-Policy is `same-origin`, not helmet's `no-referrer`: with `no-referrer` a browser sends
+ * `Origin: null` on the console's own POSTs, which the cross-site check (origin.ts) must refuse.
+ */
+export function securityHeaders(frameAncestors: readonly string[]): RequestHandler {
+  const wallAncestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'";
+  const framable = (req: IncomingMessage): boolean => frameAncestors.length > 0 && isWallPage(req);
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: [(req) => (framable(req) ? wallAncestors : "'none'")],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    // Set below, per page: X-Frame-Options has no allow-list, so a framable wall must not send it.
+    xFrameOptions: false,
+    // Without includeSubDomains: the wall's host says nothing about its parent domain's other sites.
+    strictTransportSecurity: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
+  });
+  return (req, res, next) => {
+    if (!framable(req)) res.setHeader('X-Frame-Options', 'DENY');
+    headers(req, res, next);
+  };
+}

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { Alert } from '@shared/alerts';
+import type { AlertActionResult } from '@shared/protocol';
+import type { AlertCandidate } from '../../server/alerts/lifecycle';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+const USERS = 'olga:officer:pw-officer-1';
+const servers: TestServer[] = [];
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+const candidate = (key: string): AlertCandidate => ({
+  key,
+  source: 'incident',
+  ward: '19753',
+  incidentType: 'fire',
+  severity: 3,
+  title: { vi: 'Cháy', en: 'Fire' },
+  explanation: { vi: 'Vụ cháy mức 3', en: 'Severity 3 fire' },
+  evidence: { incidentIds: [] },
+});
+
+async function server(opts: { now?: () => number; sessionTtlMs?: number } = {}): Promise<TestServer> {
+  const s = await startTestServer({ env: { IOC_USERS: USERS }, ...opts });
+  servers.push(s);
+  return s;
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'olga', password: 'pw-officer-1' }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function openSocket(url: string, token: string): Promise<Socket> {
+  const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+  sockets.push(s);
+  await new Promise<void>((resolve, reject) => {
+    s.once('snapshot', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
+function disconnected(s: Socket, timeoutMs = 5000): Promise<string> {
+  if (s.disconnected) return Promise.resolve('already');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the socket was not disconnected')), timeoutMs);
+    s.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+const act = (s: Socket, action: 'ack' | 'resolve', id: string, note: string) => new Promise<AlertActionResult>((resolve) => s.emit(`alert:${action}`, { id, note }, resolve));
+
+describe('a socket lives no longer than its session', () => {
+  it('signing out disconnects the session\u2019s open sockets, and nothing more is done through them', async () => {
+    const s = await server();
+    const [alert] = (await s.app.alerts.raiseOrUpdate([candidate('k-1')])) as [Alert];
+    const token = await signIn(s.url);
+    const socket = await openSocket(s.url, token);
+    const other = await openSocket(s.url, await signIn(s.url));
+    expect(await act(socket, 'ack', alert.id, 'đã nhận')).toMatchObject({ ok: true });
+
+    const gone = disconnected(socket);
+    const out = await fetch(`${s.url}/api/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(out.status).toBe(204);
+    expect(await gone).toBe('io server disconnect');
+    // Whatever it still tries is not delivered, so the alert stays as it was.
+    socket.emit('alert:resolve', { id: alert.id, note: 'after sign-out' }, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(s.app.alerts.get(alert.id)!.state).toBe('acknowledged');
+    // Another session's socket is untouched.
+    expect(other.connected).toBe(true);
+  });
+
+  it('every socket action re-checks the session: once it has expired, the action is refused (401) and the socket dropped', async () => {
+    let offset = 0;
+    const s = await server({ now: () => Date.now() + offset });
+    const [alert] = (await s.app.alerts.raiseOrUpdate([candidate('k-2')])) as [Alert];
+    const socket = await openSocket(s.url, await signIn(s.url));
+    // Thirteen hours later by the server's clock: the 12-hour session is over.
+    offset = 13 * 60 * 60 * 1000;
+    const gone = disconnected(socket);
+    const refused = await act(socket, 'resolve', alert.id, 'too late');
+    expect(refused).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(s.app.alerts.get(alert.id)!.state).toBe('open');
+    await gone;
+  });
+
+  it('a session that expires disconnects its sockets when it does', async () => {
+    const short = await server({ sessionTtlMs: 1500 });
+    const socket = await openSocket(short.url, await signIn(short.url));
+    const started = Date.now();
+    await disconnected(socket, 6000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+});
