@@ -77,7 +77,7 @@ function makeTick(d: { state: LiveState; feed: LiveFeed; pipeline: AlertPipeline
       .prepareSlow(d.now())
       .then(() => {
         d.feed.tick();
-        return d.pipeline.tick(d.state.todayByWard());
+        return d.pipeline.tick();
       })
       .catch((err: unknown) => d.log.error({ err }, 'the tick failed'))
       .finally(() => {

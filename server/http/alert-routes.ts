@@ -30,7 +30,8 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore }): R
     }
     const reports = (a.evidence.reportIds ?? []).map((id) => deps.store.get('report', id)).filter((r) => r !== undefined).map(toPublicReport);
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
-    res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
+    const dossiers = (a.evidence.dossierIds ?? []).map((id) => deps.store.get('dossier', id)).filter((d) => d !== undefined);
+    res.json({ alert: a, reports, incidents, dossiers } satisfies AlertEvidence);
   });
   const json = jsonBody({ limit: 16 * 1024, type: () => true });
   for (const action of ALERT_ACTIONS) {

@@ -1,4 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
+import type { Alert, AlertEvidence } from '@shared/alerts';
+import { SimRunner } from '../../server/sim/runner';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 import { nowIso, WallClient } from '../helpers/wall-client';
 
@@ -38,4 +40,67 @@ it('a gathering of any severity raises an alert', async () => {
   server = await startTestServer();
   await post(server.url, '/api/v1/incidents', incident('crowd', { type: 'gathering', severity: 1 }));
   await expect.poll(() => server!.app.alerts.list('open', null).map((a) => a.key)).toContain('incident:crowd');
+});
+
+/** A clock the test moves by hand: Sunday 29 Nov 2026, 03:00 in Huế (UTC+7). */
+function handClock(isoLocal: string) {
+  const clock = { ms: Date.parse(`${isoLocal}+07:00`), now: () => clock.ms };
+  return clock;
+}
+
+it('starting the demo at 03:00 on a Sunday raises no backlog alert; operational alerts still raise at that hour', async () => {
+  const clock = handClock('2026-11-29T03:00:00');
+  server = await startTestServer({ now: clock.now });
+  const sim = new SimRunner({
+    ingest: server.app.ingest,
+    feed: { seed: 'hue-demo', boundaries: server.app.boundaries, calendar: server.app.calendar },
+    now: clock.now,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  await sim.backfill(21);
+  await server.app.tick();
+  clock.ms += 60_000;
+  await server.app.tick();
+  expect(server.app.alerts.list('all', null).filter((a) => a.source === 'threshold')).toEqual([]);
+  await post(server.url, '/api/v1/incidents', incident('night-fire', { occurredAt: new Date(clock.ms - 60_000).toISOString() }));
+  await expect.poll(() => server!.app.alerts.list('open', null).map((a) => a.key)).toContain('incident:night-fire');
+});
+
+it('in office hours the backlog is one city alert listing the wards, with the late dossiers as its evidence', async () => {
+  const clock = handClock('2026-11-29T03:00:00');
+  server = await startTestServer({ now: clock.now, env: { IOC_USERS: 'olga:officer:pw-officer-1' } });
+  const sim = new SimRunner({
+    ingest: server.app.ingest,
+    feed: { seed: 'hue-demo', boundaries: server.app.boundaries, calendar: server.app.calendar },
+    now: clock.now,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  await sim.backfill(21);
+  // Monday 30 Nov, 09:00: the offices are open.
+  clock.ms = Date.parse('2026-11-30T09:00:00+07:00');
+  await server.app.tick();
+  clock.ms += 20 * 60_000;
+  await server.app.tick();
+  const backlog = server.app.alerts.list('all', null).filter((a) => a.source === 'threshold');
+  expect(backlog).toHaveLength(1);
+  const [a] = backlog as [Alert];
+  expect(a).toMatchObject({ key: 'threshold:backlog:2026-11-30', ward: null, state: 'open' });
+  expect(a.evidence.wards!.length).toBeGreaterThan(0);
+  expect(a.evidence.dossierIds!.length + a.evidence.reportIds!.length).toBeGreaterThan(0);
+  const session = (await post(server.url, '/api/v1/session', { name: 'olga', password: 'pw-officer-1' })).body as { token: string };
+  const res = await fetch(`${server.url}/api/v1/alerts/${a.id}`, { headers: { authorization: `Bearer ${session.token}` } });
+  expect(res.status).toBe(200);
+  const ev = (await res.json()) as AlertEvidence;
+  expect(ev.dossiers.map((d) => d.id)).toEqual(a.evidence.dossierIds);
+  for (const d of ev.dossiers) expect(a.evidence.wards).toContain(d.ward);
+  // Once resolved, the day's alert is not raised again the same day, though the backlog is still there.
+  await server.app.alerts.act('ack', a.id, { name: 'duty', role: 'officer' }, '');
+  await server.app.alerts.act('resolve', a.id, { name: 'duty', role: 'officer' }, 'Đã nhắc các phường');
+  clock.ms += 30 * 60_000;
+  await server.app.tick();
+  expect(server.app.alerts.list('all', null).filter((a) => a.source === 'threshold')).toHaveLength(1);
 });
