@@ -102,7 +102,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const access = { authEnabled: users.size > 0, publicWall: config.publicWall };
   const store = createStore(config, log);
   await store.open();
-  const state = new LiveState({ store, ...ctx, demo: config.simulate }, now());
+  const state = new LiveState({ store, ...ctx, demo: config.simulate, index766Period: config.index766Period }, now());
   state.load(now());
   const sources = new AlertSources({ store, ...policy });
   sources.load();

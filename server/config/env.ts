@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
 
 export interface IngestKey {
@@ -37,6 +38,8 @@ export interface Config {
   simHistoryDays: number;
   /** Multiplies the simulator's real-time rates, for livelier demos. 1 = believable city rates. */
   simSpeed: number;
+  /** IOC_766_PERIOD: the assessment period of the wall's 766 figure (month, quarter or rolling30 to date). */
+  index766Period: Index766Period;
   logLevel: string;
 }
 
@@ -98,6 +101,13 @@ function parseIntIn(raw: string | undefined, name: string, fallback: number, min
   return n;
 }
 
+function parseIndex766Period(raw: string | undefined): Index766Period {
+  if (raw === undefined || raw === '') return 'month';
+  const found = INDEX766_PERIODS.find((p) => p === raw);
+  if (!found) throw new ConfigError(`IOC_766_PERIOD must be one of ${INDEX766_PERIODS.join(', ')}, got "${raw}"`);
+  return found;
+}
+
 function parseRedisPrefix(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '{ioc}:';
   // The {…} hash tag keeps every key of one deployment in one Cluster slot, which the store's scripts need.
@@ -130,6 +140,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
+    index766Period: parseIndex766Period(env.IOC_766_PERIOD),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

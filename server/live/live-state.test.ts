@@ -8,6 +8,7 @@ import { IngestService } from '../ingest/ingest-service';
 import { simulateHistory } from '../sim/feed';
 import { EmbeddedStore } from '../store/embedded-store';
 import type { LogEntry } from '../store/store';
+import { computeWindowKpis, storeWindowItems } from '../domain/window-kpis';
 import { LiveState } from './live-state';
 
 const calendar = loadCalendar();
@@ -61,6 +62,16 @@ describe('LiveState slow figures', () => {
     expect(b.wards).toEqual(a.wards);
     expect(b.ranking).toEqual(a.ranking);
     expect(b.charts).toEqual(a.charts);
+    expect(b.period766).toEqual(a.period766);
+  });
+
+  it('the 766 figure over the month to date is the KPI endpoint\'s city figure for that window, out of the full 82', () => {
+    const s = new LiveState({ store, calendar, config, demo: false }, NOW);
+    s.load(NOW);
+    const p = s.snapshot(1, NOW, { alerts: [], hotspots: [] }).period766;
+    const fromMs = Date.parse('2026-11-01T00:00:00+07:00');
+    expect(p).toMatchObject({ period: 'month', from: new Date(fromMs).toISOString(), to: new Date(NOW).toISOString(), maxPoints: 82 });
+    expect(p.index766).toEqual(computeWindowKpis(storeWindowItems(store), { fromMs, toMs: NOW }, { calendar, config }).city.index766);
   });
 
   it('drops figures prepared for a day that ended before the tick published them', async () => {
