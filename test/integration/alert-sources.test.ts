@@ -42,11 +42,24 @@ it('a gathering of any severity raises an alert', async () => {
   await expect.poll(() => server!.app.alerts.list('open', null).map((a) => a.key)).toContain('incident:crowd');
 });
 
-/** A clock the test moves by hand: Sunday 29 Nov 2026, 03:00 in Huế (UTC+7). */
+/** A clock the test moves by hand, from a local time in Huế (UTC+7). */
 function handClock(isoLocal: string) {
   const clock = { ms: Date.parse(`${isoLocal}+07:00`), now: () => clock.ms };
   return clock;
 }
+
+/** A ward of 3,760 residents (A Lưới 5): its threshold is the floor of 10 late dossiers. */
+const SMALL_WARD = '20050';
+/** 12 dossiers of the small ward, open and due since 20 Nov: over its threshold. */
+const lateDossiers = Array.from({ length: 12 }, (_, i) => ({
+  id: `late-${i}`,
+  ward: SMALL_WARD,
+  channel: 'in_person',
+  status: 'processing',
+  receivedAt: '2026-11-16T08:00:00+07:00',
+  dueAt: `2026-11-20T${String(8 + i).padStart(2, '0')}:00:00+07:00`,
+  procedure: 'Cấp giấy phép xây dựng',
+}));
 
 it('starting the demo at 03:00 on a Sunday raises no backlog alert; operational alerts still raise at that hour', async () => {
   const clock = handClock('2026-11-29T03:00:00');
@@ -60,6 +73,7 @@ it('starting the demo at 03:00 on a Sunday raises no backlog alert; operational 
     },
   });
   await sim.backfill(21);
+  expect((await post(server.url, '/api/v1/dossiers', lateDossiers)).status).toBe(202);
   await server.app.tick();
   clock.ms += 60_000;
   await server.app.tick();
@@ -80,6 +94,7 @@ it('in office hours the backlog is one city alert listing the wards, with the la
     },
   });
   await sim.backfill(21);
+  expect((await post(server.url, '/api/v1/dossiers', lateDossiers)).status).toBe(202);
   // Monday 30 Nov, 09:00: the offices are open.
   clock.ms = Date.parse('2026-11-30T09:00:00+07:00');
   await server.app.tick();
@@ -89,8 +104,11 @@ it('in office hours the backlog is one city alert listing the wards, with the la
   expect(backlog).toHaveLength(1);
   const [a] = backlog as [Alert];
   expect(a).toMatchObject({ key: 'threshold:backlog:2026-11-30', ward: null, state: 'open' });
-  expect(a.evidence.wards!.length).toBeGreaterThan(0);
-  expect(a.evidence.dossierIds!.length + a.evidence.reportIds!.length).toBeGreaterThan(0);
+  expect(a.evidence.wards).toContain(SMALL_WARD);
+  // Its 12 and whatever the simulated history left late there.
+  expect(a.explanation.vi).toMatch(/A Lưới 5: 1[2-9] hồ sơ trễ hạn \(ngưỡng 10\)/);
+  // The oldest first: due at 08:00 on 20 Nov, then 09:00, …
+  expect(a.evidence.dossierIds!.filter((id) => id.startsWith('late-'))).toEqual(lateDossiers.map((d) => d.id));
   const session = (await post(server.url, '/api/v1/session', { name: 'olga', password: 'pw-officer-1' })).body as { token: string };
   const res = await fetch(`${server.url}/api/v1/alerts/${a.id}`, { headers: { authorization: `Bearer ${session.token}` } });
   expect(res.status).toBe(200);
