@@ -74,6 +74,29 @@ describe('LiveState slow figures', () => {
     expect(p.index766).toEqual(computeWindowKpis(storeWindowItems(store), { fromMs, toMs: NOW }, { calendar, config }).city.index766);
   });
 
+  it('the tick sends the 766 figure over its period only when its points change, not as its window\'s end moves', async () => {
+    const s = new LiveState({ store, calendar, config, demo: false }, NOW);
+    s.load(NOW);
+    const before = s.snapshot(1, NOW, { alerts: [], hotspots: [] }).period766;
+    await s.prepareSlow(NOW + 30_000);
+    expect(s.tick(NOW + 30_000)?.period766).toBeUndefined();
+    // A dossier resolved late within the month lowers the progress part.
+    const entries: LogEntry[] = [];
+    const off = store.onEntry((e) => entries.push(e));
+    const at = new Date(NOW + 40_000).toISOString();
+    await store.upsert('dossier', [
+      { id: 'period-late', ward: '19753', channel: 'in_person', status: 'resolved', receivedAt: '2026-11-02T08:00:00+07:00', dueAt: '2026-11-03T17:00:00+07:00', resolvedAt: at, updatedAt: at },
+    ]);
+    off();
+    const e = entries[0]!;
+    if (e.type !== 'items') throw new Error('expected an items entry');
+    s.apply({ kind: e.kind, changes: e.changes }, NOW + 40_000);
+    await s.prepareSlow(NOW + 60_000);
+    const body = s.tick(NOW + 60_000);
+    expect(body?.period766?.index766.progress).toBeLessThan(before.index766.progress!);
+    expect(body?.period766).toEqual(s.snapshot(1, NOW + 60_000, { alerts: [], hotspots: [] }).period766);
+  });
+
   it('drops figures prepared for a day that ended before the tick published them', async () => {
     const late = NOW - 16 * 3_600_000; // the day before, 23:30
     const s = new LiveState({ store, calendar, config, demo: false }, late);
