@@ -64,6 +64,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** Sessions and sign-in limits: in Redis with the Redis store (every node behind the balancer shares them), else in memory. */
+async function createSessions(config: Config, now: () => number, ttlMs: number, log: Logger): Promise<{ sessions: SessionStore; limiter: LoginLimiter; close: () => Promise<void> }> {
+  if (!config.redisUrl) return { sessions: new MemorySessionStore(now, ttlMs), limiter: LoginLimiter.inMemory(), close: async () => {} };
+  const redis = await connectAuthRedis(config.redisUrl, (err) => log.error({ err }, 'sessions: Redis connection problem (it reconnects by itself)'));
+  return { sessions: new RedisSessionStore(redis.client, config.redisPrefix, now, ttlMs), limiter: redisLoginLimiter(redis.client, config.redisPrefix), close: () => redis.close() };
+}
+
 function createStore(config: Config, log: Logger): ItemStore {
   const onError = (err: unknown): void => log.error({ err }, 'store: a connection or listener problem (a connection reconnects by itself)');
   if (!config.redisUrl) return new EmbeddedStore(config.dataDir, { onError, compactBytes: config.journalCompactBytes, compactOnClose: true });
@@ -81,7 +88,7 @@ function makeTick(d: { state: LiveState; feed: LiveFeed; pipeline: AlertPipeline
       .prepareSlow(d.now())
       .then(() => {
         d.feed.tick();
-        return d.pipeline.tick(d.state.todayByWard());
+        return d.pipeline.tick();
       })
       .catch((err: unknown) => d.log.error({ err }, 'the tick failed'))
       .finally(() => {
@@ -106,13 +113,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const allowedOrigins = new Set(config.allowedOrigins);
   const store = createStore(config, log);
   await store.open();
-  const sessionTtlMs = opts.sessionTtlMs ?? SESSION_TTL_MS;
   // After the store: it refuses a Redis without AOF before anything else connects.
-  const authRedis = config.redisUrl ? await connectAuthRedis(config.redisUrl, (err) => log.error({ err }, 'sessions: Redis connection problem (it reconnects by itself)')) : null;
-  // With Redis, sessions and the login limits are shared by every node behind the balancer.
-  const sessions: SessionStore = authRedis ? new RedisSessionStore(authRedis.client, config.redisPrefix, now, sessionTtlMs) : new MemorySessionStore(now, sessionTtlMs);
-  const limiter = authRedis ? redisLoginLimiter(authRedis.client, config.redisPrefix) : LoginLimiter.inMemory();
-  const state = new LiveState({ store, ...ctx, demo: config.simulate }, now());
+  const { sessions, limiter, close: closeAuth } = await createSessions(config, now, opts.sessionTtlMs ?? SESSION_TTL_MS, log);
+  const state = new LiveState({ store, ...ctx, demo: config.simulate, index766Period: config.index766Period }, now());
   state.load(now());
   const sources = new AlertSources({ store, ...policy });
   sources.load();
@@ -171,7 +174,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     feed.close();
     await hub?.close(); // closes the HTTP server too
     await closeAdapter?.();
-    await authRedis?.close();
+    await closeAuth();
     await store.close();
     metrics.close();
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IncidentType, ReportCategory } from './categories';
 import type { Label } from './labels';
-import type { Incident, PublicReport } from './schemas';
+import type { Dossier, Incident, PublicReport } from './schemas';
 
 /** open → acknowledged (who, when, note) → resolved (who, when, note). */
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
@@ -48,6 +48,10 @@ export interface Alert {
   evidence: {
     reportIds?: string[];
     incidentIds?: string[];
+    /** The late dossiers behind a backlog alert, oldest first. */
+    dossierIds?: string[];
+    /** The wards a city-wide (grouped) alert lists, most urgent first. */
+    wards?: string[];
     hotspotId?: string;
     observed?: number;
     expected?: number;
@@ -106,6 +110,7 @@ export interface AlertEvidence {
   alert: Alert;
   reports: PublicReport[];
   incidents: Incident[];
+  dossiers: Dossier[];
 }
 
 /** One line of the append-only audit log; alerts are the fold of their events. */

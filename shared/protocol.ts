@@ -1,13 +1,13 @@
 import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
-import type { KpiSet } from './kpis';
+import type { Index766, KpiSet } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
 
 /**
  * Bumped whenever a message shape changes in a way an older wall cannot read.
  * A wall that sees another version reloads itself.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -25,6 +25,26 @@ export interface LiveKpis {
   today: KpiSet;
   yesterday: KpiSet;
   lastWeek: KpiSet;
+}
+
+/** The assessment periods the wall's 766 figure can cover (IOC_766_PERIOD): the month or quarter to date, or the last 30 days. */
+export const INDEX766_PERIODS = ['month', 'quarter', 'rolling30'] as const;
+export type Index766Period = (typeof INDEX766_PERIODS)[number];
+
+/**
+ * The city's Decision 766 index over the assessment period the wall shows, the same figure as
+ * `GET /api/v1/city/kpis?from=&to=` for that window. Always out of the full points (`maxPoints`,
+ * 82): a part with no data in the period scores 0 (README, "Decision 766 over a period").
+ */
+export interface PeriodIndex766 {
+  period: Index766Period;
+  /** The window [from, to): `to` is when it was computed. */
+  from: string;
+  to: string;
+  /** Each part's points (null: no data in the period, 0 points); `total` as the KPI endpoint gives it. */
+  index766: Index766;
+  /** The full points of every part, whatever had data. */
+  maxPoints: number;
 }
 
 /** One ward's line in the ranking scene. */
@@ -83,6 +103,7 @@ export interface Snapshot {
   freshness: StreamFreshness;
   ranking: Ranking;
   charts: ChartData;
+  period766: PeriodIndex766;
   /** Unresolved alerts and those resolved in the last 24 h, newest first. */
   alerts: Alert[];
   /** The hotspots open now. */
@@ -105,6 +126,8 @@ export interface Delta {
   freshness?: Partial<StreamFreshness>;
   ranking?: Ranking;
   charts?: ChartData;
+  /** The 766 figure over its period, when it changed. */
+  period766?: PeriodIndex766;
   /** Alerts raised or changed (acknowledged, resolved, escalated…). */
   alerts?: Alert[];
   /** Every open hotspot, sent whole when the set or any of them changed. */

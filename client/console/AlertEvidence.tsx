@@ -2,7 +2,7 @@ import { For, Match, Show, Switch } from 'solid-js';
 import type { Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, REPORT_CATEGORY_LABELS } from '@shared/categories';
 import type { DeskState, Evidence } from './desk-state';
-import { formatTime } from './desk-text';
+import { formatTime, wardName } from './desk-text';
 import { HotspotChart } from './HotspotChart';
 
 /** One line of evidence: when, what kind, and its title. */
@@ -44,8 +44,12 @@ function EvidenceTables(props: { desk: DeskState; evidence: Evidence }) {
       kind: `${i18n.label(INCIDENT_TYPE_LABELS[x.type])} · ${i18n.t('severity')} ${x.severity}`,
       title: x.title,
     }));
+  // A backlog alert's dossiers: when each fell due, where, and which procedure (dossiers carry no personal data).
+  const dossiers = () =>
+    (props.evidence.dossiers ?? []).map((d) => ({ at: formatTime(d.dueAt, i18n.locale), kind: wardName(d.ward, i18n), title: d.procedure ?? d.field ?? d.id }));
   return (
-    <Show when={props.evidence.reports.length + props.evidence.incidents.length > 0} fallback={<p class="desk__empty">{i18n.t('noEvidence')}</p>}>
+    <Show when={props.evidence.reports.length + props.evidence.incidents.length + (props.evidence.dossiers ?? []).length > 0} fallback={<p class="desk__empty">{i18n.t('noEvidence')}</p>}>
+      <EvidenceTable title={i18n.t('dossiersBehind')} testId="evidence-dossiers" rows={dossiers()} />
       <EvidenceTable title={i18n.t('reportsBehind')} testId="evidence-reports" rows={reports()} />
       <EvidenceTable title={i18n.t('incidentsBehind')} testId="evidence-incidents" rows={incidents()} />
     </Show>

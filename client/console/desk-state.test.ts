@@ -148,7 +148,7 @@ describe('createDeskState', () => {
 
   it('loads the evidence of whichever alert is selected', async () => {
     const { live } = makeLive([makeAlert('a', RAISED, { severity: 3 }), makeAlert('b', RAISED, { severity: 2 })], ok);
-    const loadEvidence = vi.fn((id: string) => Promise.resolve<Evidence>({ alert: makeAlert(id, RAISED), reports: [], incidents: [] }));
+    const loadEvidence = vi.fn((id: string) => Promise.resolve<Evidence>({ alert: makeAlert(id, RAISED), reports: [], incidents: [], dossiers: [] }));
     const d = desk(live, { loadEvidence });
     await settle();
     expect(d.evidence()?.alert.id).toBe('a');

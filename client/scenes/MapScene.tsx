@@ -13,7 +13,7 @@ import type { LiveStore } from '../stores/live-store';
 import { AlertList } from '../ui/AlertList';
 import { KpiTile } from '../ui/KpiTile';
 import type { TileTrend } from '../ui/KpiTile';
-import { CITY_TILES, formatFigure, tileView } from '../ui/kpi-tiles';
+import { CITY_TILES, formatFigure, index766TileView, tileView } from '../ui/kpi-tiles';
 import { formatTrend } from '../ui/trend';
 import type { FigureKind, Trend } from '../ui/trend';
 
@@ -104,14 +104,26 @@ export function MapScene(props: MapSceneProps) {
         <div class="tiles">
           <For each={CITY_TILES}>
             {(def) => {
+              // Decision 766 is assessed over a period: its tile shows the period to date out of the
+              // full points, with the period written on it, not today's partial figure.
+              if (def.name === 'index766') {
+                const period = () => index766TileView(data()?.period766, i18n.locale, i18n.lang);
+                return (
+                  <KpiTile
+                    name={def.name}
+                    label={i18n.t(def.label)}
+                    value={period()?.text ?? '—'}
+                    {...(period() ? { suffix: period()!.suffix, period: period()!.period } : {})}
+                    stale={live.stale()}
+                  />
+                );
+              }
               const view = () => tileView(def, data()?.city, i18n.locale);
-              const max = () => data()?.city.today.index766.max ?? 0;
               return (
                 <KpiTile
                   name={def.name}
                   label={i18n.t(def.label)}
                   value={view().text}
-                  {...(def.name === 'index766' && max() > 0 ? { suffix: `/ ${formatFigure(max(), 'count', i18n.locale)}` } : {})}
                   stale={live.stale()}
                   alarm={view().alarm}
                   trends={[line('yesterday', i18n.t('vsYesterday'), view().vsYesterday, def.kind), line('last-week', i18n.t('vsLastWeek'), view().vsLastWeek, def.kind)]}

@@ -85,6 +85,7 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     freshness: delta.freshness ? mergeFreshness(state.freshness, delta.freshness) : state.freshness,
     ranking: delta.ranking ?? state.ranking,
     charts: delta.charts ?? state.charts,
+    period766: delta.period766 ?? state.period766,
     // Sent whole when any hotspot changed, so it replaces rather than merges.
     hotspots: delta.hotspots ?? state.hotspots,
     alerts: delta.alerts ? keepWallAlerts(upsertById(state.alerts, delta.alerts), nowMs) : state.alerts,

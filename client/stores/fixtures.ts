@@ -2,7 +2,7 @@ import type { Alert } from '@shared/alerts';
 import { REPORT_CATEGORIES } from '@shared/categories';
 import type { ReportCategory } from '@shared/categories';
 import type { KpiSet } from '@shared/kpis';
-import type { ChartData, LiveKpis, Ranking, Snapshot } from '@shared/protocol';
+import type { ChartData, LiveKpis, PeriodIndex766, Ranking, Snapshot } from '@shared/protocol';
 import { PROTOCOL_VERSION } from '@shared/protocol';
 import type { Incident, PublicReport } from '@shared/schemas';
 
@@ -79,6 +79,18 @@ export function makeCharts(): ChartData {
   };
 }
 
+/** The month to date with no data yet: every part N/A, 0 of 82. */
+export function makePeriod766(over: Partial<PeriodIndex766> = {}): PeriodIndex766 {
+  return {
+    period: 'month',
+    from: '2026-10-31T17:00:00.000Z',
+    to: '2026-11-20T02:00:00.000Z',
+    index766: { progress: null, online: null, payment: null, digitisation: null, satisfaction: null, total: 0, max: 0 },
+    maxPoints: 82,
+    ...over,
+  };
+}
+
 export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     type: 'snapshot',
@@ -94,6 +106,7 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     freshness: { report: null, dossier: null, incident: null },
     ranking: makeRanking(),
     charts: makeCharts(),
+    period766: makePeriod766(),
     alerts: [],
     hotspots: [],
     ...over,

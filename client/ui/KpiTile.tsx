@@ -23,6 +23,8 @@ export interface KpiTileProps {
   /** Draws the value in the alarm colour (e.g. late dossiers above zero). */
   alarm?: boolean;
   trends?: readonly TileTrend[];
+  /** Written under the value instead of trends: the period a figure covers (e.g. "Tháng 11 đến nay"). */
+  period?: string;
 }
 
 export function KpiTile(props: KpiTileProps) {
@@ -37,6 +39,11 @@ export function KpiTile(props: KpiTileProps) {
           <span class="tile__suffix">{props.suffix}</span>
         </Show>
       </div>
+      <Show when={props.period}>
+        <div class="tile__period" data-testid={`tile-${props.name}-period`}>
+          {props.period}
+        </div>
+      </Show>
       <Show when={props.trends?.length}>
         <div class="tile__trends">
           <For each={props.trends}>

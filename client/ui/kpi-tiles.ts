@@ -1,5 +1,7 @@
 import type { KpiSet } from '@shared/kpis';
-import type { LiveKpis } from '@shared/protocol';
+import type { Lang } from '@shared/labels';
+import type { LiveKpis, PeriodIndex766 } from '@shared/protocol';
+import { HUE_TIME_ZONE } from '@shared/time';
 import type { StringKey } from '../i18n/wall';
 import { formatCount, formatPoints, formatRate } from './format';
 import type { FigureKind, KpiDirection, Trend } from './trend';
@@ -57,4 +59,38 @@ export function tileView(def: TileDef, kpis: LiveKpis | undefined, locale: strin
     vsLastWeek: kpis ? trendOf(value, def.pick(kpis.lastWeek), def.direction, def.kind) : null,
     alarm: value !== null && (def.alarm?.(value) ?? false),
   };
+}
+
+const QUARTER_NUMERALS = ['I', 'II', 'III', 'IV'] as const;
+
+/**
+ * The assessment period written on the 766 tile, from the local date of its start: "Tháng 11 đến nay" /
+ * "Nov to date", "Quý IV đến nay" / "Q4 to date", "30 ngày qua" / "Last 30 days".
+ */
+export function periodText(p: Pick<PeriodIndex766, 'period' | 'from'>, lang: Lang): string {
+  if (p.period === 'rolling30') return lang === 'vi' ? '30 ngày qua' : 'Last 30 days';
+  const from = new Date(p.from);
+  const month = Number(new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'numeric' }).format(from));
+  if (p.period === 'quarter') {
+    const q = Math.floor((month - 1) / 3);
+    return lang === 'vi' ? `Quý ${QUARTER_NUMERALS[q]} đến nay` : `Q${q + 1} to date`;
+  }
+  return lang === 'vi' ? `Tháng ${month} đến nay` : `${new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'short' }).format(from)} to date`;
+}
+
+/** What the 766 tile shows: the period's points, always out of the full points, and the period. */
+export interface Index766TileView {
+  text: string;
+  /** "/ 82". */
+  suffix: string;
+  period: string;
+}
+
+/**
+ * The 766 tile: the city's points over its assessment period (not today: an assessment is over a
+ * period), out of the full points whatever parts had data; "—" only before the first snapshot.
+ */
+export function index766TileView(p: PeriodIndex766 | undefined, locale: string, lang: Lang): Index766TileView | null {
+  if (!p) return null;
+  return { text: formatPoints(p.index766.total, locale), suffix: `/ ${formatCount(p.maxPoints, locale)}`, period: periodText(p, lang) };
 }

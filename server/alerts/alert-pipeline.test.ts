@@ -99,13 +99,13 @@ describe('AlertPipeline', () => {
   it('only the leader announces hotspots: a new leader at its first tick, then only when they change', async () => {
     const lease = new HandOverLease();
     const { pipeline, published } = await setup(lease);
-    await pipeline.tick(new Map());
+    await pipeline.tick();
     expect(published).toEqual([]);
     lease.holder = 'me';
     await expect.poll(() => pipeline.isLeader).toBe(true);
-    await pipeline.tick(new Map());
+    await pipeline.tick();
     expect(published).toEqual([[]]);
-    await pipeline.tick(new Map());
+    await pipeline.tick();
     expect(published).toEqual([[]]);
   });
 });

@@ -1,5 +1,4 @@
 import type { HotspotView } from '@shared/alerts';
-import type { KpiSet } from '@shared/kpis';
 import type { AcceptedChanges, LeaseStore } from '../store/store';
 import type { AlertService } from './alert-service';
 import type { AlertSources } from './alert-sources';
@@ -26,7 +25,7 @@ export interface AlertPipelineDeps {
 
 /**
  * From changes to alerts, on every node: item changes of the log teach the sources (reports feed the
- * hotspot detector, incidents go through the rules), and the tick evaluates hotspots and thresholds.
+ * hotspot detector, incidents go through the rules), and the tick evaluates hotspots and the backlog.
  * Only the holder of the store's lease raises and runs the alert timers; it records the last log seq
  * it handled (`sourcedSeq`), so a node that takes the lease over raises what came after that mark
  * and adopts the alerts its predecessor raised. With the embedded store the one process is always
@@ -85,8 +84,8 @@ export class AlertPipeline {
    * Time passing: every node evaluates (its snapshot shows its hotspots); only the leader announces
    * hotspots, raises hotspot and threshold alerts and runs the escalation and re-notification timers.
    */
-  tick(todayByWard: ReadonlyMap<string, KpiSet>): Promise<void> {
-    const watch = this.deps.sources.evaluate(this.deps.now(), todayByWard);
+  tick(): Promise<void> {
+    const watch = this.deps.sources.evaluate(this.deps.now());
     if (!this.isLeader) return Promise.resolve();
     if (watch.hotspotsChanged || this.announceHotspots) this.deps.publishHotspots(this.deps.sources.hotspots());
     this.announceHotspots = false;

@@ -108,9 +108,11 @@ export class AlertService {
       for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
         const now = this.deps.now();
         const open = new Map([...this.alerts.values()].filter((a) => a.state !== 'resolved').map((a) => [a.key, a]));
+        const resolvedKeys = new Set([...this.alerts.values()].filter((a) => a.state === 'resolved').map((a) => a.key));
         const offered: { c: AlertCandidate; e: AlertEvent }[] = [];
         for (const c of pending) {
           const held = open.get(c.key);
+          if (!held && c.oncePerKey && resolvedKeys.has(c.key)) continue;
           const e = held ? update(held, c, now) : raise(c, randomUUID(), now, this.deps.config);
           if (e) offered.push({ c, e });
         }

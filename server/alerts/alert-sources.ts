@@ -1,6 +1,5 @@
 import type { Alert, HotspotView } from '@shared/alerts';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
-import type { KpiSet } from '@shared/kpis';
 import type { Incident, Report } from '@shared/schemas';
 import { wardByCode } from '@shared/wards';
 import type { AlertCandidate } from './lifecycle';
@@ -8,7 +7,9 @@ import { makeHotspotDetector, type Hotspot, type HotspotDetector } from '../doma
 import type { HotspotConfig } from '../domain/hotspots/hotspot-config';
 import { incidentAlertCandidates } from './rules/incident-rules';
 import type { AlertThresholds, IncidentRulesConfig } from './rules/rules-config';
-import { thresholdAlertCandidates } from './rules/threshold-rules';
+import { backlogAlertCandidate, isOfficeHours, wardBacklogs } from './rules/threshold-rules';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../store/store';
 import type { ItemStore } from '../store/store';
 
@@ -21,11 +22,20 @@ export interface AlertSourcesDeps {
   hotspotConfig: HotspotConfig;
   incidentRules: IncidentRulesConfig;
   thresholds: AlertThresholds;
+  calendar: WorkingCalendar;
+  kpiConfig: KpiConfig;
 }
 
 /**
+ * How often the backlog is looked at: late dossiers and overdue reports move over hours, and each look
+ * is a pass over the open items; every look may update the day's alert (an audit-log entry).
+ */
+export const BACKLOG_EVALUATION_STEP_MS = 15 * 60_000;
+
+/**
  * Where alerts come from: incidents (rules applied as they arrive), hotspots (the
- * detector sees every new report and is evaluated on the tick) and KPI thresholds (on the tick).
+ * detector sees every new report and is evaluated on the tick) and the wards' backlog (on the tick,
+ * in office hours only, as one city alert).
  * It only proposes candidates; AlertService decides whether each is new or an update.
  */
 /**
@@ -37,6 +47,7 @@ export const HOTSPOT_EVALUATION_STEP_MS = 60_000;
 
 export class AlertSources {
   private lastEvaluationMs = -Infinity;
+  private lastBacklogMs = -Infinity;
   private readonly detector: HotspotDetector;
   private active: Hotspot[] = [];
   /** Hotspot id → the key of an alert another node raised for the same hotspot (its detector named it differently). */
@@ -77,7 +88,7 @@ export class AlertSources {
    * The detector runs at most once per HOTSPOT_EVALUATION_STEP_MS: its hysteresis counts
    * evaluations, and the step is the one bench:hotspots measured (recall, delay, false alerts).
    */
-  evaluate(nowMs: number, todayByWard: ReadonlyMap<string, KpiSet>): { candidates: AlertCandidate[]; hotspotsChanged: boolean } {
+  evaluate(nowMs: number): { candidates: AlertCandidate[]; hotspotsChanged: boolean } {
     const before = JSON.stringify(this.active);
     if (nowMs - this.lastEvaluationMs >= HOTSPOT_EVALUATION_STEP_MS) {
       this.active = this.detector.evaluate(nowMs).active;
@@ -85,8 +96,20 @@ export class AlertSources {
     }
     const evaluation = { active: this.active };
     for (const id of this.adopted.keys()) if (!this.active.some((h) => h.id === id)) this.adopted.delete(id);
-    const candidates = [...evaluation.active.map((h) => this.hotspotCandidate(h)), ...thresholdAlertCandidates(todayByWard, this.deps.thresholds)];
+    const candidates = evaluation.active.map((h) => this.hotspotCandidate(h));
+    const backlog = this.backlogCandidate(nowMs);
+    if (backlog) candidates.push(backlog);
     return { candidates, hotspotsChanged: JSON.stringify(this.active) !== before };
+  }
+
+  /** The day's backlog alert, looked at once per BACKLOG_EVALUATION_STEP_MS and only in office hours. */
+  private backlogCandidate(nowMs: number): AlertCandidate | null {
+    const { calendar, thresholds } = this.deps;
+    if (!isOfficeHours(nowMs, calendar, thresholds.officeHours) || nowMs - this.lastBacklogMs < BACKLOG_EVALUATION_STEP_MS) return null;
+    this.lastBacklogMs = nowMs;
+    const items = { dossiers: this.deps.store.items('dossier'), reports: this.deps.store.items('report') };
+    const backlogs = wardBacklogs(items, nowMs, { calendar, reportDeadlineWorkingDays: this.deps.kpiConfig.reportDeadlineWorkingDays.handle });
+    return backlogAlertCandidate(backlogs, nowMs, calendar, thresholds);
   }
 
   hotspots(): HotspotView[] {

@@ -26,6 +26,11 @@ export interface AlertCandidate {
   title: Label;
   explanation: Label;
   evidence: Alert['evidence'];
+  /**
+   * Once resolved, the same key is not raised again (the day's backlog alert: resolving it means the
+   * day's list was dealt with; the next working day has a key of its own).
+   */
+  oncePerKey?: boolean;
 }
 
 export type ActionResult = { ok: true; event: AlertEvent } | { ok: false; status: 404 | 409; code: string; message: string };

@@ -12,6 +12,13 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('configFromEnv', () => {
+  it('reads IOC_766_PERIOD, the month to date by default, and refuses an unknown period', () => {
+    expect(configFromEnv({}).index766Period).toBe('month');
+    expect(configFromEnv({ IOC_766_PERIOD: 'quarter' }).index766Period).toBe('quarter');
+    expect(configFromEnv({ IOC_766_PERIOD: 'rolling30' }).index766Period).toBe('rolling30');
+    expect(configError({ IOC_766_PERIOD: 'week' }).message).toBe('IOC_766_PERIOD must be one of month, quarter, rolling30, got "week"');
+  });
+
   it('names a bad IOC_USERS entry by its user name, never showing the password', () => {
     const err = configError({ IOC_USERS: 'ops:officer:fine-password-1,lan:chief:S3cret-Passw0rd' });
     expect(err.message).toContain('IOC_USERS');

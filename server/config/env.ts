@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
 
 export interface IngestKey {
@@ -38,6 +39,8 @@ export interface Config {
   simHistoryDays: number;
   /** Multiplies the simulator's real-time rates, for livelier demos. 1 = believable city rates. */
   simSpeed: number;
+  /** IOC_766_PERIOD: the assessment period of the wall's 766 figure (month, quarter or rolling30 to date). */
+  index766Period: Index766Period;
   logLevel: string;
   /**
    * IOC_ALLOWED_ORIGINS: origins (scheme://host[:port]) besides the wall's own whose pages may sign in
@@ -159,6 +162,13 @@ function parseIntIn(raw: string | undefined, name: string, fallback: number, min
   return n;
 }
 
+function parseIndex766Period(raw: string | undefined): Index766Period {
+  if (raw === undefined || raw === '') return 'month';
+  const found = INDEX766_PERIODS.find((p) => p === raw);
+  if (!found) throw new ConfigError(`IOC_766_PERIOD must be one of ${INDEX766_PERIODS.join(', ')}, got "${raw}"`);
+  return found;
+}
+
 function parseRedisPrefix(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '{ioc}:';
   // The {…} hash tag keeps every key of one deployment in one Cluster slot, which the store's scripts need.
@@ -191,6 +201,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
+    index766Period: parseIndex766Period(env.IOC_766_PERIOD),
     logLevel: env.LOG_LEVEL ?? 'info',
     allowedOrigins: parseList(env.IOC_ALLOWED_ORIGINS, 'IOC_ALLOWED_ORIGINS', parseOrigin, wholeEntry),
     // Comma- or space-separated, as in a CSP header.

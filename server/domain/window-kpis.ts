@@ -2,7 +2,7 @@ import type { KpiSet, WardKpiSet } from '@shared/kpis';
 import type { Dossier, Incident, Report } from '@shared/schemas';
 import { WARDS, WARD_CODES } from '@shared/wards';
 import { CITY_LEVEL_KEY } from './aggregate';
-import { computeKpis, mergeKpis, type KpiContext, type KpiWindow } from './kpis';
+import { computeKpis, countDossier, countIncident, countReport, emptyKpiCounts, kpisFromCounts, mergeKpis, type KpiContext, type KpiWindow } from './kpis';
 import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from './ward-index';
 
 export interface WindowKpis {
@@ -86,4 +86,24 @@ export function* windowKpiSteps(items: WindowItems, window: KpiWindow, ctx: KpiC
     WARDS.map((w) => [w.code, { ...perWard.get(w.code)!, ward: w.code, wardIndex: details.get(w.code)!.index }]),
   );
   return { window, city: mergeKpis([...perWard.values()], window, ctx.config), wards, details };
+}
+
+/**
+ * The city's figures alone over one window, in steps (a pause every GROUP_STEP_ITEMS items): the same
+ * counts as `windowKpiSteps(…).city` (the union of the wards and the city-level dossiers) without the
+ * ward index, for a figure the wall refreshes on every tick (the 766 index over its period).
+ */
+export function* cityKpiSteps(items: WindowItems, window: KpiWindow, ctx: KpiContext): Generator<void, KpiSet, void> {
+  const counts = emptyKpiCounts();
+  let n = 0;
+  for (const r of items.reports) {
+    countReport(counts, r, window, ctx);
+    if (++n % GROUP_STEP_ITEMS === 0) yield;
+  }
+  for (const d of items.dossiers) {
+    countDossier(counts, d, window);
+    if (++n % GROUP_STEP_ITEMS === 0) yield;
+  }
+  for (const i of items.incidents) countIncident(counts, i, window);
+  return kpisFromCounts(counts, window, ctx.config);
 }

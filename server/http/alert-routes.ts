@@ -31,7 +31,8 @@ export function alertRouter(deps: { alerts: AlertService; store: ItemStore; allo
     }
     const reports = (a.evidence.reportIds ?? []).map((id) => deps.store.get('report', id)).filter((r) => r !== undefined).map(toPublicReport);
     const incidents = (a.evidence.incidentIds ?? []).map((id) => deps.store.get('incident', id)).filter((i) => i !== undefined);
-    res.json({ alert: a, reports, incidents } satisfies AlertEvidence);
+    const dossiers = (a.evidence.dossierIds ?? []).map((id) => deps.store.get('dossier', id)).filter((d) => d !== undefined);
+    res.json({ alert: a, reports, incidents, dossiers } satisfies AlertEvidence);
   });
   // The cookie rides along with any request from the browser: only JSON from the console's own pages.
   const sameOrigin = requireSameOrigin(deps.allowedOrigins);

@@ -8,6 +8,7 @@ import { IngestService } from '../ingest/ingest-service';
 import { simulateHistory } from '../sim/feed';
 import { EmbeddedStore } from '../store/embedded-store';
 import type { LogEntry } from '../store/store';
+import { computeWindowKpis, storeWindowItems } from '../domain/window-kpis';
 import { LiveState } from './live-state';
 
 const calendar = loadCalendar();
@@ -61,6 +62,39 @@ describe('LiveState slow figures', () => {
     expect(b.wards).toEqual(a.wards);
     expect(b.ranking).toEqual(a.ranking);
     expect(b.charts).toEqual(a.charts);
+    expect(b.period766).toEqual(a.period766);
+  });
+
+  it('the 766 figure over the month to date is the KPI endpoint\'s city figure for that window, out of the full 82', () => {
+    const s = new LiveState({ store, calendar, config, demo: false }, NOW);
+    s.load(NOW);
+    const p = s.snapshot(1, NOW, { alerts: [], hotspots: [] }).period766;
+    const fromMs = Date.parse('2026-11-01T00:00:00+07:00');
+    expect(p).toMatchObject({ period: 'month', from: new Date(fromMs).toISOString(), to: new Date(NOW).toISOString(), maxPoints: 82 });
+    expect(p.index766).toEqual(computeWindowKpis(storeWindowItems(store), { fromMs, toMs: NOW }, { calendar, config }).city.index766);
+  });
+
+  it('the tick sends the 766 figure over its period only when its points change, not as its window\'s end moves', async () => {
+    const s = new LiveState({ store, calendar, config, demo: false }, NOW);
+    s.load(NOW);
+    const before = s.snapshot(1, NOW, { alerts: [], hotspots: [] }).period766;
+    await s.prepareSlow(NOW + 30_000);
+    expect(s.tick(NOW + 30_000)?.period766).toBeUndefined();
+    // A dossier resolved late within the month lowers the progress part.
+    const entries: LogEntry[] = [];
+    const off = store.onEntry((e) => entries.push(e));
+    const at = new Date(NOW + 40_000).toISOString();
+    await store.upsert('dossier', [
+      { id: 'period-late', ward: '19753', channel: 'in_person', status: 'resolved', receivedAt: '2026-11-02T08:00:00+07:00', dueAt: '2026-11-03T17:00:00+07:00', resolvedAt: at, updatedAt: at },
+    ]);
+    off();
+    const e = entries[0]!;
+    if (e.type !== 'items') throw new Error('expected an items entry');
+    s.apply({ kind: e.kind, changes: e.changes }, NOW + 40_000);
+    await s.prepareSlow(NOW + 60_000);
+    const body = s.tick(NOW + 60_000);
+    expect(body?.period766?.index766.progress).toBeLessThan(before.index766.progress!);
+    expect(body?.period766).toEqual(s.snapshot(1, NOW + 60_000, { alerts: [], hotspots: [] }).period766);
   });
 
   it('drops figures prepared for a day that ended before the tick published them', async () => {

@@ -6,7 +6,9 @@ import {
   RECENT_REPORTS_MS,
   type ChartData,
   type Delta,
+  type Index766Period,
   type LiveKpis,
+  type PeriodIndex766,
   type Ranking,
   type Snapshot,
   type StreamFreshness,
@@ -17,7 +19,8 @@ import { makeKpiAggregator, CITY_LEVEL_KEY, type KpiAggregator } from '../domain
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeKpis, mergeKpis, type KpiConfig } from '../domain/kpis';
 import type { AcceptedChanges } from '../store/store';
-import { runToEnd, storeWindowItems, windowKpiSteps, type WindowKpis } from '../domain/window-kpis';
+import { cityKpiSteps, runToEnd, storeWindowItems, windowKpiSteps, type WindowKpis } from '../domain/window-kpis';
+import { index766FullPoints, index766PeriodWindow } from '../domain/period-766';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';
 
@@ -37,6 +40,8 @@ export interface LiveStateDeps {
   calendar: WorkingCalendar;
   config: KpiConfig;
   demo: boolean;
+  /** The assessment period of the wall's 766 figure (IOC_766_PERIOD). @default 'month' */
+  index766Period?: Index766Period;
 }
 
 interface WardItems {
@@ -70,6 +75,7 @@ interface Staged {
   city: Comparisons;
   ranking?: { ranking: Ranking; windowKpis: WindowKpis; atMs: number; changes: number };
   charts: ChartData;
+  period766: PeriodIndex766;
 }
 
 /** One slice of the slow figures may hold the event loop this long before it lets others in. */
@@ -109,6 +115,7 @@ export class LiveState {
   private rankingAtMs = -Infinity;
   private changesSinceRanking = 0;
   private charts: ChartData | undefined;
+  private period766: PeriodIndex766 | undefined;
   private staged: Staged | null = null;
   private dayFromMs = 0;
 
@@ -188,6 +195,16 @@ export class LiveState {
       yesterday: mergeKpis([...comparisons.values()].map((c) => c.yesterday), windows.yesterday, this.deps.config),
       lastWeek: mergeKpis([...comparisons.values()].map((c) => c.lastWeek), windows.lastWeek, this.deps.config),
     };
+    const period = this.deps.index766Period ?? 'month';
+    const periodWindow = index766PeriodWindow(period, nowMs, this.deps.calendar);
+    const periodKpis = yield* cityKpiSteps(storeWindowItems(this.deps.store), periodWindow, ctx);
+    const period766: PeriodIndex766 = {
+      period,
+      from: periodKpis.from,
+      to: periodKpis.to,
+      index766: periodKpis.index766,
+      maxPoints: index766FullPoints(this.deps.config.index766),
+    };
     const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= RANKING_INTERVAL_MS;
     let ranking: Staged['ranking'];
     if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES) {
@@ -196,7 +213,7 @@ export class LiveState {
     }
     yield;
     const charts = computeChartData(this.deps.store.items('report'), rankingDossiers(ranking?.windowKpis ?? this.lastWindowKpis), nowMs);
-    return { dayFromMs, comparisons, city, ranking, charts };
+    return { dayFromMs, comparisons, city, ranking, charts, period766 };
   }
 
   /**
@@ -221,11 +238,11 @@ export class LiveState {
   }
 
   /** Takes what `prepareSlow` computed in; returns the parts of a delta that changed. */
-  private applyStaged(): { wards: string[]; city: boolean; ranking: boolean; charts: boolean } {
+  private applyStaged(): { wards: string[]; city: boolean; ranking: boolean; charts: boolean; period766: boolean } {
     const st = this.staged;
     this.staged = null;
     // Computed for a day that has ended meanwhile: the next preparation does the new one.
-    if (!st || st.dayFromMs !== this.dayFromMs) return { wards: [], city: false, ranking: false, charts: false };
+    if (!st || st.dayFromMs !== this.dayFromMs) return { wards: [], city: false, ranking: false, charts: false, period766: false };
     const wards: string[] = [];
     for (const [code, next] of st.comparisons) {
       const before = this.comparisons.get(code);
@@ -243,7 +260,10 @@ export class LiveState {
     }
     const chartsChanged = JSON.stringify(st.charts) !== JSON.stringify(this.charts);
     this.charts = st.charts;
-    return { wards, city: cityChanged, ranking: st.ranking !== undefined, charts: chartsChanged };
+    // Its `to` moves with every tick; the walls need it only when the points or the period's start move.
+    const periodChanged = JSON.stringify([this.period766?.from, this.period766?.index766]) !== JSON.stringify([st.period766.from, st.period766.index766]);
+    this.period766 = st.period766;
+    return { wards, city: cityChanged, ranking: st.ranking !== undefined, charts: chartsChanged, period766: periodChanged };
   }
 
   private *rankingSteps(nowMs: number): Generator<void, { ranking: Ranking; windowKpis: WindowKpis }, void> {
@@ -340,11 +360,12 @@ export class LiveState {
     const wards = new Set([...today.wards, ...slow.wards]);
     const city = today.city || slow.city;
     // A pruned report needs no field of its own: the walls drop it by the delta's `at`.
-    if (!dayChanged && !pruned && !city && wards.size === 0 && !slow.ranking && !slow.charts) return null;
+    if (!dayChanged && !pruned && !city && wards.size === 0 && !slow.ranking && !slow.charts && !slow.period766) return null;
     const body: DeltaBody = { at: new Date(nowMs).toISOString(), ...this.kpiPart({ wards, city }) };
     if (dayChanged) body.day = this.dayWindow();
     if (slow.ranking) body.ranking = this.ranking!;
     if (slow.charts) body.charts = this.charts!;
+    if (slow.period766) body.period766 = this.period766!;
     return body;
   }
 
@@ -370,6 +391,7 @@ export class LiveState {
       freshness: { ...this.freshness },
       ranking: this.ranking!,
       charts: this.charts!,
+      period766: this.period766!,
       alerts: watch.alerts,
       hotspots: watch.hotspots,
     };

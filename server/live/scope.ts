@@ -38,6 +38,7 @@ export function scopeDelta(d: Delta, ward: string): Delta {
   if (d.freshness) out.freshness = d.freshness;
   if (d.ranking) out.ranking = d.ranking;
   if (d.charts) out.charts = scopeCharts(d.charts, ward);
+  if (d.period766) out.period766 = d.period766;
   const reports = d.reports?.filter((r) => r.ward === ward);
   if (reports?.length) out.reports = reports;
   const dossiers = d.dossiers?.filter((x) => x.ward === ward);

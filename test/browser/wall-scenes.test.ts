@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Snapshot } from '@shared/protocol';
 import { SimRunner } from '../../server/sim/runner';
 import { formatCount, formatPoints, formatRate } from '../../client/ui/format';
+import { periodText } from '../../client/ui/kpi-tiles';
 import { post, startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 import { launchChromium, openPage } from './chromium';
@@ -150,7 +151,8 @@ describe('the wall scenes', () => {
   it('shows the same city figures on the tiles as the API', async () => {
     const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, 1920, 1080);
     await waitLive(page);
-    const today = (await snapshot(server)).city.today;
+    const snap = await snapshot(server);
+    const today = snap.city.today;
     const expected: Record<string, string> = {
       'reports-today': formatCount(today.reports.received, 'vi-VN'),
       'reports-open': formatCount(today.reports.open, 'vi-VN'),
@@ -158,7 +160,8 @@ describe('the wall scenes', () => {
       'dossiers-on-time': formatRate(today.dossiers.onTimeRate, 'vi-VN'),
       'dossiers-late': formatCount(today.dossiers.late, 'vi-VN'),
       'incidents-open': formatCount(today.incidents.open, 'vi-VN'),
-      index766: today.index766.max > 0 ? formatPoints(today.index766.total, 'vi-VN') : '—',
+      // Decision 766 is assessed over a period: the tile shows the month to date, not today.
+      index766: formatPoints(snap.period766.index766.total, 'vi-VN'),
     };
     // Waited for rather than read once: a delta between the API call and the read is legitimate.
     await page
@@ -171,6 +174,9 @@ describe('the wall scenes', () => {
         const shown = await page.locator('[data-testid$="-value"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-testid')}=${e.textContent}`));
         throw new Error(`tiles ${shown.join(', ')} vs API ${JSON.stringify(expected)}: ${String(err)}`);
       });
+    // The 766 tile says which period it covers and is out of the full 82.
+    expect(await page.getByTestId('tile-index766-period').textContent()).toBe(periodText(snap.period766, 'vi'));
+    expect(await page.getByTestId('tile-index766').locator('.tile__suffix').textContent()).toBe('/ 82');
     // Each tile carries both trends, as an arrow with a tone the test ids expose.
     for (const key of ['yesterday', 'last-week']) {
       const trend = page.getByTestId(`tile-reports-open-trend-${key}`);

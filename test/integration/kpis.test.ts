@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KpiSet } from '@shared/kpis';
 import { post, startTestServer, type TestServer } from '../helpers/server';
+import { WallClient } from '../helpers/wall-client';
 
 let server: TestServer;
 const W = '19753';
@@ -100,5 +102,63 @@ describe('GET /api/v1/wards/:code/kpis and /api/v1/city/kpis', () => {
     expect(status).toBe(200);
     expect(Date.parse(body.to as string)).toBeLessThanOrEqual(Date.now());
     expect(new Date(Date.parse(body.from as string) + 7 * 3600_000).toISOString().slice(11, 19)).toBe('00:00:00');
+  });
+});
+
+describe('the wall\u2019s 766 figure over its assessment period', () => {
+  // Sunday 29 Nov 2026, 23:30 in Huế: the hour the wall used to show only today's parts (16.1 / 18).
+  const NOW = Date.parse('2026-11-29T23:30:00+07:00');
+  const items = {
+    reports: [
+      // Today: one satisfied answer, the only part with data today.
+      { id: 'p-today', category: 'noise', status: 'responded', createdAt: '2026-11-29T08:00:00+07:00', respondedAt: '2026-11-29T20:00:00+07:00', updatedAt: '2026-11-29T20:00:00+07:00', satisfied: true, ward: W },
+      { id: 'p-mid', category: 'traffic', status: 'responded', createdAt: '2026-11-10T08:00:00+07:00', respondedAt: '2026-11-12T08:00:00+07:00', updatedAt: '2026-11-12T08:00:00+07:00', satisfied: false, ward: '19774' },
+      // October: outside the month, inside the quarter.
+      { id: 'p-oct', category: 'noise', status: 'responded', createdAt: '2026-10-10T08:00:00+07:00', respondedAt: '2026-10-12T08:00:00+07:00', updatedAt: '2026-10-12T08:00:00+07:00', satisfied: true, ward: W },
+    ],
+    dossiers: [
+      { id: 'p-d1', ward: W, channel: 'online', status: 'resolved', receivedAt: '2026-11-03T08:00:00+07:00', dueAt: '2026-11-06T17:00:00+07:00', resolvedAt: '2026-11-05T10:00:00+07:00', updatedAt: '2026-11-05T10:00:00+07:00', paidOnline: true, digitised: true },
+      { id: 'p-d2', ward: '19774', channel: 'in_person', status: 'resolved', receivedAt: '2026-11-09T08:00:00+07:00', dueAt: '2026-11-10T17:00:00+07:00', resolvedAt: '2026-11-12T10:00:00+07:00', updatedAt: '2026-11-12T10:00:00+07:00', digitised: false },
+      { id: 'p-d3', ward: null, channel: 'online', status: 'processing', receivedAt: '2026-11-20T08:00:00+07:00', dueAt: '2026-11-25T17:00:00+07:00', updatedAt: '2026-11-20T08:00:00+07:00', digitised: true },
+      { id: 'p-d4', ward: W, channel: 'online', status: 'resolved', receivedAt: '2026-10-05T08:00:00+07:00', dueAt: '2026-10-08T17:00:00+07:00', resolvedAt: '2026-10-07T10:00:00+07:00', updatedAt: '2026-10-07T10:00:00+07:00', paidOnline: false, digitised: true },
+    ],
+  };
+
+  async function periodOnWall(env: Record<string, string> = {}) {
+    const s = await startTestServer({ now: () => NOW, env });
+    try {
+      expect((await post(s.url, '/api/v1/reports', items.reports)).body).toMatchObject({ accepted: 3 });
+      expect((await post(s.url, '/api/v1/dossiers', items.dossiers)).body).toMatchObject({ accepted: 4 });
+      await s.app.tick();
+      const wall = new WallClient(s.url);
+      try {
+        await wall.until(() => wall.snapshots.length === 1, 'snapshot');
+        const snap = wall.snapshots[0]!;
+        const q = `from=${encodeURIComponent(snap.period766.from)}&to=${encodeURIComponent(snap.period766.to)}`;
+        const res = await fetch(`${s.url}/api/v1/city/kpis?${q}`);
+        return { snap, api: (await res.json()) as KpiSet };
+      } finally {
+        wall.close();
+      }
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('shows the month to date by default, out of the full 82, with the same points as GET /api/v1/city/kpis for that period', async () => {
+    const { snap, api } = await periodOnWall();
+    expect(snap.period766).toMatchObject({ period: 'month', from: '2026-10-31T17:00:00.000Z', to: new Date(NOW).toISOString(), maxPoints: 82 });
+    expect(snap.period766.index766).toEqual(api.index766);
+    // Today alone has only the satisfaction part; the month has every part.
+    expect(snap.city.today.index766.max).toBe(18);
+    expect(snap.period766.index766.max).toBe(82);
+    expect(snap.period766.index766.total).toBeGreaterThan(0);
+  });
+
+  it('IOC_766_PERIOD=quarter covers the quarter to date, again as the KPI endpoint', async () => {
+    const { snap, api } = await periodOnWall({ IOC_766_PERIOD: 'quarter' });
+    expect(snap.period766).toMatchObject({ period: 'quarter', from: '2026-09-30T17:00:00.000Z', maxPoints: 82 });
+    expect(snap.period766.index766).toEqual(api.index766);
+    expect(api.dossiers.received).toBe(4);
   });
 });

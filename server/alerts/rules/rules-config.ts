@@ -15,12 +15,24 @@ export const incidentRulesConfigSchema = z.object({
 });
 export type IncidentRulesConfig = z.infer<typeof incidentRulesConfigSchema>;
 
-export const alertThresholdsSchema = z.object({
-  /** A ward's late dossiers (KpiSet.dossiers.late) over this: an alert. */
-  lateDossiersOver: z.number().int().min(0),
-  /** A ward's overdue reports (KpiSet.reports.overdue) over this: an alert. */
-  overdueReportsOver: z.number().int().min(0),
-  /** Severity of a threshold alert; one more when the value is at least twice its threshold. */
-  severity: severity,
-});
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM');
+
+export const alertThresholdsSchema = z
+  .object({
+    /**
+     * A ward's backlog is over its threshold when its open late dossiers exceed
+     * max(minLateDossiers, lateDossiersPer10kResidents × residents ÷ 10,000): wards differ 35× in size.
+     */
+    lateDossiersPer10kResidents: z.number().positive(),
+    minLateDossiers: z.number().int().min(0),
+    /** The same for open reports past their handling deadline. */
+    overdueReportsPer10kResidents: z.number().positive(),
+    minOverdueReports: z.number().int().min(0),
+    /** Backlog alerts are raised only in these local hours [from, to) of working days: a backlog waits for the office. */
+    officeHours: z.object({ from: clock, to: clock }).refine((h) => h.from < h.to, 'from must be before to'),
+    /** Severity of the backlog alert; one more when some ward is at twice its threshold. */
+    severity: severity,
+    /** At most this many late dossiers and overdue reports each are attached as evidence (the oldest first). */
+    maxEvidenceItems: z.number().int().min(1).max(1000),
+  });
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;

@@ -1,38 +1,148 @@
 import { describe, expect, it } from 'vitest';
-import type { KpiSet } from '@shared/kpis';
+import type { Dossier, Report } from '@shared/schemas';
+import { loadAlertThresholds, loadCalendar } from '../../config/policy';
+import { backlogAlertCandidate, backlogThreshold, isOfficeHours, wardBacklogs, type WardBacklog } from './threshold-rules';
+import type { AlertThresholds } from './rules-config';
 
-import { thresholdAlertCandidates } from './threshold-rules';
-import { loadAlertThresholds } from '../../config/policy';
+const calendar = loadCalendar();
+/** Local time (UTC+7) → instant. */
+const local = (isoLocal: string) => Date.parse(`${isoLocal}+07:00`);
 
-function kpis(late: number, overdue: number): KpiSet {
-  return {
-    from: '2026-05-20T00:00:00.000Z',
-    to: '2026-05-20T05:00:00.000Z',
-    reports: { received: 0, open: overdue, overdue, responded: 0, handledOnTime: 0, satisfied: 0, rated: 0, onTimeRate: null, satisfactionRate: null },
-    dossiers: { received: 0, resolved: 0, onTime: 0, late, online: 0, paidOnline: 0, paymentKnown: 0, digitised: 0, onTimeRate: null, onlineRate: null, onlinePaymentRate: null, digitisedRate: null },
-    incidents: { open: 0, bySeverity: { 1: 0, 2: 0, 3: 0, 4: 0 } },
-    index766: { progress: null, online: null, payment: null, digitisation: null, satisfaction: null, total: 0, max: 0 },
-  } as KpiSet;
-}
+const T: AlertThresholds = {
+  lateDossiersPer10kResidents: 3,
+  minLateDossiers: 10,
+  overdueReportsPer10kResidents: 5,
+  minOverdueReports: 25,
+  officeHours: { from: '07:30', to: '17:00' },
+  severity: 2,
+  maxEvidenceItems: 3,
+};
 
-const T = { lateDossiersOver: 10, overdueReportsOver: 25, severity: 2 as const };
+// Residents (shared/data): A Lưới 5 (20050) 3,760; Kim Trà (20017) 36,296; Phú Xuân (19753) 130,247.
+const SMALL = '20050';
+const MIDDLE = '20017';
+const LARGE = '19753';
 
-describe('thresholdAlertCandidates', () => {
-  it('alerts only over the threshold (10 is not over 10; 11 is)', () => {
-    expect(thresholdAlertCandidates(new Map([['19753', kpis(10, 25)]]), T)).toEqual([]);
-    expect(thresholdAlertCandidates(new Map([['19753', kpis(11, 26)]]), T)).toMatchObject([
-      { key: 'threshold:late-dossiers:19753', source: 'threshold', ward: '19753', severity: 2, evidence: { observed: 11 } },
-      { key: 'threshold:overdue-reports:19753', severity: 2, evidence: { observed: 26 } },
-    ]);
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+const backlog = (ward: string, late: number, overdue = 0): WardBacklog => ({ ward, lateDossierIds: ids(`d-${ward}`, late), overdueReportIds: ids(`r-${ward}`, overdue) });
+
+describe('backlogThreshold', () => {
+  it.each([
+    // per 10k, floor, residents → max(floor, ⌈per10k × residents / 10,000⌉)
+    [3, 10, 3_760, 10], // ⌈1.128⌉ = 2: the floor holds
+    [3, 10, 36_296, 11], // ⌈10.889⌉
+    [3, 10, 130_247, 40], // ⌈39.074⌉
+    [5, 25, 36_296, 25], // ⌈18.148⌉ = 19: the floor holds
+    [5, 25, 130_247, 66], // ⌈65.124⌉
+  ])('%d per 10k, floor %d, %d residents → %d', (per10k, floor, residents, expected) => {
+    expect(backlogThreshold(per10k, floor, residents)).toBe(expected);
+  });
+});
+
+describe('isOfficeHours', () => {
+  it.each([
+    ['2026-11-30T07:29:59', false], // Monday, before 07:30
+    ['2026-11-30T07:30:00', true],
+    ['2026-11-30T16:59:59', true],
+    ['2026-11-30T17:00:00', false],
+    ['2026-11-29T10:00:00', false], // Sunday
+    ['2026-11-29T03:00:00', false], // Sunday night, when the demo used to raise 15 alerts
+    ['2026-09-02T10:00:00', false], // National Day, a Wednesday
+  ])('%s local → %s', (at, expected) => {
+    expect(isOfficeHours(local(at), calendar, T.officeHours)).toBe(expected);
+  });
+});
+
+describe('backlogAlertCandidate', () => {
+  const monday = local('2026-11-30T09:00:00');
+
+  it('scales with the ward: 11 late is over for 3,760 residents, not for 36,296; 41 is over for 130,247', () => {
+    const c = backlogAlertCandidate([backlog(SMALL, 11), backlog(MIDDLE, 11), backlog(LARGE, 41)], monday, calendar, T);
+    expect(c).toMatchObject({
+      key: 'threshold:backlog:2026-11-30',
+      source: 'threshold',
+      ward: null,
+      severity: 2,
+      oncePerKey: true,
+      // 11/10 = 1.1 before 41/40 = 1.025: the furthest over first.
+      evidence: { wards: [SMALL, LARGE], observed: 52, dossierIds: ['d-20050-000', 'd-20050-001', 'd-20050-002'], reportIds: [] },
+    });
+    expect(c!.title.en).toBe('Backlog over threshold — 2 wards');
+    expect(c!.explanation.en).toBe(
+      'Xã A Lưới 5: 11 late dossiers (threshold 10), 0 overdue reports (threshold 25); Phường Phú Xuân: 41 late dossiers (threshold 40), 0 overdue reports (threshold 66)',
+    );
   });
 
-  it('goes one level up at twice the threshold', () => {
-    const [c] = thresholdAlertCandidates(new Map([['19756', kpis(20, 0)]]), T);
-    expect(c).toMatchObject({ severity: 3 });
-    expect(c!.explanation).toEqual({ vi: '20 hồ sơ trễ hạn, ngưỡng 10', en: '20 late dossiers, threshold 10' });
+  it('at the threshold is not over it; nothing over, no alert', () => {
+    expect(backlogAlertCandidate([backlog(SMALL, 10, 25), backlog(LARGE, 40, 66)], monday, calendar, T)).toBeNull();
   });
 
-  it('ships a valid config/alert-thresholds.json', () => {
-    expect(loadAlertThresholds().lateDossiersOver).toBeGreaterThan(0);
+  it('overdue reports alone put a ward on the list', () => {
+    const c = backlogAlertCandidate([backlog(LARGE, 0, 67)], monday, calendar, T);
+    expect(c?.evidence).toMatchObject({ wards: [LARGE], reportIds: ['r-19753-000', 'r-19753-001', 'r-19753-002'], dossierIds: [] });
+  });
+
+  it('goes one level up when a ward is at twice its threshold', () => {
+    expect(backlogAlertCandidate([backlog(SMALL, 20)], monday, calendar, T)?.severity).toBe(3);
+  });
+
+  it('raises nothing outside office hours, however large the backlog', () => {
+    const all = [backlog(SMALL, 500, 500), backlog(LARGE, 500, 500)];
+    expect(backlogAlertCandidate(all, local('2026-11-29T03:00:00'), calendar, T)).toBeNull();
+    expect(backlogAlertCandidate(all, local('2026-11-30T17:30:00'), calendar, T)).toBeNull();
+  });
+});
+
+describe('wardBacklogs', () => {
+  const now = local('2026-11-30T10:00:00');
+  const dossier = (id: string, over: Partial<Dossier>): Dossier => ({
+    id,
+    ward: SMALL,
+    channel: 'online',
+    status: 'processing',
+    receivedAt: '2026-11-01T01:00:00.000Z',
+    dueAt: '2026-11-20T10:00:00.000Z',
+    updatedAt: '2026-11-01T01:00:00.000Z',
+    ...over,
+  });
+  const report = (id: string, createdLocal: string, status: Report['status'] = 'handling'): Report => ({
+    id,
+    ward: SMALL,
+    category: 'infrastructure',
+    status,
+    createdAt: new Date(local(createdLocal)).toISOString(),
+    updatedAt: new Date(local(createdLocal)).toISOString(),
+  });
+
+  it('lists open items past their due time, oldest first, and nothing else', () => {
+    const dossiers = [
+      dossier('late-2', { dueAt: '2026-11-25T00:00:00.000Z' }),
+      dossier('late-1', { dueAt: '2026-11-20T00:00:00.000Z' }),
+      dossier('not-yet-due', { dueAt: '2026-12-05T00:00:00.000Z' }),
+      dossier('resolved-late', { status: 'resolved', resolvedAt: '2026-11-29T00:00:00.000Z' }),
+      dossier('returned', { status: 'returned' }),
+      // Waiting for the citizen since 19 Nov: the 11 days of the pause push the due time past now.
+      dossier('paused', { status: 'supplement', dueAt: '2026-11-25T00:00:00.000Z', pauses: [{ from: '2026-11-19T00:00:00.000Z', to: null }] }),
+      dossier('city-level', { ward: null }),
+    ];
+    const reports = [
+      // Deadline 1 working day: the end of Tuesday 24 Nov → overdue on Monday 30 Nov.
+      report('overdue', '2026-11-23T09:00:00'),
+      // Created Friday 27 Nov: the weekend does not count, due at the end of Monday 30 Nov.
+      report('friday', '2026-11-27T09:00:00'),
+      report('answered', '2026-11-23T09:00:00', 'responded'),
+    ];
+    const got = wardBacklogs({ dossiers, reports }, now, { calendar, reportDeadlineWorkingDays: 1 });
+    expect(got.find((b) => b.ward === SMALL)).toEqual({ ward: SMALL, lateDossierIds: ['late-1', 'late-2'], overdueReportIds: ['overdue'] });
+    expect(got).toHaveLength(40);
+    expect(got.filter((b) => b.ward !== SMALL).every((b) => b.lateDossierIds.length === 0 && b.overdueReportIds.length === 0)).toBe(true);
+  });
+});
+
+describe('config/alert-thresholds.json', () => {
+  it('is valid and keeps backlog alerts to office hours', () => {
+    const t = loadAlertThresholds();
+    expect(t.officeHours).toEqual({ from: '07:30', to: '17:00' });
+    expect(t.lateDossiersPer10kResidents).toBeGreaterThan(0);
   });
 });
