@@ -1,13 +1,13 @@
 import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
-import type { KpiSet } from './kpis';
+import type { KpiSet, Movement } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
 
 /**
  * Bumped whenever a message shape changes in a way an older wall cannot read.
  * A wall that sees another version reloads itself.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -27,13 +27,20 @@ export interface LiveKpis {
   lastWeek: KpiSet;
 }
 
-/** One ward's line in the ranking scene. */
+/**
+ * One ward's line in the ranking scene. Score, pillars and rank are the posterior ones (README,
+ * "The published ranking"): around 50 for the city's typical ward, 10 points per between-ward sd.
+ */
 export interface RankingRow {
   ward: string;
   score: number | null;
   rank: number | null;
+  /** The ward's 90 % rank range [best, worst] given its sample sizes; null without a rank. */
+  rankRange: [number, number] | null;
   /** The rank over the 7 days before the ranking window; null when it had no score then. */
   previousRank: number | null;
+  /** Up or down only when the change since the 7 days before is unlikely to be sampling noise. */
+  movement: Movement;
   governance: number | null;
   safety: number | null;
   environment: number | null;

@@ -10,7 +10,7 @@ import { recoveryText } from './tour';
 export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: BriefingI18n; title: string; testId?: string }) {
   const { i18n } = props;
   const n = (v: number | null) => formatValue(v, 'points', i18n.locale);
-  const change = (row: BriefingRankingRow) => rankChange({ rank: row.index.rank, previousRank: row.previousRank });
+  const change = (row: BriefingRankingRow) => rankChange({ rank: row.index.rank, previousRank: row.previousRank, movement: row.movement });
   return (
     <section class="page page--ranking" data-testid={props.testId ?? 'page-ranking'}>
       <h2 class="page__title">{props.title}</h2>

@@ -457,6 +457,23 @@ export function* uncertainRankingSteps(
 }
 
 /**
+ * The published ranking from consecutive windows' figures, newest first: the ranked window, the one
+ * before it (its movement and previous rank) and up to RANKING_HISTORY_WEEKS − 1 older ones, in steps.
+ */
+export function* publishedRankingSteps(
+  weeks: readonly WindowKpis[],
+  config: WardIndexConfig,
+  options: Omit<RankingOptions, 'ranked' | 'previousRanked'> = {},
+): Generator<void, Map<string, UncertainRank>, void> {
+  const ev = weeks.map((w) => evidenceFromWindow(w, config));
+  return yield* uncertainRankingSteps(ev[0] ?? new Map(), ev[1] ?? new Map(), config.pillarWeights, {
+    ...options,
+    ranked: discountedEvidence(ev.slice(0, RANKING_HISTORY_WEEKS), RANKING_DISCOUNT),
+    previousRanked: discountedEvidence(ev.slice(1, RANKING_HISTORY_WEEKS + 1), RANKING_DISCOUNT),
+  });
+}
+
+/**
  * Several weeks of evidence as one, week j before the newest weighing `discount`^j: a power prior,
  * so the order rests on more than one week's small samples while a lasting change still shows
  * within a few weeks. `weeks` is newest first; a ward missing from a week adds nothing for it.
