@@ -1,7 +1,7 @@
 import { For } from 'solid-js';
 import type { BriefingRankingRow } from '@shared/briefing';
 import { wardByCode } from '@shared/wards';
-import { rankChange } from '../ui/ranking';
+import { formatRankRange, rankChange } from '../ui/ranking';
 import type { BriefingI18n } from './i18n';
 import { formatValue } from './kpi-rows';
 import { recoveryText } from './tour';
@@ -33,7 +33,13 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
           <For each={props.rows}>
             {(row) => (
               <tr data-ward={row.ward}>
-                <td class="num strong">{row.index.rank ?? '—'}</td>
+                <td class="num strong">
+                  {row.index.rank ?? '—'}
+                  {/* The 90 % rank range, small: wards whose ranges overlap are about level. */}
+                  <span class="rank-range" data-testid="rank-range">
+                    {formatRankRange(row.rankRange)}
+                  </span>
+                </td>
                 <td class={`num change--${change(row).tone}`}>{change(row).text}</td>
                 <td class="left strong">{i18n.lang === 'vi' ? row.name : (wardByCode(row.ward)?.nameAscii ?? row.name)}</td>
                 <td class="num strong">{n(row.index.score)}</td>
