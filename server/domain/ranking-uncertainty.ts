@@ -419,8 +419,10 @@ export function* uncertainRankingSteps(
   // The movement compares this week's evidence with last week's alone; the order may rest on more.
   const now = weekModel(current, weights);
   const before = weekModel(previous, weights);
+  yield;
   const order = options.ranked ? weekModel(options.ranked, weights) : now;
   const previousOrder = options.previousRanked ? weekModel(options.previousRanked, weights) : before;
+  yield;
   const ranks = competitionRanks(order.score);
   const previousRanks = competitionRanks(previousOrder.score);
   const sampler = makePosteriorSampler(options.seed ?? RANKING_SEED);
