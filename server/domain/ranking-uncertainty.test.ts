@@ -65,6 +65,11 @@ describe('fitGammaPrior', () => {
     for (const [key, v] of Object.entries(expected)) expect(prior[key as keyof typeof expected]).toBeCloseTo(v, 9);
   });
 
+  it('is null when the city has no event at all: zero everywhere tells the wards nothing', () => {
+    expect(fitGammaPrior([{ count: 0, exposure: 1 }, { count: 0, exposure: 5 }])).toBeNull();
+    expect(fitGammaPrior([{ count: 3, exposure: 0 }])).toBeNull();
+  });
+
   it('counts severity-weighted incidents in units of φ = Σw²n ÷ Σwn, keeping the rate', () => {
     // Weights 1, 2, 4, 8; the city has two severity-1 and one severity-4: φ = (2 + 64) ÷ (2 + 8) = 6.6.
     const rates = weightedIncidentRates(

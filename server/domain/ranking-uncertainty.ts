@@ -120,14 +120,17 @@ function betweenVariance(observed: readonly (readonly [number, number])[], mean:
 /**
  * The empirical-Bayes prior of an event rate per resident: Gamma with the city's pooled rate as its
  * mean and the wards' spread beyond Poisson sampling as its variance (same estimator, weighted by
- * exposure; at least a 5 % coefficient of variation). Null when no ward has residents.
+ * exposure; at least a 5 % coefficient of variation). Null when no ward has residents or the city
+ * has no event at all: then nothing tells the wards apart, and ordering them by their residents
+ * (zero events in a big ward being better evidence of a low rate) would rank on nothing.
  */
 export function fitGammaPrior(wards: readonly EventRate[]): IndicatorPrior | null {
   const seen = wards.filter((w) => w.exposure > 0);
   if (seen.length === 0) return null;
   const exposure = seen.reduce((s, w) => s + w.exposure, 0);
-  // No events anywhere: half an event over the city keeps the prior proper.
-  const mean = Math.max(0.5 / exposure, seen.reduce((s, w) => s + w.count, 0) / exposure);
+  const events = seen.reduce((s, w) => s + w.count, 0);
+  if (events <= 0) return null;
+  const mean = events / exposure;
   const variance = Math.max(mean ** 2 / MAX_PRIOR_WEIGHT, betweenVariance(seen.map((w) => [w.count / w.exposure, w.exposure]), mean, mean));
   return { kind: 'gamma', a: mean ** 2 / variance, b: mean / variance, mean, sd: Math.sqrt(variance) };
 }
