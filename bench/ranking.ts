@@ -217,6 +217,7 @@ function uncertain(weeks: readonly WeekCounts[]): Ranked {
     uncertainRankingSteps(ev[0]!, ev[1]!, config.wardIndex.pillarWeights, {
       draws: DRAWS,
       movementProbability: MOVEMENT_P,
+      ...(process.env.BENCH_INDICATOR_Z ? { indicatorChangeZ: Number(process.env.BENCH_INDICATOR_Z) } : {}),
       ranked: discountedEvidence(ev.slice(0, HISTORY), DISCOUNT),
       previousRanked: discountedEvidence(ev.slice(1, HISTORY + 1), DISCOUNT),
     }),

@@ -55,11 +55,11 @@ export const RANKING_HISTORY_WEEKS = 4;
 /** …week j before the ranked one weighing this^j: one week of small samples orders wards little better than chance. */
 export const RANKING_DISCOUNT = 0.7;
 /**
- * A change in one indicator this many sampling sds better (worse), with the score changed the same
- * way, moves the ward too (two-sided p < 0.001): averaged with five others, a collapse in one place
+ * A change in one indicator this many sampling sds better (worse), none the other way that far,
+ * moves the ward too (one-sided p < 0.001 each): averaged with five others, a collapse in one place
  * (on-time dossiers 95 % → 60 %) moves the score less than the other five's noise can.
  */
-export const INDICATOR_CHANGE_Z = 3.29;
+export const INDICATOR_CHANGE_Z = 3.09;
 /** The rank range covers the middle 90 % of the draws. */
 export const RANK_RANGE_COVERAGE = 0.9;
 /**
@@ -225,8 +225,9 @@ function indicatorWeights(available: ReadonlySet<IndicatorName>, weights: WardIn
 
 /**
  * How one ward's score changed against the week before, and how much of that sampling alone could
- * explain. Both weeks are scored with this week's between-ward spread, each around its own city
- * level. The noise is the sampling variance of each indicator's shrunken estimate (own weight² ×
+ * explain. Both weeks are scored with one between-ward spread, each around its own city level: the
+ * larger of the two weeks' spreads, because a week whose spread estimate fell to its floor would
+ * otherwise turn last week's ordinary deviation into dozens of points. The noise is the sampling variance of each indicator's shrunken estimate (own weight² ×
  * sampling variance), both weeks: the ward's true level is common to the two weeks, so the
  * between-ward uncertainty about it cancels in the difference and must not be counted twice.
  */
@@ -239,7 +240,7 @@ function change(code: string, now: WeekModel, before: WeekModel, weights: WardIn
     let variance = 0;
     for (const [n, p] of post) {
       const prior = m.priors.get(n)!;
-      const sd = now.priors.get(n)?.sd ?? prior.sd;
+      const sd = Math.max(prior.sd, now.priors.get(n)?.sd ?? 0, before.priors.get(n)?.sd ?? 0);
       const share = w.get(n) ?? 0;
       score += share * indicatorScore(p.mean, n, { ...prior, sd });
       variance += ((share * POINTS_PER_SD) / sd) ** 2 * p.ownWeight ** 2 * p.samplingVariance;
@@ -300,6 +301,8 @@ export interface RankingOptions {
   draws?: number;
   seed?: number;
   movementProbability?: number;
+  /** Default INDICATOR_CHANGE_Z. */
+  indicatorChangeZ?: number;
   /** The evidence the order and rank ranges rest on (default: `current`), e.g. `discountedEvidence` of several weeks. */
   ranked?: ReadonlyMap<string, WardEvidence>;
   /** The same for last week's order (default: `previous`). */
@@ -419,6 +422,7 @@ export function* uncertainRankingSteps(
 ): Generator<void, Map<string, UncertainRank>, void> {
   const draws = options.draws ?? RANKING_DRAWS;
   const threshold = options.movementProbability ?? MOVEMENT_PROBABILITY;
+  const indicatorZ = options.indicatorChangeZ ?? INDICATOR_CHANGE_Z;
   // The movement compares this week's evidence with last week's alone; the order may rest on more.
   const now = weekModel(current, weights);
   const before = weekModel(previous, weights);
@@ -444,8 +448,13 @@ export function* uncertainRankingSteps(
     const probabilityUp = c === null ? null : c.sd > 0 ? normalCdf(c.difference / c.sd) : c.difference > 0 ? 1 : c.difference < 0 ? 0 : 0.5;
     let movement: Movement = 'steady';
     if (c !== null && probabilityUp !== null) {
-      if (probabilityUp >= threshold || (c.difference > 0 && c.indicatorZ.some((z) => z >= INDICATOR_CHANGE_Z))) movement = 'up';
-      else if (1 - probabilityUp >= threshold || (c.difference < 0 && c.indicatorZ.some((z) => z <= -INDICATOR_CHANGE_Z))) movement = 'down';
+      const rose = c.indicatorZ.some((z) => z >= indicatorZ);
+      const fell = c.indicatorZ.some((z) => z <= -indicatorZ);
+      if (probabilityUp >= threshold) movement = 'up';
+      else if (1 - probabilityUp >= threshold) movement = 'down';
+      // One indicator clearly moved, no other clearly the other way, and the score did not clearly
+      // move either way: the ward moved that way, even when others' noise hid it in the score.
+      else if (rose !== fell) movement = rose ? 'up' : 'down';
     }
     out.set(code, {
       score,
