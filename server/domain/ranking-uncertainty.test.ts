@@ -169,6 +169,23 @@ describe('uncertainRankingSteps', () => {
     expect(['a', 'b', 'c'].map((c) => r.get(c)!.movement)).toEqual(['steady', 'steady', 'steady']);
   });
 
+  it('flags a collapse in one indicator as down even when another indicator\u2019s noise hides it in the score', () => {
+    const two = (k: number, n: number, environment: number): WardEvidence => ({
+      ...onTimeOnly(k, n),
+      environmentPerResidents: { count: environment, exposure: 1 },
+    });
+    const lastWeek = new Map([['a', two(950, 1000, 10)], ['b', two(800, 1000, 10)], ['c', two(400, 1000, 10)], ['d', two(95, 100, 25)]]);
+    const thisWeek = new Map([['a', two(950, 1000, 10)], ['b', two(800, 1000, 10)], ['c', two(400, 1000, 10)], ['d', two(60, 100, 12)]]);
+    const d = runToEnd(uncertainRankingSteps(thisWeek, lastWeek, EQUAL, { draws: 20 })).get('d')!;
+    // On time against the city: (0.60 − 0.7129) − (0.95 − 0.7242) = −0.339, pooled 155.5/201 → sd
+    // √(0.7736·0.2264·2/100) = 0.059: z = −5.7. Environment (lower is better): (12 − 10.5) − (25 −
+    // 13.75) = −9.75, pooled 37.5/3 → sd √(12.5·2) = 5: z = +1.95, not enough to count the other way.
+    // The score's change is within its noise (half of it is the environment pillar).
+    expect(d.probabilityUp).toBeGreaterThan(0.01);
+    expect(d.probabilityUp).toBeLessThan(0.99);
+    expect(d.movement).toBe('down');
+  });
+
   it('moves nobody when the whole city got worse alike: the ranking is relative', () => {
     const worse = wards({ a: [850, 1000], b: [700, 1000], c: [300, 1000], d: [85, 100] });
     const r = runToEnd(uncertainRankingSteps(worse, before, EQUAL, { draws: 20 }));
