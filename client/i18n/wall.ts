@@ -40,7 +40,7 @@ export const STRINGS = {
   pillarService: { vi: 'Phục vụ', en: 'Service' },
   col766: { vi: '766', en: '766' },
   colChange: { vi: '±', en: '±' },
-  colRange: { vi: 'Khoảng 90 %', en: '90 % range' },
+  colRange: { vi: 'Khoảng', en: 'Range' },
   rankingChangeNote: { vi: '▲▼ thay đổi thật so với tuần trước · khoảng chồng nhau: ngang nhau', en: '▲▼ real change vs last week · overlapping ranges: about level' },
   noRanking: { vi: 'Chưa có dữ liệu xếp hạng', en: 'No ranking yet' },
   chartReportsPerHour: { vi: 'Phản ánh theo giờ, 7 ngày qua, theo lĩnh vực', en: 'Reports per hour, last 7 days, by category' },
