@@ -1,6 +1,6 @@
 import type { Alert } from './alerts';
 import type { ReportCategory } from './categories';
-import type { KpiSet, WardIndex } from './kpis';
+import type { KpiSet, Movement, WardIndex } from './kpis';
 
 /** One dossier still open past its effective due time at the end of the week (no personal data). */
 export interface OverdueDossier {
@@ -53,11 +53,16 @@ export interface Recovery {
   overdueToClear: number;
 }
 
+/** One ward in the week's ranking: `index` holds the posterior pillars, score and rank (README, "The published ranking"). */
 export interface BriefingRankingRow {
   ward: string;
   name: string;
   index: WardIndex;
+  /** The ward's 90 % rank range [best, worst]; null without a rank. */
+  rankRange: [number, number] | null;
   previousRank: number | null;
+  /** Up or down only when the change against the week before is unlikely to be sampling noise. */
+  movement: Movement;
   index766: { total: number; max: number };
   /** Null on other wards' rows for a ward user: it comes from their dossiers, not from the ranking. */
   recovery: Recovery | null;

@@ -63,6 +63,9 @@ export interface Index766 {
   max: number;
 }
 
+/** Whether a ward's standing changed beyond sampling noise since the window before (README, "The published ranking"). */
+export type Movement = 'up' | 'down' | 'steady';
+
 /** The comprehensive ward index: four pillars 0–100, score 0–100, rank 1–40 (ties share a rank). */
 export interface WardIndex {
   governance: number | null;

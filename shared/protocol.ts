@@ -1,6 +1,6 @@
 import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
-import type { Index766, KpiSet } from './kpis';
+import type { Index766, KpiSet, Movement } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
 
 /**
@@ -47,13 +47,20 @@ export interface PeriodIndex766 {
   maxPoints: number;
 }
 
-/** One ward's line in the ranking scene. */
+/**
+ * One ward's line in the ranking scene. Score, pillars and rank are the posterior ones (README,
+ * "The published ranking"): around 50 for the city's typical ward, 10 points per between-ward sd.
+ */
 export interface RankingRow {
   ward: string;
   score: number | null;
   rank: number | null;
+  /** The ward's 90 % rank range [best, worst] given its sample sizes; null without a rank. */
+  rankRange: [number, number] | null;
   /** The rank over the 7 days before the ranking window; null when it had no score then. */
   previousRank: number | null;
+  /** Up or down only when the change since the 7 days before is unlikely to be sampling noise. */
+  movement: Movement;
   governance: number | null;
   safety: number | null;
   environment: number | null;

@@ -1,7 +1,7 @@
 import { For } from 'solid-js';
 import type { BriefingRankingRow } from '@shared/briefing';
 import { wardByCode } from '@shared/wards';
-import { rankChange } from '../ui/ranking';
+import { formatRankRange, rankChange } from '../ui/ranking';
 import type { BriefingI18n } from './i18n';
 import { formatValue } from './kpi-rows';
 import { recoveryText } from './tour';
@@ -10,7 +10,7 @@ import { recoveryText } from './tour';
 export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: BriefingI18n; title: string; testId?: string }) {
   const { i18n } = props;
   const n = (v: number | null) => formatValue(v, 'points', i18n.locale);
-  const change = (row: BriefingRankingRow) => rankChange({ rank: row.index.rank, previousRank: row.previousRank });
+  const change = (row: BriefingRankingRow) => rankChange({ rank: row.index.rank, previousRank: row.previousRank, movement: row.movement });
   return (
     <section class="page page--ranking" data-testid={props.testId ?? 'page-ranking'}>
       <h2 class="page__title">{props.title}</h2>
@@ -33,7 +33,13 @@ export function RankingView(props: { rows: readonly BriefingRankingRow[]; i18n: 
           <For each={props.rows}>
             {(row) => (
               <tr data-ward={row.ward}>
-                <td class="num strong">{row.index.rank ?? '—'}</td>
+                <td class="num strong">
+                  {row.index.rank ?? '—'}
+                  {/* The 90 % rank range, small: wards whose ranges overlap are about level. */}
+                  <span class="rank-range" data-testid="rank-range">
+                    {formatRankRange(row.rankRange)}
+                  </span>
+                </td>
                 <td class={`num change--${change(row).tone}`}>{change(row).text}</td>
                 <td class="left strong">{i18n.lang === 'vi' ? row.name : (wardByCode(row.ward)?.nameAscii ?? row.name)}</td>
                 <td class="num strong">{n(row.index.score)}</td>

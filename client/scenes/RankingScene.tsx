@@ -5,7 +5,7 @@ import { wardByCode } from '@shared/wards';
 import type { I18n, StringKey } from '../i18n/wall';
 import type { LiveStore } from '../stores/live-store';
 import { formatPoints } from '../ui/format';
-import { rankChange, sortRankingRows, toColumns } from '../ui/ranking';
+import { formatRankRange, rankChange, sortRankingRows, toColumns } from '../ui/ranking';
 
 const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'service'; label: StringKey }[] = [
   { key: 'governance', label: 'pillarGovernance' },
@@ -22,6 +22,7 @@ function Header(props: { i18n: I18n }) {
   return (
     <div class="ranking__row ranking__row--head" role="row">
       <span class="ranking__rank">{t('colRank')}</span>
+      <span class="ranking__range">{t('colRange')}</span>
       <span class="ranking__name">{t('colWard')}</span>
       <span class="ranking__score">{t('colScore')}</span>
       <For each={PILLARS}>{(p) => <span class="ranking__pillar-head">{t(p.label)}</span>}</For>
@@ -31,19 +32,51 @@ function Header(props: { i18n: I18n }) {
   );
 }
 
-function Row(props: { i18n: I18n; row: RankingRow }) {
+/**
+ * The 90 % rank range as a bar on a 1…`ranked` track with a tick at the rank: two wards whose bars
+ * overlap are about level, whatever their ranks say, and the eye sees it down a column from 5 m.
+ */
+function RangeStrip(props: { row: RankingRow; ranked: number }) {
+  const share = (place: number) => `${(100 * place) / Math.max(1, props.ranked)}%`;
+  return (
+    <span class="ranking__strip" aria-hidden="true">
+      <Show when={props.row.rankRange}>
+        {(range) => (
+          <>
+            <span class="ranking__strip-range" style={{ left: share(range()[0] - 1), width: share(range()[1] - range()[0] + 1) }} />
+            <Show when={props.row.rank}>{(rank) => <span class="ranking__strip-rank" style={{ left: share(rank() - 0.5) }} />}</Show>
+          </>
+        )}
+      </Show>
+    </span>
+  );
+}
+
+function Row(props: { i18n: I18n; row: RankingRow; ranked: number }) {
   const locale = props.i18n.locale;
   const change = () => rankChange(props.row);
   const whole = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
   return (
-    <div class="ranking__row" role="row" data-testid="ranking-row" data-ward={props.row.ward} data-rank={props.row.rank ?? ''}>
+    <div
+      class="ranking__row"
+      role="row"
+      data-testid="ranking-row"
+      data-ward={props.row.ward}
+      data-rank={props.row.rank ?? ''}
+      data-range={formatRankRange(props.row.rankRange)}
+      data-movement={props.row.movement}
+    >
       <span class="ranking__rank">{props.row.rank ?? '—'}</span>
+      <span class="ranking__range" data-testid="ranking-range">
+        <span class="ranking__range-text">{formatRankRange(props.row.rankRange)}</span>
+        <RangeStrip row={props.row} ranked={props.ranked} />
+      </span>
       <span class="ranking__name">{wardByCode(props.row.ward)?.name ?? props.row.ward}</span>
       <span class="ranking__score">{formatPoints(props.row.score, locale)}</span>
       <For each={PILLARS}>
         {(p) => (
           <span class="ranking__pillar" data-pillar={p.key}>
-            <span class="ranking__bar" style={{ '--v': String((props.row[p.key] ?? 0) / 100) }} aria-hidden="true" />
+            <span class="ranking__bar" style={{ '--v': String(Math.min(1, Math.max(0, (props.row[p.key] ?? 0) / 100))) }} aria-hidden="true" />
             <span class="ranking__pillar-num">{whole(props.row[p.key])}</span>
           </span>
         )}
@@ -61,6 +94,7 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   const { i18n } = props;
   const ranking = () => props.live.state.data?.ranking;
   const columns = () => toColumns(sortRankingRows(ranking()?.rows ?? []), RANKING_COLUMNS);
+  const ranked = () => (ranking()?.rows ?? []).filter((r) => r.rank !== null).length;
   // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
   const day = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
   // The window's `to` is exclusive: the last day shown is the one before it.
@@ -82,7 +116,7 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
             {(col) => (
               <div class="ranking__column" role="rowgroup">
                 <Header i18n={i18n} />
-                <For each={col}>{(row) => <Row i18n={i18n} row={row} />}</For>
+                <For each={col}>{(row) => <Row i18n={i18n} row={row} ranked={ranked()} />}</For>
               </div>
             )}
           </For>

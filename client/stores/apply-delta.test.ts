@@ -97,7 +97,7 @@ describe('applyDelta', () => {
     { name: 'replaces the ranking and charts when sent', sent: true, expectedRows: 1, expectedHours: 1 },
     { name: 'keeps the ranking and charts when absent', sent: false, expectedRows: 0, expectedHours: 0 },
   ])('$name', ({ sent, expectedRows, expectedHours }) => {
-    const row = { ward: '19753', score: 80, rank: 1, previousRank: 2, governance: 80, safety: 80, environment: 80, service: 80, index766: { total: 10, max: 12 } };
+    const row = { ward: '19753', score: 80, rank: 1, rankRange: [1, 3] as [number, number], previousRank: 2, movement: 'steady' as const, governance: 80, safety: 80, environment: 80, service: 80, index766: { total: 10, max: 12 } };
     const delta: Delta = {
       type: 'delta',
       seq: 11,

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { RankingRow } from '@shared/protocol';
-import { rankChange, sortRankingRows, toColumns } from './ranking';
+import { formatRankRange, rankChange, sortRankingRows, toColumns } from './ranking';
 
 function row(ward: string, rank: number | null, score: number | null, previousRank: number | null = null): RankingRow {
-  return { ward, rank, score, previousRank, governance: null, safety: null, environment: null, service: null, index766: { total: 0, max: 0 } };
+  return {
+    ward,
+    rank,
+    score,
+    rankRange: rank === null ? null : [rank, rank],
+    previousRank,
+    movement: 'steady',
+    governance: null,
+    safety: null,
+    environment: null,
+    service: null,
+    index766: { total: 0, max: 0 },
+  };
 }
 
 describe('sortRankingRows', () => {
@@ -16,14 +28,29 @@ describe('sortRankingRows', () => {
 
 describe('rankChange', () => {
   it.each([
-    { rank: 4, previousRank: 7, expected: { text: '▲3', tone: 'good' } },
-    { rank: 9, previousRank: 7, expected: { text: '▼2', tone: 'bad' } },
-    { rank: 5, previousRank: 5, expected: { text: '=', tone: 'neutral' } },
-    { rank: 5, previousRank: null, expected: { text: '—', tone: 'neutral' } },
-    { rank: null, previousRank: 3, expected: { text: '—', tone: 'neutral' } },
-  ])('$previousRank → $rank: $expected.text', ({ rank, previousRank, expected }) => {
-    expect(rankChange({ rank, previousRank })).toEqual(expected);
+    { rank: 4, previousRank: 7, movement: 'up', expected: { text: '▲3', tone: 'good' } },
+    { rank: 9, previousRank: 7, movement: 'down', expected: { text: '▼2', tone: 'bad' } },
+    // A real movement whose rank has not (yet) moved the same way: the arrow alone.
+    { rank: 7, previousRank: 7, movement: 'down', expected: { text: '▼', tone: 'bad' } },
+    { rank: 6, previousRank: 7, movement: 'down', expected: { text: '▼', tone: 'bad' } },
+    { rank: 8, previousRank: 7, movement: 'up', expected: { text: '▲', tone: 'good' } },
+    // Rank shifts within the noise draw no arrow.
+    { rank: 4, previousRank: 7, movement: 'steady', expected: { text: '=', tone: 'neutral' } },
+    { rank: 30, previousRank: 7, movement: 'steady', expected: { text: '=', tone: 'neutral' } },
+    { rank: 5, previousRank: 5, movement: 'steady', expected: { text: '=', tone: 'neutral' } },
+    { rank: 5, previousRank: null, movement: 'up', expected: { text: '—', tone: 'neutral' } },
+    { rank: null, previousRank: 3, movement: 'steady', expected: { text: '—', tone: 'neutral' } },
+  ] as const)('$previousRank → $rank, $movement: $expected.text', ({ rank, previousRank, movement, expected }) => {
+    expect(rankChange({ rank, previousRank, movement })).toEqual(expected);
   });
+});
+
+describe('formatRankRange', () => {
+  it.each([
+    [[3, 9] as [number, number], '3–9'],
+    [[1, 1] as [number, number], '1'],
+    [null, ''],
+  ])('%j → "%s"', (range, text) => expect(formatRankRange(range)).toBe(text));
 });
 
 describe('toColumns', () => {

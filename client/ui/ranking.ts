@@ -20,17 +20,28 @@ export function sortRankingRows(rows: readonly RankingRow[]): RankingRow[] {
 }
 
 export interface RankChange {
-  /** "▲3", "▼2", "=", or "—" when there is nothing to compare with (no rank now or last week). */
+  /** "▲3", "▼", "=" (no change beyond noise), or "—" when there is nothing to compare with. */
   text: string;
   tone: 'good' | 'bad' | 'neutral';
 }
 
-/** Rank change vs last week: going from 7th to 4th is ▲3, an improvement. */
-export function rankChange(row: Pick<RankingRow, 'rank' | 'previousRank'>): RankChange {
+/**
+ * The change vs last week as the wall draws it: ▲/▼ only for a real movement (the server's
+ * `movement`, README "The published ranking"), with the places gained or lost when the rank moved
+ * the same way; a rank that shifted within the noise is "=", so a leader reads no news into it.
+ */
+export function rankChange(row: Pick<RankingRow, 'rank' | 'previousRank' | 'movement'>): RankChange {
   if (row.rank === null || row.previousRank === null) return { text: '—', tone: 'neutral' };
   const up = row.previousRank - row.rank;
-  if (up === 0) return { text: '=', tone: 'neutral' };
-  return up > 0 ? { text: `▲${up}`, tone: 'good' } : { text: `▼${-up}`, tone: 'bad' };
+  if (row.movement === 'up') return { text: up > 0 ? `▲${up}` : '▲', tone: 'good' };
+  if (row.movement === 'down') return { text: up < 0 ? `▼${-up}` : '▼', tone: 'bad' };
+  return { text: '=', tone: 'neutral' };
+}
+
+/** "3–9", or "3" when the range is a single place; "" without one. */
+export function formatRankRange(range: RankingRow['rankRange']): string {
+  if (!range) return '';
+  return range[0] === range[1] ? String(range[0]) : `${range[0]}–${range[1]}`;
 }
 
 /** Splits the list into `count` columns filled top to bottom (1–20 left, 21–40 right). */

@@ -14,7 +14,8 @@ import type { Dossier, Report } from '@shared/schemas';
 import { WARDS } from '@shared/wards';
 import { formatIsoWeek, previousWeek, weekWindow, type IsoWeek } from '@shared/week';
 import { effectiveDueMs, type KpiContext } from './kpis';
-import { computeWindowKpis, type WindowItems } from './window-kpis';
+import { RANKING_HISTORY_WEEKS, publishedRankingSteps } from './ranking-uncertainty';
+import { computeWindowKpis, runToEnd, type WindowItems } from './window-kpis';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -85,6 +86,10 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
   const prevWindow = weekWindow(prevWeek);
   const current = computeWindowKpis(input.items(), window, input.ctx);
   const previous = computeWindowKpis(input.items(), prevWindow, input.ctx);
+  // The published ranking rests on the weeks before as well (README, "The published ranking").
+  const older = [];
+  for (let j = 2, w = previousWeek(prevWeek); j <= RANKING_HISTORY_WEEKS; j++, w = previousWeek(w)) older.push(computeWindowKpis(input.items(), weekWindow(w), input.ctx));
+  const published = runToEnd(publishedRankingSteps([current, previous, ...older], input.ctx.config.wardIndex));
 
   // Daily series: one window per day (Monday first), the week's days not yet begun left at zero.
   const days: string[] = [];
@@ -151,11 +156,14 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
   const ranking = WARDS.map((w) => {
     const k = current.wards.get(w.code)!;
     const late = overdueDossiers.filter((d) => d.ward === w.code).length;
+    const r = published.get(w.code)!;
     return {
       ward: w.code,
       name: w.name,
-      index: k.wardIndex!,
-      previousRank: previous.wards.get(w.code)!.wardIndex!.rank,
+      index: { ...r.pillars, score: r.score, rank: r.rank },
+      rankRange: r.rankRange,
+      previousRank: r.previousRank,
+      movement: r.movement,
       index766: { total: k.index766.total, max: k.index766.max },
       // Comes from the ward's own dossiers: not part of the ranking a ward user may see of others.
       recovery: scopeWard === null || scopeWard === w.code ? recovery(k, dueSoon.get(w.code) ?? 0, late, input.ctx) : null,

@@ -3,7 +3,7 @@ import type { Dossier, Incident, Report } from '@shared/schemas';
 import { WARDS, WARD_CODES } from '@shared/wards';
 import { CITY_LEVEL_KEY } from './aggregate';
 import { computeKpis, countDossier, countIncident, countReport, emptyKpiCounts, kpisFromCounts, mergeKpis, type KpiContext, type KpiWindow } from './kpis';
-import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardIndexDetail } from './ward-index';
+import { computeWardExtras, computeWardIndexDetails, wardIndexInputs, type WardExtras, type WardIndexDetail } from './ward-index';
 
 export interface WindowKpis {
   window: KpiWindow;
@@ -12,6 +12,8 @@ export interface WindowKpis {
   wards: Map<string, WardKpiSet>;
   /** The workings behind each ward's index: raw indicators and their 0–100 scores. */
   details: Map<string, WardIndexDetail>;
+  /** The counts behind the per-resident indicators (incidents by severity, environment reports); a ward with none is absent. */
+  extras: Map<string, WardExtras>;
 }
 
 export interface WindowItems {
@@ -85,7 +87,7 @@ export function* windowKpiSteps(items: WindowItems, window: KpiWindow, ctx: KpiC
   const wards = new Map<string, WardKpiSet>(
     WARDS.map((w) => [w.code, { ...perWard.get(w.code)!, ward: w.code, wardIndex: details.get(w.code)!.index }]),
   );
-  return { window, city: mergeKpis([...perWard.values()], window, ctx.config), wards, details };
+  return { window, city: mergeKpis([...perWard.values()], window, ctx.config), wards, details, extras };
 }
 
 /**

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Briefing } from '@shared/briefing';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
-import type { KpiSet } from '@shared/kpis';
+import type { KpiSet, Movement } from '@shared/kpis';
 import { wardByCode } from '@shared/wards';
 
 const PERCENT = '0.0%';
@@ -27,6 +27,9 @@ function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[]): ExcelJS.W
   ws.getRow(1).alignment = { wrapText: true, vertical: 'middle' };
   return ws;
 }
+
+/** Movement in words: "steady" means no change beyond sampling noise, whatever the rank did. */
+const MOVEMENT_LABELS: Record<Movement, string> = { up: 'Tăng', down: 'Giảm', steady: 'Giữ vững' };
 
 /** KPI columns shared by the summary and the ranking: every KPI as a number with a number format. */
 const kpiColumns: Column[] = [
@@ -106,6 +109,10 @@ export async function briefingWorkbook(b: Briefing): Promise<Buffer> {
     { header: 'Hạng tuần trước', key: 'previousRank', width: 9, numFmt: INTEGER },
     { header: 'Mã', key: 'ward', width: 8 },
     { header: 'Xã, phường', key: 'name', width: 22 },
+    // The 90 % rank range as two numbers, so a spreadsheet can sort and compare them.
+    { header: 'Hạng tốt nhất (90 %)', key: 'rangeBest', width: 9, numFmt: INTEGER },
+    { header: 'Hạng thấp nhất (90 %)', key: 'rangeWorst', width: 9, numFmt: INTEGER },
+    { header: 'Biến động', key: 'movement', width: 11 },
     { header: 'Điểm tổng hợp', key: 'score', width: 10, numFmt: POINTS },
     { header: 'Điều hành', key: 'governance', width: 10, numFmt: POINTS },
     { header: 'An toàn', key: 'safety', width: 10, numFmt: POINTS },
@@ -118,7 +125,10 @@ export async function briefingWorkbook(b: Briefing): Promise<Buffer> {
     const page = b.wards.find((w) => w.ward === r.ward);
     ranking.addRow({
       rank: r.index.rank,
+      rangeBest: r.rankRange?.[0] ?? null,
+      rangeWorst: r.rankRange?.[1] ?? null,
       previousRank: r.previousRank,
+      movement: MOVEMENT_LABELS[r.movement],
       ward: r.ward,
       name: wardByCode(r.ward)?.nameFull ?? r.name,
       score: r.index.score,

@@ -23,6 +23,7 @@ import { cityKpiSteps, runToEnd, storeWindowItems, windowKpiSteps, type WindowKp
 import { index766FullPoints, index766PeriodWindow } from '../domain/period-766';
 import type { ItemStore } from '../store/store';
 import { computeChartData } from './charts';
+import { RANKING_HISTORY_WEEKS, publishedRankingSteps } from '../domain/ranking-uncertainty';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -269,20 +270,25 @@ export class LiveState {
   private *rankingSteps(nowMs: number): Generator<void, { ranking: Ranking; windowKpis: WindowKpis }, void> {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
     const items = () => storeWindowItems(this.deps.store);
-    const current = yield* windowKpiSteps(items(), { fromMs: nowMs - RANKING_WINDOW_MS, toMs: nowMs }, ctx);
-    const previous = yield* windowKpiSteps(items(), { fromMs: nowMs - 2 * RANKING_WINDOW_MS, toMs: nowMs - RANKING_WINDOW_MS }, ctx);
+    // The ranked 7 days and those before it: the previous rank and movement need one more window,
+    // the order rests on RANKING_HISTORY_WEEKS of them (README, "The published ranking").
+    const windows: WindowKpis[] = [];
+    for (let j = 0; j <= RANKING_HISTORY_WEEKS; j++) {
+      windows.push(yield* windowKpiSteps(items(), { fromMs: nowMs - (j + 1) * RANKING_WINDOW_MS, toMs: nowMs - j * RANKING_WINDOW_MS }, ctx));
+    }
+    const current = windows[0]!;
+    const published = yield* publishedRankingSteps(windows, this.deps.config.wardIndex);
     const rows = WARD_CODES.map((code) => {
       const k = current.wards.get(code)!;
-      const idx = k.wardIndex!;
+      const r = published.get(code)!;
       return {
         ward: code,
-        score: idx.score,
-        rank: idx.rank,
-        previousRank: previous.wards.get(code)!.wardIndex!.rank,
-        governance: idx.governance,
-        safety: idx.safety,
-        environment: idx.environment,
-        service: idx.service,
+        score: r.score,
+        rank: r.rank,
+        rankRange: r.rankRange,
+        previousRank: r.previousRank,
+        movement: r.movement,
+        ...r.pillars,
         index766: { total: k.index766.total, max: k.index766.max },
       };
     }).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.ward.localeCompare(b.ward));

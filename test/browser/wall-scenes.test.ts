@@ -135,6 +135,24 @@ describe('the wall scenes', () => {
     // In rank order, ties sharing a rank.
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(ranks[0]).toBe(1);
+    // Every ranked row shows its 90 % range beside the rank, and ▲/▼ only for a real movement.
+    const rows = await page.locator('[data-testid="ranking-row"]').evaluateAll((els) =>
+      els.map((r) => ({
+        rank: Number(r.getAttribute('data-rank')),
+        range: r.getAttribute('data-range'),
+        shown: r.querySelector('[data-testid="ranking-range"]')?.textContent,
+        movement: r.getAttribute('data-movement'),
+        change: r.querySelector('[data-testid="ranking-change"]')?.textContent ?? '',
+      })),
+    );
+    for (const r of rows) {
+      const [best, worst] = r.range!.split('–').map(Number);
+      expect(best).toBeLessThanOrEqual(worst ?? best!);
+      expect(r.shown).toBe(r.range);
+      if (r.movement === 'steady') expect(r.change).not.toMatch(/[▲▼]/);
+      if (r.movement === 'up') expect(r.change).toMatch(/^▲/);
+      if (r.movement === 'down') expect(r.change).toMatch(/^▼/);
+    }
     expect(await page.getByTestId('scene-indicator').getAttribute('data-scene')).toBe('ranking');
     // Every row fits on screen: nothing below the ticker, nothing cut off at the side.
     const overflow = await page.locator('[data-testid="ranking-row"]').evaluateAll((rows) =>

@@ -47,6 +47,19 @@ describe('GET /api/v1/briefing', () => {
     expect(briefing.wards).toHaveLength(40);
   });
 
+  it('gives every ranked ward a 90 % rank range and a movement, in rank order', () => {
+    const ranks = briefing.ranking.map((r) => r.index.rank ?? Infinity);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const r of briefing.ranking) {
+      expect(['up', 'down', 'steady']).toContain(r.movement);
+      if (r.index.rank === null) continue;
+      const [best, worst] = r.rankRange!;
+      expect(best).toBeGreaterThanOrEqual(1);
+      expect(best).toBeLessThanOrEqual(worst);
+      expect(worst).toBeLessThanOrEqual(40);
+    }
+  });
+
   it('defaults to the last full week', async () => {
     const res = await get('/api/v1/briefing');
     expect(((await res.json()) as Briefing).week).toBe(WEEK);
@@ -121,6 +134,8 @@ describe('GET /api/v1/briefing/:week.xlsx', () => {
       const page = briefing.wards.find((w) => w.ward === json.ward)!;
       expect(row.getCell(col('Mã')).value).toBe(json.ward);
       expect(row.getCell(col('Hạng')).value).toBe(json.index.rank);
+      expect([row.getCell(col('Hạng tốt nhất (90 %)')).value, row.getCell(col('Hạng thấp nhất (90 %)')).value]).toEqual(json.rankRange);
+      expect(row.getCell(col('Biến động')).value).toBe({ up: 'Tăng', down: 'Giảm', steady: 'Giữ vững' }[json.movement]);
       expect(row.getCell(col('Điểm tổng hợp')).value).toBe(json.index.score);
       expect(row.getCell(col('Hồ sơ trễ hạn')).value).toBe(page.kpis.dossiers.late);
       expect(row.getCell(col('Tỷ lệ đúng hạn')).value).toBe(page.kpis.dossiers.onTimeRate);

@@ -34,6 +34,8 @@ describe('the live path: ingest → store → broadcast → wall', () => {
     expect(Date.parse(s.city.yesterday.to)).toBe(Date.parse(s.city.today.to) - 86_400_000);
     expect(Date.parse(s.city.lastWeek.from)).toBe(Date.parse(s.city.today.from) - 7 * 86_400_000);
     expect(s.ranking.rows).toHaveLength(40);
+    // Nothing measured yet: no ward is ranked, none has a range, none moved.
+    expect(s.ranking.rows.every((r) => r.rank === null && r.rankRange === null && r.movement === 'steady')).toBe(true);
     expect(s.charts.hours).toHaveLength(168);
   });
 

@@ -1,0 +1,545 @@
+import type { Movement } from '@shared/kpis';
+import { WARDS } from '@shared/wards';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { WardIndexConfig } from './kpi-config';
+import { INDICATOR_DIRECTIONS, PILLAR_INDICATORS, competitionRanks, type IndicatorName, type PillarName } from './ward-index';
+import type { WindowKpis } from './window-kpis';
+
+/**
+ * The published ward ranking, with the uncertainty its sample sizes imply (README, "Indicators",
+ * "The published ranking"). Min–max scaling of small-sample rates over 40 wards turned sampling
+ * noise into rank changes of 30 places on a city whose wards did not change; here each indicator
+ * is a posterior that pulls small denominators towards the city, the order is by the posterior
+ * mean of the score, and a ward's 90 % rank range and its movement come from draws of those
+ * posteriors with a fixed seed, so the same input always gives the same answer.
+ */
+
+/** `successes` of `trials` (on time of resolved, satisfied of rated…). No trials: N/A. */
+export interface Proportion {
+  successes: number;
+  trials: number;
+}
+/** `count` events over `exposure` units of residents (10,000 by default). No exposure: N/A. */
+export interface EventRate {
+  count: number;
+  exposure: number;
+}
+/** What one ward's week says about each indicator. */
+export interface WardEvidence {
+  dossierOnTimeRate: Proportion;
+  reportOnTimeRate: Proportion;
+  dossierOnlineRate: Proportion;
+  reportSatisfactionRate: Proportion;
+  weightedIncidentsPerResidents: EventRate;
+  environmentPerResidents: EventRate;
+}
+
+const PROPORTIONS = ['dossierOnTimeRate', 'reportOnTimeRate', 'dossierOnlineRate', 'reportSatisfactionRate'] as const satisfies readonly IndicatorName[];
+const RATES = ['weightedIncidentsPerResidents', 'environmentPerResidents'] as const satisfies readonly IndicatorName[];
+const INDICATORS: readonly IndicatorName[] = [...PROPORTIONS, ...RATES];
+const PILLARS: readonly PillarName[] = ['governance', 'safety', 'environment', 'service'];
+
+/** Draws from the posteriors behind each rank range and movement. 400 puts the 5 % and 95 % ranks within about one place of their limit. */
+export const RANKING_DRAWS = 400;
+/** The fixed seed of those draws: one input, one answer, on every server and in every test. */
+export const RANKING_SEED = 766;
+/**
+ * A ward moves up (down) when its score is higher (lower) than last week's with at least this
+ * probability beyond sampling noise. 0.99 rather than 0.95: forty wards a week at 0.95 would still
+ * draw about three arrows a week on a city where nothing changed (bench:ranking, seeds 1–10).
+ */
+export const MOVEMENT_PROBABILITY = 0.99;
+/** The order rests on this many weeks (the ranked one and the ones before it)… */
+export const RANKING_HISTORY_WEEKS = 4;
+/** …week j before the ranked one weighing this^j: one week of small samples orders wards little better than chance. */
+export const RANKING_DISCOUNT = 0.7;
+/**
+ * A change in one indicator this many sampling sds better (worse), none the other way that far,
+ * moves the ward too (one-sided p < 0.001 each): averaged with five others, a collapse in one place
+ * (on-time dossiers 95 % → 60 %) moves the score less than the other five's noise can.
+ */
+export const INDICATOR_CHANGE_Z = 3.09;
+/** The rank range covers the middle 90 % of the draws. */
+export const RANK_RANGE_COVERAGE = 0.9;
+/**
+ * The city prior is worth at most this many observations: with no measurable difference between
+ * wards the indicator is still standardised by a between-ward spread of 1/√400 = 5 % of a binomial sd
+ * (or a 5 % coefficient of variation for event rates), never by zero.
+ */
+const MAX_PRIOR_WEIGHT = 400;
+/** Points of score per between-ward standard deviation, around 50 for the city's typical ward. */
+const POINTS_PER_SD = 10;
+
+/** A Beta(a, b) or Gamma(shape a, rate b) prior of one indicator, fitted to the 40 wards of one window. */
+export interface IndicatorPrior {
+  kind: 'beta' | 'gamma';
+  a: number;
+  b: number;
+  /** The prior's mean and standard deviation: the city's level and the wards' true spread around it. */
+  mean: number;
+  sd: number;
+}
+
+/** [successes or events, trials or exposure]. */
+const amount = (e: Proportion | EventRate): [number, number] => ('trials' in e ? [e.successes, e.trials] : [e.count, e.exposure]);
+
+const observedRate = (e: Proportion | EventRate): number | null =>
+  'trials' in e ? (e.trials > 0 ? e.successes / e.trials : null) : e.exposure > 0 ? e.count / e.exposure : null;
+
+/**
+ * The empirical-Bayes prior of a proportion: its mean is the city's pooled rate; its variance is the
+ * spread of the wards' rates beyond what binomial sampling explains, by the moment estimator that
+ * weighs each ward by its trials (DerSimonian–Laird), so a ward of three dossiers cannot make the
+ * wards look far apart. Kept between 1/MAX_PRIOR_WEIGHT and 1/2 of the binomial variance. Null when
+ * no ward has a trial.
+ */
+export function fitBetaPrior(wards: readonly Proportion[]): IndicatorPrior | null {
+  const seen = wards.filter((w) => w.trials > 0);
+  if (seen.length === 0) return null;
+  const total = seen.reduce((s, w) => s + w.trials, 0);
+  // A city that is all successes (or none) still needs a spread: keep the mean half a trial off 0 and 1.
+  const mean = Math.min(1 - 0.5 / total, Math.max(0.5 / total, seen.reduce((s, w) => s + w.successes, 0) / total));
+  const binomial = mean * (1 - mean);
+  const variance = Math.min(binomial / 2, Math.max(binomial / MAX_PRIOR_WEIGHT, betweenVariance(seen.map((w) => [w.successes / w.trials, w.trials]), mean, binomial)));
+  const weight = binomial / variance - 1;
+  return { kind: 'beta', a: mean * weight, b: (1 - mean) * weight, mean, sd: Math.sqrt(variance) };
+}
+
+/**
+ * The between-ward variance of true values from observed ones `[value, weight]`, where one unit of
+ * weight has sampling variance `unitVariance` around `mean`: (Σw(x − mean)² − (k − 1)·unitVariance) ÷ (W − Σw²/W).
+ */
+function betweenVariance(observed: readonly (readonly [number, number])[], mean: number, unitVariance: number): number {
+  const total = observed.reduce((s, [, w]) => s + w, 0);
+  const q = observed.reduce((s, [x, w]) => s + w * (x - mean) ** 2, 0);
+  const denominator = total - observed.reduce((s, [, w]) => s + w * w, 0) / total;
+  return denominator > 0 ? (q - (observed.length - 1) * unitVariance) / denominator : 0;
+}
+
+/**
+ * The empirical-Bayes prior of an event rate per resident: Gamma with the city's pooled rate as its
+ * mean and the wards' spread beyond Poisson sampling as its variance (same estimator, weighted by
+ * exposure; at least a 5 % coefficient of variation). Null when no ward has residents or the city
+ * has no event at all: then nothing tells the wards apart, and ordering them by their residents
+ * (zero events in a big ward being better evidence of a low rate) would rank on nothing.
+ */
+export function fitGammaPrior(wards: readonly EventRate[]): IndicatorPrior | null {
+  const seen = wards.filter((w) => w.exposure > 0);
+  if (seen.length === 0) return null;
+  const exposure = seen.reduce((s, w) => s + w.exposure, 0);
+  const events = seen.reduce((s, w) => s + w.count, 0);
+  if (events <= 0) return null;
+  const mean = events / exposure;
+  const variance = Math.max(mean ** 2 / MAX_PRIOR_WEIGHT, betweenVariance(seen.map((w) => [w.count / w.exposure, w.exposure]), mean, mean));
+  return { kind: 'gamma', a: mean ** 2 / variance, b: mean / variance, mean, sd: Math.sqrt(variance) };
+}
+
+/**
+ * Severity-weighted incidents as an event rate. A weighted count varies more than a Poisson count
+ * of the same mean (one severity-4 incident adds 8), by the factor φ = Σw²n ÷ Σwn over the city's
+ * incidents; dividing count and exposure by φ keeps the rate and gives the Gamma–Poisson model the
+ * right sampling variance.
+ */
+export function weightedIncidentRates(
+  perWard: ReadonlyMap<string, { bySeverity: Record<1 | 2 | 3 | 4, number>; exposure: number }>,
+  weights: Record<1 | 2 | 3 | 4, number>,
+): Map<string, EventRate> {
+  const severities = [1, 2, 3, 4] as const;
+  let sum = 0;
+  let sumSquares = 0;
+  for (const { bySeverity } of perWard.values()) {
+    for (const s of severities) {
+      sum += weights[s] * bySeverity[s];
+      sumSquares += weights[s] ** 2 * bySeverity[s];
+    }
+  }
+  const phi = sum > 0 ? sumSquares / sum : 1;
+  return new Map(
+    [...perWard].map(([code, { bySeverity, exposure }]) => [
+      code,
+      { count: severities.reduce((s, sev) => s + weights[sev] * bySeverity[sev], 0) / phi, exposure: exposure / phi },
+    ]),
+  );
+}
+
+/** One ward's indicator after the conjugate update of the prior with its counts. */
+export interface IndicatorPosterior {
+  a: number;
+  b: number;
+  mean: number;
+  /** The weight of the ward's own data in `mean` (n ÷ (n + prior weight)); the rest is the city's. */
+  ownWeight: number;
+  /** The sampling variance of the ward's observed rate around its true one (binomial or Poisson). */
+  samplingVariance: number;
+}
+
+/** The posterior of one ward's indicator: Beta(a + k, b + n − k) or Gamma(a + count, b + exposure). */
+export function posterior(prior: IndicatorPrior, e: Proportion | EventRate): IndicatorPosterior {
+  if ('trials' in e) {
+    const a = prior.a + e.successes;
+    const b = prior.b + e.trials - e.successes;
+    const mean = a / (a + b);
+    return { a, b, mean, ownWeight: e.trials / (e.trials + prior.a + prior.b), samplingVariance: e.trials > 0 ? (mean * (1 - mean)) / e.trials : 0 };
+  }
+  const a = prior.a + e.count;
+  const b = prior.b + e.exposure;
+  const mean = a / b;
+  return { a, b, mean, ownWeight: e.exposure / b, samplingVariance: e.exposure > 0 ? mean / e.exposure : 0 };
+}
+
+/** An indicator's score: 50 at the city's level, ±10 per between-ward sd, better is higher. */
+export function indicatorScore(value: number, name: IndicatorName, prior: IndicatorPrior): number {
+  const z = (value - prior.mean) / prior.sd;
+  return 50 + POINTS_PER_SD * (INDICATOR_DIRECTIONS[name] === 'higher' ? z : -z);
+}
+
+/** The weighted mean of the available pillars, each the mean of its available indicator scores. */
+function combine(scores: Partial<Record<IndicatorName, number>>, weights: WardIndexConfig['pillarWeights']): { pillars: Record<PillarName, number | null>; score: number | null } {
+  const pillars = {} as Record<PillarName, number | null>;
+  let weighted = 0;
+  let total = 0;
+  for (const p of PILLARS) {
+    const vs = PILLAR_INDICATORS[p].map((n) => scores[n]).filter((v): v is number => v !== undefined);
+    const v = vs.length === 0 ? null : vs.reduce((s, x) => s + x, 0) / vs.length;
+    pillars[p] = v;
+    if (v !== null && weights[p] > 0) {
+      weighted += weights[p] * v;
+      total += weights[p];
+    }
+  }
+  return { pillars, score: total > 0 ? weighted / total : null };
+}
+
+/** Each available indicator's share of the score: its pillar's share of the weights, split among the pillar's available indicators. */
+function indicatorWeights(available: ReadonlySet<IndicatorName>, weights: WardIndexConfig['pillarWeights']): Map<IndicatorName, number> {
+  const pillars = PILLARS.filter((p) => weights[p] > 0 && PILLAR_INDICATORS[p].some((n) => available.has(n)));
+  const total = pillars.reduce((s, p) => s + weights[p], 0);
+  const out = new Map<IndicatorName, number>();
+  for (const p of pillars) {
+    const inPillar = PILLAR_INDICATORS[p].filter((n) => available.has(n));
+    for (const n of inPillar) out.set(n, weights[p] / total / inPillar.length);
+  }
+  return out;
+}
+
+/**
+ * How one ward's score changed against the week before, and how much of that sampling alone could
+ * explain. Both weeks are scored with one between-ward spread, each around its own city level: the
+ * larger of the two weeks' spreads, because a week whose spread estimate fell to its floor would
+ * otherwise turn last week's ordinary deviation into dozens of points. The noise is the sampling variance of each indicator's shrunken estimate (own weight² ×
+ * sampling variance), both weeks: the ward's true level is common to the two weeks, so the
+ * between-ward uncertainty about it cancels in the difference and must not be counted twice.
+ */
+function change(code: string, now: WeekModel, before: WeekModel, weights: WardIndexConfig['pillarWeights']): { difference: number; sd: number; indicatorZ: number[] } | null {
+  const side = (m: WeekModel) => {
+    const post = m.posteriors.get(code);
+    if (!post || post.size === 0) return null;
+    const w = indicatorWeights(new Set(post.keys()), weights);
+    let score = 0;
+    let variance = 0;
+    for (const [n, p] of post) {
+      const prior = m.priors.get(n)!;
+      const sd = Math.max(prior.sd, now.priors.get(n)?.sd ?? 0, before.priors.get(n)?.sd ?? 0);
+      const share = w.get(n) ?? 0;
+      score += share * indicatorScore(p.mean, n, { ...prior, sd });
+      variance += ((share * POINTS_PER_SD) / sd) ** 2 * p.ownWeight ** 2 * p.samplingVariance;
+    }
+    return w.size === 0 ? null : { score, variance };
+  };
+  const a = side(now);
+  const b = side(before);
+  if (!a || !b) return null;
+  // Each indicator measured in both weeks: the change of the ward against its city, in sampling sds
+  // of the two weeks' counts pooled (a two-proportion or two-rate z), better being positive.
+  const indicatorZ: number[] = [];
+  const e1 = now.evidence.get(code)!;
+  const e0 = before.evidence.get(code)!;
+  for (const n of now.posteriors.get(code)!.keys()) {
+    const p1 = now.priors.get(n)!;
+    const p0 = before.priors.get(n);
+    if (!p0 || !before.posteriors.get(code)!.has(n)) continue;
+    const [x1, s1] = amount(e1[n]);
+    const [x0, s0] = amount(e0[n]);
+    // Half an event each side keeps a week of all successes (or none) from having no variance.
+    const pooled = (x1 + x0 + 0.5) / (s1 + s0 + 1);
+    const variance = (PROPORTIONS as readonly IndicatorName[]).includes(n) ? pooled * (1 - pooled) * (1 / s1 + 1 / s0) : pooled * (1 / s1 + 1 / s0);
+    const relative = x1 / s1 - p1.mean - (x0 / s0 - p0.mean);
+    indicatorZ.push((INDICATOR_DIRECTIONS[n] === 'higher' ? relative : -relative) / Math.sqrt(variance));
+  }
+  return { difference: a.score - b.score, sd: Math.sqrt(a.variance + b.variance), indicatorZ };
+}
+
+/** The standard normal distribution function (Abramowitz & Stegun 7.1.26, error below 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** One ward's line of the published ranking. */
+export interface UncertainRank {
+  /** The score of the posterior means (= the posterior mean of the score: it is linear in them). */
+  score: number | null;
+  pillars: Record<PillarName, number | null>;
+  /** Competition rank by `score`; null without a score. */
+  rank: number | null;
+  /** The 5th and 95th percentiles of the ward's rank over the draws. */
+  rankRange: [number, number] | null;
+  previousScore: number | null;
+  previousRank: number | null;
+  /**
+   * The probability that the score is higher than last week's beyond sampling noise: Φ(change ÷ its
+   * sampling sd) (null when either week has no score).
+   */
+  probabilityUp: number | null;
+  movement: Movement;
+}
+
+export interface RankingOptions {
+  draws?: number;
+  seed?: number;
+  movementProbability?: number;
+  /** Default INDICATOR_CHANGE_Z. */
+  indicatorChangeZ?: number;
+  /** The evidence the order and rank ranges rest on (default: `current`), e.g. `discountedEvidence` of several weeks. */
+  ranked?: ReadonlyMap<string, WardEvidence>;
+  /** The same for last week's order (default: `previous`). */
+  previousRanked?: ReadonlyMap<string, WardEvidence>;
+}
+
+interface WeekModel {
+  evidence: ReadonlyMap<string, WardEvidence>;
+  priors: Map<IndicatorName, IndicatorPrior>;
+  /** Per ward, per available indicator, the posterior. */
+  posteriors: Map<string, Map<IndicatorName, IndicatorPosterior>>;
+  score: Map<string, number | null>;
+  pillars: Map<string, Record<PillarName, number | null>>;
+}
+
+function weekModel(evidence: ReadonlyMap<string, WardEvidence>, weights: WardIndexConfig['pillarWeights']): WeekModel {
+  const priors = new Map<IndicatorName, IndicatorPrior>();
+  for (const n of PROPORTIONS) {
+    const p = fitBetaPrior([...evidence.values()].map((e) => e[n]));
+    if (p) priors.set(n, p);
+  }
+  for (const n of RATES) {
+    const p = fitGammaPrior([...evidence.values()].map((e) => e[n]));
+    if (p) priors.set(n, p);
+  }
+  const posteriors = new Map<string, Map<IndicatorName, IndicatorPosterior>>();
+  const score = new Map<string, number | null>();
+  const pillars = new Map<string, Record<PillarName, number | null>>();
+  for (const [code, e] of evidence) {
+    const post = new Map<IndicatorName, IndicatorPosterior>();
+    const scores: Partial<Record<IndicatorName, number>> = {};
+    for (const n of INDICATORS) {
+      const prior = priors.get(n);
+      // A ward with nothing to measure is left out of that indicator, as in the min–max index.
+      if (!prior || observedRate(e[n]) === null) continue;
+      const p = posterior(prior, e[n]);
+      post.set(n, p);
+      scores[n] = indicatorScore(p.mean, n, prior);
+    }
+    posteriors.set(code, post);
+    const c = combine(scores, weights);
+    score.set(code, c.score);
+    pillars.set(code, c.pillars);
+  }
+  return { evidence, priors, posteriors, score, pillars };
+}
+
+/** A seeded source of Gamma and Beta draws (Marsaglia–Tsang), deterministic across machines. */
+export interface PosteriorSampler {
+  gamma(shape: number, rate: number): number;
+  beta(a: number, b: number): number;
+}
+
+export function makePosteriorSampler(seed: number): PosteriorSampler {
+  const gen = xoroshiro128plus(seed >>> 0);
+  const uniform = () => uniformFloat64(gen);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const standardGamma = (shape: number): number => {
+    // Below 1 Marsaglia–Tsang needs a boost: G(a) = G(a + 1)·U^(1/a).
+    if (shape < 1) return standardGamma(shape + 1) * (1 - uniform()) ** (1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = 1 - uniform();
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  };
+  return {
+    gamma: (shape, rate) => standardGamma(shape) / rate,
+    beta(a, b) {
+      const x = standardGamma(a);
+      return x / (x + standardGamma(b));
+    },
+  };
+}
+
+/** One draw of every ward's score from the posteriors. */
+function drawScores(model: WeekModel, sampler: PosteriorSampler, weights: WardIndexConfig['pillarWeights']): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  for (const [code, post] of model.posteriors) {
+    const scores: Partial<Record<IndicatorName, number>> = {};
+    for (const [n, p] of post) {
+      const prior = model.priors.get(n)!;
+      const value = prior.kind === 'beta' ? sampler.beta(p.a, p.b) : sampler.gamma(p.a, p.b);
+      scores[n] = indicatorScore(value, n, prior);
+    }
+    out.set(code, combine(scores, weights).score);
+  }
+  return out;
+}
+
+/** Ordinal ranks (1 = best) of the wards that have a score in one draw. */
+function drawRanks(scores: ReadonlyMap<string, number | null>): Map<string, number> {
+  const ranked = [...scores].filter((e): e is [string, number] => e[1] !== null).sort((a, b) => b[1] - a[1]);
+  return new Map(ranked.map(([code], i) => [code, i + 1]));
+}
+
+/** The q-quantile of a sorted sample, nearest rank. */
+const nearestRank = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+
+/**
+ * The published ranking of this window against the window before, in steps: it yields after each
+ * draw so a caller can spread the simulation over turns of the event loop (live/ does).
+ */
+export function* uncertainRankingSteps(
+  current: ReadonlyMap<string, WardEvidence>,
+  previous: ReadonlyMap<string, WardEvidence>,
+  weights: WardIndexConfig['pillarWeights'],
+  options: RankingOptions = {},
+): Generator<void, Map<string, UncertainRank>, void> {
+  const draws = options.draws ?? RANKING_DRAWS;
+  const threshold = options.movementProbability ?? MOVEMENT_PROBABILITY;
+  const indicatorZ = options.indicatorChangeZ ?? INDICATOR_CHANGE_Z;
+  // The movement compares this week's evidence with last week's alone; the order may rest on more.
+  const now = weekModel(current, weights);
+  const before = weekModel(previous, weights);
+  yield;
+  const order = options.ranked ? weekModel(options.ranked, weights) : now;
+  const previousOrder = options.previousRanked ? weekModel(options.previousRanked, weights) : before;
+  yield;
+  const ranks = competitionRanks(order.score);
+  const previousRanks = competitionRanks(previousOrder.score);
+  const sampler = makePosteriorSampler(options.seed ?? RANKING_SEED);
+  const rankDraws = new Map<string, number[]>([...current.keys()].map((c) => [c, []]));
+  for (let i = 0; i < draws; i++) {
+    for (const [code, r] of drawRanks(drawScores(order, sampler, weights))) rankDraws.get(code)!.push(r);
+    yield;
+  }
+  const tail = (1 - RANK_RANGE_COVERAGE) / 2;
+  const out = new Map<string, UncertainRank>();
+  for (const code of current.keys()) {
+    const score = order.score.get(code) ?? null;
+    const sample = rankDraws.get(code)!.sort((a, b) => a - b);
+    const c = change(code, now, before, weights);
+    // With no sampling noise at all (every denominator huge) any difference is real.
+    const probabilityUp = c === null ? null : c.sd > 0 ? normalCdf(c.difference / c.sd) : c.difference > 0 ? 1 : c.difference < 0 ? 0 : 0.5;
+    let movement: Movement = 'steady';
+    if (c !== null && probabilityUp !== null) {
+      const rose = c.indicatorZ.some((z) => z >= indicatorZ);
+      const fell = c.indicatorZ.some((z) => z <= -indicatorZ);
+      if (probabilityUp >= threshold) movement = 'up';
+      else if (1 - probabilityUp >= threshold) movement = 'down';
+      // One indicator clearly moved, no other clearly the other way, and the score did not clearly
+      // move either way: the ward moved that way, even when others' noise hid it in the score.
+      else if (rose !== fell) movement = rose ? 'up' : 'down';
+    }
+    out.set(code, {
+      score,
+      pillars: order.pillars.get(code)!,
+      rank: ranks.get(code) ?? null,
+      rankRange: score === null || sample.length === 0 ? null : [nearestRank(sample, tail), nearestRank(sample, 1 - tail)],
+      previousScore: previousOrder.score.get(code) ?? null,
+      previousRank: previousRanks.get(code) ?? null,
+      probabilityUp,
+      movement,
+    });
+  }
+  return out;
+}
+
+/**
+ * The published ranking from consecutive windows' figures, newest first: the ranked window, the one
+ * before it (its movement and previous rank) and up to RANKING_HISTORY_WEEKS − 1 older ones, in steps.
+ */
+export function* publishedRankingSteps(
+  weeks: readonly WindowKpis[],
+  config: WardIndexConfig,
+  options: Omit<RankingOptions, 'ranked' | 'previousRanked'> = {},
+): Generator<void, Map<string, UncertainRank>, void> {
+  const ev = weeks.map((w) => evidenceFromWindow(w, config));
+  return yield* uncertainRankingSteps(ev[0] ?? new Map(), ev[1] ?? new Map(), config.pillarWeights, {
+    ...options,
+    ranked: discountedEvidence(ev.slice(0, RANKING_HISTORY_WEEKS), RANKING_DISCOUNT),
+    previousRanked: discountedEvidence(ev.slice(1, RANKING_HISTORY_WEEKS + 1), RANKING_DISCOUNT),
+  });
+}
+
+/**
+ * Several weeks of evidence as one, week j before the newest weighing `discount`^j: a power prior,
+ * so the order rests on more than one week's small samples while a lasting change still shows
+ * within a few weeks. `weeks` is newest first; a ward missing from a week adds nothing for it.
+ */
+export function discountedEvidence(weeks: readonly ReadonlyMap<string, WardEvidence>[], discount: number): Map<string, WardEvidence> {
+  const out = new Map<string, WardEvidence>();
+  const newest = weeks[0];
+  if (!newest) return out;
+  for (const code of newest.keys()) {
+    const sum = {} as Record<IndicatorName, Proportion | EventRate>;
+    for (const n of PROPORTIONS) sum[n] = { successes: 0, trials: 0 };
+    for (const n of RATES) sum[n] = { count: 0, exposure: 0 };
+    weeks.forEach((week, j) => {
+      const e = week.get(code);
+      if (!e) return;
+      const f = discount ** j;
+      for (const n of PROPORTIONS) {
+        const s = sum[n] as Proportion;
+        s.successes += f * e[n].successes;
+        s.trials += f * e[n].trials;
+      }
+      for (const n of RATES) {
+        const s = sum[n] as EventRate;
+        s.count += f * e[n].count;
+        s.exposure += f * e[n].exposure;
+      }
+    });
+    out.set(code, sum as unknown as WardEvidence);
+  }
+  return out;
+}
+
+/** Each ward's evidence from a window's figures: the counts behind its rates, and residents as exposure. */
+export function evidenceFromWindow(w: WindowKpis, config: WardIndexConfig): Map<string, WardEvidence> {
+  const exposureOf = (population: number) => (population > 0 ? population / config.perResidents : 0);
+  const none = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  const incidents = weightedIncidentRates(
+    new Map(WARDS.map((ward) => [ward.code, { bySeverity: w.extras.get(ward.code)?.incidentsBySeverity ?? none, exposure: exposureOf(ward.population) }])),
+    config.incidentSeverityWeights,
+  );
+  const out = new Map<string, WardEvidence>();
+  for (const ward of WARDS) {
+    const k = w.wards.get(ward.code)!;
+    const e = w.extras.get(ward.code);
+    out.set(ward.code, {
+      dossierOnTimeRate: { successes: k.dossiers.onTime, trials: k.dossiers.resolved },
+      reportOnTimeRate: { successes: k.reports.handledOnTime, trials: k.reports.responded },
+      dossierOnlineRate: { successes: k.dossiers.online, trials: k.dossiers.received },
+      reportSatisfactionRate: { successes: k.reports.satisfied, trials: k.reports.rated },
+      weightedIncidentsPerResidents: incidents.get(ward.code)!,
+      environmentPerResidents: { count: (e?.environmentReports ?? 0) + (e?.pollutionIncidents ?? 0), exposure: exposureOf(ward.population) },
+    });
+  }
+  return out;
+}
