@@ -31,6 +31,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import { WebSocket } from 'ws';
@@ -344,6 +345,9 @@ interface Row {
   framesPerWallMax: number;
   kiBPerFrame: number;
   generatorLagMaxMs: number;
+  /** The generator's own event-loop delay during the load: a stall here shows up as latency. */
+  generatorDelayP99Ms: number;
+  generatorDelayMaxMs: number;
   wallSeconds: number;
   note: string;
 }
@@ -399,6 +403,8 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
       req.end(body);
     };
 
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const cpuBefore = cpuMicros(pid);
     const interval = 1000 / postsPerS;
     const started = performance.now();
@@ -437,6 +443,7 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     const catchUp = performance.now();
     while (Math.min(...walls.walls.map((w) => w.frames)) < probeFrames && performance.now() - catchUp < 3000) await sleep(50);
     const cpuUs = cpuMicros(pid) - cpuBefore;
+    loopDelay.disable();
     const wallSeconds = (performance.now() - started) / 1000;
     agent.destroy();
 
@@ -462,12 +469,15 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
       cpuPerReportWallUs: cpuUs / reportWalls,
       cpuPerFrameUs: cpuUs / totalFrames,
       cpuTotalS: cpuUs / 1e6,
-      rssPerWallKiB: (rssWalls - rssIdle) / load.walls / 1024,
-      heapPerWallKiB: (heapWalls - heapIdle) / load.walls / 1024,
+      // Memory per wall only means something with many walls; with 20 it is lost in the noise.
+      rssPerWallKiB: load.walls >= 100 ? (rssWalls - rssIdle) / load.walls / 1024 : NaN,
+      heapPerWallKiB: load.walls >= 100 ? (heapWalls - heapIdle) / load.walls / 1024 : NaN,
       framesPerWallMin: Math.min(...frames),
       framesPerWallMax: Math.max(...frames),
       kiBPerFrame: totalBytes / Math.max(1, totalFrames) / 1024,
       generatorLagMaxMs: lagMax,
+      generatorDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      generatorDelayMaxMs: loopDelay.max / 1e6,
       wallSeconds,
       note: note.replace(/; $/, ''),
     };
@@ -481,6 +491,7 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
 
 const ms = (v: number) => (Number.isNaN(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 const num = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const kib = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} KiB` : '–');
 
 console.log(
   `bench:compare — ${SECONDS} s per load, ${PARSERS} parsing walls, open loop; ${cpus().length} cores, load average ${loadavg()
@@ -504,14 +515,17 @@ for (const load of LOADS) {
 }
 
 console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-console.log('| load | server | POST → wall p50 / p99 / max | delivered / expected | failed POSTs | CPU µs per report·wall | CPU µs per frame | KiB per frame | RSS per wall | heap per wall |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log(
+  '| load | server | POST → wall p50 / p99 / max | delivered / expected | failed POSTs | server CPU µs per report·wall | per frame | KiB per frame | RSS per wall | heap per wall | generator loop delay p99 / max |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const failed = r.failedPosts ? `${r.failedPosts} of ${r.posts} (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ')})` : `0 of ${r.posts}`;
   console.log(
-    `| ${r.load} | ${r.server} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${r.delivered} / ${r.expected} | ${failed} | ${num(r.cpuPerReportWallUs, 2)} | ${num(r.cpuPerFrameUs)} | ${num(r.kiBPerFrame, 2)} | ${num(r.rssPerWallKiB)} KiB | ${num(r.heapPerWallKiB)} KiB |`,
+    `| ${r.load} | ${r.server} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${r.delivered} / ${r.expected} | ${failed} | ${num(r.cpuPerReportWallUs, 2)} | ${num(r.cpuPerFrameUs)} | ${num(r.kiBPerFrame, 2)} | ${kib(r.rssPerWallKiB)} | ${kib(r.heapPerWallKiB)} | ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)} |`,
   );
 }
+console.log('RSS and heap per wall: (with the walls − idle) / walls, only for loads with ≥ 100 walls. CPU from /proc/<pid>/stat in 1/' + CLK_TCK + ' s ticks.');
 const notes = rows.filter((r) => r.note || r.framesPerWallMin !== r.framesPerWallMax || r.generatorLagMaxMs > 50);
 for (const r of notes) {
   const parts = [r.note];
