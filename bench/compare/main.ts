@@ -1,0 +1,540 @@
+/**
+ * npm run bench:compare — issue 12 item 4: this project side by side with servers that do nothing
+ * beyond fan-out, under the same open-loop load, in one run.
+ *
+ * Servers, each in its own child process, started fresh for every load:
+ *   embedded  this project (server/main.ts) on the embedded store
+ *   redis     this project on the Redis store (REDIS_URL, default redis://127.0.0.1:6379, a prefix of
+ *             its own per run, removed afterwards)
+ *   socketio  bench/compare/plain-socketio.ts: express + socket.io, io.emit('delta', …) per POST
+ *   ws        bench/compare/bare-ws.ts: node:http + `ws`, the same frame written to every socket
+ *
+ * The load generator is this process: an open-loop schedule of POSTs (sent on time whatever the
+ * answers), and N walls over raw WebSocket speaking the engine.io v4 / socket.io v5 wire protocol
+ * (`0{…}` → `40`, `2` → `3`, events as `42[…]` text frames). K of them parse every frame and record
+ * when each report arrives; the others only count frames and bytes. Send and receive times are both
+ * taken here, from one clock (performance.now()).
+ *
+ * Printed per server × load: POST → wall p50/p99/max over every report at every parsing wall,
+ * reports delivered / expected at the parsing walls (expected = K × reports in POSTs answered 202),
+ * failed POSTs, the server's CPU (utime+stime from /proc/<pid>/stat over the load and its drain) per
+ * report delivered to a wall and per frame, RSS per wall (VmRSS with the walls minus idle) and heap
+ * per wall (GET /metrics `nodejs_heap_size_used_bytes`; the baselines expose the same name).
+ *
+ * Flags: --quick (a small smoke run), --seconds S, --walls N (the wide loads), --parsers K,
+ * --servers embedded,redis,socketio,ws, --loads 1,2,3, --json (also print the rows as JSON).
+ * A benchmark, not a test: it prints figures and never fails on a slow machine (exit code 0 unless
+ * it cannot run at all).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg, tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createClient } from 'redis';
+import { WebSocket } from 'ws';
+import { quantile } from '../stats';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    walls: { type: 'string' },
+    parsers: { type: 'string' },
+    servers: { type: 'string' },
+    loads: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+interface Load {
+  key: string;
+  label: string;
+  /** Reports per second. */
+  rate: number;
+  /** Reports per POST. */
+  batch: number;
+  walls: number;
+}
+const quick = flags.quick;
+const SECONDS = Number(flags.seconds ?? (quick ? 3 : 10));
+const WIDE = Number(flags.walls ?? (quick ? 100 : 1000));
+const PARSERS = Number(flags.parsers ?? (quick ? 5 : 20));
+const ALL_LOADS: Load[] = quick
+  ? [
+      { key: '1', label: '', rate: 50, batch: 10, walls: WIDE },
+      { key: '2', label: '', rate: 500, batch: 100, walls: WIDE },
+      { key: '3', label: '', rate: 200, batch: 1, walls: Math.min(WIDE, 20) },
+    ]
+  : [
+      { key: '1', label: '', rate: 200, batch: 10, walls: WIDE },
+      { key: '2', label: '', rate: 2000, batch: 100, walls: WIDE },
+      { key: '3', label: '', rate: 2000, batch: 1, walls: Math.min(WIDE, 20) },
+    ];
+for (const l of ALL_LOADS) {
+  l.label = l.batch === 1 ? `${l.rate} single-item POSTs/s → ${l.walls} walls` : `${l.rate} reports/s in POSTs of ${l.batch} → ${l.walls} walls`;
+}
+const wantedLoads = (flags.loads ?? '1,2,3').split(',');
+const LOADS = ALL_LOADS.filter((l) => wantedLoads.includes(l.key));
+type ServerKind = 'embedded' | 'redis' | 'socketio' | 'ws';
+const SERVER_NAMES: Record<ServerKind, string> = {
+  embedded: 'this project, embedded store',
+  redis: 'this project, Redis store',
+  socketio: 'plain socket.io io.emit',
+  ws: 'bare ws broadcast',
+};
+const SERVERS = (flags.servers ?? 'embedded,redis,socketio,ws').split(',').filter((s): s is ServerKind => s in SERVER_NAMES);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const INGEST_KEY = 'bench-compare-key-0123456789';
+const POST_TIMEOUT_MS = 15_000;
+const RUN_ID = `${Date.now().toString(36)}${process.pid}`;
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- server children
+
+interface Child {
+  url: string;
+  proc: ChildProcess;
+  exited: Promise<unknown>;
+  cleanup: () => Promise<void>;
+}
+
+function spawnServer(args: string[], env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; exited: Promise<unknown> }> {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    let found = false;
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s: ${out}${err}`)), 60_000);
+    // Keep draining both pipes for the child's whole life so it never blocks on a full pipe.
+    proc.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+    proc.stdout!.on('data', (b: Buffer) => {
+      if (found) return;
+      out = (out + b.toString()).slice(-4000);
+      const m = /(?:IOC Wall|compare-server) → (http:\/\/(?:localhost|127\.0\.0\.1):\d+)\//.exec(out);
+      if (m) {
+        found = true;
+        clearTimeout(timer);
+        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), proc, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (!found) reject(new Error(`server exited with ${String(code)} before starting: ${err}`));
+    });
+  });
+}
+
+async function startServer(kind: ServerKind, tag: string): Promise<Child> {
+  if (kind === 'socketio' || kind === 'ws') {
+    const file = kind === 'socketio' ? 'bench/compare/plain-socketio.ts' : 'bench/compare/bare-ws.ts';
+    const s = await spawnServer(['--import', 'tsx', path.resolve(file)], {});
+    return { ...s, cleanup: async () => {} };
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ioc-compare-'));
+  const prefix = `{bench-compare-${tag}}:`;
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    IOC_DATA_DIR: dataDir,
+    IOC_INGEST_KEYS: `bench:${INGEST_KEY}`,
+    IOC_SIMULATE: '0',
+    LOG_LEVEL: 'warn',
+  };
+  if (kind === 'redis') Object.assign(env, { REDIS_URL, IOC_REDIS_PREFIX: prefix, IOC_REDIS_ALLOW_VOLATILE: '1' });
+  const s = await spawnServer(['--import', 'tsx', path.resolve('server/main.ts')], env);
+  // Ready means the store is replayed and the first figures computed.
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${s.url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(100);
+  }
+  return {
+    ...s,
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (kind === 'redis') await dropPrefix(prefix);
+    },
+  };
+}
+
+async function stopServer(c: Child): Promise<void> {
+  c.proc.kill('SIGTERM');
+  const killed = await Promise.race([c.exited.then(() => true), sleep(8000).then(() => false)]);
+  if (!killed) {
+    c.proc.kill('SIGKILL');
+    await c.exited;
+  }
+  await c.cleanup();
+}
+
+async function dropPrefix(prefix: string): Promise<void> {
+  const client = createClient({ url: REDIS_URL });
+  await client.connect();
+  let n = 0;
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length > 0) n += await client.del(keys);
+  }
+  await client.quit();
+  if (process.env.BENCH_VERBOSE) console.log(`  (removed ${n} Redis keys under ${prefix})`);
+}
+
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after "pid (comm) ".
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+}
+function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+async function heapBytes(url: string): Promise<number> {
+  // No forced GC in the server: the lowest of a few readings is the best estimate of the live heap.
+  let low = Infinity;
+  for (let i = 0; i < 4; i++) {
+    try {
+      const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text());
+      if (m) low = Math.min(low, Number(m[1]));
+    } catch {
+      // no figure this time
+    }
+    await sleep(250);
+  }
+  return Number.isFinite(low) ? low : NaN;
+}
+
+// ---------------------------------------------------------------- walls
+
+const OPEN = 0x30; // '0'
+const PING = 0x32; // '2'
+const SNAPSHOT_HEAD = Buffer.from('42["snapshot"');
+const DELTA_HEAD = Buffer.from('42["delta"');
+
+interface Wall {
+  ws: WebSocket;
+  frames: number;
+  bytes: number;
+}
+
+interface Probe {
+  /** 1 once report index i has arrived at this wall. */
+  got: Uint8Array;
+  /** Reports that arrived more than once, or that were not in the schedule. */
+  extra: number;
+}
+
+class Walls {
+  readonly walls: Wall[] = [];
+  readonly probes: Probe[] = [];
+  readonly latencies: number[] = [];
+  delivered = 0;
+  parseErrors = 0;
+  constructor(
+    private readonly total: number,
+    private readonly idPrefix: string,
+    private readonly batch: number,
+    private readonly sentAt: Float64Array,
+  ) {}
+
+  async connect(url: string, n: number, parsers: number): Promise<void> {
+    const wsUrl = `${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    for (let c = 0; c < n; c += 50) {
+      // In steps, as walls would come up, rather than every handshake at once.
+      await Promise.all(Array.from({ length: Math.min(50, n - c) }, (_, k) => this.open(wsUrl, c + k < parsers)));
+    }
+  }
+
+  private open(wsUrl: string, parse: boolean): Promise<void> {
+    // No UTF-8 validation of every frame at every wall: at 1,000 walls that alone is hundreds of MB/s
+    // of work in the generator, which shares the cores with the server under test.
+    const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
+    const wall: Wall = { ws, frames: 0, bytes: 0 };
+    this.walls.push(wall);
+    const probe: Probe | undefined = parse ? { got: new Uint8Array(this.total), extra: 0 } : undefined;
+    if (probe) this.probes.push(probe);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('wall did not get a snapshot in 20 s')), 20_000);
+      ws.on('error', (e) => reject(e));
+      ws.on('message', (data: Buffer) => {
+        const t = performance.now();
+        const first = data[0];
+        if (first === PING && data.length === 1) {
+          ws.send('3');
+          return;
+        }
+        if (first === OPEN) {
+          ws.send('40');
+          return;
+        }
+        if (data.subarray(0, DELTA_HEAD.length).equals(DELTA_HEAD)) {
+          wall.frames += 1;
+          wall.bytes += data.length;
+          if (probe) this.parse(probe, data, t);
+        } else if (data.subarray(0, SNAPSHOT_HEAD.length).equals(SNAPSHOT_HEAD)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  private parse(probe: Probe, data: Buffer, t: number): void {
+    let reports: unknown;
+    try {
+      const ev = JSON.parse(data.toString('utf8', 2)) as [string, { reports?: { id?: unknown }[] }];
+      reports = ev[1]?.reports;
+    } catch {
+      this.parseErrors += 1;
+      return;
+    }
+    if (!Array.isArray(reports)) return;
+    for (const r of reports as { id?: unknown }[]) {
+      const id = typeof r?.id === 'string' ? r.id : '';
+      if (!id.startsWith(this.idPrefix)) {
+        probe.extra += 1;
+        continue;
+      }
+      const i = Number(id.slice(this.idPrefix.length));
+      if (!(i >= 0 && i < this.total) || probe.got[i]) {
+        probe.extra += 1;
+        continue;
+      }
+      probe.got[i] = 1;
+      this.delivered += 1;
+      this.latencies.push(t - this.sentAt[Math.floor(i / this.batch)]!);
+    }
+  }
+
+  close(): void {
+    for (const w of this.walls) w.ws.terminate();
+  }
+}
+
+// ---------------------------------------------------------------- one server × one load
+
+interface Row {
+  server: string;
+  load: string;
+  posts: number;
+  failedPosts: number;
+  failures: Record<string, number>;
+  delivered: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuPerReportWallUs: number;
+  cpuPerFrameUs: number;
+  cpuTotalS: number;
+  rssPerWallKiB: number;
+  heapPerWallKiB: number;
+  framesPerWallMin: number;
+  framesPerWallMax: number;
+  kiBPerFrame: number;
+  generatorLagMaxMs: number;
+  /** The generator's own event-loop delay during the load: a stall here shows up as latency. */
+  generatorDelayP99Ms: number;
+  generatorDelayMaxMs: number;
+  wallSeconds: number;
+  note: string;
+}
+
+async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row> {
+  const tag = `${RUN_ID}-${index}`;
+  const server = await startServer(kind, tag);
+  const pid = server.proc.pid!;
+  const postsPerS = load.rate / load.batch;
+  const posts = Math.round(postsPerS * SECONDS);
+  const total = posts * load.batch;
+  const idPrefix = `cmp-${tag}-`;
+  const sentAt = new Float64Array(posts);
+  const walls = new Walls(total, idPrefix, load.batch, sentAt);
+  let note = '';
+  try {
+    await sleep(500);
+    const rssIdle = rssBytes(pid);
+    const heapIdle = await heapBytes(server.url);
+    await walls.connect(server.url, load.walls, Math.min(PARSERS, load.walls));
+    await sleep(1000);
+    const rssWalls = rssBytes(pid);
+    const heapWalls = await heapBytes(server.url);
+
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const target = new URL(`${server.url}/api/v1/reports`);
+    const accepted = new Uint8Array(posts);
+    const failures: Record<string, number> = {};
+    let answered = 0;
+    const fail = (why: string) => (failures[why] = (failures[why] ?? 0) + 1);
+    const send = (i: number) => {
+      const createdAt = new Date(Date.now() - 1000).toISOString();
+      const items = Array.from({ length: load.batch }, (_, k) => ({ id: `${idPrefix}${i * load.batch + k}`, category: 'noise', status: 'received', createdAt, ward: '19753' }));
+      const body = JSON.stringify(load.batch === 1 ? items[0] : items);
+      sentAt[i] = performance.now();
+      const req = http.request(
+        target,
+        { method: 'POST', agent, timeout: POST_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${INGEST_KEY}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            answered += 1;
+            if (res.statusCode === 202) accepted[i] = 1;
+            else fail(String(res.statusCode));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => {
+        answered += 1;
+        fail(e.message.slice(0, 40));
+      });
+      req.end(body);
+    };
+
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    const cpuBefore = cpuMicros(pid);
+    const interval = 1000 / postsPerS;
+    const started = performance.now();
+    let lagMax = 0;
+    // Open loop: each POST goes out at its time on the schedule, whatever the earlier ones' answers.
+    await new Promise<void>((resolve) => {
+      let i = 0;
+      const tick = () => {
+        const now = performance.now();
+        while (i < posts && started + i * interval <= now) {
+          lagMax = Math.max(lagMax, now - (started + i * interval));
+          send(i);
+          i += 1;
+        }
+        if (i >= posts) resolve();
+        else setTimeout(tick, Math.max(0, Math.min(5, started + i * interval - performance.now())));
+      };
+      tick();
+    });
+    // Drain: every POST answered (or timed out), then every accepted report at every parsing wall,
+    // or no progress for 5 s.
+    while (answered < posts && performance.now() - started < SECONDS * 1000 + POST_TIMEOUT_MS + 5000) await sleep(50);
+    const acceptedPosts = accepted.reduce((a, b) => a + b, 0);
+    const expected = acceptedPosts * load.batch * walls.probes.length;
+    let last = walls.delivered;
+    let lastChange = performance.now();
+    while (walls.delivered < expected && performance.now() - lastChange < 5000) {
+      await sleep(50);
+      if (walls.delivered !== last) {
+        last = walls.delivered;
+        lastChange = performance.now();
+      }
+    }
+    // The counting walls get the same frames as the parsing ones; give them a moment to catch up.
+    const probeFrames = Math.max(0, ...walls.walls.slice(0, walls.probes.length).map((w) => w.frames));
+    const catchUp = performance.now();
+    while (Math.min(...walls.walls.map((w) => w.frames)) < probeFrames && performance.now() - catchUp < 3000) await sleep(50);
+    const cpuUs = cpuMicros(pid) - cpuBefore;
+    loopDelay.disable();
+    const wallSeconds = (performance.now() - started) / 1000;
+    agent.destroy();
+
+    const frames = walls.walls.map((w) => w.frames);
+    const totalFrames = frames.reduce((a, b) => a + b, 0);
+    const totalBytes = walls.walls.reduce((a, w) => a + w.bytes, 0);
+    // Every accepted report is meant for every wall; the counting walls confirm it by their frames.
+    const reportWalls = acceptedPosts * load.batch * load.walls;
+    const extra = walls.probes.reduce((a, p) => a + p.extra, 0);
+    if (walls.parseErrors) note += `${walls.parseErrors} frames not parsed; `;
+    if (extra) note += `${extra} reports not in the schedule or twice; `;
+    return {
+      server: SERVER_NAMES[kind],
+      load: load.label,
+      posts,
+      failedPosts: posts - acceptedPosts,
+      failures,
+      delivered: walls.delivered,
+      expected,
+      p50: quantile(walls.latencies, 0.5),
+      p99: quantile(walls.latencies, 0.99),
+      max: walls.latencies.reduce((a, b) => Math.max(a, b), 0),
+      cpuPerReportWallUs: cpuUs / reportWalls,
+      cpuPerFrameUs: cpuUs / totalFrames,
+      cpuTotalS: cpuUs / 1e6,
+      // Memory per wall only means something with many walls; with 20 it is lost in the noise.
+      rssPerWallKiB: load.walls >= 100 ? (rssWalls - rssIdle) / load.walls / 1024 : NaN,
+      heapPerWallKiB: load.walls >= 100 ? (heapWalls - heapIdle) / load.walls / 1024 : NaN,
+      framesPerWallMin: Math.min(...frames),
+      framesPerWallMax: Math.max(...frames),
+      kiBPerFrame: totalBytes / Math.max(1, totalFrames) / 1024,
+      generatorLagMaxMs: lagMax,
+      generatorDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      generatorDelayMaxMs: loopDelay.max / 1e6,
+      wallSeconds,
+      note: note.replace(/; $/, ''),
+    };
+  } finally {
+    walls.close();
+    await stopServer(server);
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const ms = (v: number) => (Number.isNaN(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+const num = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const kib = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} KiB` : '–');
+
+console.log(
+  `bench:compare — ${SECONDS} s per load, ${PARSERS} parsing walls, open loop; ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} at start; ${new Date().toISOString()}`,
+);
+const rows: Row[] = [];
+let index = 0;
+for (const load of LOADS) {
+  for (const kind of SERVERS) {
+    index += 1;
+    process.stdout.write(`  ${load.label} · ${SERVER_NAMES[kind]} … `);
+    try {
+      const r = await runOne(kind, load, index);
+      rows.push(r);
+      console.log(`p99 ${ms(r.p99)}, ${r.delivered}/${r.expected} delivered, ${r.failedPosts} failed POSTs, ${r.wallSeconds.toFixed(1)} s`);
+    } catch (e) {
+      console.log(`could not run: ${(e as Error).message.slice(0, 300)}`);
+    }
+  }
+}
+
+console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+console.log(
+  '| load | server | POST → wall p50 / p99 / max | delivered / expected | failed POSTs | server CPU µs per report·wall | per frame | KiB per frame | RSS per wall | heap per wall | generator loop delay p99 / max |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const failed = r.failedPosts ? `${r.failedPosts} of ${r.posts} (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ')})` : `0 of ${r.posts}`;
+  console.log(
+    `| ${r.load} | ${r.server} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${r.delivered} / ${r.expected} | ${failed} | ${num(r.cpuPerReportWallUs, 2)} | ${num(r.cpuPerFrameUs)} | ${num(r.kiBPerFrame, 2)} | ${kib(r.rssPerWallKiB)} | ${kib(r.heapPerWallKiB)} | ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)} |`,
+  );
+}
+console.log('RSS and heap per wall: (with the walls − idle) / walls, only for loads with ≥ 100 walls. CPU from /proc/<pid>/stat in 1/' + CLK_TCK + ' s ticks.');
+const notes = rows.filter((r) => r.note || r.framesPerWallMin !== r.framesPerWallMax || r.generatorLagMaxMs > 50);
+for (const r of notes) {
+  const parts = [r.note];
+  if (r.framesPerWallMin !== r.framesPerWallMax) parts.push(`frames per wall ${r.framesPerWallMin}–${r.framesPerWallMax}`);
+  if (r.generatorLagMaxMs > 50) parts.push(`the load generator ran up to ${ms(r.generatorLagMaxMs)} behind its schedule`);
+  console.log(`  note · ${r.server} · ${r.load}: ${parts.filter(Boolean).join('; ')}`);
+}
+if (flags.json) console.log(JSON.stringify(rows, null, 2));
+// Benchmarks never fail: open sockets or timers must not keep the process alive either.
+process.exit(0);
