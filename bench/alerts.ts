@@ -11,7 +11,7 @@
  * minute either way). A duty officer acknowledges and resolves every alert BENCH_RESOLVE_MINUTES
  * (default 60) after it was raised, so a matter that comes back is raised again, as it would be.
  *
- * Target (issue "Alerts that deserve a person"): ≤ 10 alerts a day city-wide, ≥ 80 % of them
+ * Target (README, "Alerts, hotspots and who may do what"): ≤ 10 alerts a day city-wide, ≥ 80 % of them
  * incidents or hotspots. A benchmark, not a test: it prints figures and never fails.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

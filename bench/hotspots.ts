@@ -35,7 +35,7 @@
  * - false alert: a raise that no plant on its pair explains (none started before it and ended less
  *   than 24 h before it); per simulated day, city-wide.
  *
- * Not modelled yet by the simulator (issue 11 item 2): over-dispersion (counts are Poisson, the
+ * Not modelled yet by the simulator: over-dispersion (counts are Poisson, the
  * detector's own model), holidays and Tết, flood days. Months are independent and run in
  * BENCH_JOBS child processes (default: the cores, at most 4). A benchmark, not a test.
  */

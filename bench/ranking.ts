@@ -22,7 +22,8 @@
  */
 import { WARDS } from '@shared/wards';
 import { loadKpiConfig } from '../server/config/policy';
-import { MOVEMENT_PROBABILITY, RANKING_DISCOUNT, RANKING_HISTORY_WEEKS, discountedEvidence, uncertainRankingSteps, weightedIncidentRates, type WardEvidence } from '../server/domain/ranking-uncertainty';
+import { weightedIncidentRates, type WardEvidence } from '../server/domain/indicator-posteriors';
+import { MOVEMENT_PROBABILITY, RANKING_DISCOUNT, RANKING_HISTORY_WEEKS, discountedEvidence, uncertainRankingSteps } from '../server/domain/ranking-uncertainty';
 import { computeWardIndexDetails, type WardInputs } from '../server/domain/ward-index';
 import { runToEnd } from '../server/domain/window-kpis';
 import { makeRng, type Rng } from '../server/sim/random';

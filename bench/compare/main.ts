@@ -1,5 +1,5 @@
 /**
- * npm run bench:compare — issue 12 item 4: this project side by side with servers that do nothing
+ * npm run bench:compare — this project side by side with servers that do nothing
  * beyond fan-out, under the same open-loop load, in one run.
  *
  * Servers, each in its own child process, started fresh for every load:

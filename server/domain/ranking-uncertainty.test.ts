@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  discountedEvidence,
-  fitBetaPrior,
-  fitGammaPrior,
-  indicatorScore,
-  makePosteriorSampler,
-  posterior,
-  normalCdf,
-  uncertainRankingSteps,
-  weightedIncidentRates,
-  type WardEvidence,
-} from './ranking-uncertainty';
+import { fitBetaPrior, fitGammaPrior, indicatorScore, makePosteriorSampler, normalCdf, posterior, weightedIncidentRates, type WardEvidence } from './indicator-posteriors';
+import { discountedEvidence, uncertainRankingSteps } from './ranking-uncertainty';
 import { runToEnd } from './window-kpis';
 
 const EQUAL = { governance: 1, safety: 1, environment: 1, service: 1 };
