@@ -100,7 +100,8 @@ function serveWall(app: Express, clientDir: string): void {
     // The wall's pages are client routes: serve the app for them, not a 404.
     app.get(/^\/(console|briefing)(\/.*)?$/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   } else {
-    app.get('/', (_req, res) => {
+    // Every page of the wall says so, with the same headers as the built pages (not express's bare 404).
+    app.get(/^\/((console|briefing)(\/.*)?)?$/, (_req, res) => {
       res.status(503).type('text/plain').send('The wall is not built: run `npm run build` (npm run demo does it for you).');
     });
   }
