@@ -60,12 +60,17 @@ export class UserDirectory {
     return this.users.size;
   }
 
+  /** True while so many sign-ins wait for a hash that another would be turned away unchecked. */
+  get busy(): boolean {
+    return this.hashing.pendingCount >= MAX_WAITING_HASHES;
+  }
+
   /**
    * The user when the password is right; null otherwise; 'busy' (nothing checked) when too many
    * sign-ins already wait for a hash. Unknown names cost the same time as known ones.
    */
   async verify(name: string, password: string): Promise<Principal | null | 'busy'> {
-    if (this.hashing.pendingCount >= MAX_WAITING_HASHES) return 'busy';
+    if (this.busy) return 'busy';
     const u = this.users.get(name);
     const salt = u?.salt ?? Buffer.alloc(16);
     const key = await this.hashing(scrypt, password, salt);

@@ -34,7 +34,17 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
   const router = Router();
   const sameOrigin = requireSameOrigin(deps.allowedOrigins);
   // Signing in from another site is refused too: a foreign page must not sign the browser in as someone else.
-  router.post('/session', sameOrigin, requireJsonBody(), express.json({ limit: 4096 }), async (req, res, next) => {
+  // A flood is turned away before its body is read: nothing will be checked, so nothing is counted,
+  // and every millisecond the event loop spends here is one an ingest request waits.
+  const turnAwayWhenBusy = (_req: unknown, res: Response, next: NextFunction): void => {
+    if (!deps.users.busy) {
+      next();
+      return;
+    }
+    res.set('Retry-After', String(BUSY_RETRY_AFTER_S));
+    sendError(res, 503, 'busy', `too many sign-ins at once: try again in ${BUSY_RETRY_AFTER_S} seconds`);
+  };
+  router.post('/session', sameOrigin, turnAwayWhenBusy, requireJsonBody(), express.json({ limit: 4096 }), async (req, res, next) => {
     try {
       const body = loginSchema.safeParse(req.body);
       if (!body.success) {
