@@ -62,11 +62,6 @@ export class Metrics {
     this.loop.enable();
   }
 
-  /** The longest stall since ready, in ms (0 before). */
-  get maxStallSinceReadyMs(): number {
-    return this.loop ? this.loop.max / 1e6 : 0;
-  }
-
   close(): void {
     this.loop?.disable();
   }

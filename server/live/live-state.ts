@@ -336,11 +336,6 @@ export class LiveState {
     return body;
   }
 
-  /** Each ward's figures for today so far (the threshold rules read them). */
-  todayByWard(): ReadonlyMap<string, KpiSet> {
-    return new Map([...this.today].filter(([code]) => code !== CITY_LEVEL_KEY));
-  }
-
   private rollDay(nowMs: number): boolean {
     const start = this.deps.calendar.localDayStartMs(nowMs);
     if (start === this.dayFromMs) return false;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config/env';
+import { SimRunner } from '../../server/sim/runner';
 
 export interface TestServer {
   url: string;
@@ -68,4 +69,21 @@ export async function post(base: string, pathName: string, body: unknown, header
     // not JSON: keep the text for the assertion message
   }
   return { status: res.status, body: parsed };
+}
+
+/**
+ * Loads `days` of the simulated city's history into a test server through its ingest, as the demo
+ * does; the server's own clock by default. A rejected batch fails the test.
+ */
+export async function backfillSimulatedHistory(server: TestServer, opts: { days: number; seed: string; now?: () => number }): Promise<void> {
+  const { app } = server;
+  const sim = new SimRunner({
+    ingest: app.ingest,
+    feed: { seed: opts.seed, boundaries: app.boundaries, calendar: app.calendar },
+    now: opts.now ?? Date.now,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  await sim.backfill(opts.days);
 }

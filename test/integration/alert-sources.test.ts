@@ -1,7 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Alert, AlertEvidence } from '@shared/alerts';
-import { SimRunner } from '../../server/sim/runner';
-import { post, startTestServer, type TestServer } from '../helpers/server';
+import { backfillSimulatedHistory, post, startTestServer, type TestServer } from '../helpers/server';
 import { nowIso, WallClient } from '../helpers/wall-client';
 
 let server: TestServer | undefined;
@@ -64,15 +63,7 @@ const lateDossiers = Array.from({ length: 12 }, (_, i) => ({
 it('starting the demo at 03:00 on a Sunday raises no backlog alert; operational alerts still raise at that hour', async () => {
   const clock = handClock('2026-11-29T03:00:00');
   server = await startTestServer({ now: clock.now });
-  const sim = new SimRunner({
-    ingest: server.app.ingest,
-    feed: { seed: 'hue-demo', boundaries: server.app.boundaries, calendar: server.app.calendar },
-    now: clock.now,
-    onError: (err) => {
-      throw err;
-    },
-  });
-  await sim.backfill(21);
+  await backfillSimulatedHistory(server, { days: 21, seed: 'hue-demo', now: clock.now });
   expect((await post(server.url, '/api/v1/dossiers', lateDossiers)).status).toBe(202);
   await server.app.tick();
   clock.ms += 60_000;
@@ -85,15 +76,7 @@ it('starting the demo at 03:00 on a Sunday raises no backlog alert; operational 
 it('in office hours the backlog is one city alert listing the wards, with the late dossiers as its evidence', async () => {
   const clock = handClock('2026-11-29T03:00:00');
   server = await startTestServer({ now: clock.now, env: { IOC_USERS: 'olga:officer:pw-officer-1' } });
-  const sim = new SimRunner({
-    ingest: server.app.ingest,
-    feed: { seed: 'hue-demo', boundaries: server.app.boundaries, calendar: server.app.calendar },
-    now: clock.now,
-    onError: (err) => {
-      throw err;
-    },
-  });
-  await sim.backfill(21);
+  await backfillSimulatedHistory(server, { days: 21, seed: 'hue-demo', now: clock.now });
   expect((await post(server.url, '/api/v1/dossiers', lateDossiers)).status).toBe(202);
   // Monday 30 Nov, 09:00: the offices are open.
   clock.ms = Date.parse('2026-11-30T09:00:00+07:00');

@@ -2,8 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Briefing } from '@shared/briefing';
 import { formatIsoWeek, lastFullWeek, weekWindow } from '@shared/week';
-import { SimRunner } from '../../server/sim/runner';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { backfillSimulatedHistory, startTestServer, type TestServer } from '../helpers/server';
 
 const USERS = 'olga:officer:pw-officer-1,wanda:ward:19753:pw-ward-1';
 let server: TestServer;
@@ -22,8 +21,7 @@ const get = (path: string, t = officer) => fetch(server.url + path, { headers: {
 beforeAll(async () => {
   server = await startTestServer({ env: { IOC_USERS: USERS } });
   // Three weeks of the simulated city, through the same ingest path as producers.
-  const sim = new SimRunner({ ingest: server.app.ingest, feed: { seed: 'briefing-test', boundaries: server.app.boundaries, calendar: server.app.calendar }, now: Date.now, onError: (e) => { throw e; } });
-  await sim.backfill(21);
+  await backfillSimulatedHistory(server, { days: 21, seed: 'briefing-test' });
   officer = await token('olga', 'pw-officer-1');
   wardUser = await token('wanda', 'pw-ward-1');
   const res = await get(`/api/v1/briefing?week=${WEEK}`);

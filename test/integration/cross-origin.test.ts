@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { Alert } from '@shared/alerts';
-import type { AlertCandidate } from '../../server/alerts/lifecycle';
+import { anIncidentCandidate } from '../helpers/alerts';
 import { startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
 import { aReport } from '../helpers/wall-client';
 
@@ -12,19 +12,8 @@ let server: TestServer;
 let cookie = '';
 let own = '';
 
-const candidate = (key: string): AlertCandidate => ({
-  key,
-  source: 'incident',
-  ward: '19753',
-  incidentType: 'fire',
-  severity: 3,
-  title: { vi: 'Cháy', en: 'Fire' },
-  explanation: { vi: 'Vụ cháy mức 3', en: 'Severity 3 fire' },
-  evidence: { incidentIds: [] },
-});
-
 async function raise(key: string): Promise<Alert> {
-  const [a] = (await server.app.alerts.raiseOrUpdate([candidate(key)])) as [Alert];
+  const [a] = (await server.app.alerts.raiseOrUpdate([anIncidentCandidate(key)])) as [Alert];
   return a;
 }
 

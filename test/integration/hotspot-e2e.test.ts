@@ -1,6 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { post, startTestServer, type TestServer } from '../helpers/server';
-import { SimRunner } from '../../server/sim/runner';
+import { backfillSimulatedHistory, post, startTestServer, type TestServer } from '../helpers/server';
 import { aReport, nowIso, WallClient } from '../helpers/wall-client';
 
 let server: TestServer | undefined;
@@ -17,11 +16,7 @@ afterEach(async () => {
 it('a burst of fire-safety reports in one ward becomes a hotspot and its alert on the wall; a lone report elsewhere does not', async () => {
   server = await startTestServer();
   // The detector learns each ward's usual rate from at least four whole weeks: give it five.
-  const sim = new SimRunner({ ingest: server.app.ingest, feed: { seed: 'hotspot-e2e', boundaries: server.app.boundaries, calendar: server.app.calendar }, now: Date.now, onError: (err) => {
-      throw err;
-    },
-  });
-  await sim.backfill(35);
+  await backfillSimulatedHistory(server, { days: 35, seed: 'hotspot-e2e' });
   wall = new WallClient(server.url);
   await wall.until(() => wall!.snapshots.length === 1, 'snapshot');
   const burst = Array.from({ length: 12 }, (_, i) => aReport(`burst-${i}`, { category: 'fire_safety', ward: '19753', createdAt: nowIso(-(25 - 2 * i) * 60_000) }));

@@ -10,6 +10,7 @@ import { configFromEnv } from '../../server/config/env';
 import { EmbeddedStore } from '../../server/store/embedded-store';
 import { RedisStore } from '../../server/store/redis/redis-store';
 import type { ItemStore } from '../../server/store/store';
+import { aRaisedEvent } from '../helpers/alerts';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { dropPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 import { post, TEST_INGEST_KEY } from '../helpers/server';
@@ -246,27 +247,7 @@ describe('alerts on several nodes sharing one Redis', () => {
 });
 
 describe('checked alert commits, on both stores', () => {
-  const raised = (id: string, key: string): AlertEvent => ({
-    type: 'raised',
-    at: '2026-11-20T01:00:00.000Z',
-    alert: {
-      id,
-      key,
-      source: 'incident',
-      ward: '19753',
-      severity: 3,
-      level: 0,
-      state: 'open',
-      title: { vi: 'Cháy', en: 'Fire' },
-      explanation: { vi: 'Cháy', en: 'Fire' },
-      raisedAt: '2026-11-20T01:00:00.000Z',
-      updatedAt: '2026-11-20T01:00:00.000Z',
-      ackDueAt: '2026-11-20T01:15:00.000Z',
-      resolveDueAt: '2026-11-20T09:00:00.000Z',
-      renotifications: 0,
-      evidence: {},
-    },
-  });
+
   const step = (type: 'acknowledged' | 'resolved', alertId: string): AlertEvent => ({ type, at: '2026-11-20T01:05:00.000Z', alertId, by: 'olga', note: '' });
 
   it.each(['embedded', 'redis'] as const)('%s: each transition only from the state it needs, and a key raised once while unresolved', async (kind) => {
@@ -278,7 +259,7 @@ describe('checked alert commits, on both stores', () => {
     };
     const s = await open();
     const ok = { ok: true };
-    expect(await s.commitAlertEvents([{ event: raised('x1', 'k') }, { event: raised('x2', 'k') }])).toEqual([ok, { ok: false, conflict: { reason: 'key_held', holder: 'x1' } }]);
+    expect(await s.commitAlertEvents([{ event: aRaisedEvent('x1', 'k') }, { event: aRaisedEvent('x2', 'k') }])).toEqual([ok, { ok: false, conflict: { reason: 'key_held', holder: 'x1' } }]);
     expect(await s.commitAlertEvents([{ event: step('resolved', 'x1') }])).toEqual([{ ok: false, conflict: { reason: 'state', state: 'open' } }]);
     expect(await s.commitAlertEvents([{ event: { type: 'escalated', at: '2026-11-20T01:16:00.000Z', alertId: 'x1', level: 1 } }])).toEqual([ok]);
     expect(await s.commitAlertEvents([{ event: { type: 'escalated', at: '2026-11-20T01:17:00.000Z', alertId: 'x1', level: 1 } }])).toEqual([{ ok: false, conflict: { reason: 'state', state: 'open' } }]);
@@ -286,7 +267,7 @@ describe('checked alert commits, on both stores', () => {
     expect(await s.commitAlertEvents([{ event: { type: 'renotified', at: '2026-11-20T09:00:00.000Z', alertId: 'x1' }, renotifications: 0 }])).toEqual([ok]);
     expect(await s.commitAlertEvents([{ event: { type: 'renotified', at: '2026-11-20T09:00:01.000Z', alertId: 'x1' }, renotifications: 0 }])).toEqual([{ ok: false, conflict: { reason: 'state', state: 'acknowledged' } }]);
     expect(await s.commitAlertEvents([{ event: step('acknowledged', 'nope') }])).toEqual([{ ok: false, conflict: { reason: 'unknown' } }]);
-    expect(await s.commitAlertEvents([{ event: step('resolved', 'x1') }, { event: raised('x3', 'k') }])).toEqual([ok, ok]);
+    expect(await s.commitAlertEvents([{ event: step('resolved', 'x1') }, { event: aRaisedEvent('x3', 'k') }])).toEqual([ok, ok]);
     expect([...s.alertEvents()].map((e) => e.type)).toEqual(['raised', 'escalated', 'acknowledged', 'renotified', 'resolved', 'raised']);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { Alert } from '@shared/alerts';
 import type { AlertActionResult } from '@shared/protocol';
-import type { AlertCandidate } from '../../server/alerts/lifecycle';
+import { anIncidentCandidate } from '../helpers/alerts';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const USERS = 'olga:officer:pw-officer-1';
@@ -12,17 +12,6 @@ const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
   for (const s of servers.splice(0)) await s.close();
-});
-
-const candidate = (key: string): AlertCandidate => ({
-  key,
-  source: 'incident',
-  ward: '19753',
-  incidentType: 'fire',
-  severity: 3,
-  title: { vi: 'Cháy', en: 'Fire' },
-  explanation: { vi: 'Vụ cháy mức 3', en: 'Severity 3 fire' },
-  evidence: { incidentIds: [] },
 });
 
 async function server(opts: { now?: () => number; sessionTtlMs?: number } = {}): Promise<TestServer> {
@@ -63,7 +52,7 @@ const act = (s: Socket, action: 'ack' | 'resolve', id: string, note: string) => 
 describe('a socket lives no longer than its session', () => {
   it('signing out disconnects the session\u2019s open sockets, and nothing more is done through them', async () => {
     const s = await server();
-    const [alert] = (await s.app.alerts.raiseOrUpdate([candidate('k-1')])) as [Alert];
+    const [alert] = (await s.app.alerts.raiseOrUpdate([anIncidentCandidate('k-1')])) as [Alert];
     const token = await signIn(s.url);
     const socket = await openSocket(s.url, token);
     const other = await openSocket(s.url, await signIn(s.url));
@@ -84,7 +73,7 @@ describe('a socket lives no longer than its session', () => {
   it('every socket action re-checks the session: once it has expired, the action is refused (401) and the socket dropped', async () => {
     let offset = 0;
     const s = await server({ now: () => Date.now() + offset });
-    const [alert] = (await s.app.alerts.raiseOrUpdate([candidate('k-2')])) as [Alert];
+    const [alert] = (await s.app.alerts.raiseOrUpdate([anIncidentCandidate('k-2')])) as [Alert];
     const socket = await openSocket(s.url, await signIn(s.url));
     // Thirteen hours later by the server's clock: the 12-hour session is over.
     offset = 13 * 60 * 60 * 1000;

@@ -7,6 +7,7 @@ import type { Incident, Report } from '@shared/schemas';
 import { EmbeddedStore } from '../../server/store/embedded-store';
 import { RedisStore } from '../../server/store/redis/redis-store';
 import type { ItemStore, LogEntry } from '../../server/store/store';
+import { aRaisedEvent } from '../helpers/alerts';
 import { dropPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 
 /**
@@ -47,31 +48,6 @@ function report(id: string, status: Report['status'], updatedAt: string, extra: 
 
 function alertEvent(n: number): AlertEvent {
   return { type: 'acknowledged', alertId: `a${n}`, at: new Date(Date.UTC(2026, 10, 20, 1, 0, n)).toISOString(), by: 'officer', note: `note ${n}` };
-}
-
-function raisedEvent(id: string): AlertEvent {
-  const at = '2026-11-20T01:00:00.000Z';
-  return {
-    type: 'raised',
-    at,
-    alert: {
-      id,
-      key: `incident:${id}`,
-      source: 'incident',
-      ward: '19753',
-      severity: 3,
-      level: 0,
-      state: 'open',
-      title: { vi: 'Cháy', en: 'Fire' },
-      explanation: { vi: 'Cháy', en: 'Fire' },
-      raisedAt: at,
-      updatedAt: at,
-      ackDueAt: at,
-      resolveDueAt: at,
-      renotifications: 0,
-      evidence: {},
-    },
-  };
 }
 
 /** What a listener needs of an entry to compare two stores: its type, seq and content, not its clock or node. */
@@ -119,11 +95,11 @@ describe.each(['embedded', 'redis'] as const)('the store contract: %s', (name) =
     await store.upsert('report', [v2]);
     await store.upsert('report', [{ ...v1 }]);
     expect(seen.map(essence).slice(1)).toEqual([{ type: 'items', seq: s0 + 2, kind: 'report', ids: [['log1', 'accepted', v1.updatedAt]] }]);
-    const [ok] = await store.commitAlertEvents([{ event: raisedEvent('al1') }]);
+    const [ok] = await store.commitAlertEvents([{ event: aRaisedEvent('al1') }]);
     expect(ok).toEqual({ ok: true });
-    expect(essence(seen[2]!)).toEqual({ type: 'alerts', seq: s0 + 3, events: [raisedEvent('al1')] });
+    expect(essence(seen[2]!)).toEqual({ type: 'alerts', seq: s0 + 3, events: [aRaisedEvent('al1')] });
     // A refused commit takes no seq either.
-    expect((await store.commitAlertEvents([{ event: raisedEvent('al1') }]))[0]!.ok).toBe(false);
+    expect((await store.commitAlertEvents([{ event: aRaisedEvent('al1') }]))[0]!.ok).toBe(false);
     expect(await store.publish({ type: 'body', body: { at: '2026-11-20T01:00:00.000Z', hotspots: [] } })).toBe(s0 + 4);
     expect(await store.publish({ type: 'tick' })).toBe(s0 + 5);
     await expect.poll(() => seen.length).toBe(5);
