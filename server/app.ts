@@ -130,15 +130,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       metrics.seq.set(delta.seq);
       hub?.broadcast(delta);
     },
+    frameMs: config.frameMs,
     onReset: () => hub?.resetAll(),
     foldAlerts: (events) => alerts.fold(events),
     onItems: (accepted, seq) => pipeline.onItems(accepted, seq),
     onError: (err) => log.warn({ err }, 'a delta could not be made or published'),
   });
   const pipeline = new AlertPipeline({ sources, alerts, lease: store, startSeq: store.seq, now, log, leaseMs: opts.alertLeaseMs, publishHotspots: (hotspots) => feed.publish({ at: new Date(now()).toISOString(), hotspots }) });
-  const snapshot = () => state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
+  const snapshot = () => {
+    // Pending changes go out first, so the snapshot stands exactly where the next frame begins.
+    feed.flush();
+    return state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
+  };
   const ingest = new IngestService({ store, boundaries, now });
-  const status = () => ({ seq: feed.seq, alertLeader: pipeline.isLeader });
+  const status = () => ({ seq: feed.appliedSeq, alertLeader: pipeline.isLeader });
   let ready = false;
   const markReady = (): void => {
     ready = true;
@@ -147,7 +152,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
-    log: feed.log,
+    frames: feed,
     snapshot,
     now,
     onError: (err) => log.error({ err }, 'socket handler failed'),

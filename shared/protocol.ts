@@ -1,5 +1,6 @@
 import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
+import type { Index766Config, KpiCounts } from './kpi-derive';
 import type { Index766, KpiSet, Movement } from './kpis';
 import type { Dossier, Incident, PublicReport } from './schemas';
 
@@ -7,7 +8,7 @@ import type { Dossier, Incident, PublicReport } from './schemas';
  * Bumped whenever a message shape changes in a way an older wall cannot read.
  * A wall that sees another version reloads itself.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -91,6 +92,23 @@ export interface ChartData {
 /** Per stream, when the last item arrived (server time, ISO) — the wall's freshness badges. */
 export type StreamFreshness = Record<ItemKind, string | null>;
 
+/** The counts of one KPI window on the wire; its rates and 766 points derive from them (shared/kpi-derive.ts). */
+export interface WindowCounts {
+  from: string;
+  to: string;
+  counts: KpiCounts;
+}
+
+/**
+ * What changed of a ward's (or the city's) live figures: only the windows whose counts moved, each
+ * with all its counts (absolute, never increments, so a frame applied twice changes nothing).
+ */
+export interface LiveCountsPatch {
+  today?: WindowCounts;
+  yesterday?: WindowCounts;
+  lastWeek?: WindowCounts;
+}
+
 /** Everything a wall needs to start over. */
 export interface Snapshot {
   type: 'snapshot';
@@ -115,19 +133,27 @@ export interface Snapshot {
   alerts: Alert[];
   /** The hotspots open now. */
   hotspots: HotspotView[];
+  /** The 766 parts' points and thresholds: a wall derives each window's points from a frame's counts with them. */
+  index766Config: Index766Config;
 }
 
-/** What changed since the previous delta. `seq` is the previous delta's seq + 1. */
+/**
+ * A frame: every change of the store's log entries `fromSeq`…`seq`, coalesced over a short window
+ * (README, "Live protocol"). `fromSeq` is the previous frame's `seq` + 1; on a quiet line a frame
+ * covers one entry, so `fromSeq === seq`. Items are their latest versions in the range; KPI figures
+ * are counts of the windows that moved.
+ */
 export interface Delta {
   type: 'delta';
+  fromSeq: number;
   seq: number;
   at: string;
   reports?: PublicReport[];
   dossiers?: Dossier[];
   incidents?: Incident[];
-  /** The wards whose figures changed. */
-  wards?: Record<string, LiveKpis>;
-  city?: LiveKpis;
+  /** The wards whose figures changed, with the windows that moved. */
+  wards?: Record<string, LiveCountsPatch>;
+  city?: LiveCountsPatch;
   /** Set when the local day rolled over: the `today` figures now cover this day. */
   day?: { from: string; to: string };
   freshness?: Partial<StreamFreshness>;
@@ -151,7 +177,7 @@ export interface ResumeRequest {
   seq: number;
 }
 
-/** The server's answer to `resume`: how it caught the wall up. */
+/** The server's answer to `resume`: how it caught the wall up (`count`: the log entries its one frame covers). */
 export type ResumeResult =
   | { ok: true; mode: 'deltas'; count: number }
   | { ok: true; mode: 'snapshot' }

@@ -1,26 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import type { Delta } from '@shared/protocol';
+import type { KpiCounts } from '@shared/kpi-derive';
+import type { Delta, WindowCounts } from '@shared/protocol';
 import { applyDelta, decideDelta } from './apply-delta';
 import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from './fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
 
+function counts(over: { received?: number }): KpiCounts {
+  return {
+    reports: { received: over.received ?? 0, open: 0, overdue: 0, responded: 0, handledOnTime: 0, satisfied: 0, rated: 0 },
+    dossiers: { received: 0, resolved: 0, onTime: 0, late: 0, online: 0, paidOnline: 0, paymentKnown: 0, digitised: 0 },
+    incidents: { open: 0, bySeverity: { 1: 0, 2: 0, 3: 0, 4: 0 } },
+  };
+}
+
+function windowOf(c: KpiCounts): WindowCounts {
+  return { from: '2026-11-20T00:00:00+07:00', to: AT, counts: c };
+}
+
 describe('decideDelta', () => {
   it.each([
-    { held: 10, incoming: 11, expected: 'apply' },
-    { held: 10, incoming: 10, expected: 'ignore' },
-    { held: 10, incoming: 3, expected: 'ignore' },
-    { held: 10, incoming: 12, expected: 'resume' },
-    { held: 0, incoming: 1, expected: 'apply' },
-  ])('held $held, delta $incoming → $expected', ({ held, incoming, expected }) => {
-    expect(decideDelta(held, incoming)).toBe(expected);
+    { held: 10, fromSeq: 11, seq: 11, expected: 'apply' },
+    { held: 10, fromSeq: 11, seq: 40, expected: 'apply' },
+    { held: 10, fromSeq: 10, seq: 10, expected: 'ignore' },
+    { held: 10, fromSeq: 3, seq: 10, expected: 'ignore' },
+    { held: 10, fromSeq: 12, seq: 12, expected: 'resume' },
+    { held: 10, fromSeq: 12, seq: 20, expected: 'resume' },
+    // Cut elsewhere (another node) and starting inside what the wall holds: only a resume is exact.
+    { held: 10, fromSeq: 8, seq: 14, expected: 'resume' },
+    { held: 0, fromSeq: 1, seq: 1, expected: 'apply' },
+  ])('held $held, frame $fromSeq…$seq → $expected', ({ held, fromSeq, seq, expected }) => {
+    expect(decideDelta(held, { fromSeq, seq })).toBe(expected);
   });
 });
 
 describe('applyDelta', () => {
   it('sets seq and at, and leaves the input snapshot untouched', () => {
     const state = makeSnapshot();
-    const next = applyDelta(state, { type: 'delta', seq: 11, at: AT });
+    const next = applyDelta(state, { type: 'delta', fromSeq: 11, seq: 11, at: AT });
     expect(next.seq).toBe(11);
     expect(next.at).toBe(AT);
     expect(state.seq).toBe(10);
@@ -55,7 +72,7 @@ describe('applyDelta', () => {
       ],
     },
   ])('reports: $name', ({ held, incoming, expected }) => {
-    const next = applyDelta(makeSnapshot({ reports: held }), { type: 'delta', seq: 11, at: AT, reports: incoming });
+    const next = applyDelta(makeSnapshot({ reports: held }), { type: 'delta', fromSeq: 11, seq: 11, at: AT, reports: incoming });
     expect(next.reports.map((r) => [r.id, r.status])).toEqual(expected);
   });
 
@@ -74,22 +91,57 @@ describe('applyDelta', () => {
       expected: ['y'],
     },
   ])('incidents: $name', ({ held, incoming, expected }) => {
-    const next = applyDelta(makeSnapshot({ incidents: held }), { type: 'delta', seq: 11, at: AT, incidents: incoming });
+    const next = applyDelta(makeSnapshot({ incidents: held }), { type: 'delta', fromSeq: 11, seq: 11, at: AT, incidents: incoming });
     expect(next.incidents.map((i) => i.id)).toEqual(expected);
   });
 
-  it('merges changed wards and replaces the city figures', () => {
+  it('patches the moved windows of changed wards and the city from counts, keeping the rest', () => {
     const state = makeSnapshot({ wards: { '19753': makeKpis({ received: 1 }), '19756': makeKpis({ received: 2 }) } });
-    const delta: Delta = { type: 'delta', seq: 11, at: AT, wards: { '19756': makeKpis({ received: 3 }) }, city: makeKpis({ received: 4 }) };
+    const delta: Delta = {
+      type: 'delta',
+      fromSeq: 11,
+      seq: 11,
+      at: AT,
+      wards: { '19756': { today: windowOf(counts({ received: 3 })) } },
+      city: { today: windowOf(counts({ received: 4 })) },
+    };
     const next = applyDelta(state, delta);
-    expect(next.wards['19753']?.today.reports.received).toBe(1);
+    expect(next.wards['19753']).toEqual(state.wards['19753']);
     expect(next.wards['19756']?.today.reports.received).toBe(3);
+    expect(next.wards['19756']?.yesterday).toEqual(state.wards['19756']?.yesterday);
     expect(next.city.today.reports.received).toBe(4);
+    expect(next.city.today.to).toBe(AT);
+  });
+
+  it('derives rates and 766 points from the counts as the server does (hand-computed)', () => {
+    // Dossiers: 4 resolved, 3 on time → 0.75 → progress 20 × 0.75 = 15; 10 received, 4 online → 0.4
+    // → online 12 × min(1, 0.4 / 0.5) = 9.6; 5 known payments, 4 online → 0.8 → payment 10; 10
+    // received, 8 digitised → 0.8 → digitisation 22. Reports: 10 rated, 9 satisfied → 0.9 → 18;
+    // 6 responded, 3 on time → 0.5. Total 74.6 of 82.
+    const c = counts({});
+    c.dossiers = { received: 10, resolved: 4, onTime: 3, late: 1, online: 4, paidOnline: 4, paymentKnown: 5, digitised: 8 };
+    c.reports = { received: 12, open: 2, overdue: 0, responded: 6, handledOnTime: 3, satisfied: 9, rated: 10 };
+    const next = applyDelta(makeSnapshot(), { type: 'delta', fromSeq: 11, seq: 11, at: AT, city: { today: windowOf(c), yesterday: windowOf(counts({})) } });
+    const t = next.city.today;
+    expect(t.dossiers.onTimeRate).toBe(0.75);
+    expect(t.dossiers.onlineRate).toBe(0.4);
+    expect(t.reports.onTimeRate).toBe(0.5);
+    expect(t.reports.satisfactionRate).toBe(0.9);
+    expect(t.index766.progress).toBe(15);
+    expect(t.index766.online).toBeCloseTo(9.6, 10);
+    expect(t.index766.payment).toBe(10);
+    expect(t.index766.digitisation).toBe(22);
+    expect(t.index766.satisfaction).toBe(18);
+    expect(t.index766.total).toBeCloseTo(74.6, 10);
+    expect(t.index766.max).toBe(82);
+    // A window with nothing to divide: every rate N/A and no points.
+    expect(next.city.yesterday.dossiers.onTimeRate).toBeNull();
+    expect(next.city.yesterday.index766.max).toBe(0);
   });
 
   it('keeps freshness of streams the delta does not name', () => {
     const state = makeSnapshot({ freshness: { report: 'r0', dossier: 'd0', incident: null } });
-    const next = applyDelta(state, { type: 'delta', seq: 11, at: AT, freshness: { report: 'r1' } });
+    const next = applyDelta(state, { type: 'delta', fromSeq: 11, seq: 11, at: AT, freshness: { report: 'r1' } });
     expect(next.freshness).toEqual({ report: 'r1', dossier: 'd0', incident: null });
   });
 
@@ -100,6 +152,7 @@ describe('applyDelta', () => {
     const row = { ward: '19753', score: 80, rank: 1, rankRange: [1, 3] as [number, number], previousRank: 2, movement: 'steady' as const, governance: 80, safety: 80, environment: 80, service: 80, index766: { total: 10, max: 12 } };
     const delta: Delta = {
       type: 'delta',
+      fromSeq: 11,
       seq: 11,
       at: AT,
       ...(sent ? { ranking: makeRanking([row]), charts: { ...makeCharts(), hours: ['2026-11-20T08:00:00+07:00'] } } : {}),
@@ -129,12 +182,12 @@ describe('applyDelta', () => {
       expected: ['b'],
     },
   ])('alerts: $name', ({ held, incoming, expected }) => {
-    const next = applyDelta(makeSnapshot({ alerts: held }), { type: 'delta', seq: 11, at: AT, alerts: incoming });
+    const next = applyDelta(makeSnapshot({ alerts: held }), { type: 'delta', fromSeq: 11, seq: 11, at: AT, alerts: incoming });
     expect(next.alerts.map((a) => a.id)).toEqual(expected);
   });
 
   it('moves to the new day when the day rolled over', () => {
     const day = { from: '2026-11-21T00:00:00+07:00', to: '2026-11-22T00:00:00+07:00' };
-    expect(applyDelta(makeSnapshot(), { type: 'delta', seq: 11, at: AT, day }).day).toEqual(day);
+    expect(applyDelta(makeSnapshot(), { type: 'delta', fromSeq: 11, seq: 11, at: AT, day }).day).toEqual(day);
   });
 });

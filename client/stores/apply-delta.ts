@@ -1,20 +1,44 @@
 import type { Alert } from '@shared/alerts';
 import { ITEM_KINDS } from '@shared/categories';
-import type { Delta, Snapshot, StreamFreshness } from '@shared/protocol';
+import { kpiSetFromCounts, type Index766Config } from '@shared/kpi-derive';
+import type { Delta, LiveCountsPatch, LiveKpis, Snapshot, StreamFreshness, WindowCounts } from '@shared/protocol';
 import { RECENT_REPORTS_MS } from '@shared/protocol';
 import type { Incident, PublicReport } from '@shared/schemas';
 
-/** What the live store should do with a delta, given the seq it holds. */
+/** What the live store should do with a frame, given the seq it holds. */
 export type DeltaDecision = 'apply' | 'ignore' | 'resume';
 
 /**
- * A delta applies only on top of the one before it (`seq` rises by one per delta); an old or
- * repeated one is dropped, and a gap means the wall missed something and must ask to `resume`.
+ * A frame applies only on top of the one before it (its `fromSeq` is the held seq + 1); an old or
+ * repeated one is dropped, and a gap (or a frame cut elsewhere that starts inside what the wall
+ * holds) means the wall must ask to `resume` from its seq, which the server answers exactly.
  */
-export function decideDelta(heldSeq: number, deltaSeq: number): DeltaDecision {
-  if (deltaSeq === heldSeq + 1) return 'apply';
-  if (deltaSeq <= heldSeq) return 'ignore';
+export function decideDelta(heldSeq: number, frame: Pick<Delta, 'fromSeq' | 'seq'>): DeltaDecision {
+  if (frame.fromSeq === heldSeq + 1 && frame.seq >= frame.fromSeq) return 'apply';
+  if (frame.seq <= heldSeq) return 'ignore';
   return 'resume';
+}
+
+function derive(w: WindowCounts, config: Index766Config) {
+  return kpiSetFromCounts(w.counts, w.from, w.to, config);
+}
+
+/** A ward's (or the city's) figures after a frame's patch: moved windows derived from their counts. */
+export function patchLiveKpis(held: LiveKpis | undefined, patch: LiveCountsPatch, config: Index766Config): LiveKpis | undefined {
+  const today = patch.today ? derive(patch.today, config) : held?.today;
+  const yesterday = patch.yesterday ? derive(patch.yesterday, config) : held?.yesterday;
+  const lastWeek = patch.lastWeek ? derive(patch.lastWeek, config) : held?.lastWeek;
+  // A ward the wall never had whole figures for waits for a snapshot rather than showing half.
+  return today && yesterday && lastWeek ? { today, yesterday, lastWeek } : held;
+}
+
+function patchWards(held: Record<string, LiveKpis>, patches: Record<string, LiveCountsPatch>, config: Index766Config): Record<string, LiveKpis> {
+  const next = { ...held };
+  for (const [code, patch] of Object.entries(patches)) {
+    const kpis = patchLiveKpis(held[code], patch, config);
+    if (kpis) next[code] = kpis;
+  }
+  return next;
 }
 
 function upsertById<T extends { id: string }>(list: readonly T[], updates: readonly T[]): T[] {
@@ -65,7 +89,7 @@ function mergeFreshness(held: StreamFreshness, update: Partial<StreamFreshness>)
 }
 
 /**
- * The snapshot after `delta`, without touching `state`. The 24-hour window is measured from the
+ * The snapshot after a frame, without touching `state`. The 24-hour window is measured from the
  * delta's own server time so the result does not depend on the wall's (possibly wrong) clock.
  * Dossiers are not drawn on the wall, so only their effect on the KPIs (sent with the delta) counts.
  */
@@ -78,8 +102,8 @@ export function applyDelta(state: Snapshot, delta: Delta): Snapshot {
     seq: delta.seq,
     at: delta.at,
     day: delta.day ?? state.day,
-    city: delta.city ?? state.city,
-    wards: delta.wards ? { ...state.wards, ...delta.wards } : state.wards,
+    city: delta.city ? (patchLiveKpis(state.city, delta.city, state.index766Config) ?? state.city) : state.city,
+    wards: delta.wards ? patchWards(state.wards, delta.wards, state.index766Config) : state.wards,
     reports,
     incidents,
     freshness: delta.freshness ? mergeFreshness(state.freshness, delta.freshness) : state.freshness,

@@ -109,9 +109,19 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     period766: makePeriod766(),
     alerts: [],
     hotspots: [],
+    index766Config: INDEX766_CONFIG,
     ...over,
   };
 }
+
+/** The shipped 766 parts (config/indices.json), so derived points read as the real ones. */
+export const INDEX766_CONFIG: Snapshot['index766Config'] = {
+  progress: { points: 20, threshold: 1.0 },
+  online: { points: 12, threshold: 0.5 },
+  payment: { points: 10, threshold: 0.8 },
+  digitisation: { points: 22, threshold: 0.8 },
+  satisfaction: { points: 18, threshold: 0.9 },
+};
 
 export function makeAlert(id: string, raisedAt: string, over: Partial<Alert> = {}): Alert {
   return {

@@ -112,7 +112,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     heard();
     const data = state.data;
     if (!data) return;
-    const decision = decideDelta(data.seq, delta.seq);
+    const decision = decideDelta(data.seq, delta);
     if (decision === 'apply') {
       // unwrap: build the next plain snapshot from plain data, then let reconcile diff it in.
       setState('data', reconcile(applyDelta(unwrap(data), delta), { key: 'id' }));

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
+import { DEFAULT_FRAME_MS } from '../live/feed';
 
 export interface IngestKey {
   source: string;
@@ -41,6 +42,8 @@ export interface Config {
   simSpeed: number;
   /** IOC_766_PERIOD: the assessment period of the wall's 766 figure (month, quarter or rolling30 to date). */
   index766Period: Index766Period;
+  /** IOC_FRAME_MS: how long changes may gather into one frame to the walls (0: one frame per log entry). */
+  frameMs: number;
   logLevel: string;
   /**
    * IOC_ALLOWED_ORIGINS: origins (scheme://host[:port]) besides the wall's own whose pages may sign in
@@ -202,6 +205,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
     index766Period: parseIndex766Period(env.IOC_766_PERIOD),
+    frameMs: parseIntIn(env.IOC_FRAME_MS, 'IOC_FRAME_MS', DEFAULT_FRAME_MS, 0, 1000),
     logLevel: env.LOG_LEVEL ?? 'info',
     allowedOrigins: parseList(env.IOC_ALLOWED_ORIGINS, 'IOC_ALLOWED_ORIGINS', parseOrigin, wholeEntry),
     // Comma- or space-separated, as in a CSP header.

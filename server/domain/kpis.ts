@@ -1,9 +1,11 @@
-import type { DossierKpis, Index766, IncidentKpis, KpiSet, ReportKpis } from '@shared/kpis';
+import { kpiSetFromCounts, type KpiCounts } from '@shared/kpi-derive';
+import type { KpiSet } from '@shared/kpis';
 import type { Dossier, Incident, Report } from '@shared/schemas';
 import type { WorkingCalendar } from './calendar';
-import type { Index766Config, KpiConfig } from './kpi-config';
+import type { KpiConfig } from './kpi-config';
 
 export type { KpiConfig } from './kpi-config';
+export { computeIndex766, rate, type KpiCounts } from '@shared/kpi-derive';
 
 /** A half-open window [fromMs, toMs) in epoch milliseconds. */
 export interface KpiWindow {
@@ -22,12 +24,6 @@ export interface KpiItems {
   incidents: Iterable<Incident>;
 }
 
-/** The additive part of a KpiSet: every rate and the 766 index are derived from these. */
-export interface KpiCounts {
-  reports: Omit<ReportKpis, 'onTimeRate' | 'satisfactionRate'>;
-  dossiers: Omit<DossierKpis, 'onTimeRate' | 'onlineRate' | 'onlinePaymentRate' | 'digitisedRate'>;
-  incidents: IncidentKpis;
-}
 
 export function emptyKpiCounts(): KpiCounts {
   return {
@@ -37,10 +33,6 @@ export function emptyKpiCounts(): KpiCounts {
   };
 }
 
-/** A rate, or null when there is nothing to divide by (README, Indicators: N/A when the denominator is 0). */
-export function rate(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : numerator / denominator;
-}
 
 const REPORT_CLOSED = new Set<Report['status']>(['responded', 'rejected']);
 const DOSSIER_CLOSED = new Set<Dossier['status']>(['resolved', 'returned']);
@@ -206,63 +198,9 @@ export function countIncident(counts: KpiCounts, i: Incident, window: KpiWindow,
   counts.incidents.bySeverity[i.severity] += sign;
 }
 
-/** Decision 766 points: points × min(1, rate / threshold) per part, null for a null rate. */
-export function computeIndex766(
-  rates: { progress: number | null; online: number | null; payment: number | null; digitisation: number | null; satisfaction: number | null },
-  config: Index766Config,
-): Index766 {
-  let total = 0;
-  let max = 0;
-  const score = (r: number | null, p: { points: number; threshold: number }): number | null => {
-    if (r === null) return null;
-    const points = p.points * Math.min(1, r / p.threshold);
-    total += points;
-    max += p.points;
-    return points;
-  };
-  // The order of the sums is fixed so that equal inputs always give bit-equal totals.
-  const progress = score(rates.progress, config.progress);
-  const online = score(rates.online, config.online);
-  const payment = score(rates.payment, config.payment);
-  const digitisation = score(rates.digitisation, config.digitisation);
-  const satisfaction = score(rates.satisfaction, config.satisfaction);
-  return { progress, online, payment, digitisation, satisfaction, total, max };
-}
-
-/** Turns counts into a KpiSet: the rates and the 766 index are always derived here, in one way. */
+/** Turns counts into a KpiSet: the rates and the 766 index are derived by the shared rule the walls use too. */
 export function kpisFromCounts(counts: KpiCounts, window: KpiWindow, config: KpiConfig): KpiSet {
-  const r = counts.reports;
-  const d = counts.dossiers;
-  const reports: ReportKpis = {
-    ...r,
-    onTimeRate: rate(r.handledOnTime, r.responded),
-    satisfactionRate: rate(r.satisfied, r.rated),
-  };
-  const dossiers: DossierKpis = {
-    ...d,
-    onTimeRate: rate(d.onTime, d.resolved),
-    onlineRate: rate(d.online, d.received),
-    onlinePaymentRate: rate(d.paidOnline, d.paymentKnown),
-    digitisedRate: rate(d.digitised, d.received),
-  };
-  return {
-    from: new Date(window.fromMs).toISOString(),
-    to: new Date(window.toMs).toISOString(),
-    reports,
-    dossiers,
-    incidents: { open: counts.incidents.open, bySeverity: { ...counts.incidents.bySeverity } },
-    index766: computeIndex766(
-      {
-        // progress uses the dossier on-time rate; satisfaction the report satisfaction rate (README, Decision 766).
-        progress: dossiers.onTimeRate,
-        online: dossiers.onlineRate,
-        payment: dossiers.onlinePaymentRate,
-        digitisation: dossiers.digitisedRate,
-        satisfaction: reports.satisfactionRate,
-      },
-      config.index766,
-    ),
-  };
+  return kpiSetFromCounts(counts, new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString(), config.index766);
 }
 
 /** The KPIs of the given items over [fromMs, toMs), by the rules in the README's Indicators. Pure. */

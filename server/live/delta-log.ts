@@ -1,15 +1,23 @@
-import type { Delta } from '@shared/protocol';
+import type { DeltaBody } from './live-state';
 
-/** Deltas kept for `resume`; a wall gone longer than this gets a fresh snapshot instead. */
+/** Log entries kept for `resume`; a wall gone longer than this gets a fresh snapshot instead. */
 export const DELTA_LOG_CAPACITY = 10_000;
 
+/** What one log entry changed, under its seq. */
+export interface KeptEntry {
+  seq: number;
+  body: DeltaBody;
+}
+
 /**
- * The recent deltas in seq order, for answering `resume { seq }` with exactly what a wall missed.
- * `seq` starts at the boot time in ms rather than 0, so a seq a wall kept from before a restart is
- * never mistaken for one of this process's (it is always older than the first one here).
+ * The recent entries' changes in seq order, one per seq of the store's log, for answering
+ * `resume { seq }` with exactly what a wall missed (merged into one frame by the hub). Kept per seq
+ * rather than per frame: frames are cut by time on each node, seqs are the same on every node, so a
+ * wall resumes exactly wherever its frames came from. `seq` starts at the boot time in ms rather
+ * than 0, so a seq a wall kept from before a restart is never mistaken for one of this process's.
  */
 export class DeltaLog {
-  private readonly ring: Delta[] = [];
+  private readonly ring: KeptEntry[] = [];
   private lastSeq: number;
 
   constructor(
@@ -23,42 +31,30 @@ export class DeltaLog {
     return this.lastSeq;
   }
 
-  append(body: Omit<Delta, 'seq' | 'type'>): Delta {
-    this.lastSeq += 1;
-    const delta: Delta = { type: 'delta', seq: this.lastSeq, ...body };
-    this.ring.push(delta);
+  /** Keeps an entry's changes. One that does not follow the last starts the ring over, so `since` never answers across a hole. */
+  record(seq: number, body: DeltaBody): void {
+    if (seq !== this.lastSeq + 1) this.ring.length = 0;
+    this.lastSeq = seq;
+    this.ring.push({ seq, body });
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
-    return delta;
   }
 
-  /**
-   * Keeps a delta numbered elsewhere (the store's log seq, the same on every node). A delta that does not
-   * follow the last one starts the ring over, so `since` never answers across a hole.
-   */
-  record(delta: Delta): Delta {
-    if (delta.seq !== this.lastSeq + 1) this.ring.length = 0;
-    this.lastSeq = delta.seq;
-    this.ring.push(delta);
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
-    return delta;
-  }
-
-  /** Forgets every kept delta and continues from `seq` (walls behind it get a snapshot). */
+  /** Forgets every kept entry and continues from `seq` (walls behind it get a snapshot). */
   reset(seq: number): void {
     this.ring.length = 0;
     this.lastSeq = seq;
   }
 
   /**
-   * Every delta after `seq`, or null when they cannot all be given (too old, from another process,
-   * or ahead of this one) or are more than `limit`: then the wall must start over from a snapshot.
+   * Every entry in (`seq`, `upTo`], or null when they cannot all be given (too old, from another
+   * process, or ahead of `upTo`) or are more than `limit`: then the wall must start over from a snapshot.
    */
-  since(seq: number, limit = Number.POSITIVE_INFINITY): Delta[] | null {
-    if (!Number.isSafeInteger(seq) || seq > this.lastSeq) return null;
-    if (seq === this.lastSeq) return [];
-    if (this.lastSeq - seq > limit) return null;
+  since(seq: number, limit = Number.POSITIVE_INFINITY, upTo = this.lastSeq): KeptEntry[] | null {
+    if (!Number.isSafeInteger(seq) || seq > upTo || upTo > this.lastSeq) return null;
+    if (seq === upTo) return [];
+    if (upTo - seq > limit) return null;
     const first = this.ring[0];
     if (!first || seq < first.seq - 1) return null;
-    return this.ring.slice(seq - first.seq + 1);
+    return this.ring.slice(seq - first.seq + 1, upTo - first.seq + 1);
   }
 }

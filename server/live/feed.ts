@@ -1,14 +1,24 @@
 import type { Alert, AlertEvent } from '@shared/alerts';
 import type { Delta } from '@shared/protocol';
 import type { AcceptedChanges, ChangeLog, LogEntry } from '../store/store';
+import { performance } from 'node:perf_hooks';
 import { DeltaLog } from './delta-log';
+import { mergeAll } from './frames';
 import type { DeltaBody, LiveState } from './live-state';
+
+/** How long changes may gather into one frame by default (IOC_FRAME_MS): short enough for a 50 ms POST → wall p99. */
+export const DEFAULT_FRAME_MS = 20;
 
 export interface FeedDeps {
   state: LiveState;
   now: () => number;
-  /** Hands a numbered delta to the walls, in seq order. */
-  broadcast: (delta: Delta) => void;
+  /** Hands a frame to the walls, in seq order. */
+  broadcast: (frame: Delta) => void;
+  /**
+   * How long changes may gather before they go out as one frame; 0 sends every entry as its own.
+   * @default DEFAULT_FRAME_MS
+   */
+  frameMs?: number;
   /** Every wall must start over from a snapshot (the store's log was trimmed past this node). */
   onReset: () => void;
   /** Folds committed alert events into this node's alerts; returns the alerts they changed. */
@@ -23,29 +33,79 @@ function isBody(value: unknown): value is DeltaBody {
 }
 
 /**
- * Turns the store's change log into deltas. Every durable change, from this node's ingest or (on
+ * Turns the store's change log into frames. Every durable change, from this node's ingest or (on
  * Redis) any node's, is an entry of the log under one seq; the feed applies each entry to the live
- * state in order and broadcasts the delta with the entry's seq. So a wall gets seq n+1 only after n,
- * and a wall that moves to another node resumes from that node's kept deltas, which carry the same
- * seqs. A tick is an entry too, so time-driven figures also get a seq; so are alert events, folded
+ * state in order, keeps what it changed under its seq (for `resume`), and sends the changes of
+ * consecutive entries as one frame `fromSeq`…`seq`: at once when the line has been quiet for a
+ * frame's length, otherwise when the frame's time is up. So a wall gets `fromSeq` = its last `seq`
+ * + 1, always, and frames per second per wall are bounded by 1000 / frameMs however fast producers
+ * post. A tick is an entry too, so time-driven figures also get a seq; so are alert events, folded
  * into the alerts as their seq is reached so every node's alerts (and their 409s) agree.
  */
 export class LiveFeed {
-  /** The kept deltas, for `resume`. */
+  /** Each entry's changes, for `resume`. */
   readonly log: DeltaLog;
   private readonly unsubscribe: () => void;
+  private readonly frameMs: number;
+  /** Entries applied to the live state but not yet sent. */
+  private pending: DeltaBody[] = [];
+  /** The last seq sent to the walls (a snapshot taken after `flush` stands at it). */
+  private sentSeq: number;
+  private lastFrameAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: ChangeLog,
     private readonly deps: FeedDeps,
   ) {
     this.log = new DeltaLog(store.seq);
+    this.sentSeq = store.seq;
+    this.frameMs = deps.frameMs ?? DEFAULT_FRAME_MS;
     this.unsubscribe = store.onEntry((e) => this.onEntry(e));
   }
 
-  /** The seq a snapshot taken now stands at: every delta up to it is in the live state. */
+  /** The last seq the walls were sent. Call `flush` first for a snapshot: the live state may be ahead. */
   get seq(): number {
+    return this.sentSeq;
+  }
+
+  /** The last seq applied to the live state (sent, or in the frame gathering now). */
+  get appliedSeq(): number {
     return this.log.seq;
+  }
+
+  /** Sends what is pending now, so a snapshot taken next stands exactly at a frame's end. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const body = mergeAll(this.pending);
+    if (!body) return;
+    const fromSeq = this.sentSeq + 1;
+    this.pending = [];
+    this.sentSeq = this.log.seq;
+    this.lastFrameAt = performance.now();
+    this.deps.broadcast({ ...body, type: 'delta', fromSeq, seq: this.sentSeq });
+  }
+
+  /**
+   * What a wall at `seq` missed, as one frame (null when it missed nothing), with the number of
+   * entries it covers; null when it cannot be given exactly or is more than `limit` entries.
+   */
+  missedSince(seq: number, limit: number): { frame: Delta | null; count: number } | null {
+    // Pending entries go out first: a wall that moved here from a node that sent them sooner may hold them already.
+    this.flush();
+    const kept = this.log.since(seq, limit, this.sentSeq);
+    if (kept === null) return null;
+    const body = mergeAll(kept.map((k) => k.body));
+    if (!body) return { frame: null, count: 0 };
+    return { frame: { ...body, type: 'delta', fromSeq: seq + 1, seq: this.sentSeq }, count: kept.length };
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = this.lastFrameAt + this.frameMs - performance.now();
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   private onEntry(e: LogEntry): void {
@@ -53,7 +113,11 @@ export class LiveFeed {
     if (e.type === 'resync') {
       for (const c of e.changes) if (c.changes.length > 0) state.apply(c, now());
       if (e.alerts.length > 0) this.deps.foldAlerts(e.alerts);
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.pending = [];
       this.log.reset(e.seq);
+      this.sentSeq = e.seq;
       this.deps.onReset();
       for (const c of e.changes) if (c.changes.length > 0) this.items(c, e.seq);
       return;
@@ -66,11 +130,12 @@ export class LiveFeed {
       const changed = e.events.length > 0 ? this.deps.foldAlerts(e.events) : [];
       body = changed.length > 0 ? { at, alerts: changed } : { at };
     } else body = isBody(e.body) ? e.body : { at };
-    // Every seq becomes a delta, even an empty one, so walls never see a hole that is not one.
-    this.deps.broadcast(this.log.record({ ...body, type: 'delta', seq: e.seq }));
+    // Every seq is kept and sent, even an empty one, so walls never see a hole that is not one.
+    this.log.record(e.seq, body);
+    this.pending.push(body);
+    this.schedule();
     if (e.type === 'items' && e.changes.length > 0) this.items({ kind: e.kind, changes: e.changes }, e.seq);
   }
-
   private items(accepted: AcceptedChanges, seq: number): void {
     try {
       this.deps.onItems(accepted, seq);
@@ -90,6 +155,8 @@ export class LiveFeed {
   }
 
   close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.unsubscribe();
   }
 }

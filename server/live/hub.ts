@@ -15,7 +15,6 @@ import {
 import { wardOfRole, wardRole } from '@shared/roles';
 import type { Principal } from '../auth/roles';
 import type { SocketIdentity } from '../auth/sessions';
-import type { DeltaLog } from './delta-log';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
 import { scopeDelta, scopeSnapshot } from './scope';
 
@@ -43,8 +42,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export type IocServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IocSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** The frames the walls were sent, as the hub needs them (LiveFeed). */
+export interface FrameSource {
+  /** The last seq sent. */
+  readonly seq: number;
+  /** What a wall at `seq` missed, as one frame; null when it needs a snapshot. */
+  missedSince(seq: number, limit: number): { frame: Delta | null; count: number } | null;
+}
+
 export interface HubDeps {
-  log: DeltaLog;
+  frames: FrameSource;
+  /** A snapshot standing exactly at the end of the last frame sent. */
   snapshot: () => Snapshot;
   now: () => number;
   onError: (err: unknown) => void;
@@ -115,7 +123,7 @@ export class LiveHub {
     this.heartbeat = setInterval(() => {
       if (this.deps.healthy && !this.deps.healthy()) return;
       // local: with the Redis adapter every node beats for its own sockets only.
-      this.io.local.emit('heartbeat', { type: 'heartbeat', seq: this.deps.log.seq, at: new Date(this.deps.now()).toISOString() });
+      this.io.local.emit('heartbeat', { type: 'heartbeat', seq: this.deps.frames.seq, at: new Date(this.deps.now()).toISOString() });
     }, HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
@@ -128,9 +136,12 @@ export class LiveHub {
   private onConnection(socket: IocSocket): void {
     this.deps.onConnectionCount?.(1);
     socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
+    // The snapshot first (taking it sends the pending frame to the walls already here), then the
+    // room: so the wall's first frame is the one that starts right after its snapshot.
+    const snapshot = this.snapshotFor(socket);
     void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
     this.bindToSession(socket);
-    socket.emit('snapshot', this.snapshotFor(socket));
+    socket.emit('snapshot', snapshot);
     // Monotonic, and real time whatever clock the app runs on: this limits a rate, not a date.
     let lastResumeAt = Number.NEGATIVE_INFINITY;
     socket.on('resume', (raw: unknown, ack?: unknown) => {
@@ -147,15 +158,16 @@ export class LiveHub {
           return;
         }
         lastResumeAt = at;
-        const missed = this.deps.log.since(parsed.data.seq, MAX_RESUME_DELTAS);
+        const missed = this.deps.frames.missedSince(parsed.data.seq, MAX_RESUME_DELTAS);
         if (missed === null) {
           socket.emit('snapshot', this.snapshotFor(socket));
           reply({ ok: true, mode: 'snapshot' });
           return;
         }
         const ward = socket.data.ward;
-        for (const d of missed) socket.emit('delta', ward ? scopeDelta(d, ward) : d);
-        reply({ ok: true, mode: 'deltas', count: missed.length });
+        // One frame for everything missed: its size is bounded by what changed, not by how long the wall was away.
+        if (missed.frame) socket.emit('delta', ward ? scopeDelta(missed.frame, ward) : missed.frame);
+        reply({ ok: true, mode: 'deltas', count: missed.count });
       } catch (err) {
         this.deps.onError(err);
         reply({ ok: false, error: { code: 'internal', message: 'resume failed; reconnect to get a snapshot' } });
@@ -225,8 +237,10 @@ export class LiveHub {
   }
 
   /**
-   * Every wall of this node gets every delta; ward rooms get it scoped to their ward (same seq).
-   * Local only: with several nodes each one emits the deltas it made to its own sockets.
+   * Every wall of this node gets every frame; ward rooms get it scoped to their ward (same seqs).
+   * socket.io encodes a room's packet once and writes the same bytes to each of its sockets, so a
+   * frame is serialised once per room, never per socket. Local only: with several nodes each one
+   * emits the frames it made to its own sockets.
    */
   broadcast(delta: Delta): void {
     this.dropSlowSockets();

@@ -1,5 +1,6 @@
 import type { Alert, HotspotView } from '@shared/alerts';
 import type { ItemKind } from '@shared/categories';
+import { countsOf } from '@shared/kpi-derive';
 import type { KpiSet } from '@shared/kpis';
 import {
   PROTOCOL_VERSION,
@@ -7,6 +8,8 @@ import {
   type ChartData,
   type Delta,
   type Index766Period,
+  type LiveCountsPatch,
+  type WindowCounts,
   type LiveKpis,
   type PeriodIndex766,
   type Ranking,
@@ -34,7 +37,8 @@ export const RANKING_INTERVAL_MS = 5 * 60_000;
 /** A bulk load (a backfill, a producer catching up) this large refreshes the ranking at the next tick. */
 export const RANKING_BULK_CHANGES = 1000;
 
-export type DeltaBody = Omit<Delta, 'seq' | 'type'>;
+/** What one log entry changed: a frame without its seqs. */
+export type DeltaBody = Omit<Delta, 'seq' | 'type' | 'fromSeq'>;
 
 export interface LiveStateDeps {
   store: ItemStore;
@@ -53,6 +57,11 @@ interface WardItems {
 
 function wardKeyOf(item: { ward: string | null }): string {
   return item.ward ?? CITY_LEVEL_KEY;
+}
+
+/** A KpiSet as a frame carries it: its window and counts. */
+function windowCounts(set: KpiSet): WindowCounts {
+  return { from: set.from, to: set.to, counts: countsOf(set) };
 }
 
 /** Figures differ in their counts, not in the window's `to`, which moves with the clock. */
@@ -301,12 +310,26 @@ export class LiveState {
     return { ranking, windowKpis: current };
   }
 
-  private kpiPart(changed: { wards: Iterable<string>; city: boolean }): Partial<DeltaBody> {
+  /**
+   * The moved windows of the given wards and the city, as counts: ingest moves only today's, a tick
+   * may move the comparisons too. Rates and points are derived by the walls (shared/kpi-derive.ts).
+   */
+  private kpiPart(changed: { today: Iterable<string>; comparisons: Iterable<string>; cityToday: boolean; cityComparisons: boolean }): Partial<DeltaBody> {
     const part: Partial<DeltaBody> = {};
-    const wards: Record<string, LiveKpis> = {};
-    for (const code of changed.wards) wards[code] = this.live(code);
+    const wards: Record<string, LiveCountsPatch> = {};
+    for (const code of changed.today) wards[code] = { today: windowCounts(this.today.get(code)!) };
+    for (const code of changed.comparisons) {
+      const c = this.comparisons.get(code)!;
+      wards[code] = { ...wards[code], yesterday: windowCounts(c.yesterday), lastWeek: windowCounts(c.lastWeek) };
+    }
     if (Object.keys(wards).length > 0) part.wards = wards;
-    if (changed.city) part.city = this.cityLive();
+    const city: LiveCountsPatch = {};
+    if (changed.cityToday) city.today = windowCounts(this.cityToday!);
+    if (changed.cityComparisons) {
+      city.yesterday = windowCounts(this.cityComparisons!.yesterday);
+      city.lastWeek = windowCounts(this.cityComparisons!.lastWeek);
+    }
+    if (city.today || city.yesterday) part.city = city;
     return part;
   }
 
@@ -324,11 +347,8 @@ export class LiveState {
     this.freshness[accepted.kind] = at;
     const today = this.recomputeToday(dayChanged ? this.wards.keys() : touched, nowMs);
     // A new day's comparisons come with the next prepared tick (within TICK_INTERVAL_MS), not here.
-    const slow = { wards: [], city: false, ranking: false, charts: false };
-    const body: DeltaBody = { at, freshness: { [accepted.kind]: at }, ...this.kpiPart({ wards: new Set([...today.wards, ...slow.wards]), city: today.city || slow.city }) };
+    const body: DeltaBody = { at, freshness: { [accepted.kind]: at }, ...this.kpiPart({ today: today.wards, comparisons: [], cityToday: today.city, cityComparisons: false }) };
     if (dayChanged) body.day = this.dayWindow();
-    if (slow.ranking) body.ranking = this.ranking!;
-    if (slow.charts) body.charts = this.charts!;
     const items = accepted.changes.map((c) => c.item);
     if (accepted.kind === 'report') body.reports = (items as Report[]).map(toPublicReport);
     else if (accepted.kind === 'dossier') body.dossiers = items as Dossier[];
@@ -358,11 +378,12 @@ export class LiveState {
     }
     const today = this.recomputeToday(this.wards.keys(), nowMs);
     const slow = this.applyStaged();
-    const wards = new Set([...today.wards, ...slow.wards]);
-    const city = today.city || slow.city;
     // A pruned report needs no field of its own: the walls drop it by the delta's `at`.
-    if (!dayChanged && !pruned && !city && wards.size === 0 && !slow.ranking && !slow.charts && !slow.period766) return null;
-    const body: DeltaBody = { at: new Date(nowMs).toISOString(), ...this.kpiPart({ wards, city }) };
+    if (!dayChanged && !pruned && !today.city && !slow.city && today.wards.length === 0 && slow.wards.length === 0 && !slow.ranking && !slow.charts && !slow.period766) return null;
+    const body: DeltaBody = {
+      at: new Date(nowMs).toISOString(),
+      ...this.kpiPart({ today: today.wards, comparisons: slow.wards, cityToday: today.city, cityComparisons: slow.city }),
+    };
     if (dayChanged) body.day = this.dayWindow();
     if (slow.ranking) body.ranking = this.ranking!;
     if (slow.charts) body.charts = this.charts!;
@@ -395,6 +416,7 @@ export class LiveState {
       period766: this.period766!,
       alerts: watch.alerts,
       hotspots: watch.hotspots,
+      index766Config: this.deps.config.index766,
     };
   }
 }

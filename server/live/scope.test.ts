@@ -14,7 +14,7 @@ const charts: ChartData = {
 
 describe('scopeDelta', () => {
   it('keeps the city-wide chart series and only the ward\u2019s own dossier bars', () => {
-    const d: Delta = { type: 'delta', seq: 7, at: '2026-11-28T00:00:00.000Z', charts };
+    const d: Delta = { type: 'delta', fromSeq: 7, seq: 7, at: '2026-11-28T00:00:00.000Z', charts };
     const scoped = scopeDelta(d, '19753');
     expect(scoped.seq).toBe(7);
     expect(scoped.charts!.dossiersByWard).toEqual([{ ward: '19753', onTime: 3, late: 1 }]);

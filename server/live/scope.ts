@@ -1,6 +1,6 @@
-import type { ChartData, Delta, LiveKpis, Snapshot } from '@shared/protocol';
+import type { ChartData, Delta, Snapshot } from '@shared/protocol';
 
-function pickWard(wards: Record<string, LiveKpis>, ward: string): Record<string, LiveKpis> {
+function pickWard<T>(wards: Record<string, T>, ward: string): Record<string, T> {
   const w = wards[ward];
   return w ? { [ward]: w } : {};
 }
@@ -26,9 +26,9 @@ export function scopeSnapshot(s: Snapshot, ward: string): Snapshot {
   };
 }
 
-/** The same for a delta; it keeps its seq (possibly with nothing else), so resume stays gap-free. */
+/** The same for a frame; it keeps its seqs (possibly with nothing else), so the ward's walls see no gap. */
 export function scopeDelta(d: Delta, ward: string): Delta {
-  const out: Delta = { type: 'delta', seq: d.seq, at: d.at };
+  const out: Delta = { type: 'delta', fromSeq: d.fromSeq, seq: d.seq, at: d.at };
   if (d.wards) {
     const w = pickWard(d.wards, ward);
     if (Object.keys(w).length > 0) out.wards = w;

@@ -63,6 +63,8 @@ describe('POST /api/v1/cap', () => {
     const closed = await postCap(cancel);
     expect(closed.status).toBe(202);
     expect(server.app.store.get('incident', 'cap:kttv@hue.gov.vn:W-1')!.status).toBe('closed');
+    // The wall sees it closed (and the cases below start from a wall that has seen everything).
+    await wall.until(() => wall.deltas.some((d) => d.incidents?.some((i) => i.id === 'cap:kttv@hue.gov.vn:W-1' && i.status === 'closed')), 'the closed incident');
   });
 
   it.each([

@@ -58,7 +58,7 @@ describe('several nodes on one Redis', () => {
     const db = wb.deltas.find((d) => d.reports?.some((r) => r.id === 'via-b'))!;
     expect(da.seq).toBe(db.seq);
     expect(da.seq).toBe(wa.snapshots[0]!.seq + 1);
-    expect(da.city!.today.reports.received).toBe(1);
+    expect(da.city!.today!.counts.reports.received).toBe(1);
     // Node A's store and KPI endpoints know it too.
     expect(a.app.store.get('report', 'via-b')).toBeDefined();
     // Each wall gets each delta once: no copy through the adapter from the other node.
@@ -79,8 +79,9 @@ describe('several nodes on one Redis', () => {
 });
 
 /**
- * A wall that applies deltas the way the real client does (next seq applied, older ignored, a gap
- * answered with `resume`) and remembers every report id it was given and every seq it applied.
+ * A wall that applies frames the way the real client does (the one starting at the next seq applied,
+ * older ignored, anything else answered with `resume`) and remembers every report id it was given
+ * and every seq its frames covered.
  */
 class TrackingWall {
   socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
@@ -123,11 +124,11 @@ class TrackingWall {
   }
 
   private onDelta(d: Delta): void {
-    if (d.seq === this.held + 1) {
+    if (d.fromSeq === this.held + 1) {
+      for (let seq = d.fromSeq; seq <= d.seq; seq++) this.applied.push(seq);
       this.held = d.seq;
-      this.applied.push(d.seq);
       for (const r of d.reports ?? []) this.ids.add(r.id);
-    } else if (d.seq > this.held + 1 && !this.resuming) {
+    } else if (d.seq > this.held && !this.resuming) {
       this.gapsWhileLive += 1;
       this.resume();
     }
