@@ -15,6 +15,7 @@ import {
   toServiceRequest,
   type ServiceRequestContext,
 } from '../ingest/open311';
+import { indexStoreReports } from '../ingest/open311-index';
 import { open311QuerySchema, requestFilter, selectReports } from '../ingest/open311-query';
 import type { ItemStore } from '../store/store';
 import { StoreUnavailableError } from '../store/store';
@@ -28,7 +29,7 @@ const RECEIVED_NOTICE = 'Đã tiếp nhận phản ánh / report received';
 export interface Open311RoutesDeps {
   ingest: IngestService;
   keys: readonly IngestKey[];
-  store: Pick<ItemStore, 'get' | 'items'>;
+  store: Pick<ItemStore, 'get' | 'items' | 'onEntry'>;
   ctx: KpiContext;
   now: () => number;
   /** IOC_OPEN311_PUBLIC_DESCRIPTION: show reports' descriptions on the public GETs. */
@@ -70,6 +71,8 @@ const requestId = z.string().min(1).max(MAX_ID_LENGTH, `a service_request_id has
 export function open311Router(deps: Open311RoutesDeps): Router {
   const router = Router();
   const matchKey = ingestKeyMatcher(deps.keys);
+  const byTime = indexStoreReports(deps.store);
+  const getReport = (id: string) => deps.store.get('report', id);
   const requestContext = (): ServiceRequestContext => ({
     calendar: deps.ctx.calendar,
     deadlineWorkingDays: deps.ctx.config.reportDeadlineWorkingDays.handle,
@@ -188,7 +191,7 @@ export function open311Router(deps: Open311RoutesDeps): Router {
       fail(res, format, { status: 400, code: 'invalid_window', message: f.message });
       return;
     }
-    send(res, format, 200, 'service_requests', selectReports(deps.store.items('report'), f.filter).map((r) => toServiceRequest(r, ctx)));
+    send(res, format, 200, 'service_requests', selectReports(byTime, getReport, f.filter).map((r) => toServiceRequest(r, ctx)));
   });
 
   router.get('/requests/:file', (req, res, next) => {

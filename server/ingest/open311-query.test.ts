@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '@shared/schemas';
+import { ReportTimeIndex } from './open311-index';
 import { MAX_QUERY_SPAN_MS, open311QuerySchema, requestFilter, selectReports } from './open311-query';
 
 const NOW = Date.parse('2026-11-29T00:00:00Z');
@@ -74,16 +75,25 @@ describe('selecting reports', () => {
     at('c', '2026-11-22T00:00:00Z', { status: 'responded' }),
     at('d', '2026-11-22T00:00:00Z', { status: 'rejected' }),
   ];
+  const byId = new Map(reports.map((r) => [r.id, r]));
+  const index = ReportTimeIndex.of(reports.map((r) => ({ id: r.id, ms: Date.parse(r.createdAt) })));
   const filter = (over: Partial<Parameters<typeof selectReports>[1]> = {}) => ({ fromMs: Date.parse('2026-11-01T00:00:00Z'), toMs: NOW, codes: null, statuses: null, ...over });
 
   it.each<[string, Partial<Parameters<typeof selectReports>[1]>, number | undefined, string[]]>([
-    ['in the window, newest first (ties by id)', {}, undefined, ['c', 'd', 'b', 'a']],
+    ['in the window, newest first (equal times by id, last first)', {}, undefined, ['d', 'c', 'b', 'a']],
     ['by service code', { codes: new Set(['traffic'] as const) }, undefined, ['b']],
     ['open only', { statuses: new Set(['open'] as const) }, undefined, ['b', 'a']],
-    ['closed only', { statuses: new Set(['closed'] as const) }, undefined, ['c', 'd']],
+    ['closed only', { statuses: new Set(['closed'] as const) }, undefined, ['d', 'c']],
     ['an end that is inclusive', { toMs: Date.parse('2026-11-21T00:00:00Z') }, undefined, ['b', 'a']],
-    ['at most the limit, the newest', {}, 2, ['c', 'd']],
+    ['at most the limit, the newest', {}, 2, ['d', 'c']],
+    ['nothing for a limit of 0', {}, 0, []],
   ])('%s', (_name, over, limit, ids) => {
-    expect(selectReports(reports, filter(over), limit).map((r) => r.id)).toEqual(ids);
+    expect(selectReports(index, (id) => byId.get(id), filter(over), limit).map((r) => r.id)).toEqual(ids);
+  });
+
+  it('skips an entry whose report has since moved to another time, and one the store does not hold', () => {
+    const moved = new Map(byId).set('a', at('a', '2026-08-02T00:00:00Z'));
+    moved.delete('b');
+    expect(selectReports(index, (id) => moved.get(id), filter()).map((r) => r.id)).toEqual(['d', 'c']);
   });
 });

@@ -4,6 +4,7 @@ import { MAX_ID_LENGTH, type Report } from '@shared/schemas';
 import { DAY_MS } from '../domain/calendar';
 import { reportTimes } from '../domain/kpis';
 import { open311Status, open311Time, type Open311Status } from './open311';
+import type { ReportTimeIndex } from './open311-index';
 
 /** The longest span `GET requests` covers, and its default: the last 90 days (GeoReport v2). */
 export const MAX_QUERY_SPAN_MS = 90 * DAY_MS;
@@ -79,19 +80,22 @@ export function requestFilter(q: Open311Query, nowMs: number): { ok: true; filte
 }
 
 /**
- * The reports a query selects, newest first, at most `limit`. One pass over the reports held in
- * memory, keeping references only to those that match.
+ * The reports a query selects, newest first, at most `limit`: the index's window walked from its
+ * newest end, each id read from the store (an entry whose report now has another time is stale
+ * and skipped), until `limit` match. Bounded by the window's reports, never by all reports held.
  */
-export function selectReports(reports: Iterable<Report>, f: RequestFilter, limit = MAX_REQUESTS_RETURNED): Report[] {
-  const hits: { ms: number; r: Report }[] = [];
-  for (const r of reports) {
-    const ms = reportTimes(r).createdMs;
-    if (ms < f.fromMs || ms > f.toMs) continue;
+export function selectReports(index: ReportTimeIndex, get: (id: string) => Report | undefined, f: RequestFilter, limit = MAX_REQUESTS_RETURNED): Report[] {
+  const out: Report[] = [];
+  const seen = new Set<string>();
+  if (limit <= 0) return out;
+  for (const { id, ms } of index.newestFirst(f.fromMs, f.toMs)) {
+    const r = get(id);
+    if (!r || reportTimes(r).createdMs !== ms || seen.has(id)) continue;
+    seen.add(id);
     if (f.codes && !f.codes.has(r.category)) continue;
     if (f.statuses && !f.statuses.has(open311Status(r.status))) continue;
-    hits.push({ ms, r });
+    out.push(r);
+    if (out.length >= limit) break;
   }
-  // Newest first; equal times by id, so one query gives one order.
-  hits.sort((a, b) => b.ms - a.ms || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
-  return hits.slice(0, limit).map((h) => h.r);
+  return out;
 }
