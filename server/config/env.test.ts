@@ -46,4 +46,11 @@ describe('configFromEnv', () => {
     expect(err.message).toMatch(/IOC_METRICS_TOKEN.*16/);
     expect(err.message).not.toContain('short"');
   });
+
+  it('keeps report descriptions out of the public Open311 answers unless IOC_OPEN311_PUBLIC_DESCRIPTION=1', () => {
+    expect(configFromEnv({}).open311PublicDescription).toBe(false);
+    expect(configFromEnv({ IOC_OPEN311_PUBLIC_DESCRIPTION: '1' }).open311PublicDescription).toBe(true);
+    expect(configFromEnv({ IOC_OPEN311_PUBLIC_DESCRIPTION: 'false' }).open311PublicDescription).toBe(false);
+    expect(configError({ IOC_OPEN311_PUBLIC_DESCRIPTION: 'yes' }).message).toBe('IOC_OPEN311_PUBLIC_DESCRIPTION must be 1 or 0, got "yes"');
+  });
 });

@@ -57,6 +57,11 @@ export interface Config {
   frameAncestors: string[];
   /** IOC_TRUST_PROXY: express's `trust proxy` (whose X-Forwarded-For/-Proto to believe); default loopback. */
   trustProxy: boolean | number | string[];
+  /**
+   * IOC_OPEN311_PUBLIC_DESCRIPTION=1: the public GeoReport `GET requests` shows each report's
+   * description. Off by default: a citizen writing to the city did not mean to publish it.
+   */
+  open311PublicDescription: boolean;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +177,14 @@ function parseIndex766Period(raw: string | undefined): Index766Period {
   return found;
 }
 
+/** An on/off setting: 1/true or 0/false (or unset: `fallback`); anything else stops the start. */
+function parseFlag(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw.slice(0, 40)}"`);
+}
+
 function parseRedisPrefix(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '{ioc}:';
   // The {…} hash tag keeps every key of one deployment in one Cluster slot, which the store's scripts need.
@@ -211,5 +224,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     // Comma- or space-separated, as in a CSP header.
     frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor, wholeEntry))],
     trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
+    open311PublicDescription: parseFlag(env.IOC_OPEN311_PUBLIC_DESCRIPTION, 'IOC_OPEN311_PUBLIC_DESCRIPTION', false),
   };
 }

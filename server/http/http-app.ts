@@ -21,6 +21,7 @@ import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
+import { open311Router } from './open311-routes';
 import { requireMetricsToken, type Metrics } from './metrics';
 import { securityHeaders } from './security-headers';
 import { sessionRouter } from './session-routes';
@@ -85,6 +86,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
   });
   app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
   app.use('/api/v1', interopRouter({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, boundaries: d.boundaries, now: d.now }));
+  app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, onError: d.onError }));
   const items = () => storeWindowItems(d.store);
   app.use('/api/v1', requireWallAccess(d.policy), kpiRouter({ items, ctx: d.ctx, now: d.now }));
   app.use('/api/v1', requireWallAccess(d.policy), briefingRouter({ items, alerts: () => d.alerts.list('all', null), ctx: d.ctx, now: d.now }));
