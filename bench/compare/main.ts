@@ -153,7 +153,9 @@ async function startServer(kind: ServerKind, tag: string): Promise<Child> {
     LOG_LEVEL: 'warn',
   };
   if (kind === 'redis') Object.assign(env, { REDIS_URL, IOC_REDIS_PREFIX: prefix, IOC_REDIS_ALLOW_VOLATILE: '1' });
-  const s = await spawnServer(['--import', 'tsx', path.resolve('server/main.ts')], env);
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of this server per run, to see where its time goes.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
+  const s = await spawnServer([...profile, '--import', 'tsx', path.resolve('server/main.ts')], env);
   // Ready means the store is replayed and the first figures computed.
   for (let i = 0; i < 300; i++) {
     const ok = await fetch(`${s.url}/readyz`).then(
