@@ -26,7 +26,7 @@ export function backoffMs(pollMs: number, failures: number): number {
 /** One feed's line in /healthz. */
 export interface CapFeedHealth {
   url: string;
-  /** `ok`: the last poll worked; `degraded`: it failed (backing off); `waiting`: not polled yet; `standby`: another node polls. */
+  /** `ok`: the last poll worked; `degraded`: it failed (backing off); `waiting`: no poll has ended yet; `standby`: another node polls. */
   status: 'ok' | 'degraded' | 'waiting' | 'standby';
   failures: number;
   lastPollAt: string | null;
@@ -88,6 +88,8 @@ export class CapFollower {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private readonly stopping = new AbortController();
+  /** The timeout signals of the requests of the poll under way (see `get`). */
+  private readonly timeouts = new Set<AbortSignal>();
 
   constructor(private readonly deps: CapFollowerDeps) {
     const now = deps.now();
@@ -153,6 +155,7 @@ export class CapFollower {
       this.deps.metrics?.poll(feed.shown, 'error', false, this.deps.now());
       this.deps.log.warn({ feed: feed.shown, failures: feed.failures, error: feed.lastError }, 'a CAP feed could not be read; backing off');
     }
+    this.timeouts.clear();
     feed.nextPollAt = this.deps.now() + backoffMs(this.deps.pollMs, feed.failures);
   }
 
@@ -226,15 +229,18 @@ export class CapFollower {
   }
 
   private get(url: string, headers: Record<string, string>): Promise<Response> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS), this.stopping.signal]);
-    return fetch(url, { headers, signal, redirect: 'follow' });
+    const timeout = AbortSignal.timeout(this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
+    // AbortSignal.any holds its sources weakly: unreferenced, the timeout signal can be collected
+    // before it fires and the request then waits for ever. Held until the feed's poll is over.
+    this.timeouts.add(timeout);
+    return fetch(url, { headers, signal: AbortSignal.any([timeout, this.stopping.signal]), redirect: 'follow' });
   }
 
   health(): CapFeedHealth[] {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return this.feeds.map((f) => ({
       url: f.shown,
-      status: f.standby ? 'standby' : f.lastPollAt === null ? 'waiting' : f.failures > 0 ? 'degraded' : 'ok',
+      status: f.standby ? 'standby' : f.failures > 0 ? 'degraded' : f.lastSuccessAt === null ? 'waiting' : 'ok',
       failures: f.failures,
       lastPollAt: iso(f.lastPollAt),
       lastSuccessAt: iso(f.lastSuccessAt),
