@@ -2,6 +2,7 @@
 # What `npm test` needs on a fresh Debian machine, set up only when missing (run as "pretest"):
 #   - Debian's Chromium at /usr/bin/chromium for the browser tests (driven through playwright-core;
 #     a playwright-downloaded browser is never used),
+#   - xmllint (libxml2-utils), with which the CAP tests check the Atom feed's messages against the schema,
 #   - redis-server/redis-cli, and a Redis answering on 127.0.0.1:$IOC_TEST_REDIS_PORT (default 6379)
 #     for the integration tests.
 # Idempotent: prints one line per action taken and nothing when everything is already there.
@@ -24,6 +25,11 @@ apt_install() {
 if [ ! -x /usr/bin/chromium ]; then
   echo "test-env: installing chromium"
   apt_install chromium fonts-dejavu-core
+fi
+
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "test-env: installing libxml2-utils (xmllint)"
+  apt_install libxml2-utils
 fi
 
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then

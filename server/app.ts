@@ -17,6 +17,8 @@ import { socketPrincipal } from './http/auth';
 import { fromAllowedOrigin } from './http/origin';
 import { createHttpApp } from './http/http-app';
 import { Metrics } from './http/metrics';
+import { CapIngest } from './ingest/cap-ingest';
+import { CapFollower } from './ingest/cap-follower';
 import { IngestService } from './ingest/ingest-service';
 import { attachRedisAdapter } from './live/adapter';
 import { LiveFeed } from './live/feed';
@@ -39,6 +41,8 @@ export interface AppOptions {
   deferReady?: boolean;
   /** How long a session lasts (SESSION_TTL_MS); tests shorten it to see one expire. */
   sessionTtlMs?: number;
+  /** How long one request to a CAP feed may take (CAP_FEED_TIMEOUT_MS); tests shorten it. */
+  capFeedTimeoutMs?: number;
 }
 
 export interface RunningApp {
@@ -61,6 +65,8 @@ export interface RunningApp {
   markReady(): void;
   /** The socket.io server, for tests that look at the connected walls. */
   readonly io: IocServer;
+  /** The CAP feed follower, when IOC_CAP_FEEDS is set. */
+  readonly capFollower: CapFollower | null;
   close(): Promise<void>;
 }
 
@@ -143,13 +149,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     return state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   };
   const ingest = new IngestService({ store, boundaries, now });
-  const status = () => ({ seq: feed.appliedSeq, alertLeader: pipeline.isLeader });
+  const cap = new CapIngest({ ingest, store, boundaries, now });
+  // Only the alert lease holder polls; a paused holder overlapping its successor is harmless (the store dedupes).
+  const capFollower =
+    config.capFeeds.length > 0
+      ? new CapFollower({ feeds: config.capFeeds, pollMs: config.capPollMs, timeoutMs: opts.capFeedTimeoutMs, cap, now, shouldPoll: () => pipeline.isLeader, metrics: metrics.capFeeds(), log })
+      : null;
+  const status = () => ({ seq: feed.appliedSeq, alertLeader: pipeline.isLeader, ...(capFollower ? { capFeeds: capFollower.health() } : {}) });
   let ready = false;
   const markReady = (): void => {
     ready = true;
     metrics.markReady();
   };
-  const app = createHttpApp({ config, store, ingest, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
   const http = createServer(app);
   hub = new LiveHub(http, {
     frames: feed,
@@ -167,6 +179,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(config.port, config.host, resolve));
   const port = (http.address() as AddressInfo).port;
   await pipeline.start();
+  capFollower?.start();
   const tick = makeTick({ state, feed, pipeline, now, log });
   const timer = setInterval(() => void tick(), TICK_INTERVAL_MS).unref();
   if (!opts.deferReady) markReady();
@@ -175,6 +188,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     if (closed) return;
     closed = true;
     clearInterval(timer);
+    await capFollower?.stop();
     await pipeline.stop();
     feed.close();
     await hub?.close(); // closes the HTTP server too
@@ -184,5 +198,5 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     metrics.close();
   };
   const isAlertLeader = () => pipeline.isLeader;
-  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, close };
+  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, close };
 }

@@ -32,6 +32,11 @@ async function main(): Promise<void> {
       log.warn('no IOC_INGEST_KEYS set: every ingest request will be refused with 401');
     }
   }
+  if (config.capFeedToken === null && config.simulate) {
+    // A demo's CAP feed can be read without signing in, with a token made up for this run and printed once.
+    config.capFeedToken = randomBytes(18).toString('base64url');
+    log.info(`no IOC_CAP_FEED_TOKEN set: this run's CAP feed answers GET /api/v1/cap/alerts.atom?token=${config.capFeedToken}`);
+  }
 
   const app = await startApp(config, { logger: log, deferReady: config.simulate });
   // Printed before the history loads: /healthz answers now, /readyz once the figures are whole.

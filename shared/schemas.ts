@@ -156,6 +156,49 @@ const areaSchema = z.object({
     .max(10),
 });
 
+/** Most areas, shapes per area and CAP messages kept for one warning: enough for any real warning, bounded for the store. */
+export const MAX_WARNING_AREAS = 20;
+export const MAX_WARNING_SHAPES = 20;
+export const MAX_WARNING_MESSAGES = 50;
+
+const warningText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
+/**
+ * What a CAP warning said, kept on the incident it became so that the wall can show the warning
+ * itself (event, urgency, severity, expiry, sender) and draw every polygon and circle of its area,
+ * not only the one point and ring that located it. Positions are GeoJSON order, [lng, lat].
+ */
+export const capWarningSchema = z.object({
+  sender: warningText(300),
+  /** The identifier and `sent` of the latest CAP message applied. */
+  identifier: warningText(300),
+  sent: isoDateTime,
+  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  event: warningText(300),
+  category: z.array(warningText(20)).max(12),
+  urgency: z.enum(['Immediate', 'Expected', 'Future', 'Past', 'Unknown']),
+  severity: z.enum(['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']),
+  certainty: warningText(20),
+  senderName: warningText(300).optional(),
+  headline: warningText(MAX_TITLE_LENGTH).optional(),
+  instruction: warningText(MAX_DESCRIPTION_LENGTH).optional(),
+  effective: isoDateTime.optional(),
+  onset: isoDateTime.optional(),
+  expires: isoDateTime.optional(),
+  areas: z
+    .array(
+      z.object({
+        areaDesc: warningText(500),
+        polygons: z.array(z.array(z.tuple([lng, lat])).min(4).max(MAX_AREA_POSITIONS)).max(MAX_WARNING_SHAPES),
+        circles: z.array(z.object({ lng, lat, radiusKm: z.number().min(0).max(20_000) })).max(MAX_WARNING_SHAPES),
+      }),
+    )
+    .max(MAX_WARNING_AREAS),
+  /** `sender,identifier,sent` of every CAP message applied to this incident: what a feed follower has seen. */
+  messages: z.array(warningText(700)).max(MAX_WARNING_MESSAGES),
+});
+export type CapWarning = z.infer<typeof capWarningSchema>;
+
 /** An incident (vụ việc) as a producer sends it. */
 export const incidentInputSchema = z
   .object({
@@ -176,6 +219,8 @@ export const incidentInputSchema = z
     lng: lng.optional(),
     /** The area it concerns (e.g. a CAP warning's polygon), drawn on the map. */
     area: areaSchema.optional(),
+    /** The CAP warning it came from, when it came from one. */
+    warning: capWarningSchema.optional(),
   })
   .superRefine((i, ctx) => requireLocation(i, ctx, false));
 export type IncidentInput = z.infer<typeof incidentInputSchema>;

@@ -53,4 +53,17 @@ describe('configFromEnv', () => {
     expect(configFromEnv({ IOC_OPEN311_PUBLIC_DESCRIPTION: 'false' }).open311PublicDescription).toBe(false);
     expect(configError({ IOC_OPEN311_PUBLIC_DESCRIPTION: 'yes' }).message).toBe('IOC_OPEN311_PUBLIC_DESCRIPTION must be 1 or 0, got "yes"');
   });
+
+  it('reads the CAP follower and feed settings: URLs, the poll interval (default 60 s) and a feed token of 16 characters or more', () => {
+    const c = configFromEnv({ IOC_CAP_FEEDS: 'https://kttv.example/cap.atom, http://10.0.0.5:8080/alerts.xml?key=s3cret', IOC_CAP_POLL_S: '120', IOC_CAP_FEED_TOKEN: 'feed-token-0123456789' });
+    expect(c.capFeeds).toEqual(['https://kttv.example/cap.atom', 'http://10.0.0.5:8080/alerts.xml?key=s3cret']);
+    expect(c.capPollMs).toBe(120_000);
+    expect(c.capFeedToken).toBe('feed-token-0123456789');
+    expect(configFromEnv({})).toMatchObject({ capFeeds: [], capPollMs: 60_000, capFeedToken: null });
+    expect(configError({ IOC_CAP_FEEDS: 'ftp://x.example/a' }).message).toMatch(/IOC_CAP_FEEDS: entry 1/);
+    // A refused URL is named without its query, which may hold a key.
+    expect(configError({ IOC_CAP_FEEDS: 'https://ok.example/a,file:///etc/passwd?k=s3cret' }).message).not.toContain('s3cret');
+    expect(configError({ IOC_CAP_POLL_S: '1' }).message).toMatch(/IOC_CAP_POLL_S/);
+    expect(configError({ IOC_CAP_FEED_TOKEN: 'short' }).message).toMatch(/IOC_CAP_FEED_TOKEN.*16/);
+  });
 });

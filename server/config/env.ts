@@ -62,6 +62,12 @@ export interface Config {
    * description. Off by default: a citizen writing to the city did not mean to publish it.
    */
   open311PublicDescription: boolean;
+  /** IOC_CAP_FEEDS: URLs of CAP documents or Atom/RSS feeds of CAP that the server follows. */
+  capFeeds: string[];
+  /** IOC_CAP_POLL_S: how often each CAP feed is fetched (longer after failures), in ms. */
+  capPollMs: number;
+  /** IOC_CAP_FEED_TOKEN: lets a system without a session read GET /api/v1/cap/alerts.atom. */
+  capFeedToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +109,36 @@ function parseMetricsToken(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
   if (raw.length < MIN_METRICS_TOKEN_LENGTH) throw new ConfigError(`IOC_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
   return raw;
+}
+
+/** Shortest IOC_CAP_FEED_TOKEN taken: it is the only guard of the alert feed for systems without a session. */
+const MIN_CAP_FEED_TOKEN_LENGTH = 16;
+
+function parseCapFeedToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_CAP_FEED_TOKEN_LENGTH) throw new ConfigError(`IOC_CAP_FEED_TOKEN must be at least ${MIN_CAP_FEED_TOKEN_LENGTH} characters`);
+  return raw;
+}
+
+function parseFeedUrl(part: string): string {
+  let url: URL;
+  try {
+    url = new URL(part);
+  } catch {
+    throw new Error('expected an http(s) URL such as https://kttv.example/cap/feed.atom');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL');
+  return url.href;
+}
+
+/** What a log or /healthz may show of a feed URL: no credentials, no query (it may carry a token). */
+export function shownFeedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(unreadable URL)';
+  }
 }
 
 function parseIngestKey(part: string): IngestKey {
@@ -225,5 +261,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor, wholeEntry))],
     trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
     open311PublicDescription: parseFlag(env.IOC_OPEN311_PUBLIC_DESCRIPTION, 'IOC_OPEN311_PUBLIC_DESCRIPTION', false),
+    capFeeds: parseList(env.IOC_CAP_FEEDS, 'IOC_CAP_FEEDS', parseFeedUrl, shownFeedUrl),
+    capPollMs: parseIntIn(env.IOC_CAP_POLL_S, 'IOC_CAP_POLL_S', 60, 5, 86_400) * 1000,
+    capFeedToken: parseCapFeedToken(env.IOC_CAP_FEED_TOKEN),
   };
 }

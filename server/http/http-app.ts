@@ -11,15 +11,17 @@ import type { Config } from '../config/env';
 import type { KpiContext } from '../domain/kpis';
 import { storeWindowItems } from '../domain/window-kpis';
 import type { Boundaries } from '../geo/boundaries';
+import type { CapIngest } from '../ingest/cap-ingest';
+import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
 import { scopeSnapshot } from '../live/scope';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, type AccessPolicy } from './auth';
 import { briefingRouter } from './briefing-routes';
+import { capRouter } from './cap-routes';
 import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
-import { interopRouter } from './interop-routes';
 import { kpiRouter } from './kpi-routes';
 import { open311Router } from './open311-routes';
 import { requireMetricsToken, type Metrics } from './metrics';
@@ -30,6 +32,7 @@ export interface HttpAppDeps {
   config: Config;
   store: ItemStore;
   ingest: IngestService;
+  cap: CapIngest;
   alerts: AlertService;
   boundaries: Boundaries;
   ctx: KpiContext;
@@ -43,7 +46,7 @@ export interface HttpAppDeps {
   /** A session was signed out: its open sockets must go (on every node). */
   onSignOut: (sessionId: string) => void;
   /** What /healthz reports beside the store. */
-  status: () => { seq: number; alertLeader: boolean };
+  status: () => { seq: number; alertLeader: boolean; capFeeds?: CapFeedHealth[] };
   /** False until replay, backfill and the first baselines are done. */
   ready: () => boolean;
   onError: (err: unknown) => void;
@@ -85,7 +88,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.json(ward ? scopeSnapshot(s, ward) : s);
   });
   app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
-  app.use('/api/v1', interopRouter({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, boundaries: d.boundaries, now: d.now }));
+  app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: () => d.alerts.list('all', null), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
   app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, onError: d.onError }));
   const items = () => storeWindowItems(d.store);
   app.use('/api/v1', requireWallAccess(d.policy), kpiRouter({ items, ctx: d.ctx, now: d.now }));

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CapFeedMetrics } from '../ingest/cap-follower';
 import { sendError } from './errors';
 
 /**
@@ -26,6 +27,43 @@ export class Metrics {
   readonly deltas = new Counter({ name: 'ioc_deltas_total', help: 'Deltas broadcast to walls.', registers: [this.registry] });
   readonly sockets = new Gauge({ name: 'ioc_connected_walls', help: 'Connected socket.io clients.', registers: [this.registry] });
   readonly seq = new Gauge({ name: 'ioc_delta_seq', help: 'The last delta seq.', registers: [this.registry] });
+
+  readonly capFeedPolls = new Counter({
+    name: 'ioc_cap_feed_polls_total',
+    help: 'Polls of each followed CAP feed (IOC_CAP_FEEDS, shown without query), by outcome (ok, not_modified, error).',
+    labelNames: ['feed', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly capFeedUp = new Gauge({
+    name: 'ioc_cap_feed_up',
+    help: '1 when the last poll of the CAP feed worked, 0 while it fails (the server itself stays healthy).',
+    labelNames: ['feed'] as const,
+    registers: [this.registry],
+  });
+  readonly capFeedLastSuccess = new Gauge({
+    name: 'ioc_cap_feed_last_success_timestamp_seconds',
+    help: 'When the CAP feed was last read successfully (Unix seconds).',
+    labelNames: ['feed'] as const,
+    registers: [this.registry],
+  });
+  readonly capFeedMessages = new Counter({
+    name: 'ioc_cap_feed_messages_total',
+    help: 'CAP messages met in followed feeds, by outcome (ingested, ignored, refused, seen before).',
+    labelNames: ['feed', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** The CAP follower's view of these metrics. */
+  capFeeds(): CapFeedMetrics {
+    return {
+      poll: (feed, outcome, up, nowMs) => {
+        this.capFeedPolls.inc({ feed, outcome });
+        this.capFeedUp.set({ feed }, up ? 1 : 0);
+        if (up) this.capFeedLastSuccess.set({ feed }, Math.floor(nowMs / 1000));
+      },
+      message: (feed, outcome) => this.capFeedMessages.inc({ feed, outcome }),
+    };
+  }
 
   /** Event-loop delay since the server became ready (replay, backfill and baselines are not counted). */
   private loop: IntervalHistogram | null = null;

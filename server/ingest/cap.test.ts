@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBoundaries } from '../geo/boundaries';
-import { capToIncident, decodeXml, parseCap } from './cap';
+import { capToIncident } from './cap';
+import { decodeXml, parseCap, parseXmlRoot, readCapDocument } from './cap-parse';
 
 const boundaries = loadBoundaries(null);
 // A polygon around central Huế (Phú Xuân / Thuận Hóa), CAP order: latitude first.
@@ -99,7 +100,7 @@ describe('CAP → incident', () => {
     const update = incidentOf(cap({ msgType: 'Update', references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
     expect(update).toMatchObject({ kind: 'incident', incident: { id: 'cap:kttv@hue.gov.vn:KTTV-2026-000' } });
     const cancel = incidentOf(cap({ msgType: 'Cancel', info: null, references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
-    expect(cancel).toEqual({ kind: 'cancel', ids: ['cap:kttv@hue.gov.vn:KTTV-2026-000'] });
+    expect(cancel).toEqual({ kind: 'cancel', ids: ['cap:kttv@hue.gov.vn:KTTV-2026-000'], references: [{ sender: 'kttv@hue.gov.vn', identifier: 'KTTV-2026-000' }] });
   });
 
   it.each([['Test'], ['Exercise'], ['Draft']])('acknowledges and ignores status %s', (status) => {
@@ -110,5 +111,64 @@ describe('CAP → incident', () => {
     const en = '<info><language>en-US</language><category>Fire</category><event>Wildfire</event><urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty><area><areaDesc>x</areaDesc><polygon>' + HUE_POLYGON + '</polygon></area></info>';
     const both = cap().replace('<info>', en + '<info>');
     expect(incidentOf(both)).toMatchObject({ kind: 'incident', incident: { type: 'flood' } });
+  });
+});
+
+describe('the warning kept on the incident', () => {
+  it('keeps event, urgency, severity, expiry, sender and every polygon and circle of every area, latitude swapped to GeoJSON order', () => {
+    const info =
+      '<info><language>vi-VN</language><category>Met</category><event>Bão</event><urgency>Expected</urgency><severity>Extreme</severity><certainty>Likely</certainty>' +
+      '<expires>2026-11-21T08:00:00+07:00</expires><senderName>Đài KTTV Trung Trung Bộ</senderName><headline>Bão số 9</headline><instruction>Sơ tán</instruction>' +
+      `<area><areaDesc>Huế</areaDesc><polygon>${HUE_POLYGON}</polygon><circle>16.4786,107.5772 2</circle></area>` +
+      '<area><areaDesc>Quảng Trị</areaDesc><polygon>16.8,107.0 16.8,107.2 16.7,107.2 16.7,107.0 16.8,107.0</polygon><circle>16.75,107.1 0</circle></area></info>';
+    const out = incidentOf(cap({ info }));
+    if (out.kind !== 'incident') throw new Error(out.kind);
+    expect(out.incident.warning).toEqual({
+      sender: 'kttv@hue.gov.vn',
+      identifier: 'KTTV-2026-001',
+      sent: '2026-11-20T08:00:00+07:00',
+      msgType: 'Alert',
+      event: 'Bão',
+      category: ['Met'],
+      urgency: 'Expected',
+      severity: 'Extreme',
+      certainty: 'Likely',
+      senderName: 'Đài KTTV Trung Trung Bộ',
+      headline: 'Bão số 9',
+      instruction: 'Sơ tán',
+      expires: '2026-11-21T08:00:00+07:00',
+      areas: [
+        {
+          areaDesc: 'Huế',
+          polygons: [[[107.57, 16.47], [107.59, 16.47], [107.59, 16.45], [107.57, 16.45], [107.57, 16.47]]],
+          circles: [{ lng: 107.5772, lat: 16.4786, radiusKm: 2 }],
+        },
+        {
+          areaDesc: 'Quảng Trị',
+          polygons: [[[107.0, 16.8], [107.2, 16.8], [107.2, 16.7], [107.0, 16.7], [107.0, 16.8]]],
+          circles: [{ lng: 107.1, lat: 16.75, radiusKm: 0 }],
+        },
+      ],
+      messages: ['kttv@hue.gov.vn,KTTV-2026-001,2026-11-20T08:00:00+07:00'],
+    });
+  });
+});
+
+describe('an <alerts> wrapper', () => {
+  const one = (id: string) => cap().replace('<?xml version="1.0" encoding="UTF-8"?>', '').replace('KTTV-2026-001', id);
+  it('reads each alert on its own, a bad one beside good ones', () => {
+    const root = parseXmlRoot(`<?xml version="1.0"?><alerts>${one('A-1')}${one('A-2').replace('<scope>Public</scope>', '')}${one('A-3')}</alerts>`);
+    if (!root.ok) throw new Error(root.message);
+    const doc = readCapDocument(root.value);
+    expect(doc.ok && doc.value.wrapped && doc.value.alerts.map((a) => (a.ok ? a.value.identifier : a.code))).toEqual(['A-1', 'invalid_cap', 'A-3']);
+  });
+
+  it('takes the CAP namespace declared on the wrapper, and refuses an empty wrapper', () => {
+    const root = parseXmlRoot(`<cap:alerts xmlns:cap="urn:oasis:names:tc:emergency:cap:1.2">${cap({ prefix: 'cap' }).replace(/<\?xml[^>]*>/, '').replace(' xmlns:cap="urn:oasis:names:tc:emergency:cap:1.2"', '')}</cap:alerts>`);
+    if (!root.ok) throw new Error(root.message);
+    const doc = readCapDocument(root.value);
+    expect(doc.ok && doc.value.wrapped && doc.value.alerts[0]!.ok).toBe(true);
+    const empty = parseXmlRoot('<alerts></alerts>');
+    expect(empty.ok && readCapDocument(empty.value)).toMatchObject({ ok: false, code: 'empty_alerts' });
   });
 });

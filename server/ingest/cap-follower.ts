@@ -1,0 +1,303 @@
+import { shownFeedUrl } from '../config/env';
+import { capMessageKey } from './cap';
+import { readCapFeed, type FeedEntry } from './cap-feed';
+import type { CapIngest } from './cap-ingest';
+import { decodeXml, parseXmlRoot, readCapDocument, type CapAlert, type CapResult } from './cap-parse';
+
+/** How long one request to a feed (or a document it links) may take. */
+export const CAP_FEED_TIMEOUT_MS = 10_000;
+/** Longest wait between attempts at a failing feed. */
+export const MAX_BACKOFF_MS = 30 * 60_000;
+/** Largest feed document read; a linked CAP document is held to the push endpoint's 2 MiB. */
+export const MAX_FEED_BYTES = 10 * 1024 * 1024;
+export const MAX_LINKED_CAP_BYTES = 2 * 1024 * 1024;
+/** The producer the followed feeds' incidents belong to. */
+export const CAP_FEED_PRODUCER = 'cap-feed';
+
+/**
+ * When a feed is fetched next, after `failures` failed attempts in a row: the poll interval, doubled
+ * per failure, at most MAX_BACKOFF_MS (never shorter than the interval itself).
+ */
+export function backoffMs(pollMs: number, failures: number): number {
+  if (failures <= 0) return pollMs;
+  return Math.max(pollMs, Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 20)));
+}
+
+/** One feed's line in /healthz. */
+export interface CapFeedHealth {
+  url: string;
+  /** `ok`: the last poll worked; `degraded`: it failed (backing off); `waiting`: no poll has ended yet; `standby`: another node polls. */
+  status: 'ok' | 'degraded' | 'waiting' | 'standby';
+  failures: number;
+  lastPollAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  nextPollAt: string;
+  messages: Record<MessageOutcome, number>;
+}
+
+type MessageOutcome = 'ingested' | 'ignored' | 'refused' | 'seen';
+
+/** What /metrics learns from the follower (prom-client in the app; the labels are the shown URLs). */
+export interface CapFeedMetrics {
+  poll(feed: string, outcome: 'ok' | 'not_modified' | 'error', up: boolean, nowMs: number): void;
+  message(feed: string, outcome: MessageOutcome): void;
+}
+
+export interface CapFollowerDeps {
+  feeds: readonly string[];
+  pollMs: number;
+  timeoutMs?: number;
+  cap: CapIngest;
+  now: () => number;
+  /** Only the node holding the alert lease polls (see README, CAP); the others stand by. */
+  shouldPoll: () => boolean;
+  metrics?: CapFeedMetrics;
+  log: { warn(obj: object, msg: string): void };
+}
+
+interface FeedState {
+  url: string;
+  shown: string;
+  etag: string | null;
+  lastModified: string | null;
+  failures: number;
+  nextPollAt: number;
+  lastPollAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  standby: boolean;
+  /** Linked entries already handled (by entry id, time and link): not fetched again while this process runs. */
+  doneEntries: Set<string>;
+  messages: Record<MessageOutcome, number>;
+}
+
+class FeedError extends Error {}
+
+/**
+ * Follows CAP feeds: each URL is fetched every `pollMs` with If-None-Match / If-Modified-Since, each
+ * request bounded by a timeout, a failing feed retried with exponential backoff. Every new message
+ * goes through CapIngest, the push endpoint's own path. A message already applied (an incident's
+ * warning lists its sender, identifier and sent) is skipped — so also after a restart, since that list
+ * is in the store; messages refused or ignored are remembered in memory only.
+ */
+export class CapFollower {
+  private readonly feeds: FeedState[];
+  /** Messages handled by this process (whatever the outcome). */
+  private readonly seen = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
+  /** The timeout signals of the requests of the poll under way (see `get`). */
+  private readonly timeouts = new Set<AbortSignal>();
+
+  constructor(private readonly deps: CapFollowerDeps) {
+    const now = deps.now();
+    this.feeds = deps.feeds.map((url) => ({
+      url,
+      shown: shownFeedUrl(url),
+      etag: null,
+      lastModified: null,
+      failures: 0,
+      nextPollAt: now,
+      lastPollAt: null,
+      lastSuccessAt: null,
+      lastError: null,
+      standby: false,
+      doneEntries: new Set(),
+      messages: { ingested: 0, ignored: 0, refused: 0, seen: 0 },
+    }));
+  }
+
+  /** Polls every feed that is due at `now()`, one after another; a call during a round gets that round. */
+  pollDue(): Promise<void> {
+    this.round ??= this.pollFeeds(false).finally(() => {
+      this.round = null;
+    });
+    return this.round;
+  }
+
+  /** Polls every feed now, due or not (tests; an operator's nudge). */
+  async pollAll(): Promise<void> {
+    await this.round;
+    this.round = this.pollFeeds(true).finally(() => {
+      this.round = null;
+    });
+    return this.round;
+  }
+
+  private async pollFeeds(all: boolean): Promise<void> {
+    for (const feed of this.feeds) {
+      if (this.stopping.signal.aborted) return;
+      if (!all && feed.nextPollAt > this.deps.now()) continue;
+      if (!this.deps.shouldPoll()) {
+        feed.standby = true;
+        feed.nextPollAt = this.deps.now() + this.deps.pollMs;
+        continue;
+      }
+      feed.standby = false;
+      await this.pollFeed(feed);
+    }
+  }
+
+  private async pollFeed(feed: FeedState): Promise<void> {
+    feed.lastPollAt = this.deps.now();
+    try {
+      const changed = await this.fetchAndIngest(feed);
+      feed.failures = 0;
+      feed.lastError = null;
+      feed.lastSuccessAt = this.deps.now();
+      this.deps.metrics?.poll(feed.shown, changed ? 'ok' : 'not_modified', true, feed.lastSuccessAt);
+    } catch (err) {
+      if (this.stopping.signal.aborted) return;
+      feed.failures += 1;
+      feed.lastError = messageOf(err, this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
+      this.deps.metrics?.poll(feed.shown, 'error', false, this.deps.now());
+      this.deps.log.warn({ feed: feed.shown, failures: feed.failures, error: feed.lastError }, 'a CAP feed could not be read; backing off');
+    }
+    this.timeouts.clear();
+    feed.nextPollAt = this.deps.now() + backoffMs(this.deps.pollMs, feed.failures);
+  }
+
+  /** Returns false when the feed answered 304. Throws when the feed, a linked document or the store failed. */
+  private async fetchAndIngest(feed: FeedState): Promise<boolean> {
+    const headers: Record<string, string> = { accept: 'application/atom+xml, application/rss+xml, application/cap+xml, application/xml;q=0.9, */*;q=0.5' };
+    if (feed.etag) headers['if-none-match'] = feed.etag;
+    if (feed.lastModified) headers['if-modified-since'] = feed.lastModified;
+    const res = await this.get(feed.url, headers);
+    if (res.status === 304) {
+      await res.body?.cancel();
+      return false;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new FeedError(`HTTP ${res.status} ${res.statusText}`.trim());
+    }
+    const xml = decodeXml(await readLimited(res, MAX_FEED_BYTES));
+    if (!xml.ok) throw new FeedError(xml.message);
+    const entries = readCapFeed(xml.value, feed.url);
+    if (!entries.ok) throw new FeedError(`${entries.code}: ${entries.message}`);
+    for (const entry of entries.value) await this.ingestEntry(feed, entry);
+    // Only now: a feed whose entries could not all be handled is fetched in full again next time.
+    feed.etag = res.headers.get('etag');
+    feed.lastModified = res.headers.get('last-modified');
+    return true;
+  }
+
+  private async ingestEntry(feed: FeedState, entry: FeedEntry): Promise<void> {
+    if ('alerts' in entry) {
+      for (const alert of entry.alerts) await this.ingestAlert(feed, alert);
+      return;
+    }
+    const done = `${entry.key}|${entry.link}`;
+    if (feed.doneEntries.has(done)) return;
+    const res = await this.get(entry.link, { accept: 'application/cap+xml, application/xml;q=0.9, */*;q=0.5' });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new FeedError(`HTTP ${res.status} for the linked CAP document ${shownFeedUrl(entry.link)}`);
+    }
+    const xml = decodeXml(await readLimited(res, MAX_LINKED_CAP_BYTES));
+    const root = xml.ok ? parseXmlRoot(xml.value) : xml;
+    const doc = root.ok ? readCapDocument(root.value) : root;
+    if (!doc.ok) this.count(feed, 'refused');
+    else for (const alert of doc.value.wrapped ? doc.value.alerts : [doc.value.alert]) await this.ingestAlert(feed, alert);
+    feed.doneEntries.add(done);
+  }
+
+  private async ingestAlert(feed: FeedState, alert: CapResult<CapAlert>): Promise<void> {
+    if (!alert.ok) {
+      this.count(feed, 'refused');
+      return;
+    }
+    const key = capMessageKey(alert.value);
+    if (this.seen.has(key) || this.deps.cap.isKnown(alert.value)) {
+      this.count(feed, 'seen');
+      return;
+    }
+    // A store that cannot write throws here: the poll fails and the message is tried again.
+    const out = await this.deps.cap.ingestAlert(alert.value, CAP_FEED_PRODUCER);
+    this.seen.add(key);
+    if (out.status !== 202) {
+      this.count(feed, 'refused');
+      this.deps.log.warn({ feed: feed.shown, message: key, error: out.body.error }, 'a CAP message of a followed feed was refused');
+    } else this.count(feed, out.body.ignored ? 'ignored' : 'ingested');
+  }
+
+  private count(feed: FeedState, outcome: MessageOutcome): void {
+    feed.messages[outcome] += 1;
+    this.deps.metrics?.message(feed.shown, outcome);
+  }
+
+  private get(url: string, headers: Record<string, string>): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
+    // AbortSignal.any holds its sources weakly: unreferenced, the timeout signal can be collected
+    // before it fires and the request then waits for ever. Held until the feed's poll is over.
+    this.timeouts.add(timeout);
+    return fetch(url, { headers, signal: AbortSignal.any([timeout, this.stopping.signal]), redirect: 'follow' });
+  }
+
+  health(): CapFeedHealth[] {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return this.feeds.map((f) => ({
+      url: f.shown,
+      status: f.standby ? 'standby' : f.failures > 0 ? 'degraded' : f.lastSuccessAt === null ? 'waiting' : 'ok',
+      failures: f.failures,
+      lastPollAt: iso(f.lastPollAt),
+      lastSuccessAt: iso(f.lastSuccessAt),
+      lastError: f.lastError,
+      nextPollAt: new Date(f.nextPollAt).toISOString(),
+      messages: { ...f.messages },
+    }));
+  }
+
+  /** Polls in the background: each feed when due, checked at least once per poll interval. */
+  start(): void {
+    const schedule = () => {
+      if (this.stopping.signal.aborted) return;
+      const now = this.deps.now();
+      const next = Math.min(...this.feeds.map((f) => f.nextPollAt));
+      const delay = Math.max(100, Math.min(this.deps.pollMs, next - now));
+      this.timer = setTimeout(() => void this.pollDue().finally(schedule), delay);
+      this.timer.unref();
+    };
+    void this.pollDue().finally(schedule);
+  }
+
+  /** Stops polling and aborts requests under way; resolves once the current round has ended. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer) clearTimeout(this.timer);
+    await this.round?.catch(() => {});
+  }
+}
+
+/** The body, refused past `limit` bytes (a feed that never ends must not fill memory). */
+async function readLimited(res: Response, limit: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await res.body?.cancel();
+    throw new FeedError(`the document is ${declared} bytes; at most ${limit} are read`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new FeedError(`the document is over ${limit} bytes; at most ${limit} are read`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+}
+
+function messageOf(err: unknown, timeoutMs: number): string {
+  const e = err as Error;
+  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  if (err instanceof FeedError) return e.message;
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return `${e.message}${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ''}`.slice(0, 300);
+}

@@ -1,0 +1,143 @@
+import type { IngestResult } from '@shared/protocol';
+import { MAX_WARNING_MESSAGES, type Incident } from '@shared/schemas';
+import type { Boundaries } from '../geo/boundaries';
+import type { ItemStore } from '../store/store';
+import { capMessageKey, capToIncident, idFor, referencesOf, type CapReference } from './cap';
+import { decodeXml, parseXmlRoot, readCapDocument, type CapAlert, type CapResult } from './cap-parse';
+import type { IngestService } from './ingest-service';
+import { timeOutOfBounds } from './normalize';
+
+/** What one CAP alert did: the ingest answer plus the incidents it touched, why it was ignored, or a note. */
+export type CapAlertOutcome =
+  | { status: 202; body: IngestResult & { incidents?: string[]; ignored?: string; note?: string } }
+  | { status: 400 | 409 | 413; body: { error: { code: string; message: string; details?: unknown } } };
+
+/** The answer to a pushed document (the HTTP status and body). */
+export interface CapDocumentOutcome {
+  status: number;
+  body: unknown;
+}
+
+/** One alert's line in the answer to an `<alerts>` wrapper. */
+export interface CapAlertLine {
+  index: number;
+  identifier?: string;
+  sender?: string;
+  status: number;
+  result: CapAlertOutcome['body'];
+}
+
+const NOTHING: IngestResult = { accepted: 0, duplicate: 0, stale: 0, rejected: 0, errors: [] };
+
+/**
+ * The one way a CAP message reaches the store, for the push endpoint and the feed follower alike,
+ * so their rules cannot drift: parse, locate in Huế, resolve what an Update or Cancel refers to, and
+ * hand the incident to IngestService (validation, ownership, idempotency, durability).
+ */
+export class CapIngest {
+  constructor(private readonly deps: { ingest: IngestService; store: ItemStore; boundaries: Boundaries; now: () => number }) {}
+
+  /** A pushed body: one `<alert>`, or an `<alerts>` wrapper whose alerts are handled in turn. */
+  async ingestDocument(body: Buffer, producer: string): Promise<CapDocumentOutcome> {
+    if (body.length === 0) return refused(400, 'empty_body', 'send one CAP 1.2 <alert> document (or an <alerts> wrapper of several) as XML');
+    const xml = decodeXml(body);
+    if (!xml.ok) return refused(415, xml.code, xml.message);
+    const root = parseXmlRoot(xml.value);
+    if (!root.ok) return refused(400, root.code, root.message);
+    const doc = readCapDocument(root.value);
+    if (!doc.ok) return refused(400, doc.code, doc.message);
+    if (!doc.value.wrapped) {
+      const alert = doc.value.alert;
+      if (!alert.ok) return refused(400, alert.code, alert.message);
+      return this.ingestAlert(alert.value, producer);
+    }
+    const lines: CapAlertLine[] = [];
+    // In turn: an Update later in the wrapper finds the Alert before it.
+    for (const [index, alert] of doc.value.alerts.entries()) lines.push(await this.line(index, alert, producer));
+    const through = lines.filter((l) => l.status === 202);
+    if (through.length === 0) {
+      return refused(400, 'all_alerts_refused', `all ${lines.length} alerts of the <alerts> wrapper were refused; the first: ${describe(lines[0]!)}`, lines);
+    }
+    const sum = (k: 'accepted' | 'duplicate' | 'stale') => through.reduce((n, l) => n + ((l.result as IngestResult)[k] ?? 0), 0);
+    return { status: 202, body: { accepted: sum('accepted'), duplicate: sum('duplicate'), stale: sum('stale'), rejected: lines.length - through.length, alerts: lines } };
+  }
+
+  private async line(index: number, alert: CapResult<CapAlert>, producer: string): Promise<CapAlertLine> {
+    if (!alert.ok) return { index, status: 400, result: { error: { code: alert.code, message: alert.message } } };
+    const out = await this.ingestAlert(alert.value, producer);
+    return { index, identifier: alert.value.identifier, sender: alert.value.sender, status: out.status, result: out.body };
+  }
+
+  /** One parsed CAP alert, for `producer` (the ingest key's source, or the follower's). */
+  async ingestAlert(alert: CapAlert, producer: string): Promise<CapAlertOutcome> {
+    const meaning = capToIncident(alert, this.deps.boundaries);
+    if (!meaning.ok) return refused(400, meaning.code, meaning.message) as CapAlertOutcome;
+    const m = meaning.value;
+    if (m.kind === 'ignored') return { status: 202, body: { ...NOTHING, ignored: m.reason } };
+    // `sent` becomes the incident's version (updatedAt): held to the same bounds, but named as the sender wrote it.
+    const sentOut = timeOutOfBounds(alert.sent, this.deps.now());
+    if (sentOut) return refused(400, sentOut.code, `CAP sent: ${sentOut.message}`, [{ field: 'sent', code: sentOut.code, message: sentOut.message }]) as CapAlertOutcome;
+    const key = capMessageKey(alert);
+    const held = unique(m.references.map((r) => this.heldFor(r)).filter((i) => i !== undefined));
+    if (m.kind === 'cancel') {
+      // A sender retries a refused Cancel for ever; one of a message never seen here is noted, not refused.
+      if (held.length === 0) return { status: 202, body: { ...NOTHING, note: `the Cancel references no alert held here (${refList(m.references)}): noted, nothing to close` } };
+      const closed = held.map((i) => ({ ...i, status: 'closed' as const, updatedAt: alert.sent, ...(i.warning ? { warning: { ...i.warning, messages: withKey(i.warning.messages, key) } } : {}) }));
+      return this.store(closed, producer, held.map((i) => i.id));
+    }
+    const { incident } = m;
+    let note: string | undefined;
+    if (alert.msgType === 'Update') {
+      if (held[0]) incident.id = held[0].id;
+      else note = `the Update references no alert held here (${refList(m.references) || 'no references'}): taken as a new alert`;
+    }
+    const before = held[0] ?? this.deps.store.get('incident', incident.id);
+    if (before?.warning) incident.warning.messages = withKey(before.warning.messages, key);
+    const out = await this.store(incident, producer, [incident.id]);
+    return note && out.status === 202 ? { status: 202, body: { ...out.body, note } } : out;
+  }
+
+  /** True when this message was applied already (an incident holds its key): a follower skips it, also after a restart. */
+  isKnown(alert: CapAlert): boolean {
+    const key = capMessageKey(alert);
+    const candidates = [this.deps.store.get('incident', idFor(alert.sender, alert.identifier)), ...referencesOf(alert.references).map((r) => this.heldFor(r))];
+    return candidates.some((i) => i?.warning?.messages.includes(key) === true);
+  }
+
+  /**
+   * The incident a reference names: the one with the referenced message's id, or the one an earlier
+   * Update of it was applied to (an Update of an Update names a message that has no incident of its own).
+   */
+  private heldFor(ref: CapReference): Incident | undefined {
+    const direct = this.deps.store.get('incident', idFor(ref.sender, ref.identifier));
+    if (direct) return direct;
+    const prefix = `${ref.sender},${ref.identifier},`;
+    for (const i of this.deps.store.items('incident')) if (i.warning?.messages.some((k) => k.startsWith(prefix))) return i;
+    return undefined;
+  }
+
+  private async store(body: unknown, producer: string, ids: string[]): Promise<CapAlertOutcome> {
+    const out = await this.deps.ingest.ingest('incident', body, producer);
+    return out.status === 202 ? { status: 202, body: { ...out.body, incidents: ids } } : out;
+  }
+}
+
+function refused(status: number, code: string, message: string, details?: unknown): CapDocumentOutcome & { status: 400 | 409 | 413 } {
+  return { status: status as 400, body: { error: details === undefined ? { code, message } : { code, message, details } } };
+}
+
+function describe(l: CapAlertLine): string {
+  const e = (l.result as { error?: { message: string } }).error;
+  return `alert ${l.index}${l.identifier ? ` (${l.identifier})` : ''}: ${e?.message ?? `status ${l.status}`}`;
+}
+
+const refList = (refs: CapReference[]) => refs.map((r) => `${r.sender},${r.identifier}`).join(' ');
+
+function unique(incidents: Incident[]): Incident[] {
+  return [...new Map(incidents.map((i) => [i.id, i])).values()];
+}
+
+/** The message keys with `key` added, the oldest dropped past the bound. */
+function withKey(keys: readonly string[], key: string): string[] {
+  return [...keys.filter((k) => k !== key), key].slice(-MAX_WARNING_MESSAGES);
+}
