@@ -74,6 +74,9 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.get('/metrics', requireMetricsToken(d.config.metricsToken), async (_req, res) => {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
+  // Producers' items, first: they carry an ingest key, not a session, so they skip the session lookup
+  // and the sign-in and alert routers (the hottest path: one POST per item from most producers).
+  app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
   app.use(authenticate(d.sessions));
   const allowedOrigins = new Set(d.config.allowedOrigins);
   app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
@@ -87,7 +90,6 @@ export function createHttpApp(d: HttpAppDeps): Express {
     const s = d.snapshot();
     res.json(ward ? scopeSnapshot(s, ward) : s);
   });
-  app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
   app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: () => d.alerts.list('all', null), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
   app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, onError: d.onError }));
   const items = () => storeWindowItems(d.store);

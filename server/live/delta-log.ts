@@ -36,7 +36,9 @@ export class DeltaLog {
     if (seq !== this.lastSeq + 1) this.ring.length = 0;
     this.lastSeq = seq;
     this.ring.push({ seq, body });
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    // Trimmed in chunks, so an entry costs O(1) amortised: a splice of one from the front of 10,000
+    // moved them all, once per entry (it showed in the profile at 2,000 entries a second).
+    if (this.ring.length >= 2 * this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
   }
 
   /** Forgets every kept entry and continues from `seq` (walls behind it get a snapshot). */
@@ -53,8 +55,11 @@ export class DeltaLog {
     if (!Number.isSafeInteger(seq) || seq > upTo || upTo > this.lastSeq) return null;
     if (seq === upTo) return [];
     if (upTo - seq > limit) return null;
-    const first = this.ring[0];
+    // Only the last `capacity` entries count as kept, however many the ring still holds.
+    const firstAt = Math.max(0, this.ring.length - this.capacity);
+    const first = this.ring[firstAt];
     if (!first || seq < first.seq - 1) return null;
-    return this.ring.slice(seq - first.seq + 1, upTo - first.seq + 1);
+    // The kept seqs follow one another, so seq s sits at firstAt + (s - first.seq).
+    return this.ring.slice(firstAt + seq + 1 - first.seq, firstAt + upTo + 1 - first.seq);
   }
 }
