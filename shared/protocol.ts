@@ -16,6 +16,13 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 export const STALE_AFTER_MS = 30_000;
 /** Reports drawn on the wall's heat layer: the last 24 hours. */
 export const RECENT_REPORTS_MS = 24 * 60 * 60 * 1000;
+/**
+ * Most reports a wall holds (the newest, by arrival): a normal day is ~800, so this bounds a wall's
+ * memory and its heat layer in a flood of thousands a minute without thinning a normal day.
+ */
+export const MAX_WALL_REPORTS = 20_000;
+/** A wall trims to MAX_WALL_REPORTS only once it holds this many more, so trimming is not a cost of every frame. */
+export const WALL_REPORTS_SLACK = 2_000;
 
 /**
  * The live KPI figures of one ward (or the city): today so far (local day, Asia/Ho_Chi_Minh) and,

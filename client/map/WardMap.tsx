@@ -11,12 +11,16 @@ import { HUE_BOUNDS } from './geo';
 import type { BBox } from './geo';
 import { buildIncidentLayer, incidentsToPoints } from './layers/incident-points';
 import { buildReportHeatmapLayer, reportsToHeatPoints } from './layers/report-heatmap';
+import { measured } from '../stores/measure';
+import { throttled } from '../stores/throttled';
 import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 import type { WardFillOptions } from './ward-fill';
 import { fetchWardCollection } from './wards-source';
 
 const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
+/** The heat layer follows the reports at most this often (ms). */
+const HEAT_UPDATE_MS = 250;
 
 export interface WardMapProps {
   i18n: I18n;
@@ -109,13 +113,13 @@ export function WardMap(props: WardMapProps) {
     // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
     // draws incidents as large as the city view does) so 4K and 1080p look alike.
     const px = (share: number) => Math.max(4, Math.round(window.innerHeight * share));
+    // The heat re-aggregates every report of 24 h on the GPU: a few times a second is enough for a
+    // person to see it move, where frames may come 50 times a second in a flood.
+    const reports = throttled(props.reports, HEAT_UPDATE_MS);
     createEffect(() => {
-      overlay.setProps({
-        layers: [
-          buildReportHeatmapLayer(reportsToHeatPoints(props.reports()), px(0.035)),
-          buildIncidentLayer(incidentsToPoints(props.incidents()), px(0.007)),
-        ],
-      });
+      const heat = reportsToHeatPoints(reports());
+      const incidents = incidentsToPoints(props.incidents());
+      measured('ioc:layers', () => overlay.setProps({ layers: [buildReportHeatmapLayer(heat, px(0.035)), buildIncidentLayer(incidents, px(0.007))] }));
     });
 
     const alertMarkers = new AlertMarkers(map, () => px(0.024));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KpiCounts } from '@shared/kpi-derive';
-import type { Delta, WindowCounts } from '@shared/protocol';
-import { applyDelta, decideDelta } from './apply-delta';
+import { MAX_WALL_REPORTS, WALL_REPORTS_SLACK, type Delta, type Snapshot, type WindowCounts } from '@shared/protocol';
+import { applyDelta, applyDeltaInPlace, decideDelta, keepRecentReports, ReportIndex } from './apply-delta';
 import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from './fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
@@ -31,6 +31,17 @@ describe('decideDelta', () => {
     { held: 0, fromSeq: 1, seq: 1, expected: 'apply' },
   ])('held $held, frame $fromSeq…$seq → $expected', ({ held, fromSeq, seq, expected }) => {
     expect(decideDelta(held, { fromSeq, seq })).toBe(expected);
+  });
+});
+
+describe('keepRecentReports', () => {
+  it('holds at most MAX_WALL_REPORTS (+ the slack before it trims), the newest, so a flood cannot grow a wall without bound', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => makeReport(`r${i}`, '2026-11-20T09:00:00+07:00'));
+    expect(keepRecentReports(many(MAX_WALL_REPORTS + WALL_REPORTS_SLACK), Date.parse(AT))).toHaveLength(MAX_WALL_REPORTS + WALL_REPORTS_SLACK);
+    const kept = keepRecentReports(many(MAX_WALL_REPORTS + WALL_REPORTS_SLACK + 5), Date.parse(AT));
+    expect(kept).toHaveLength(MAX_WALL_REPORTS);
+    expect(kept[0]!.id).toBe(`r${WALL_REPORTS_SLACK + 5}`);
+    expect(kept.at(-1)!.id).toBe(`r${MAX_WALL_REPORTS + WALL_REPORTS_SLACK + 4}`);
   });
 });
 
@@ -189,5 +200,41 @@ describe('applyDelta', () => {
   it('moves to the new day when the day rolled over', () => {
     const day = { from: '2026-11-21T00:00:00+07:00', to: '2026-11-22T00:00:00+07:00' };
     expect(applyDelta(makeSnapshot(), { type: 'delta', fromSeq: 11, seq: 11, at: AT, day }).day).toEqual(day);
+  });
+});
+
+describe('applyDeltaInPlace', () => {
+  /** Frames in turn, both ways: the in-place path must give what the pure one gives. */
+  function both(start: Snapshot, frames: Delta[]): { pure: Snapshot; inPlace: Snapshot } {
+    const pure = frames.reduce((s, f) => applyDelta(s, f), start);
+    const inPlace = structuredClone(start);
+    const index = new ReportIndex(inPlace.reports);
+    for (const f of frames) applyDeltaInPlace(inPlace, f, index);
+    return { pure, inPlace };
+  }
+  const frame = (seq: number, at: string, extra: Partial<Delta> = {}): Delta => ({ type: 'delta', fromSeq: seq, seq, at, ...extra });
+
+  it.each([
+    {
+      name: 'new, updated and aged-out reports, incidents, alerts, KPI patches and wholes',
+      start: makeSnapshot({ reports: [makeReport('old', '2026-11-19T08:00:00+07:00'), makeReport('a', '2026-11-20T08:00:00+07:00')], incidents: [makeIncident('x')] }),
+      frames: [
+        frame(11, AT, { reports: [makeReport('b', '2026-11-20T09:00:00+07:00'), makeReport('a', '2026-11-20T08:00:00+07:00', { status: 'handling' })], city: { today: windowOf(counts({ received: 3 })) } }),
+        frame(12, AT, { incidents: [makeIncident('x', { status: 'closed' }), makeIncident('y')], alerts: [makeAlert('al', '2026-11-20T09:00:00+07:00')], freshness: { report: 'r9' } }),
+        frame(13, '2026-11-21T08:30:00+07:00', { wards: { '19753': { today: windowOf(counts({ received: 9 })) } }, ranking: makeRanking(), hotspots: [] }),
+      ],
+      reports: ['b'],
+    },
+    {
+      name: 'a flood past the cap keeps the newest',
+      start: makeSnapshot(),
+      frames: [frame(11, AT, { reports: Array.from({ length: MAX_WALL_REPORTS + WALL_REPORTS_SLACK + 3 }, (_, i) => makeReport(`f${i}`, '2026-11-20T09:00:00+07:00')) }), frame(12, AT, { reports: [makeReport('last', '2026-11-20T09:00:01+07:00')] })],
+      reports: null,
+    },
+  ])('$name', ({ start, frames, reports }) => {
+    const { pure, inPlace } = both(start, frames);
+    expect(inPlace).toEqual(pure);
+    if (reports) expect(inPlace.reports.map((r) => r.id)).toEqual(reports);
+    else expect(inPlace.reports).toHaveLength(MAX_WALL_REPORTS + 1);
   });
 });

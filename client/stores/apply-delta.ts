@@ -2,7 +2,7 @@ import type { Alert } from '@shared/alerts';
 import { ITEM_KINDS } from '@shared/categories';
 import { kpiSetFromCounts, type Index766Config } from '@shared/kpi-derive';
 import type { Delta, LiveCountsPatch, LiveKpis, Snapshot, StreamFreshness, WindowCounts } from '@shared/protocol';
-import { RECENT_REPORTS_MS } from '@shared/protocol';
+import { MAX_WALL_REPORTS, RECENT_REPORTS_MS, WALL_REPORTS_SLACK } from '@shared/protocol';
 import type { Incident, PublicReport } from '@shared/schemas';
 
 /** What the live store should do with a frame, given the seq it holds. */
@@ -56,10 +56,80 @@ function upsertById<T extends { id: string }>(list: readonly T[], updates: reado
   return next;
 }
 
-/** Reports the heat layer keeps: created within the last 24 h of `nowMs`. */
+/** The newest MAX_WALL_REPORTS once more than MAX_WALL_REPORTS + WALL_REPORTS_SLACK are held. */
+function capReports(reports: PublicReport[]): PublicReport[] {
+  return reports.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK ? reports.slice(reports.length - MAX_WALL_REPORTS) : reports;
+}
+
+/** Reports the heat layer keeps: created within the last 24 h of `nowMs`, and not too many (capReports). */
 export function keepRecentReports(reports: readonly PublicReport[], nowMs: number): PublicReport[] {
   const cutoff = nowMs - RECENT_REPORTS_MS;
-  return reports.filter((r) => Date.parse(r.createdAt) >= cutoff);
+  return capReports(reports.filter((r) => Date.parse(r.createdAt) >= cutoff));
+}
+
+/**
+ * Where each report a wall holds sits, and the oldest one's creation time: what lets a frame be
+ * applied in place at a cost that follows the frame, not the thousands of reports held.
+ */
+export class ReportIndex {
+  private readonly at = new Map<string, number>();
+  private oldestMs = Number.POSITIVE_INFINITY;
+
+  constructor(reports: readonly PublicReport[]) {
+    this.rebuild(reports);
+  }
+
+  private rebuild(reports: readonly PublicReport[]): void {
+    this.at.clear();
+    this.oldestMs = Number.POSITIVE_INFINITY;
+    reports.forEach((r, i) => {
+      this.at.set(r.id, i);
+      this.oldestMs = Math.min(this.oldestMs, Date.parse(r.createdAt));
+    });
+  }
+
+  /** Puts the frame's reports into `s.reports` (replacing by id, else appending) and drops what keepRecentReports would. */
+  apply(s: Snapshot, reports: readonly PublicReport[] | undefined, nowMs: number): void {
+    for (const r of reports ?? []) {
+      const i = this.at.get(r.id);
+      if (i === undefined) {
+        this.at.set(r.id, s.reports.length);
+        s.reports.push(r);
+      } else {
+        s.reports[i] = r;
+      }
+      this.oldestMs = Math.min(this.oldestMs, Date.parse(r.createdAt));
+    }
+    // Whole passes only when something has aged out or the cap is passed: rarely, on a normal day.
+    if (this.oldestMs < nowMs - RECENT_REPORTS_MS || s.reports.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK) {
+      s.reports = keepRecentReports(s.reports, nowMs);
+      this.rebuild(s.reports);
+    }
+  }
+}
+
+/**
+ * The same as `applyDelta`, done to `s` in place (for a Solid `produce`): a frame costs what it
+ * carries, where applyDelta rebuilds every list. unit tests hold the two to the same results.
+ */
+export function applyDeltaInPlace(s: Snapshot, delta: Delta, reportIndex: ReportIndex): void {
+  const nowMs = Date.parse(delta.at);
+  reportIndex.apply(s, delta.reports, nowMs);
+  if (delta.incidents) s.incidents = keepOpenIncidents(upsertById(s.incidents, delta.incidents));
+  s.seq = delta.seq;
+  s.at = delta.at;
+  if (delta.day) s.day = delta.day;
+  if (delta.city) s.city = patchLiveKpis(s.city, delta.city, s.index766Config) ?? s.city;
+  for (const [code, patch] of Object.entries(delta.wards ?? {})) {
+    const kpis = patchLiveKpis(s.wards[code], patch, s.index766Config);
+    if (kpis) s.wards[code] = kpis;
+  }
+  if (delta.freshness) s.freshness = mergeFreshness(s.freshness, delta.freshness);
+  if (delta.ranking) s.ranking = delta.ranking;
+  if (delta.charts) s.charts = delta.charts;
+  if (delta.period766) s.period766 = delta.period766;
+  if (delta.hotspots) s.hotspots = delta.hotspots;
+  if (delta.alerts) s.alerts = keepWallAlerts(upsertById(s.alerts, delta.alerts), nowMs);
 }
 
 /** The incidents a wall draws: every one not closed. */

@@ -3,6 +3,7 @@ import type { ItemKind } from '@shared/categories';
 import { countsOf } from '@shared/kpi-derive';
 import type { KpiSet } from '@shared/kpis';
 import {
+  MAX_WALL_REPORTS,
   PROTOCOL_VERSION,
   RECENT_REPORTS_MS,
   type ChartData,
@@ -57,6 +58,11 @@ interface WardItems {
 
 function wardKeyOf(item: { ward: string | null }): string {
   return item.ward ?? CITY_LEVEL_KEY;
+}
+
+/** The last `max` of a list in arrival order. */
+function newest<T>(items: T[], max: number): T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
 }
 
 /** A KpiSet as a frame carries it: its window and counts. */
@@ -440,7 +446,7 @@ export class LiveState {
       day: this.dayWindow(),
       city,
       wards,
-      reports: [...this.recentReports.values()].filter((r) => Date.parse(r.createdAt) >= cutoff),
+      reports: newest([...this.recentReports.values()].filter((r) => Date.parse(r.createdAt) >= cutoff), MAX_WALL_REPORTS),
       incidents: [...this.openIncidents.values()],
       freshness: { ...this.freshness },
       ranking: this.ranking!,
