@@ -17,6 +17,7 @@ import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, type AccessPolicy } from './auth';
 import { briefingRouter } from './briefing-routes';
+import { docsRouter } from './docs-routes';
 import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { interopRouter } from './interop-routes';
@@ -71,6 +72,8 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.get('/metrics', requireMetricsToken(d.config.metricsToken), async (_req, res) => {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
+  // The API's description and its readable page: public, no personal data in them.
+  app.use(docsRouter());
   app.use(authenticate(d.sessions));
   const allowedOrigins = new Set(d.config.allowedOrigins);
   app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
