@@ -48,7 +48,8 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const INIT_SCRIPT = `Scalar.createApiReference('#app', ${JSON.stringify(SCALAR_CONFIG)});\n`;
+// The document names no server (it is the same API wherever it runs): the page offers the one it came from.
+const INIT_SCRIPT = `Scalar.createApiReference('#app', Object.assign(${JSON.stringify(SCALAR_CONFIG)}, { servers: [{ url: window.location.origin }] }));\n`;
 
 /** `GET /api/v1/openapi.json` and the readable page at `/api/docs`; both public (no personal data in them). */
 export function docsRouter(): Router {
