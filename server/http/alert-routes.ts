@@ -10,7 +10,9 @@ import { jsonBody } from './json-body';
 import { requireJsonBody, requireSameOrigin } from './origin';
 
 /** `GET /api/v1/alerts` query (also the OpenAPI document's). */
-export const alertListQuery = z.object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open') }).strict();
+export const alertListQuery = z
+  .object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open').meta({ description: 'Which alerts: open (the default), acknowledged, resolved or all.' }) })
+  .strict();
 
 /** The duty console's API: list, evidence, acknowledge, resolve (officers, admins, and ward users for their ward). */
 export function alertRouter(deps: { alerts: AlertService; store: ItemStore; allowedOrigins: ReadonlySet<string> }): Router {

@@ -13,7 +13,10 @@ export const MAX_KPI_WINDOW_MS = 400 * 24 * 60 * 60 * 1000;
 
 /** The KPI endpoints' query, `[from, to)` (also the OpenAPI document's). */
 export const kpiWindowQuery = z
-  .object({ from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .object({
+    from: isoDateTime.optional().meta({ description: 'Start of the window (inclusive); with to.' }),
+    to: isoDateTime.optional().meta({ description: 'End of the window (exclusive); with from.' }),
+  })
   .strict()
   .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today so far)', path: ['from'] });
 

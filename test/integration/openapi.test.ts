@@ -205,3 +205,49 @@ describe('/api/docs', () => {
     expect(init).toContain('"withDefaultFonts":false');
   });
 });
+
+describe('real answers match the documented response schemas', () => {
+  type Responses = Record<string, { content?: Record<string, { schema?: object }> }>;
+  let check: (method: string, path: string, status: number, body: unknown) => string | null;
+  beforeAll(async () => {
+    const resolved = (await dereference(structuredClone(doc) as never)) as unknown as { paths: Record<string, Record<string, { responses: Responses }>> };
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addFormat('date-time', true);
+    check = (method, path, status, body) => {
+      const content = resolved.paths[path]![method]!.responses[String(status)]?.content;
+      const schema = content && Object.entries(content).find(([type]) => type.startsWith('application/json'))?.[1].schema;
+      if (!schema) return `no JSON schema documented for ${method} ${path} ${status}`;
+      const validate = ajv.compile(schema);
+      return validate(body) ? null : ajv.errorsText(validate.errors);
+    };
+  });
+
+  // [documented path, URL]; GETs, anonymous, on a server whose wall is open (no IOC_USERS).
+  const cases: [string, string][] = [
+    ['/healthz', '/healthz'],
+    ['/readyz', '/readyz'],
+    ['/api/v1/snapshot', '/api/v1/snapshot'],
+    ['/api/v1/city/kpis', '/api/v1/city/kpis'],
+    ['/api/v1/city/kpis', '/api/v1/city/kpis?from=2026-11-20T00:00:00%2B07:00'],
+    ['/api/v1/wards/{code}/kpis', '/api/v1/wards/19753/kpis'],
+    ['/api/v1/wards/{code}/kpis', '/api/v1/wards/00000/kpis'],
+    ['/api/v1/briefing', '/api/v1/briefing'],
+    ['/api/v1/briefing', '/api/v1/briefing?week=2026-W99'],
+    ['/api/v1/session', '/api/v1/session'],
+    ['/api/v1/alerts', '/api/v1/alerts'],
+    ['/api/v1/open311/services', '/api/v1/open311/services'],
+    ['/api/v1/open311/services.json', '/api/v1/open311/services.json'],
+    ['/api/v1/open311/services/{service_code}.json', '/api/v1/open311/services/noise.json'],
+    ['/api/v1/open311/services/{service_code}.json', '/api/v1/open311/services/parking.json'],
+    ['/api/v1/open311/discovery.json', '/api/v1/open311/discovery.json'],
+    ['/api/v1/open311/requests.json', '/api/v1/open311/requests.json'],
+    ['/api/v1/open311/requests.json', '/api/v1/open311/requests.json?status=maybe'],
+    ['/api/v1/open311/requests/{service_request_id}.json', '/api/v1/open311/requests/nobody.json'],
+    ['/api/v1/openapi.json', '/api/v1/openapi.json'],
+  ];
+  it.each(cases)('%s: GET %s', async (path, url) => {
+    const res = await fetch(`${server.url}${url}`);
+    const body: unknown = await res.json();
+    expect(check('get', path, res.status, body), `${res.status} ${JSON.stringify(body).slice(0, 300)}`).toBeNull();
+  });
+});
