@@ -79,13 +79,17 @@ describe('GET /api/v1/openapi.json', () => {
     expect(reports.matches('/api/v1/reports')).toBe(true);
   });
 
-  it('gives every operation a summary, responses, and an error schema for its errors', () => {
+  it('gives every operation a summary, security, responses, an error schema for its errors and an example of its body', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item) as [string, { summary?: string; responses?: Record<string, { content?: Record<string, unknown> }>; security?: unknown }][]) {
         if (!METHODS.includes(method)) continue;
         const where = `${method} ${path}`;
         expect(op.summary, where).toBeTruthy();
         expect(op.security, `${where}: security`).toBeDefined();
+        const body = (op as Operation).requestBody;
+        for (const [type, media] of Object.entries(body?.content ?? {})) {
+          expect(Object.keys(media.examples ?? {}).length + ('example' in media ? 1 : 0), `${where} ${type}: an example`).toBeGreaterThan(0);
+        }
         const statuses = Object.keys(op.responses ?? {});
         expect(statuses.some((s) => s.startsWith('2')), `${where}: a success answer`).toBe(true);
         for (const s of statuses.filter((x) => Number(x) >= 400 && !(path === '/healthz' || path === '/readyz'))) {
