@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService, toActionResult } from './alerts/alert-service';
@@ -67,6 +68,8 @@ export interface RunningApp {
   readonly io: IocServer;
   /** The CAP feed follower, when IOC_CAP_FEEDS is set. */
   readonly capFollower: CapFollower | null;
+  /** The Express app, for tests that read its registered routes (the OpenAPI coverage test). */
+  readonly httpApp: Express;
   close(): Promise<void>;
 }
 
@@ -198,5 +201,5 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     metrics.close();
   };
   const isAlertLeader = () => pipeline.isLeader;
-  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, close };
+  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, httpApp: app, close };
 }

@@ -80,7 +80,8 @@ export const alertActionSchema = z.strictObject({
 /** What a client sends: the note may be left out. */
 export type AlertActionRequest = z.input<typeof alertActionSchema>;
 
-const alertActionBodySchema = alertActionSchema.omit({ id: true });
+/** The HTTP body of `POST /api/v1/alerts/:id/ack|resolve`: `{ note }`, the alert named by the path. */
+export const alertActionBodySchema = alertActionSchema.omit({ id: true });
 
 /** A request read by parseAlertAction, or the message that tells the sender what to fix. */
 export type ParsedAlertAction = { ok: true; id: string; note: string } | { ok: false; message: string };

@@ -9,14 +9,17 @@ import { sendError } from './errors';
 import { jsonBody } from './json-body';
 import { requireJsonBody, requireSameOrigin } from './origin';
 
-const listQuery = z.object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open') }).strict();
+/** `GET /api/v1/alerts` query (also the OpenAPI document's). */
+export const alertListQuery = z
+  .object({ state: z.enum([...ALERT_STATES, 'all'], { error: 'state: use open, acknowledged, resolved or all' }).default('open').meta({ description: 'Which alerts: open (the default), acknowledged, resolved or all.' }) })
+  .strict();
 
 /** The duty console's API: list, evidence, acknowledge, resolve (officers, admins, and ward users for their ward). */
 export function alertRouter(deps: { alerts: AlertService; store: ItemStore; allowedOrigins: ReadonlySet<string> }): Router {
   const router = Router();
   router.use('/alerts', requireActor());
   router.get('/alerts', (req, res) => {
-    const q = listQuery.safeParse(req.query);
+    const q = alertListQuery.safeParse(req.query);
     if (!q.success) {
       sendError(res, 400, 'invalid_query', q.error.issues[0]!.message);
       return;

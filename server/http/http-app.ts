@@ -20,6 +20,7 @@ import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, type AccessPolicy } from './auth';
 import { briefingRouter } from './briefing-routes';
 import { capRouter } from './cap-routes';
+import { docsRouter } from './docs-routes';
 import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { kpiRouter } from './kpi-routes';
@@ -77,6 +78,8 @@ export function createHttpApp(d: HttpAppDeps): Express {
   // Producers' items, first: they carry an ingest key, not a session, so they skip the session lookup
   // and the sign-in and alert routers (the hottest path: one POST per item from most producers).
   app.use('/api/v1', ingestRouter(d.ingest, d.config.ingestKeys, d.metrics));
+  // The API's description and its readable page: public, no personal data in them.
+  app.use(docsRouter());
   app.use(authenticate(d.sessions));
   const allowedOrigins = new Set(d.config.allowedOrigins);
   app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));

@@ -11,8 +11,12 @@ import { sendError } from './errors';
 /** Longest window the KPI endpoints compute over: a year and a bit, for year-on-year views. */
 export const MAX_KPI_WINDOW_MS = 400 * 24 * 60 * 60 * 1000;
 
-const windowQuery = z
-  .object({ from: isoDateTime.optional(), to: isoDateTime.optional() })
+/** The KPI endpoints' query, `[from, to)` (also the OpenAPI document's). */
+export const kpiWindowQuery = z
+  .object({
+    from: isoDateTime.optional().meta({ description: 'Start of the window (inclusive); with to.' }),
+    to: isoDateTime.optional().meta({ description: 'End of the window (exclusive); with from.' }),
+  })
   .strict()
   .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today so far)', path: ['from'] });
 
@@ -31,7 +35,7 @@ export function kpiRouter(deps: KpiRoutesDeps): Router {
   const router = Router();
 
   const parseWindow = (query: unknown): { fromMs: number; toMs: number } | { error: string } => {
-    const q = windowQuery.safeParse(query);
+    const q = kpiWindowQuery.safeParse(query);
     if (!q.success) {
       const issue = q.error.issues[0]!;
       const field = issue.path.join('.');

@@ -52,8 +52,8 @@ function checkJurisdiction(id: unknown): Failure | null {
   return { status: 404, code: 'unknown_jurisdiction', message: `jurisdiction_id: this endpoint serves "${OPEN311_JURISDICTION_ID}" only` };
 }
 
-/** The arguments a GET of services, a definition, discovery or one request accepts. */
-const plainQuery = z.strictObject(
+/** The arguments a GET of services, a definition, discovery or one request accepts (also the OpenAPI document's). */
+export const open311PlainQuery = z.strictObject(
   { jurisdiction_id: z.string({ error: 'must be given once' }).max(200).optional(), api_key: z.string({ error: 'must be given once' }).max(200).optional() },
   { error: (i) => (i.code === 'unrecognized_keys' ? `unknown argument ${i.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}` : undefined) },
 );
@@ -91,7 +91,7 @@ export function open311Router(deps: Open311RoutesDeps): Router {
   };
   /** Checks the arguments of a plain GET; answers and returns false when they are wrong. */
   const plainArgs = (req: Request, res: Response, format: Open311Format): boolean => {
-    const q = plainQuery.safeParse(req.query);
+    const q = open311PlainQuery.safeParse(req.query);
     const failure = q.success ? checkJurisdiction(q.data.jurisdiction_id) : zodFailure(q.error);
     if (failure) fail(res, format, failure);
     return failure === null;

@@ -9,7 +9,8 @@ import { principalOf } from './auth';
 import { sendError } from './errors';
 import { requireJsonBody, requireSameOrigin } from './origin';
 
-const loginSchema = z.object({
+/** `POST /api/v1/session` body (also the OpenAPI document's). */
+export const loginSchema = z.object({
   name: z.string({ error: 'name: give your user name' }).min(1, 'name: give your user name').max(100),
   password: z.string({ error: 'password: give your password' }).min(1, 'password: give your password').max(200),
 });

@@ -44,13 +44,15 @@ const serviceCode = z
 /** `GET requests` arguments. `api_key` is tolerated (clients send it everywhere) and not needed. */
 export const open311QuerySchema = z.strictObject(
   {
-    jurisdiction_id: optional(z.string({ error: 'must be given once' }).max(200)),
-    api_key: optional(z.string({ error: 'must be given once' }).max(200)),
-    service_request_id: optional(commaList(z.string().max(MAX_ID_LENGTH, `an id has at most ${MAX_ID_LENGTH} characters`), MAX_IDS_PER_QUERY)),
-    service_code: optional(commaList(serviceCode, REPORT_CATEGORIES.length)),
-    start_date: optional(w3cTime),
-    end_date: optional(w3cTime),
-    status: optional(commaList(z.enum(['open', 'closed'], { error: 'must be open, closed or both' }), 2)),
+    jurisdiction_id: optional(z.string({ error: 'must be given once' }).max(200)).meta({ description: 'hue.gov.vn, or left out.' }),
+    api_key: optional(z.string({ error: 'must be given once' }).max(200)).meta({ description: 'Tolerated, not needed: GETs are public.' }),
+    service_request_id: optional(commaList(z.string().max(MAX_ID_LENGTH, `an id has at most ${MAX_ID_LENGTH} characters`), MAX_IDS_PER_QUERY)).meta({
+      description: `Comma-separated ids, at most ${MAX_IDS_PER_QUERY}; overrides every other argument.`,
+    }),
+    service_code: optional(commaList(serviceCode, REPORT_CATEGORIES.length)).meta({ description: `Comma-separated service codes: ${REPORT_CATEGORIES.join(', ')}.` }),
+    start_date: optional(w3cTime).meta({ description: 'W3C date-time (no zone: Huế time); default 90 days before end_date; the span is at most 90 days.' }),
+    end_date: optional(w3cTime).meta({ description: 'W3C date-time (no zone: Huế time); default now, or 90 days after start_date if that is earlier.' }),
+    status: optional(commaList(z.enum(['open', 'closed'], { error: 'must be open, closed or both' }), 2)).meta({ description: 'open, closed, or both comma-separated.' }),
   },
   { error: (i) => (i.code === 'unrecognized_keys' ? `unknown argument ${i.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: use service_request_id, service_code, start_date, end_date, status` : undefined) },
 );
