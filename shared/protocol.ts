@@ -99,11 +99,13 @@ export interface ChartData {
 /** Per stream, when the last item arrived (server time, ISO) — the wall's freshness badges. */
 export type StreamFreshness = Record<ItemKind, string | null>;
 
-/** The counts of one KPI window on the wire; its rates and 766 points derive from them (shared/kpi-derive.ts). */
-export interface WindowCounts {
+/**
+ * One KPI window on the wire: a KpiSet without its rates and 766 points, which derive from these
+ * counts (shared/kpi-derive.ts). So `today.reports.received` reads as in a KpiSet.
+ */
+export interface WindowCounts extends KpiCounts {
   from: string;
   to: string;
-  counts: KpiCounts;
 }
 
 /**

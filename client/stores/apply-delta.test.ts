@@ -15,7 +15,7 @@ function counts(over: { received?: number }): KpiCounts {
 }
 
 function windowOf(c: KpiCounts): WindowCounts {
-  return { from: '2026-11-20T00:00:00+07:00', to: AT, counts: c };
+  return { from: '2026-11-20T00:00:00+07:00', to: AT, ...c };
 }
 
 describe('decideDelta', () => {

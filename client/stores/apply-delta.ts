@@ -20,7 +20,7 @@ export function decideDelta(heldSeq: number, frame: Pick<Delta, 'fromSeq' | 'seq
 }
 
 function derive(w: WindowCounts, config: Index766Config) {
-  return kpiSetFromCounts(w.counts, w.from, w.to, config);
+  return kpiSetFromCounts(w, w.from, w.to, config);
 }
 
 /** A ward's (or the city's) figures after a frame's patch: moved windows derived from their counts. */

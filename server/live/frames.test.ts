@@ -11,11 +11,9 @@ function today(received: number, at: string): WindowCounts {
   return {
     from: DAY_FROM,
     to: at,
-    counts: {
-      reports: { received, open: received, overdue: 0, responded: 0, handledOnTime: 0, satisfied: 0, rated: 0 },
-      dossiers: { received: 0, resolved: 0, onTime: 0, late: 0, online: 0, paidOnline: 0, paymentKnown: 0, digitised: 0 },
-      incidents: { open: 0, bySeverity: { 1: 0, 2: 0, 3: 0, 4: 0 } },
-    },
+    reports: { received, open: received, overdue: 0, responded: 0, handledOnTime: 0, satisfied: 0, rated: 0 },
+    dossiers: { received: 0, resolved: 0, onTime: 0, late: 0, online: 0, paidOnline: 0, paymentKnown: 0, digitised: 0 },
+    incidents: { open: 0, bySeverity: { 1: 0, 2: 0, 3: 0, 4: 0 } },
   };
 }
 
@@ -50,7 +48,7 @@ describe('mergeAll', () => {
     expect(m.reports!.map((r) => [r.id, r.status])).toEqual([['a', 'handling'], ['b', 'received']]);
     expect(m.incidents!.map((i) => [i.id, i.status])).toEqual([['x', 'closed']]);
     expect(m.at).toBe('2026-11-20T09:00:05+07:00');
-    expect(m.wards!['19753']!.today!.counts.reports.received).toBe(2);
+    expect(m.wards!['19753']!.today!.reports.received).toBe(2);
     expect(Object.keys(m.city!).sort()).toEqual(['today', 'yesterday']);
   });
 

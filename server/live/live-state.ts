@@ -67,7 +67,7 @@ function newest<T>(items: T[], max: number): T[] {
 
 /** A KpiSet as a frame carries it: its window and counts. */
 function windowCounts(set: KpiSet): WindowCounts {
-  return { from: set.from, to: set.to, counts: countsOf(set) };
+  return { from: set.from, to: set.to, ...countsOf(set) };
 }
 
 /** Figures differ in their counts, not in the window's `to`, which moves with the clock. */

@@ -39,7 +39,7 @@ describe('frames', () => {
     expect(frames.flatMap((d) => d.reports?.map((r) => r.id) ?? []).sort()).toEqual([...ids].sort());
     // The ward's figures in the last frame that carries them are the total, not an increment.
     const last = [...frames].reverse().find((d) => d.wards?.['19753']?.today)!;
-    expect(last.wards!['19753']!.today!.counts.reports.received).toBe(60);
+    expect(last.wards!['19753']!.today!.reports.received).toBe(60);
   });
 
   it('a wall that was away gets what it missed as one exact frame on resume', async () => {
@@ -60,6 +60,6 @@ describe('frames', () => {
     expect(frame.fromSeq).toBe(held + 1);
     expect(frame.seq).toBe(held + 5);
     expect(frame.reports!.map((r) => r.id)).toEqual(['missed-0', 'missed-1', 'missed-2', 'missed-3', 'missed-4']);
-    expect(frame.wards!['19753']!.today!.counts.reports.received).toBe(6);
+    expect(frame.wards!['19753']!.today!.reports.received).toBe(6);
   });
 });

@@ -58,7 +58,7 @@ describe('several nodes on one Redis', () => {
     const db = wb.deltas.find((d) => d.reports?.some((r) => r.id === 'via-b'))!;
     expect(da.seq).toBe(db.seq);
     expect(da.seq).toBe(wa.snapshots[0]!.seq + 1);
-    expect(da.city!.today!.counts.reports.received).toBe(1);
+    expect(da.city!.today!.reports.received).toBe(1);
     // Node A's store and KPI endpoints know it too.
     expect(a.app.store.get('report', 'via-b')).toBeDefined();
     // Each wall gets each delta once: no copy through the adapter from the other node.
