@@ -5,6 +5,7 @@ import type { WardCollection } from '@shared/wards';
 import { makeIncident } from '../stores/fixtures';
 import { activeWarnings, affectedWards, isWarningInForce, makeWardMatcher, warningShapes, warningsBounds } from './active-warnings';
 import type { Box } from './active-warnings';
+import { makeCachedWardMatcher } from './create-active-warnings';
 
 // The boundaries the server serves at /api/v1/wards (the same polygons; the registry facts differ).
 const WARDS = JSON.parse(readFileSync(new URL('../../public/boundaries/hue-40-communes-2025.geojson', import.meta.url), 'utf8')) as WardCollection;
@@ -138,5 +139,21 @@ describe('warningsBounds', () => {
     const a = activeWarnings([capIncident('g', { areas: [] }, { ward: '19753' })], AT, match);
     expect(warningsBounds(a, boxOf)).toEqual([107.56, 16.46, 107.6, 16.5]);
     expect(warningsBounds([], boxOf)).toBeNull();
+  });
+});
+
+describe('makeCachedWardMatcher', () => {
+  it('intersects once per CAP message, and again when an Update changes the warning', () => {
+    let calls = 0;
+    const counting: WardCollection = { ...WARDS, features: WARDS.features.map((f) => ({ ...f, get properties() { calls++; return f.properties; } })) };
+    const cached = makeCachedWardMatcher(counting);
+    const first = capIncident('c', { areas: area([], [PHU_BAI_CIRCLE]) });
+    expect(activeWarnings([first], AT, cached)[0]!.wards).toEqual(['19960']);
+    const after = calls;
+    expect(activeWarnings([first], AT + 1000, cached)[0]!.wards).toEqual(['19960']);
+    expect(calls).toBe(after);
+    const updated = capIncident('c', { areas: area([PHU_LOC_LANG_CO]), messages: ['a', 'b'] });
+    expect(activeWarnings([updated], AT, cached)[0]!.wards).toEqual(['20107', '20137']);
+    expect(calls).toBeGreaterThan(after);
   });
 });
