@@ -63,7 +63,7 @@ export function addWarningLayers(map: MapLibreMap, screenPx: (shareOfHeight: num
     type: 'line',
     source: 'wards',
     filter: ['in', ['get', 'code'], ['literal', []]],
-    paint: { 'line-color': WARNED_WARD_COLOR, 'line-width': screenPx(0.014), 'line-blur': screenPx(0.01), 'line-opacity': 0.55 },
+    paint: { 'line-color': WARNED_WARD_COLOR, 'line-width': screenPx(0.008), 'line-blur': screenPx(0.006), 'line-opacity': 0.4 },
   });
   map.addLayer({ id: WARNING_FILL_LAYER, type: 'fill', source: WARNING_SOURCE, paint: { 'fill-pattern': bySeverity(patternId('Extreme'), patternId('Severe')) } });
   map.addLayer({
