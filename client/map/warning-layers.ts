@@ -54,7 +54,7 @@ const rgb = (s: ShownSeverity) => `rgb(${SEVERITY_COLORS[s].rgb.join(',')})`;
  */
 export function addWarningLayers(map: MapLibreMap, screenPx: (shareOfHeight: number) => number): void {
   for (const s of ['Extreme', 'Severe'] as const) {
-    if (!map.hasImage(patternId(s))) map.addImage(patternId(s), stripePattern(screenPx(0.022), SEVERITY_COLORS[s].rgb, 150));
+    if (!map.hasImage(patternId(s))) map.addImage(patternId(s), stripePattern(screenPx(0.02), SEVERITY_COLORS[s].rgb, 200, 0.5));
   }
   map.addSource(WARNING_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   // Wards first, under the warning's hatch, so the stripes run over the yellow glow.
@@ -71,7 +71,7 @@ export function addWarningLayers(map: MapLibreMap, screenPx: (shareOfHeight: num
     type: 'line',
     source: WARNING_SOURCE,
     layout: { 'line-join': 'round' },
-    paint: { 'line-color': bySeverity(rgb('Extreme'), rgb('Severe')), 'line-width': screenPx(0.0045), 'line-dasharray': [3, 1.5] },
+    paint: { 'line-color': bySeverity(rgb('Extreme'), rgb('Severe')), 'line-width': screenPx(0.005), 'line-dasharray': [3, 1.2] },
   });
   map.addLayer({
     id: WARNED_WARD_LINE_LAYER,

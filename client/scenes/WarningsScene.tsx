@@ -33,10 +33,11 @@ const wardName = (code: string, i18n: I18n) => {
  */
 export function WarningsScene(props: WarningsSceneProps) {
   const { i18n } = props;
-  const row = (label: string, value: string, testId?: string) => (
-    <div class="warning-card__row">
+  // Short facts sit two to a line; the long ones (period, sender, instruction, wards) take a line each.
+  const row = (label: string, value: string, opts: { wide?: boolean; testId?: string } = {}) => (
+    <div class="warning-card__row" classList={{ 'warning-card__row--wide': opts.wide ?? false }}>
       <dt>{label}</dt>
-      <dd data-testid={testId}>{value}</dd>
+      <dd data-testid={opts.testId}>{value}</dd>
     </div>
   );
   return (
@@ -64,13 +65,14 @@ export function WarningsScene(props: WarningsSceneProps) {
           </span>
         </div>
       </div>
-      <aside class="warnings-scene__list">
+      <aside class="warnings-scene__list" classList={{ 'warnings-scene__list--many': props.warnings().length > 1 }}>
         <h2 class="scene-title">{i18n.t('warningsTitle')}</h2>
         <Show when={props.warnings().length > 0} fallback={<div class="scene-empty">{i18n.t('noWarnings')}</div>}>
           <For each={props.warnings()}>
             {(w) => {
               const colors = SEVERITY_COLORS[w.severity];
-              const start = w.warning.onset ?? w.warning.effective;
+              // CAP: without an onset the hazard is on now, and `effective` defaults to `sent`.
+              const start = w.warning.onset ?? w.warning.effective ?? w.warning.sent;
               return (
                 <article class="warning-card" data-testid="warning-card" data-warning={w.id} style={{ 'border-color': colors.background }}>
                   <header class="warning-card__head" style={{ background: colors.background, color: colors.text }}>
@@ -83,10 +85,10 @@ export function WarningsScene(props: WarningsSceneProps) {
                   <dl class="warning-card__facts">
                     {row(i18n.t('warningUrgency'), i18n.label(URGENCY_LABELS[w.warning.urgency]))}
                     {row(i18n.t('warningCertainty'), i18n.label(certaintyLabel(w.warning.certainty)))}
-                    {row(i18n.t('warningPeriod'), `${start ? formatWarningTime(start) : '…'} – ${w.warning.expires ? formatWarningTime(w.warning.expires) : expiryText(i18n, w)}`)}
-                    {row(i18n.t('warningSender'), senderOf(w.warning))}
-                    <Show when={w.warning.instruction}>{row(i18n.t('warningInstruction'), w.warning.instruction ?? '')}</Show>
-                    {row(i18n.t('warningWards'), w.wards.map((c) => wardName(c, i18n)).join(', '), 'warning-card-wards')}
+                    {row(i18n.t('warningPeriod'), `${formatWarningTime(start)} – ${w.warning.expires ? formatWarningTime(w.warning.expires) : expiryText(i18n, w)}`, { wide: true })}
+                    {row(i18n.t('warningSender'), senderOf(w.warning), { wide: true })}
+                    <Show when={w.warning.instruction}>{row(i18n.t('warningInstruction'), w.warning.instruction ?? '', { wide: true })}</Show>
+                    {row(i18n.t('warningWards'), w.wards.map((c) => wardName(c, i18n)).join(', '), { wide: true, testId: 'warning-card-wards' })}
                   </dl>
                 </article>
               );

@@ -38,12 +38,29 @@ function floodAlert(id: string): string {
 </alert>`;
 }
 
-function cancelOf(id: string, cancelId: string): string {
+/** An Extreme one far from the first, so the screenshots show two warnings and the red banner. */
+function landslideAlert(id: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>${cancelId}</identifier><sender>kttv@hue.gov.vn</sender><sent>${capTime(0)}</sent>
+  <identifier>${id}</identifier><sender>pctt@hue.gov.vn</sender><sent>${SENT}</sent>
+  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info>
+    <language>vi-VN</language><category>Geo</category><event>Sạt lở đất</event>
+    <urgency>Expected</urgency><severity>Extreme</severity><certainty>Likely</certainty>
+    <expires>${EXPIRES}</expires><senderName>Ban Chỉ huy PCTT và TKCN thành phố Huế</senderName>
+    <headline>Nguy cơ sạt lở rất cao tại Khe Tre</headline>
+    <instruction>Di dời ngay các hộ dân dưới chân taluy dương.</instruction>
+    <area><areaDesc>Khe Tre</areaDesc><circle>16.151,107.770 5</circle></area>
+  </info>
+</alert>`;
+}
+
+function cancelOf(id: string, cancelId: string, sender = 'kttv@hue.gov.vn'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>${cancelId}</identifier><sender>${sender}</sender><sent>${capTime(0)}</sent>
   <status>Actual</status><msgType>Cancel</msgType><scope>Public</scope>
-  <references>kttv@hue.gov.vn,${id},${SENT}</references>
+  <references>${sender},${id},${SENT}</references>
 </alert>`;
 }
 
@@ -169,9 +186,10 @@ describe('disaster mode on the wall', () => {
     [3840, 2160],
     [1920, 1080],
   ] as const) {
-    it(`screenshots the banner, the map with the warning area and the Warnings scene at ${width}×${height}`, async () => {
+    it(`screenshots the banner, the map with the warning areas and the Warnings scene at ${width}×${height}`, async () => {
       const id = `FLOOD-SHOT-${width}`;
       await postCap(server, floodAlert(id));
+      await postCap(server, landslideAlert(`SLIDE-SHOT-${width}`));
       try {
         for (const scene of ['warnings', 'map'] as const) {
           const { page, watch } = await openPage(browser, `${server.url}/?scene=${scene}`, width, height);
@@ -179,6 +197,9 @@ describe('disaster mode on the wall', () => {
             await waitLive(page);
             await waitUntil(page, () => document.querySelector('[data-testid="warning-banner"]') !== null);
             await waitForWarnedMap(page, scene === 'map' ? 'ward-map' : 'warnings-map');
+            // The gravest leads the banner, in red, and the other is counted.
+            expect(await page.getByTestId('warning-banner').getAttribute('data-severity')).toBe('Extreme');
+            expect(await page.getByTestId('warning-banner-more').textContent()).toBe('+1 cảnh báo khác');
             await painted(page);
             const file = `wall-warning-${scene}-${width}x${height}.png`;
             await page.screenshot({ path: `${SCREENSHOT_DIR}/${file}` });
@@ -190,6 +211,7 @@ describe('disaster mode on the wall', () => {
         }
       } finally {
         await postCap(server, cancelOf(id, `${id}-CANCEL`));
+        await postCap(server, cancelOf(`SLIDE-SHOT-${width}`, `SLIDE-SHOT-${width}-CANCEL`, 'pctt@hue.gov.vn'));
       }
     });
   }
