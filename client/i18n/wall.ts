@@ -54,6 +54,21 @@ export const STRINGS = {
   acknowledgedBy: { vi: 'Đã tiếp nhận', en: 'Acknowledged' },
   escalatedLevel: { vi: 'Leo thang cấp', en: 'Escalated, level' },
   noData: { vi: 'không có số liệu', en: 'no data' },
+  sceneWarnings: { vi: 'Cảnh báo thiên tai', en: 'Warnings' },
+  warningsTitle: { vi: 'Cảnh báo thiên tai đang có hiệu lực', en: 'Disaster warnings in force' },
+  noWarnings: { vi: 'Không có cảnh báo thiên tai nào đang có hiệu lực', en: 'No disaster warning in force' },
+  warningUntil: { vi: 'Hết hiệu lực {time}', en: 'Until {time}' },
+  warningNoExpiry: { vi: 'Đến khi có tin mới', en: 'Until further notice' },
+  warningMore: { vi: '+{n} cảnh báo khác', en: '+{n} more' },
+  warningSender: { vi: 'Nguồn', en: 'From' },
+  warningSeverity: { vi: 'Mức độ', en: 'Severity' },
+  warningUrgency: { vi: 'Tính khẩn cấp', en: 'Urgency' },
+  warningCertainty: { vi: 'Độ chắc chắn', en: 'Certainty' },
+  warningPeriod: { vi: 'Hiệu lực', en: 'In force' },
+  warningInstruction: { vi: 'Hướng dẫn', en: 'Instruction' },
+  warningWards: { vi: 'Xã, phường bị ảnh hưởng', en: 'Affected wards' },
+  warningAreaLegend: { vi: 'Vùng cảnh báo', en: 'Warning area' },
+  warningWardsLegend: { vi: 'Xã, phường bị ảnh hưởng', en: 'Affected ward' },
 } as const satisfies Record<string, Label>;
 
 /** The licences ask for this attribution verbatim (../shared/data/SOURCES.md), so it is not translated. */

@@ -16,7 +16,9 @@ import { throttled } from '../stores/throttled';
 import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 import type { WardFillOptions } from './ward-fill';
+import { addWarningLayers, setWarnings } from './warning-layers';
 import { fetchWardCollection } from './wards-source';
+import type { ActiveWarning } from '../warnings/active-warnings';
 
 const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
 /** The heat layer follows the reports at most this often (ms). */
@@ -42,7 +44,14 @@ export interface WardMapProps {
   alerts?: () => readonly Alert[];
   reports: () => readonly PublicReport[];
   incidents: () => readonly Incident[];
+  /** CAP warnings in force: their areas hatched, the wards they lie over outlined and named first. @default none */
+  warnings?: () => readonly ActiveWarning[];
+  /** Where to fit the view instead of `bounds` while it is not null (the warnings scene). @default bounds */
+  fitTo?: () => BBox | null;
 }
+
+/** How far a map fitted to a small warning area may zoom in: still a few wards across. */
+const MAX_FIT_ZOOM = 12;
 
 export function WardMap(props: WardMapProps) {
   let container: HTMLDivElement | undefined;
@@ -60,11 +69,18 @@ export function WardMap(props: WardMapProps) {
     map.addControl(overlay);
 
     const markers: Marker[] = [];
-    const labels: { el: HTMLElement; priority: number }[] = [];
+    const labels: { el: HTMLElement; priority: number; base: number }[] = [];
     let wardsReady = false;
     const abort = new AbortController();
 
     const relayoutLabels = () => placeLabels(labels, props.hideCrowdedLabels ?? false);
+    const fit = () => {
+      const box = props.fitTo?.() ?? bounds;
+      map.fitBounds(box, { padding: FIT_PADDING_PX * 3, animate: false, maxZoom: box === bounds ? 22 : MAX_FIT_ZOOM });
+    };
+    // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
+    // draws incidents as large as the city view does) so 4K and 1080p look alike.
+    const px = (share: number) => Math.max(4, Math.round(window.innerHeight * share));
 
     const countRenderedWards = () => {
       if (!wardsReady) return;
@@ -89,17 +105,19 @@ export function WardMap(props: WardMapProps) {
             markers.push(new Marker({ element: label }).setLngLat(center).addTo(map));
             // The more people a unit serves, the more its name matters when two labels collide
             // (the dense urban core would otherwise lose out to large rural communes).
-            labels.push({ el: label, priority: f.properties.population ?? 0 });
+            labels.push({ el: label, priority: f.properties.population ?? 0, base: f.properties.population ?? 0 });
           }
+          addWarningLayers(map, px);
           wardsReady = true;
           applyFill();
+          applyWarnings();
           map.once('idle', countRenderedWards);
         })
         .catch((err: unknown) => {
           if (!abort.signal.aborted) console.warn('ward boundaries not loaded', err);
         });
     });
-    map.on('resize', () => map.fitBounds(bounds, { padding: FIT_PADDING_PX, animate: false }));
+    map.on('resize', fit);
     map.on('idle', countRenderedWards);
 
     const applyFill = () => {
@@ -110,9 +128,6 @@ export function WardMap(props: WardMapProps) {
     };
     createEffect(applyFill);
 
-    // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
-    // draws incidents as large as the city view does) so 4K and 1080p look alike.
-    const px = (share: number) => Math.max(4, Math.round(window.innerHeight * share));
     // The heat re-aggregates every report of 24 h on the GPU: a few times a second is enough for a
     // person to see it move, where frames may come 50 times a second in a flood.
     const reports = throttled(props.reports, HEAT_UPDATE_MS);
@@ -120,6 +135,27 @@ export function WardMap(props: WardMapProps) {
       const heat = reportsToHeatPoints(reports());
       const incidents = incidentsToPoints(props.incidents());
       measured('ioc:layers', () => overlay.setProps({ layers: [buildReportHeatmapLayer(heat, px(0.035)), buildIncidentLayer(incidents, px(0.007))] }));
+    });
+
+    const applyWarnings = () => {
+      const list = props.warnings?.() ?? [];
+      if (!wardsReady) return;
+      setWarnings(map, list);
+      // The wards a warning lies over are named first and never crowded out.
+      const warned = new Set(list.flatMap((w) => w.wards));
+      for (const l of labels) {
+        const on = warned.has(l.el.dataset['ward'] ?? '');
+        l.el.classList.toggle('ward-label--warned', on);
+        l.priority = on ? Number.MAX_SAFE_INTEGER - l.base : l.base;
+      }
+      el.dataset['warnedWards'] = [...warned].join(',');
+      relayoutLabels();
+    };
+    createEffect(applyWarnings);
+    createEffect(() => {
+      props.fitTo?.();
+      fit();
+      relayoutLabels();
     });
 
     const alertMarkers = new AlertMarkers(map, () => px(0.024));

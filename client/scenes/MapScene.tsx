@@ -10,6 +10,7 @@ import { WardMap } from '../map/WardMap';
 import { WARD_FILL_EMPTY, WARD_FILL_STEPS, wardFillMax } from '../map/ward-fill';
 import type { WardFillOptions } from '../map/ward-fill';
 import type { LiveStore } from '../stores/live-store';
+import type { ActiveWarning } from '../warnings/active-warnings';
 import { AlertList } from '../ui/AlertList';
 import { KpiTile } from '../ui/KpiTile';
 import type { TileTrend } from '../ui/KpiTile';
@@ -22,6 +23,8 @@ export interface MapSceneProps {
   live: LiveStore;
   /** Which KPI colours the wards. */
   fill: Accessor<FillKpiId>;
+  /** CAP warnings in force, drawn over the wards. @default none */
+  warnings?: Accessor<readonly ActiveWarning[]>;
 }
 
 /**
@@ -58,6 +61,7 @@ export function MapScene(props: MapSceneProps) {
           alerts={alerts}
           reports={() => data()?.reports ?? []}
           incidents={() => data()?.incidents ?? []}
+          warnings={() => props.warnings?.() ?? []}
         />
         <div class="core-inset">
           <div class="core-inset__title">{i18n.t('coreInset')}</div>
@@ -71,6 +75,7 @@ export function MapScene(props: MapSceneProps) {
             alerts={alerts}
             reports={() => data()?.reports ?? []}
             incidents={() => data()?.incidents ?? []}
+            warnings={() => props.warnings?.() ?? []}
           />
         </div>
         <div class="legend" classList={{ 'legend--stale': live.stale() }} data-testid="map-legend" data-fill={props.fill()}>

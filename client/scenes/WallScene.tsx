@@ -1,9 +1,16 @@
-import { Show, lazy } from 'solid-js';
+import { Show, createMemo, lazy } from 'solid-js';
+import { wardByCode } from '@shared/wards';
 import type { I18n } from '../i18n/wall';
+import { geometryBbox } from '../map/geo';
+import type { BBox } from '../map/geo';
+import { createWardCollection } from '../map/wards-source';
 import { createSceneRotation } from '../stores/scene-rotation';
 import type { LiveStore } from '../stores/live-store';
-import { SCENE_IDS, settingsFromSearch } from '../stores/wall-settings';
-import type { SceneId, WallSettings } from '../stores/wall-settings';
+import { settingsFromSearch } from '../stores/wall-settings';
+import type { WallSettings } from '../stores/wall-settings';
+import { warningsBounds } from '../warnings/active-warnings';
+import { createActiveWarnings } from '../warnings/create-active-warnings';
+import { WarningBanner } from '../warnings/WarningBanner';
 import { AlertTicker } from '../ui/AlertTicker';
 import { DemoBanner } from '../ui/DemoBanner';
 import { FreshnessBadge } from '../ui/FreshnessBadge';
@@ -11,6 +18,7 @@ import { SceneIndicator } from '../ui/SceneIndicator';
 import { WallClock } from '../ui/WallClock';
 import { MapScene } from './MapScene';
 import { RankingScene } from './RankingScene';
+import { WarningsScene } from './WarningsScene';
 
 // ECharts is loaded when the charts scene first comes round, as its own chunk: the wall's first
 // paint (map, tiles, alerts) does not wait for it.
@@ -24,19 +32,32 @@ export interface WallSceneProps {
 }
 
 /**
- * The wall: a header (title, demo banner, freshness, scene indicator, clock), the scenes taking
- * turns, and the alert ticker along the bottom of every scene.
+ * The wall: a header (title, demo banner, freshness, scene indicator, clock), the banner of any CAP
+ * warning in force, the scenes taking turns, and the alert ticker along the bottom of every scene.
  */
 export function WallScene(props: WallSceneProps) {
   const { i18n, live } = props;
   const settings = props.settings ?? settingsFromSearch(window.location.search);
-  const rotation = createSceneRotation(settings, live.now);
-  const scenes: readonly SceneId[] = settings.pinnedScene ? [settings.pinnedScene] : SCENE_IDS;
-  const scene = () => rotation().scene;
   const data = () => live.state.data;
+  const wardCollection = createWardCollection();
+  // Judged by the server's time: a wall whose clock is wrong must not end a warning early or late.
+  const warnings = createActiveWarnings(() => data()?.incidents ?? [], live.serverNow, () => wardCollection());
+  const warningBounds = createMemo((): BBox | null => {
+    const coll = wardCollection();
+    const boxOf = (code: string) => {
+      const f = coll?.features.find((w) => w.properties.code === code);
+      if (f) return geometryBbox(f.geometry);
+      const c = wardByCode(code)?.center;
+      return c ? ([c[0], c[1], c[0], c[1]] as BBox) : undefined;
+    };
+    return warningsBounds(warnings(), boxOf);
+  });
+  const rotation = createSceneRotation(settings, live.now, () => warnings().length > 0);
+  const scenes = rotation.scenes;
+  const scene = () => rotation.state().scene;
 
   return (
-    <div class="wall" classList={{ 'wall--stale': live.stale() }} lang={i18n.lang} data-scene={scene()}>
+    <div class="wall" classList={{ 'wall--stale': live.stale(), 'wall--warning': warnings().length > 0 }} lang={i18n.lang} data-scene={scene()}>
       <header class="wall__header">
         <h1 class="wall__title">{i18n.t('title')}</h1>
         <Show when={data()?.demo}>
@@ -44,9 +65,9 @@ export function WallScene(props: WallSceneProps) {
         </Show>
         <SceneIndicator
           i18n={i18n}
-          scenes={scenes}
+          scenes={scenes()}
           current={scene()}
-          remainingS={rotation().remainingMs === null ? null : Math.ceil((rotation().remainingMs ?? 0) / 1000)}
+          remainingS={rotation.state().remainingMs === null ? null : Math.ceil((rotation.state().remainingMs ?? 0) / 1000)}
           periodS={settings.rotateMs / 1000}
         />
         <FreshnessBadge
@@ -58,15 +79,28 @@ export function WallScene(props: WallSceneProps) {
         />
         <WallClock i18n={i18n} now={live.now()} />
       </header>
+      <Show when={warnings().length > 0}>
+        <WarningBanner i18n={i18n} warnings={warnings()} />
+      </Show>
       <main class="wall__body">
         {/*
          * The map stays built while other scenes are up (only hidden): rebuilding MapLibre and
          * deck.gl every rotation would churn WebGL contexts on a wall that runs for weeks.
          * The lighter scenes are built when they come round and disposed when they go.
          */}
-        <Show when={scenes.includes('map')}>
+        <Show when={scenes().includes('map')}>
           <div class="scene" classList={{ 'scene--hidden': scene() !== 'map' }} data-testid="scene-map">
-            <MapScene i18n={i18n} live={live} fill={() => rotation().fill} />
+            <MapScene i18n={i18n} live={live} fill={() => rotation.state().fill} warnings={warnings} />
+          </div>
+        </Show>
+        {/*
+         * Built when a warning comes into force and kept (hidden) while any is, for the same reason
+         * as the map; disposed when the last one ends. The scene itself is named "warnings" in
+         * the indicator only while it takes turns.
+         */}
+        <Show when={scenes().includes('warnings')}>
+          <div class="scene" classList={{ 'scene--hidden': scene() !== 'warnings' }} data-testid="scene-warnings">
+            <WarningsScene i18n={i18n} warnings={warnings} bounds={warningBounds} incidents={() => data()?.incidents ?? []} />
           </div>
         </Show>
         <Show when={scene() === 'ranking'}>

@@ -28,6 +28,12 @@ export interface LiveStore {
   /** True when the socket is down or nothing was heard within STALE_AFTER_MS. */
   stale: Accessor<boolean>;
   now: Accessor<number>;
+  /**
+   * The server's time, ticking with `now`: the wall's clock corrected by how far it was from the
+   * `at` of the last snapshot, frame or heartbeat. What expires (a CAP warning) is judged by it, so a
+   * wall whose own clock is wrong does not keep, or drop, a warning early.
+   */
+  serverNow: Accessor<number>;
   /** The connection itself, for pages that also send (the console's alert actions). */
   socket: WallSocket;
 }
@@ -76,7 +82,14 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   const opts = { transports: ['websocket'], ...(options.auth ? { auth: options.auth } : {}) };
   const socket: WallSocket = socketUrl === undefined ? io(opts) : io(socketUrl, opts);
 
-  const heard = () => setLastMessageAt(Date.now());
+  // Server time minus wall time, from the last message that carried the server's `at`.
+  const [clockOffsetMs, setClockOffsetMs] = createSignal(0);
+  const heard = (at?: string) => {
+    const wallNow = Date.now();
+    setLastMessageAt(wallNow);
+    const serverAt = at === undefined ? NaN : Date.parse(at);
+    if (Number.isFinite(serverAt)) setClockOffsetMs(serverAt - wallNow);
+  };
 
   const resume = () => {
     const data = state.data;
@@ -106,14 +119,14 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
       (options.onProtocolMismatch ?? reloadOnce)();
       return;
     }
-    heard();
+    heard(snapshot.at);
     resuming = false;
     reportIndex = new ReportIndex(snapshot.reports);
     setState('data', reconcile(snapshot, { key: 'id' }));
   });
 
   socket.on('delta', (delta: Delta) => {
-    heard();
+    heard(delta.at);
     const data = state.data;
     if (!data) return;
     const decision = decideDelta(data.seq, delta);
@@ -127,7 +140,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     }
   });
 
-  socket.on('heartbeat', () => heard());
+  socket.on('heartbeat', (beat) => heard(beat.at));
 
   onCleanup(() => {
     clearTimeout(retry);
@@ -140,5 +153,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     return !connected() || last === null || now() - last > STALE_AFTER_MS;
   };
 
-  return { state, connected, lastMessageAt, stale, now, socket };
+  const serverNow = () => now() + clockOffsetMs();
+
+  return { state, connected, lastMessageAt, stale, now, serverNow, socket };
 }

@@ -1,5 +1,6 @@
+import { createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
-import { rotationAt } from './scene-rotation';
+import { createSceneRotation, rotationAt, rotationScenes } from './scene-rotation';
 import type { WallSettings } from './wall-settings';
 
 const rotating: WallSettings = { rotateMs: 45_000, pinnedScene: null, pinnedFill: null };
@@ -34,5 +35,39 @@ describe('rotationAt', () => {
 
   it('rotation off: the first scene stays', () => {
     expect(rotationAt(1_000_000, { ...rotating, rotateMs: 0 })).toEqual({ scene: 'map', fill: 'open', remainingMs: null });
+  });
+});
+
+describe('with a warning in force', () => {
+  it.each([
+    { elapsedMs: 0, scene: 'warnings', fill: 'open' },
+    { elapsedMs: 45_000, scene: 'map', fill: 'open' },
+    { elapsedMs: 90_000, scene: 'ranking', fill: 'open' },
+    { elapsedMs: 135_000, scene: 'charts', fill: 'open' },
+    { elapsedMs: 180_000, scene: 'warnings', fill: 'overdue' },
+  ])('at $elapsedMs ms: $scene', ({ elapsedMs, scene, fill }) => {
+    expect(rotationAt(elapsedMs, rotating, rotationScenes(rotating, true))).toEqual({ scene, fill, remainingMs: 45_000 });
+  });
+
+  it('a pinned wall keeps its scene', () => {
+    expect(rotationScenes({ ...rotating, pinnedScene: 'ranking' }, true)).toEqual(['ranking']);
+  });
+
+  it('puts the warnings scene up at once, and the map back when the last warning ends', () => {
+    createRoot((dispose) => {
+      const [now, setNow] = createSignal(1_000_000);
+      const [active, setActive] = createSignal(false);
+      const rotation = createSceneRotation(rotating, now, active);
+      setNow(1_000_000 + 50_000);
+      expect(rotation.state().scene).toBe('ranking');
+      setActive(true);
+      expect(rotation.scenes()).toEqual(['warnings', 'map', 'ranking', 'charts']);
+      expect(rotation.state()).toEqual({ scene: 'warnings', fill: 'open', remainingMs: 45_000 });
+      setNow(1_000_000 + 50_000 + 46_000);
+      expect(rotation.state().scene).toBe('map');
+      setActive(false);
+      expect(rotation.state()).toEqual({ scene: 'map', fill: 'open', remainingMs: 45_000 });
+      dispose();
+    });
   });
 });

@@ -9,6 +9,7 @@ describe('settingsFromSearch', () => {
     { search: '?rotate=0', expected: { rotateMs: 0, pinnedScene: null, pinnedFill: null } },
     { search: '?rotate=abc', expected: { rotateMs: DEFAULT_ROTATE_MS, pinnedScene: null, pinnedFill: null } },
     { search: '?scene=ranking&fill=overdue', expected: { rotateMs: DEFAULT_ROTATE_MS, pinnedScene: 'ranking', pinnedFill: 'overdue' } },
+    { search: '?scene=warnings', expected: { rotateMs: DEFAULT_ROTATE_MS, pinnedScene: 'warnings', pinnedFill: null } },
     { search: '?scene=nope&fill=nope', expected: { rotateMs: DEFAULT_ROTATE_MS, pinnedScene: null, pinnedFill: null } },
   ])('$search', ({ search, expected }) => {
     expect(settingsFromSearch(search)).toEqual(expected);

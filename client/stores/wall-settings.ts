@@ -3,7 +3,11 @@ import type { FillKpiId } from '../map/fill-kpis';
 
 /** The wall's scenes, in the order they rotate. */
 export const SCENE_IDS = ['map', 'ranking', 'charts'] as const;
-export type SceneId = (typeof SCENE_IDS)[number];
+/** Disaster mode's scene: it joins the rotation, first, only while a CAP warning is in force. */
+export const WARNINGS_SCENE = 'warnings';
+export type SceneId = (typeof SCENE_IDS)[number] | typeof WARNINGS_SCENE;
+/** What `?scene=` may pin: the rotating scenes, and the warnings one (a wall kept for disasters). */
+export const PINNABLE_SCENE_IDS: readonly SceneId[] = [...SCENE_IDS, WARNINGS_SCENE];
 
 /** Long enough to read a scene from across the room, short enough that all three come round often. */
 export const DEFAULT_ROTATE_MS = 45_000;
@@ -35,5 +39,5 @@ export function settingsFromSearch(search: string): WallSettings {
     const ms = Number(rotateS) * 1000;
     rotateMs = ms <= 0 ? 0 : Math.max(MIN_ROTATE_MS, ms);
   }
-  return { rotateMs, pinnedScene: oneOf(SCENE_IDS, q.get('scene')), pinnedFill: oneOf(FILL_KPI_IDS, q.get('fill')) };
+  return { rotateMs, pinnedScene: oneOf(PINNABLE_SCENE_IDS, q.get('scene')), pinnedFill: oneOf(FILL_KPI_IDS, q.get('fill')) };
 }

@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import type { I18n, StringKey } from '../i18n/wall';
 import type { SceneId } from '../stores/wall-settings';
 
-const SCENE_LABELS: Record<SceneId, StringKey> = { map: 'sceneMap', ranking: 'sceneRanking', charts: 'sceneCharts' };
+const SCENE_LABELS: Record<SceneId, StringKey> = { map: 'sceneMap', ranking: 'sceneRanking', charts: 'sceneCharts', warnings: 'sceneWarnings' };
 
 export interface SceneIndicatorProps {
   i18n: I18n;
@@ -20,7 +20,7 @@ export function SceneIndicator(props: SceneIndicatorProps) {
     <div class="scenes" data-testid="scene-indicator" data-scene={props.current}>
       <For each={props.scenes}>
         {(s) => (
-          <span class="scenes__item" classList={{ 'scenes__item--on': s === props.current }}>
+          <span class="scenes__item" classList={{ 'scenes__item--on': s === props.current, 'scenes__item--warning': s === 'warnings' }} data-scene-item={s}>
             {props.i18n.t(SCENE_LABELS[s])}
           </span>
         )}
