@@ -50,7 +50,8 @@ import type { HotspotConfig } from '../server/domain/hotspots/hotspot-config';
 
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedOptions } from '../server/sim/feed';
-import { NOISE_HOUR_BOOST, REPORTS_PER_HOUR, REPORT_CATEGORY_MIX, REPORT_HOUR_PROFILE, URBAN_REPORT_FACTOR } from '../server/sim/profile';
+import { expectedReportsPerHour } from '../server/sim/reports';
+import { FLOOD_MULTIPLIER, LOW_LYING_WARDS, floodDaysOfYear } from '../server/sim/rhythm';
 import { makeRng } from '../server/sim/random';
 import { quantile } from './stats';
 import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
@@ -86,16 +87,8 @@ interface Cell {
 const CELLS: Cell[] = RATES.flatMap((rate) => EXCESSES.flatMap((excess) => DURATIONS_H.map((hours) => ({ rate, excess, hours }))));
 const cellName = (c: Cell) => `${c.rate}/h +${c.excess} in ${c.hours} h`;
 
-// The simulator's usual rate of a ward × category at a local hour (server/sim/feed.ts, profile.ts).
-const wardWeight = WARDS.map((w) => w.population * (w.type === 'phuong' ? URBAN_REPORT_FACTOR : 1));
-const wardWeightTotal = wardWeight.reduce((a, b) => a + b, 0);
-const hourMean = REPORT_HOUR_PROFILE.reduce((a, b) => a + b, 0) / 24;
-function usualPerHour(wardIdx: number, category: ReportCategory, localHour: number): number {
-  const mix = REPORT_CATEGORY_MIX.map(([c, w]) => [c, c === 'noise' ? w * NOISE_HOUR_BOOST[localHour]! : w] as const);
-  const total = mix.reduce((s, [, w]) => s + w, 0);
-  const share = (mix.find(([c]) => c === category)?.[1] ?? 0) / total;
-  return ((REPORTS_PER_HOUR * REPORT_HOUR_PROFILE[localHour]!) / hourMean) * share * (wardWeight[wardIdx]! / wardWeightTotal);
-}
+// The simulator's usual rate of a ward × category at a local hour, on an average day (server/sim/reports.ts).
+const usualPerHour = (wardIdx: number, category: ReportCategory, localHour: number) => expectedReportsPerHour(wardIdx, category, localHour);
 const C = REPORT_CATEGORIES.length;
 const PAIRS = WARDS.length * C;
 const dailyMeanRate = (p: number) => {
@@ -151,10 +144,23 @@ interface Plant {
   detectedAtMs: Record<string, number | undefined>;
 }
 
+/**
+ * A heavy-rain episode's rise in one low-lying ward × flood category (the simulator multiplies
+ * them, server/sim/rhythm.ts): a true event, detected when a method raises on its pair while the
+ * episode lasts (or within DETECT_GRACE_MS of its end).
+ */
+interface FloodEvent {
+  pair: number;
+  startMs: number;
+  endMs: number;
+  detectedAtMs: Record<string, number | undefined>;
+}
+
 interface MonthResult {
   month: number;
   days: number;
   plants: Plant[];
+  floods: FloodEvent[];
   falseAlerts: Record<string, number>;
 }
 
@@ -227,12 +233,27 @@ function runMonth(m: number): MonthResult {
     return rs.sort((a, b) => a.createdAtMs - b.createdAtMs);
   };
 
-  const plantsOf = new Map<number, Plant[]>();
-  for (const p of plants) plantsOf.set(p.pair, [...(plantsOf.get(p.pair) ?? []), p]);
+  // Heavy-rain episodes in the test days (runs of consecutive heavy-rain days): one event per
+  // low-lying ward × flood category, from the episode's first local midnight to its last day's end.
+  const floods: FloodEvent[] = [];
+  const wet = (ms: number) => floodDaysOfYear(opts.seed, Number(new Date(ms + 7 * HOUR_MS).toISOString().slice(0, 4))).has(new Date(ms + 7 * HOUR_MS).toISOString().slice(0, 10));
+  for (let d = 0; d < TEST_DAYS; d++) {
+    const day = testStart + d * DAY_MS;
+    if (!wet(day) || (d > 0 && wet(day - DAY_MS))) continue;
+    let end = day + DAY_MS;
+    while (wet(end)) end += DAY_MS;
+    WARDS.forEach((w, wi) => {
+      if (!LOW_LYING_WARDS.has(w.code)) return;
+      for (const category of Object.keys(FLOOD_MULTIPLIER) as ReportCategory[]) floods.push({ pair: wi * C + catIdx.get(category)!, startMs: day, endMs: end, detectedAtMs: {} });
+    });
+  }
+
+  const eventsOf = new Map<number, (Plant | FloodEvent)[]>();
+  for (const p of [...plants, ...floods]) eventsOf.set(p.pair, [...(eventsOf.get(p.pair) ?? []), p]);
   const falseAlerts: Record<string, number> = Object.fromEntries(METHODS.map((k) => [k, 0]));
   const onRaise = (method: string, pair: number, atMs: number) => {
     let explained = false;
-    for (const p of plantsOf.get(pair) ?? []) {
+    for (const p of eventsOf.get(pair) ?? []) {
       if (atMs < p.startMs) continue;
       if (atMs <= p.endMs + DETECT_GRACE_MS && p.detectedAtMs[method] === undefined) p.detectedAtMs[method] = atMs;
       if (atMs <= p.endMs + ATTRIBUTION_MS) explained = true;
@@ -299,7 +320,7 @@ function runMonth(m: number): MonthResult {
       }
     }
   }
-  return { month: m, days: TEST_DAYS, plants, falseAlerts };
+  return { month: m, days: TEST_DAYS, plants, floods, falseAlerts };
 }
 
 if (process.env.BENCH_WORKER !== undefined) {
@@ -370,6 +391,15 @@ async function main(): Promise<void> {
   console.log(`  |---|---|${cols.map(() => '---').join('|')}|`);
   CELLS.forEach((c, i) => console.log(`  | ${c.rate}/h | +${c.excess} in ${c.hours} h | ${cols.map((m) => fmt(m, i)).join(' | ')} |`));
   console.log(`  | false alerts/day | | ${cols.map((m) => falsePerDay(m).toFixed(2).padStart(11)).join(' | ')} |`);
+  const floods = results.flatMap((r) => r.floods);
+  const episodes = new Set(results.flatMap((r) => r.floods.map((f) => `${r.month}:${f.startMs}`))).size;
+  console.log('');
+  console.log(
+    `  heavy-rain episodes in the test days: ${episodes} (${floods.length} events: episode × low-lying ward × ${Object.keys(FLOOD_MULTIPLIER).join('/')}); raised while they last (shown on the wall), not false alerts:`,
+  );
+  if (floods.length) {
+    console.log(`    ${cols.map((m) => `${m} ${((100 * floods.filter((f) => f.detectedAtMs[m] !== undefined).length) / floods.length).toFixed(0)} %`).join(', ')}`);
+  }
   console.log('');
   console.log('  the project at looser alphaRaise (bench only): false alerts/day');
   for (const v of variants) console.log(`    ${v.name.padEnd(16)} ${falsePerDay(v.name).toFixed(2)}`);
