@@ -2,9 +2,10 @@
  * npm run bench:hotspots [-- --quick] — the quality of hotspot detection, measured on the
  * simulated feed with planted hotspots defined in reports, against the CDC's EARS C1, C2 and C3.
  *
- * Plants. For usual rates of about 0.05, 0.2 and 1 report/h (a ward × category pair's rate in the
- * simulator, server/sim/profile.ts, over the plant's hours, within ×/÷ 1.25: the busiest pairs reach
- * 1/h only at their peak hours, none averages more than ~0.6/h over a day; the pairs are printed),
+ * Plants. For usual rates of about 0.05, 0.2 and 1 report/h (a ward × category pair's rate on an
+ * average day of the simulator, expectedReportsPerHour in server/sim/reports.ts, over the plant's
+ * hours, within ×/÷ 1.25: the busiest pairs reach 1/h only at their peak hours, none averages more
+ * than ~0.7/h over a day; the pairs are printed),
  * exactly +3, +5 or +10 reports spread at random over 1 h or 3 h: 18 cells (rate × excess ×
  * duration). Each run ("month") is one seed: 28 quiet days the detector learns from, then 28 days
  * with PLANTS_PER_CELL plants per cell, on the pairs nearest each rate (a pair gets at most one
@@ -35,8 +36,12 @@
  * - false alert: a raise that no plant on its pair explains (none started before it and ended less
  *   than 24 h before it); per simulated day, city-wide.
  *
- * Not modelled yet by the simulator: over-dispersion (counts are Poisson, the
- * detector's own model), holidays and Tết, flood days. Months are independent and run in
+ * The simulator (server/sim/README.md) is the realistic one: over-dispersed counts (gamma day
+ * multipliers: negative binomial, not the detector's Poisson), weekly rhythm, holidays and Tết, and
+ * heavy-rain days in October–November. A heavy-rain episode's rise in a low-lying unit's
+ * infrastructure or environment reports is a true event: a raise on that pair while the episode
+ * lasts (or DETECT_GRACE_MS after) detects it, and raises up to ATTRIBUTION_MS after it are not false
+ * alerts; the share detected is printed per method. Months are independent and run in
  * BENCH_JOBS child processes (default: the cores, at most 4). A benchmark, not a test.
  */
 import { spawn } from 'node:child_process';
