@@ -21,13 +21,10 @@
  * - project at looser thresholds: the same detector with only alphaRaise changed in the bench
  *   (alphaClear raised to it when below), to compare with EARS at equal false-alert rates; the
  *   shipped config file is never changed;
- * - EARS C1, C2, C3 (Hutwagner et al. 2003; Fricker et al. 2008) on moving 24-h counts evaluated at
- *   every hour's end: a day is EARS's unit, and hourly counts of pairs seeing one report a day
- *   have a standard deviation of 0 or a mean + 3 sd below one report, so any report would alarm.
- *   At hour t, N(t) = reports in the 24 h before t; C1 = (N(t) − mean)/sd over N(t − k·24 h),
- *   k = 1…7 (7-day baseline, no lag); C2 the same over k = 3…9 (2-day lag); C3 = Σ over
- *   j = 0, 1, 2 of max(0, C2(t − j·24 h) − 1). Alarm: C1 > 3, C2 > 3 (3 sds), C3 > 2 (the CDC's
- *   C3 threshold). sd is the sample sd; when it is 0, any N above the mean alarms (minSigma = 0).
+ * - EARS C1, C2, C3 (bench/ears.ts) on moving 24-h counts evaluated at every hour's end: a day is
+ *   EARS's unit, and hourly counts of pairs seeing one report a day have a standard deviation of 0
+ *   or a mean + 3 sd below one report, so any report would alarm. Alarm: C1 > 3, C2 > 3 (3 sds),
+ *   C3 > 2 (the CDC's C3 threshold), and stricter limits to meet the project's false-alert rate.
  *
  * Definitions (the same for every method):
  * - a raise: a new hotspot (project) or an alarm at an hour whose previous hour had none (EARS);
@@ -55,9 +52,10 @@ import type { HotspotConfig } from '../server/domain/hotspots/hotspot-config';
 
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedOptions } from '../server/sim/feed';
-import { expectedReportsPerHour } from '../server/sim/reports';
 import { FLOOD_MULTIPLIER, LOW_LYING_WARDS, floodDaysOfYear } from '../server/sim/rhythm';
 import { makeRng } from '../server/sim/random';
+import { earsAlarms } from './ears';
+import { plantPairs } from './hotspot-pairs';
 import { quantile } from './stats';
 import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
 
@@ -92,51 +90,9 @@ interface Cell {
 const CELLS: Cell[] = RATES.flatMap((rate) => EXCESSES.flatMap((excess) => DURATIONS_H.map((hours) => ({ rate, excess, hours }))));
 const cellName = (c: Cell) => `${c.rate}/h +${c.excess} in ${c.hours} h`;
 
-// The simulator's usual rate of a ward × category at a local hour, on an average day (server/sim/reports.ts).
-const usualPerHour = (wardIdx: number, category: ReportCategory, localHour: number) => expectedReportsPerHour(wardIdx, category, localHour);
 const C = REPORT_CATEGORIES.length;
 const PAIRS = WARDS.length * C;
-const dailyMeanRate = (p: number) => {
-  let s = 0;
-  for (let h = 0; h < 24; h++) s += usualPerHour(Math.floor(p / C), REPORT_CATEGORIES[p % C]!, h);
-  return s / 24;
-};
-
-/** Plants per pair so that a rate's 6 cells × PLANTS_PER_CELL fit at ≥ 4.6 days apart. */
-const PLANTS_PER_RATE = 6 * PLANTS_PER_CELL;
-const MAX_PER_PAIR = 6;
-/** Within this factor of the target rate a pair's usual rate over the plant's hours counts as "about" it. */
-const RATE_TOLERANCE = 1.25;
-/** The pair's usual rate over `hours` hours from local hour `h`. */
-const usualOver = (p: number, h: number, hours: number) => {
-  let s = 0;
-  for (let k = 0; k < hours; k++) s += usualPerHour(Math.floor(p / C), REPORT_CATEGORIES[p % C]!, (h + k) % 24);
-  return s / hours;
-};
-/** Local start hours at which pair p's usual rate over `hours` is about `rate` (best first; never empty). */
-const startHoursFor = (p: number, rate: number, hours: number) => {
-  const all = Array.from({ length: 24 }, (_, h) => ({ h, miss: Math.abs(Math.log(usualOver(p, h, hours) / rate)) })).sort((a, b) => a.miss - b.miss);
-  const ok = all.filter((x) => x.miss <= Math.log(RATE_TOLERANCE));
-  return (ok.length ? ok : all.slice(0, 1)).map((x) => x.h);
-};
-/**
- * For each rate, the pairs whose usual rate is about it at some hour of the day (the busiest pairs
- * reach 1/h only at their peak hours: no pair averages more than ~0.6/h over a day), best first,
- * as many as spread the plants thinly.
- */
-const RATE_PAIRS: number[][] = RATES.map((rate) => {
-  const near = Array.from({ length: PAIRS }, (_, p) => p)
-    .map((p) => {
-      let miss = Infinity;
-      for (let h = 0; h < 24; h++) miss = Math.min(miss, Math.abs(Math.log(usualOver(p, h, 1) / rate)));
-      return { p, miss };
-    })
-    .filter(({ miss }) => miss <= Math.log(RATE_TOLERANCE))
-    .sort((a, b) => a.miss - b.miss);
-  const want = Math.max(Math.ceil(PLANTS_PER_RATE / MAX_PER_PAIR), Math.min(PLANTS_PER_RATE, near.length));
-  return near.slice(0, want).map(({ p }) => p);
-});
-const pairLabel = (p: number) => `${WARDS[Math.floor(p / C)]!.nameAscii} × ${REPORT_CATEGORIES[p % C]} (day mean ${dailyMeanRate(p).toFixed(2)}/h)`;
+const { ratePairs: RATE_PAIRS, startHoursFor, usualOver, pairLabel } = plantPairs(RATES, 6 * PLANTS_PER_CELL);
 
 interface Plant {
   cell: number;
@@ -292,39 +248,7 @@ function runMonth(m: number): MonthResult {
   }
 
   // EARS on moving 24-h counts, at every hour's end in the test days.
-  const cum = new Float64Array(HOURS + 1);
-  const first = WARMUP_DAYS * 24;
-  const N = (h: number) => cum[h + 1]! - cum[h - 23]!;
-  const z = (h: number, fromK: number, toK: number) => {
-    let s = 0;
-    let s2 = 0;
-    const n = toK - fromK + 1;
-    for (let k = fromK; k <= toK; k++) {
-      const x = N(h - 24 * k);
-      s += x;
-      s2 += x * x;
-    }
-    const mean = s / n;
-    const sd = Math.sqrt(Math.max(0, (s2 - n * mean * mean) / (n - 1)));
-    const x = N(h);
-    if (sd === 0) return x > mean ? Number.POSITIVE_INFINITY : 0;
-    return (x - mean) / sd;
-  };
-  for (let p = 0; p < PAIRS; p++) {
-    for (let h = 0; h < HOURS; h++) cum[h + 1] = cum[h]! + counts[p * HOURS + h]!;
-    const alarmed = EARS_LIMITS.map((ls) => ls.map(() => false));
-    for (let h = first - 1; h < HOURS; h++) {
-      const c2 = (hh: number) => z(hh, 3, 9);
-      const stats = [z(h, 1, 7), c2(h), [0, 1, 2].reduce((s, j) => s + Math.max(0, c2(h - 24 * j) - 1), 0)];
-      for (let e = 0; e < 3; e++) {
-        EARS_LIMITS[e]!.forEach((limit, k) => {
-          const alarm = stats[e]! > limit;
-          if (alarm && !alarmed[e]![k] && h >= first) onRaise(earsName(e, k), p, monthStart + (h + 1) * HOUR_MS);
-          alarmed[e]![k] = alarm;
-        });
-      }
-    }
-  }
+  earsAlarms(counts, PAIRS, HOURS, WARMUP_DAYS * 24, EARS_LIMITS, (e, k, pair, hourEnd) => onRaise(earsName(e, k), pair, monthStart + hourEnd * HOUR_MS));
   return { month: m, days: TEST_DAYS, plants, floods, falseAlerts };
 }
 
