@@ -26,6 +26,7 @@ import { loadBoundaries } from '../server/geo/boundaries';
 import { IngestService } from '../server/ingest/ingest-service';
 import { simulateHistory, type FeedOptions } from '../server/sim/feed';
 import { batchesOf, FeedTimeline, SIMULATOR_SOURCE } from '../server/sim/runner';
+import { isFloodDay } from '../server/sim/rhythm';
 import { EmbeddedStore } from '../server/store/embedded-store';
 
 const SEED = process.env.BENCH_SEED ?? 'bench-alerts';
@@ -106,7 +107,7 @@ function report(raised: Alert[], startMs: number, dateKey: (ms: number) => strin
   for (const a of raised) perDay.get(dateKey(Date.parse(a.raisedAt)))![a.source] += 1;
   console.log(`bench:alerts — seed "${SEED}", ${DAYS} simulated days from ${START_LOCAL} (after ${HISTORY_DAYS} days of history), every alert resolved ${RESOLVE_MINUTES} min after it was raised`);
   console.log('');
-  console.log('date        day      incident  hotspot  backlog  total');
+  console.log('date        day           incident  hotspot  backlog  total');
   const weekday = (key: string) => new Date(`${key}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
   const totals: Record<AlertSource, number> = { incident: 0, hotspot: 0, threshold: 0 };
   let maxDay = 0;
@@ -114,8 +115,8 @@ function report(raised: Alert[], startMs: number, dateKey: (ms: number) => strin
     const total = SOURCES.reduce((n, s) => n + c[s], 0);
     maxDay = Math.max(maxDay, total);
     for (const s of SOURCES) totals[s] += c[s];
-    const kind = isWorkingDay(key) ? 'work' : 'off';
-    console.log(`${key}  ${weekday(key)} ${kind.padEnd(4)}  ${String(c.incident).padStart(8)}  ${String(c.hotspot).padStart(7)}  ${String(c.threshold).padStart(7)}  ${String(total).padStart(5)}`);
+    const kind = `${isWorkingDay(key) ? 'work' : 'off'}${isFloodDay(SEED, Date.parse(`${key}T00:00:00+07:00`)) ? ' rain' : ''}`;
+    console.log(`${key}  ${weekday(key)} ${kind.padEnd(9)}  ${String(c.incident).padStart(8)}  ${String(c.hotspot).padStart(7)}  ${String(c.threshold).padStart(7)}  ${String(total).padStart(5)}`);
   }
   const all = SOURCES.reduce((n, s) => n + totals[s], 0);
   const operational = totals.incident + totals.hotspot;
@@ -127,6 +128,14 @@ function report(raised: Alert[], startMs: number, dateKey: (ms: number) => strin
   if (backlog.length > 0) {
     const listed = backlog.map((a) => a.evidence.wards?.length ?? 0);
     console.log(`backlog alerts list ${(listed.reduce((n, x) => n + x, 0) / listed.length).toFixed(1)} wards on average (first ${listed[0]}, last ${listed.at(-1)}; raised at ${backlog.map((a) => new Date(Date.parse(a.raisedAt) + 7 * 3_600_000).toISOString().slice(11, 16)).filter((t, i, all) => all.indexOf(t) === i).join(', ')} local)`);
+  }
+  // A hotspot still open when the officer resolves its alert is raised again: distinct matters show how many things happened.
+  const keys = (src: AlertSource) => new Set(raised.filter((a) => a.source === src).map((a) => a.key)).size;
+  console.log(`distinct matters (alert keys): incident ${keys('incident')}, hotspot ${keys('hotspot')}, backlog ${keys('threshold')}`);
+  const dry = [...perDay].filter(([key]) => !isFloodDay(SEED, Date.parse(`${key}T00:00:00+07:00`)));
+  if (dry.length < perDay.size) {
+    const dryTotal = dry.reduce((n, [, c]) => n + SOURCES.reduce((m, src) => m + c[src], 0), 0);
+    console.log(`without the ${perDay.size - dry.length} heavy-rain day(s) (${SEED}'s flood season, server/sim/rhythm.ts): ${(dryTotal / dry.length).toFixed(2)} a day`);
   }
   console.log(`incidents or hotspots: ${(100 * share).toFixed(1)} % of ${all} alerts`);
   console.log(`target ≤ 10 a day and ≥ 80 % operational: ${perDayMean <= 10 && share >= 0.8 ? 'met' : 'NOT met'} (mean ${perDayMean.toFixed(2)} a day, ${(100 * share).toFixed(1)} %)`);

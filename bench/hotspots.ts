@@ -2,9 +2,10 @@
  * npm run bench:hotspots [-- --quick] — the quality of hotspot detection, measured on the
  * simulated feed with planted hotspots defined in reports, against the CDC's EARS C1, C2 and C3.
  *
- * Plants. For usual rates of about 0.05, 0.2 and 1 report/h (a ward × category pair's rate in the
- * simulator, server/sim/profile.ts, over the plant's hours, within ×/÷ 1.25: the busiest pairs reach
- * 1/h only at their peak hours, none averages more than ~0.6/h over a day; the pairs are printed),
+ * Plants. For usual rates of about 0.05, 0.2 and 1 report/h (a ward × category pair's rate on an
+ * average day of the simulator, expectedReportsPerHour in server/sim/reports.ts, over the plant's
+ * hours, within ×/÷ 1.25: the busiest pairs reach 1/h only at their peak hours, none averages more
+ * than ~0.7/h over a day; the pairs are printed),
  * exactly +3, +5 or +10 reports spread at random over 1 h or 3 h: 18 cells (rate × excess ×
  * duration). Each run ("month") is one seed: 28 quiet days the detector learns from, then 28 days
  * with PLANTS_PER_CELL plants per cell, on the pairs nearest each rate (a pair gets at most one
@@ -20,13 +21,10 @@
  * - project at looser thresholds: the same detector with only alphaRaise changed in the bench
  *   (alphaClear raised to it when below), to compare with EARS at equal false-alert rates; the
  *   shipped config file is never changed;
- * - EARS C1, C2, C3 (Hutwagner et al. 2003; Fricker et al. 2008) on moving 24-h counts evaluated at
- *   every hour's end: a day is EARS's unit, and hourly counts of pairs seeing one report a day
- *   have a standard deviation of 0 or a mean + 3 sd below one report, so any report would alarm.
- *   At hour t, N(t) = reports in the 24 h before t; C1 = (N(t) − mean)/sd over N(t − k·24 h),
- *   k = 1…7 (7-day baseline, no lag); C2 the same over k = 3…9 (2-day lag); C3 = Σ over
- *   j = 0, 1, 2 of max(0, C2(t − j·24 h) − 1). Alarm: C1 > 3, C2 > 3 (3 sds), C3 > 2 (the CDC's
- *   C3 threshold). sd is the sample sd; when it is 0, any N above the mean alarms (minSigma = 0).
+ * - EARS C1, C2, C3 (bench/ears.ts) on moving 24-h counts evaluated at every hour's end: a day is
+ *   EARS's unit, and hourly counts of pairs seeing one report a day have a standard deviation of 0
+ *   or a mean + 3 sd below one report, so any report would alarm. Alarm: C1 > 3, C2 > 3 (3 sds),
+ *   C3 > 2 (the CDC's C3 threshold), and stricter limits to meet the project's false-alert rate.
  *
  * Definitions (the same for every method):
  * - a raise: a new hotspot (project) or an alarm at an hour whose previous hour had none (EARS);
@@ -35,8 +33,12 @@
  * - false alert: a raise that no plant on its pair explains (none started before it and ended less
  *   than 24 h before it); per simulated day, city-wide.
  *
- * Not modelled yet by the simulator: over-dispersion (counts are Poisson, the
- * detector's own model), holidays and Tết, flood days. Months are independent and run in
+ * The simulator (server/sim/README.md) is the realistic one: over-dispersed counts (gamma day
+ * multipliers: negative binomial, not the detector's Poisson), weekly rhythm, holidays and Tết, and
+ * heavy-rain days in October–November. A heavy-rain episode's rise in a low-lying unit's
+ * infrastructure or environment reports is a true event: a raise on that pair while the episode
+ * lasts (or DETECT_GRACE_MS after) detects it, and raises up to ATTRIBUTION_MS after it are not false
+ * alerts; the share detected is printed per method. Months are independent and run in
  * BENCH_JOBS child processes (default: the cores, at most 4). A benchmark, not a test.
  */
 import { spawn } from 'node:child_process';
@@ -50,8 +52,10 @@ import type { HotspotConfig } from '../server/domain/hotspots/hotspot-config';
 
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedOptions } from '../server/sim/feed';
-import { NOISE_HOUR_BOOST, REPORTS_PER_HOUR, REPORT_CATEGORY_MIX, REPORT_HOUR_PROFILE, URBAN_REPORT_FACTOR } from '../server/sim/profile';
+import { FLOOD_MULTIPLIER, LOW_LYING_WARDS, floodDaysOfYear } from '../server/sim/rhythm';
 import { makeRng } from '../server/sim/random';
+import { earsAlarms } from './ears';
+import { plantPairs } from './hotspot-pairs';
 import { quantile } from './stats';
 import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
 
@@ -86,59 +90,9 @@ interface Cell {
 const CELLS: Cell[] = RATES.flatMap((rate) => EXCESSES.flatMap((excess) => DURATIONS_H.map((hours) => ({ rate, excess, hours }))));
 const cellName = (c: Cell) => `${c.rate}/h +${c.excess} in ${c.hours} h`;
 
-// The simulator's usual rate of a ward × category at a local hour (server/sim/feed.ts, profile.ts).
-const wardWeight = WARDS.map((w) => w.population * (w.type === 'phuong' ? URBAN_REPORT_FACTOR : 1));
-const wardWeightTotal = wardWeight.reduce((a, b) => a + b, 0);
-const hourMean = REPORT_HOUR_PROFILE.reduce((a, b) => a + b, 0) / 24;
-function usualPerHour(wardIdx: number, category: ReportCategory, localHour: number): number {
-  const mix = REPORT_CATEGORY_MIX.map(([c, w]) => [c, c === 'noise' ? w * NOISE_HOUR_BOOST[localHour]! : w] as const);
-  const total = mix.reduce((s, [, w]) => s + w, 0);
-  const share = (mix.find(([c]) => c === category)?.[1] ?? 0) / total;
-  return ((REPORTS_PER_HOUR * REPORT_HOUR_PROFILE[localHour]!) / hourMean) * share * (wardWeight[wardIdx]! / wardWeightTotal);
-}
 const C = REPORT_CATEGORIES.length;
 const PAIRS = WARDS.length * C;
-const dailyMeanRate = (p: number) => {
-  let s = 0;
-  for (let h = 0; h < 24; h++) s += usualPerHour(Math.floor(p / C), REPORT_CATEGORIES[p % C]!, h);
-  return s / 24;
-};
-
-/** Plants per pair so that a rate's 6 cells × PLANTS_PER_CELL fit at ≥ 4.6 days apart. */
-const PLANTS_PER_RATE = 6 * PLANTS_PER_CELL;
-const MAX_PER_PAIR = 6;
-/** Within this factor of the target rate a pair's usual rate over the plant's hours counts as "about" it. */
-const RATE_TOLERANCE = 1.25;
-/** The pair's usual rate over `hours` hours from local hour `h`. */
-const usualOver = (p: number, h: number, hours: number) => {
-  let s = 0;
-  for (let k = 0; k < hours; k++) s += usualPerHour(Math.floor(p / C), REPORT_CATEGORIES[p % C]!, (h + k) % 24);
-  return s / hours;
-};
-/** Local start hours at which pair p's usual rate over `hours` is about `rate` (best first; never empty). */
-const startHoursFor = (p: number, rate: number, hours: number) => {
-  const all = Array.from({ length: 24 }, (_, h) => ({ h, miss: Math.abs(Math.log(usualOver(p, h, hours) / rate)) })).sort((a, b) => a.miss - b.miss);
-  const ok = all.filter((x) => x.miss <= Math.log(RATE_TOLERANCE));
-  return (ok.length ? ok : all.slice(0, 1)).map((x) => x.h);
-};
-/**
- * For each rate, the pairs whose usual rate is about it at some hour of the day (the busiest pairs
- * reach 1/h only at their peak hours: no pair averages more than ~0.6/h over a day), best first,
- * as many as spread the plants thinly.
- */
-const RATE_PAIRS: number[][] = RATES.map((rate) => {
-  const near = Array.from({ length: PAIRS }, (_, p) => p)
-    .map((p) => {
-      let miss = Infinity;
-      for (let h = 0; h < 24; h++) miss = Math.min(miss, Math.abs(Math.log(usualOver(p, h, 1) / rate)));
-      return { p, miss };
-    })
-    .filter(({ miss }) => miss <= Math.log(RATE_TOLERANCE))
-    .sort((a, b) => a.miss - b.miss);
-  const want = Math.max(Math.ceil(PLANTS_PER_RATE / MAX_PER_PAIR), Math.min(PLANTS_PER_RATE, near.length));
-  return near.slice(0, want).map(({ p }) => p);
-});
-const pairLabel = (p: number) => `${WARDS[Math.floor(p / C)]!.nameAscii} × ${REPORT_CATEGORIES[p % C]} (day mean ${dailyMeanRate(p).toFixed(2)}/h)`;
+const { ratePairs: RATE_PAIRS, startHoursFor, usualOver, pairLabel } = plantPairs(RATES, 6 * PLANTS_PER_CELL);
 
 interface Plant {
   cell: number;
@@ -151,10 +105,23 @@ interface Plant {
   detectedAtMs: Record<string, number | undefined>;
 }
 
+/**
+ * A heavy-rain episode's rise in one low-lying ward × flood category (the simulator multiplies
+ * them, server/sim/rhythm.ts): a true event, detected when a method raises on its pair while the
+ * episode lasts (or within DETECT_GRACE_MS of its end).
+ */
+interface FloodEvent {
+  pair: number;
+  startMs: number;
+  endMs: number;
+  detectedAtMs: Record<string, number | undefined>;
+}
+
 interface MonthResult {
   month: number;
   days: number;
   plants: Plant[];
+  floods: FloodEvent[];
   falseAlerts: Record<string, number>;
 }
 
@@ -227,12 +194,27 @@ function runMonth(m: number): MonthResult {
     return rs.sort((a, b) => a.createdAtMs - b.createdAtMs);
   };
 
-  const plantsOf = new Map<number, Plant[]>();
-  for (const p of plants) plantsOf.set(p.pair, [...(plantsOf.get(p.pair) ?? []), p]);
+  // Heavy-rain episodes in the test days (runs of consecutive heavy-rain days): one event per
+  // low-lying ward × flood category, from the episode's first local midnight to its last day's end.
+  const floods: FloodEvent[] = [];
+  const wet = (ms: number) => floodDaysOfYear(opts.seed, Number(new Date(ms + 7 * HOUR_MS).toISOString().slice(0, 4))).has(new Date(ms + 7 * HOUR_MS).toISOString().slice(0, 10));
+  for (let d = 0; d < TEST_DAYS; d++) {
+    const day = testStart + d * DAY_MS;
+    if (!wet(day) || (d > 0 && wet(day - DAY_MS))) continue;
+    let end = day + DAY_MS;
+    while (wet(end)) end += DAY_MS;
+    WARDS.forEach((w, wi) => {
+      if (!LOW_LYING_WARDS.has(w.code)) return;
+      for (const category of Object.keys(FLOOD_MULTIPLIER) as ReportCategory[]) floods.push({ pair: wi * C + catIdx.get(category)!, startMs: day, endMs: end, detectedAtMs: {} });
+    });
+  }
+
+  const eventsOf = new Map<number, (Plant | FloodEvent)[]>();
+  for (const p of [...plants, ...floods]) eventsOf.set(p.pair, [...(eventsOf.get(p.pair) ?? []), p]);
   const falseAlerts: Record<string, number> = Object.fromEntries(METHODS.map((k) => [k, 0]));
   const onRaise = (method: string, pair: number, atMs: number) => {
     let explained = false;
-    for (const p of plantsOf.get(pair) ?? []) {
+    for (const p of eventsOf.get(pair) ?? []) {
       if (atMs < p.startMs) continue;
       if (atMs <= p.endMs + DETECT_GRACE_MS && p.detectedAtMs[method] === undefined) p.detectedAtMs[method] = atMs;
       if (atMs <= p.endMs + ATTRIBUTION_MS) explained = true;
@@ -266,40 +248,8 @@ function runMonth(m: number): MonthResult {
   }
 
   // EARS on moving 24-h counts, at every hour's end in the test days.
-  const cum = new Float64Array(HOURS + 1);
-  const first = WARMUP_DAYS * 24;
-  const N = (h: number) => cum[h + 1]! - cum[h - 23]!;
-  const z = (h: number, fromK: number, toK: number) => {
-    let s = 0;
-    let s2 = 0;
-    const n = toK - fromK + 1;
-    for (let k = fromK; k <= toK; k++) {
-      const x = N(h - 24 * k);
-      s += x;
-      s2 += x * x;
-    }
-    const mean = s / n;
-    const sd = Math.sqrt(Math.max(0, (s2 - n * mean * mean) / (n - 1)));
-    const x = N(h);
-    if (sd === 0) return x > mean ? Number.POSITIVE_INFINITY : 0;
-    return (x - mean) / sd;
-  };
-  for (let p = 0; p < PAIRS; p++) {
-    for (let h = 0; h < HOURS; h++) cum[h + 1] = cum[h]! + counts[p * HOURS + h]!;
-    const alarmed = EARS_LIMITS.map((ls) => ls.map(() => false));
-    for (let h = first - 1; h < HOURS; h++) {
-      const c2 = (hh: number) => z(hh, 3, 9);
-      const stats = [z(h, 1, 7), c2(h), [0, 1, 2].reduce((s, j) => s + Math.max(0, c2(h - 24 * j) - 1), 0)];
-      for (let e = 0; e < 3; e++) {
-        EARS_LIMITS[e]!.forEach((limit, k) => {
-          const alarm = stats[e]! > limit;
-          if (alarm && !alarmed[e]![k] && h >= first) onRaise(earsName(e, k), p, monthStart + (h + 1) * HOUR_MS);
-          alarmed[e]![k] = alarm;
-        });
-      }
-    }
-  }
-  return { month: m, days: TEST_DAYS, plants, falseAlerts };
+  earsAlarms(counts, PAIRS, HOURS, WARMUP_DAYS * 24, EARS_LIMITS, (e, k, pair, hourEnd) => onRaise(earsName(e, k), pair, monthStart + hourEnd * HOUR_MS));
+  return { month: m, days: TEST_DAYS, plants, floods, falseAlerts };
 }
 
 if (process.env.BENCH_WORKER !== undefined) {
@@ -370,6 +320,15 @@ async function main(): Promise<void> {
   console.log(`  |---|---|${cols.map(() => '---').join('|')}|`);
   CELLS.forEach((c, i) => console.log(`  | ${c.rate}/h | +${c.excess} in ${c.hours} h | ${cols.map((m) => fmt(m, i)).join(' | ')} |`));
   console.log(`  | false alerts/day | | ${cols.map((m) => falsePerDay(m).toFixed(2).padStart(11)).join(' | ')} |`);
+  const floods = results.flatMap((r) => r.floods);
+  const episodes = new Set(results.flatMap((r) => r.floods.map((f) => `${r.month}:${f.startMs}`))).size;
+  console.log('');
+  console.log(
+    `  heavy-rain episodes in the test days: ${episodes} (${floods.length} events: episode × low-lying ward × ${Object.keys(FLOOD_MULTIPLIER).join('/')}); raised while they last (shown on the wall), not false alerts:`,
+  );
+  if (floods.length) {
+    console.log(`    ${cols.map((m) => `${m} ${((100 * floods.filter((f) => f.detectedAtMs[m] !== undefined).length) / floods.length).toFixed(0)} %`).join(', ')}`);
+  }
   console.log('');
   console.log('  the project at looser alphaRaise (bench only): false alerts/day');
   for (const v of variants) console.log(`    ${v.name.padEnd(16)} ${falsePerDay(v.name).toFixed(2)}`);

@@ -2,9 +2,9 @@
  * npm run bench:ranking — is the published ward ranking news or noise?
  *
  * Each seed builds a city of the 40 registry wards (their real populations) whose true performance
- * is known and fixed: dossier on-time rate 88–99 %, report on-time rate 80–98 %, online rate
- * 30–80 %, satisfaction 70–95 %, incidents and environment reports per resident 0.5–2× and
- * 0.6–1.6× the city's, drawn from the seed. Every week draws its counts from that truth at the
+ * is known and fixed, drawn as the simulator draws its city (server/sim/truth.ts): dossier on-time
+ * rate 88–99 %, report on-time rate 80–98 %, online rate 30–80 %, satisfaction 70–95 %, incidents
+ * and environment reports per resident 0.5–2× and 0.6–1.6× the city's, from the seed. Every week draws its counts from that truth at the
  * demo's volumes (city-wide 2,600 dossiers, 5,400 reports of which 40 % rated, 28 incidents a
  * week, shared by population): binomial rates, Poisson counts. Both methods see the same counts.
  *
@@ -27,6 +27,7 @@ import { MOVEMENT_PROBABILITY, RANKING_DISCOUNT, RANKING_HISTORY_WEEKS, discount
 import { computeWardIndexDetails, type WardInputs } from '../server/domain/ward-index';
 import { runToEnd } from '../server/domain/window-kpis';
 import { makeRng, type Rng } from '../server/sim/random';
+import { drawCityTruth, type WardTruth } from '../server/sim/truth';
 
 const config = loadKpiConfig();
 const WEEKS = Number(process.env.BENCH_WEEKS ?? 8);
@@ -52,11 +53,11 @@ const SEVERITY = [
   [4, 0.04],
 ] as const;
 
-interface Truth {
-  dossierOnTime: number;
-  reportOnTime: number;
-  online: number;
-  satisfaction: number;
+/**
+ * A ward's truth: the simulator's (server/sim/truth.ts, the same ranges and draws), with its incident
+ * and environment factors turned into this bench's weekly counts.
+ */
+interface Truth extends WardTruth {
   /** Incidents a week. */
   incidents: number;
   /** Environment reports a week. */
@@ -67,19 +68,19 @@ const population = WARDS.reduce((s, w) => s + w.population, 0);
 const share = (p: number) => p / population;
 
 function makeTruth(rng: Rng): Map<string, Truth> {
-  const u = (lo: number, hi: number) => lo + (hi - lo) * rng.next();
+  const drawn = drawCityTruth(rng);
   return new Map(
-    WARDS.map((w) => [
-      w.code,
-      {
-        dossierOnTime: u(0.88, 0.99),
-        reportOnTime: u(0.8, 0.98),
-        online: u(0.3, 0.8),
-        satisfaction: u(0.7, 0.95),
-        incidents: INCIDENTS_PER_WEEK * share(w.population) * u(0.5, 2),
-        environment: (ENVIRONMENT_PER_10K_WEEK * w.population * u(0.6, 1.6)) / 10_000,
-      },
-    ]),
+    WARDS.map((w) => {
+      const t = drawn.get(w.code)!;
+      return [
+        w.code,
+        {
+          ...t,
+          incidents: INCIDENTS_PER_WEEK * share(w.population) * t.incidentFactor,
+          environment: (ENVIRONMENT_PER_10K_WEEK * w.population * t.environmentFactor) / 10_000,
+        },
+      ];
+    }),
   );
 }
 

@@ -77,3 +77,25 @@ export const PROCEDURES: readonly (readonly [string, string, number, boolean])[]
 
 /** Urban wards (phường) report more per resident than rural communes (xã). */
 export const URBAN_REPORT_FACTOR = 1.8;
+
+/**
+ * Over-dispersion of report counts (server/sim/README.md, "Counts"): each day the whole city's rate
+ * is multiplied by a Gamma(cityDayShape) draw of mean 1 (weather, news, a campaign) and each ward ×
+ * category's by its own Gamma(pairDayShape) draw (a street's problem reported by several people).
+ * A pair's daily count with mean μ is then negative binomial with variance ≈ μ + μ²(1/10 + 1/50).
+ */
+export const REPORT_DISPERSION = { cityDayShape: 50, pairDayShape: 10 } as const;
+/** The day's dossier volume varies the same way, city-wide: Gamma(shape) of mean 1. */
+export const DOSSIER_DAY_SHAPE = 30;
+/** Incidents per day: negative binomial with this shape (clusters of bad days). */
+export const INCIDENT_DAY_SHAPE = 10;
+
+/** Share of reports rejected (out of scope, duplicates) a few hours after classification. */
+export const REPORT_REJECTED_SHARE = 0.04;
+/** Share of responses the citizen rates (satisfied or not); the rest stay unrated. */
+export const REPORT_RATED_SHARE = 0.91;
+/**
+ * A report still unanswered this many days after it came in is answered then: the long tail ends
+ * before the live feed's look-back (runner.ts, 45 days) so no report stays open for ever.
+ */
+export const REPORT_MAX_OPEN_DAYS = 35;

@@ -16,6 +16,13 @@ export interface Rng {
   /** Poisson-distributed count with mean `lambda` (Knuth for small means, normal beyond). */
   poisson(lambda: number): number;
   chance(p: number): boolean;
+  /** Gamma-distributed with the given shape and mean 1 × scale (Marsaglia–Tsang). */
+  gamma(shape: number, scale?: number): number;
+  /**
+   * Negative binomial count with mean `mean` and dispersion `shape` (the gamma–Poisson mixture):
+   * variance = mean + mean² / shape; shape → ∞ is Poisson.
+   */
+  negativeBinomial(mean: number, shape: number): number;
 }
 
 /** A 32-bit seed from any string, so a day's seed can be "<seed>:<date>". */
@@ -61,6 +68,27 @@ export function makeRng(seed: number | string): Rng {
       return k;
     },
     chance: (p) => next() < p,
+    gamma(shape, scale = 1) {
+      // Marsaglia & Tsang (2000); for shape < 1, Gamma(shape + 1) × U^(1/shape).
+      if (shape < 1) return rng.gamma(shape + 1, scale) * Math.pow(1 - next(), 1 / shape);
+      const d = shape - 1 / 3;
+      const c = 1 / Math.sqrt(9 * d);
+      for (;;) {
+        let x: number;
+        let v: number;
+        do {
+          x = rng.normal();
+          v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const u = 1 - next();
+        if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
+      }
+    },
+    negativeBinomial(mean, shape) {
+      if (mean <= 0) return 0;
+      return rng.poisson(rng.gamma(shape, mean / shape));
+    },
   };
   return rng;
 }
