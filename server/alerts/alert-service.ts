@@ -108,11 +108,14 @@ export class AlertService {
       for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
         const now = this.deps.now();
         const open = new Map([...this.alerts.values()].filter((a) => a.state !== 'resolved').map((a) => [a.key, a]));
-        const resolvedKeys = new Set([...this.alerts.values()].filter((a) => a.state === 'resolved').map((a) => a.key));
+        // The highest severity each resolved key was resolved at.
+        const resolvedAt = new Map<string, number>();
+        for (const a of this.alerts.values()) if (a.state === 'resolved') resolvedAt.set(a.key, Math.max(resolvedAt.get(a.key) ?? 0, a.severity));
         const offered: { c: AlertCandidate; e: AlertEvent }[] = [];
         for (const c of pending) {
           const held = open.get(c.key);
-          if (!held && c.oncePerKey && resolvedKeys.has(c.key)) continue;
+          const resolvedSeverity = resolvedAt.get(c.key);
+          if (!held && resolvedSeverity !== undefined && (c.oncePerKey === true || (c.oncePerKey === 'unless-worse' && c.severity <= resolvedSeverity))) continue;
           const e = held ? update(held, c, now) : raise(c, randomUUID(), now, this.deps.config);
           if (e) offered.push({ c, e });
         }

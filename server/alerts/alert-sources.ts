@@ -147,6 +147,9 @@ export class AlertSources {
       title: { vi: `Điểm nóng ${category.vi.toLocaleLowerCase('vi')} — ${where}`, en: `${category.en} hotspot — ${where}` },
       explanation: h.explanation,
       evidence: { hotspotId: h.id, observed: h.observed, expected: h.expected, windowHours: h.windowHours, reportIds },
+      // Resolved while it persists: quiet unless it grows worse (bench:alerts saw one hotspot of a
+      // rainy day raised again every hour its alert was resolved).
+      oncePerKey: 'unless-worse',
     };
   }
 }
