@@ -11,9 +11,11 @@
  * with PLANTS_PER_CELL plants per cell, on the pairs nearest each rate (a pair gets at most one
  * plant per ~4.6 days, so its baseline is not swamped by plants).
  *
- * Seeds. The shipped config (config/hotspots.json) was tuned on the old bench's seeds
- * `bench-hotspots:0` … `bench-hotspots:49`; the figures here come from a fresh range,
- * `hotspots-report:0` … (BENCH_SEED to change the prefix), printed with the results.
+ * Seeds. The shipped config (config/hotspots.json) was tuned on the seeds `bench-hotspots:0` …
+ * `bench-hotspots:49` (the old Poisson simulator) and its alphaRaise on `bench-hotspots:0` … `7`
+ * (this simulator: BENCH_SEED=bench-hotspots BENCH_MONTHS=8 BENCH_CONFIG_DIR=<a config folder>);
+ * the figures come from a fresh range, `hotspots-report:0` … (BENCH_SEED to change the prefix),
+ * printed with the results.
  *
  * Methods, on the same reports:
  * - project: the detector as it ships (makeHotspotDetector + config/hotspots.json), evaluated every
