@@ -17,8 +17,8 @@ export const MAX_PENDING_PACKETS = 1_000;
  */
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /**
- * Most deltas a `resume` answers with; a wall further behind gets a snapshot, which is smaller
- * than ~500 deltas (~4 KB each) and bounded, where 10,000 kept deltas were ~40 MB for a 32-byte ask.
+ * Most log entries a `resume` answers for (merged into one frame); a wall further behind gets a
+ * snapshot, which is bounded, where merging up to 10,000 kept entries for a 32-byte ask would not be.
  */
 export const MAX_RESUME_DELTAS = 500;
 /**
