@@ -72,7 +72,11 @@ function latestTimeOf(kind: ItemKind, item: AnyItem): number {
   switch (kind) {
     case 'report': {
       const t = reportTimes(item as Report);
-      return t.respondedMs > t.createdMs ? t.respondedMs : t.createdMs;
+      // NaN comparisons are false, so each absent time is passed over.
+      let latest = t.createdMs;
+      if (t.respondedMs > latest) latest = t.respondedMs;
+      if (t.closedMs > latest) latest = t.closedMs;
+      return latest;
     }
     case 'dossier': {
       const t = dossierTimes(item as Dossier);
@@ -220,6 +224,8 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
       let next = Number.POSITIVE_INFINITY;
       if (t.createdMs + 1 > afterMs) next = t.createdMs + 1;
       if (t.respondedMs + 1 > afterMs && t.respondedMs + 1 < next) next = t.respondedMs + 1;
+      // Open until it closed: it stops counting as open just after its close time.
+      if (t.closedMs + 1 > afterMs && t.closedMs + 1 < next) next = t.closedMs + 1;
       // Deadlines fall at local midnight, so today's rebuild already covers them; kept so that
       // a deadline at any other instant would still be honoured.
       const deadline = ctx.calendar.reportDeadlineMs(t.createdMs, ctx.config.reportDeadlineWorkingDays.handle);

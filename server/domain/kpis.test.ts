@@ -123,13 +123,24 @@ describe('computeKpis: reports', () => {
   });
 
   it.each([
-    ['before the window', '2026-05-19T23:00:00+07:00', 0],
-    ['in the window', '2026-05-20T23:00:00+07:00', 1],
-    ['at the window end', '2026-05-21T00:00:00+07:00', 0],
-  ])('counts as responded a report responded %s', (_what, respondedAt, responded) => {
+    ['before the window', '2026-05-19T23:00:00+07:00', 0, 0],
+    ['in the window', '2026-05-20T23:00:00+07:00', 1, 0],
+    // Still open at the window's end: answered at `to` or later (a past window: yesterday, last week).
+    ['at the window end', '2026-05-21T00:00:00+07:00', 0, 1],
+    ['after the window', '2026-05-22T08:00:00+07:00', 0, 1],
+  ])('counts as responded a report responded %s, and as open at the end one not yet answered then', (_what, respondedAt, responded, open) => {
     const k = computeKpis(only.reports([report({ createdAt: '2026-05-15T09:00:00+07:00', status: 'responded', respondedAt })]), DAY, context());
     expect(k.reports.responded).toBe(responded);
-    expect(k.reports.open).toBe(0); // its current state is responded
+    expect(k.reports.open).toBe(open);
+  });
+
+  it.each([
+    ['before the window end', '2026-05-20T10:00:00+07:00', 0],
+    ['after it', '2026-05-21T10:00:00+07:00', 1],
+    ['with no time given (closed at any time, as it says no when)', undefined, 0],
+  ])('counts a report rejected %s as open at the end accordingly', (_what, updatedAt, open) => {
+    const k = computeKpis(only.reports([report({ createdAt: '2026-05-15T09:00:00+07:00', status: 'rejected', ...(updatedAt ? { updatedAt } : {}) })]), DAY, context());
+    expect(k.reports.open).toBe(open);
   });
 
   it('computes satisfaction over responses rated true or false', () => {

@@ -55,6 +55,11 @@ export interface ReportTimes {
   createdMs: number;
   /** NaN when absent. */
   respondedMs: number;
+  /**
+   * When it stopped being open: respondedAt for a responded report, updatedAt for a rejected one;
+   * NaN while open, or when a closed report says no time (then it counts as closed at any time, as before).
+   */
+  closedMs: number;
 }
 
 /** A dossier's times, parsed once: its effective due time at t is dueMs + closedPausesMs + Σ max(0, t − from) over openPauseFromMs. */
@@ -78,7 +83,9 @@ const incidentTimesCache = new WeakMap<Incident, number>();
 export function reportTimes(r: Report): ReportTimes {
   let t = reportTimesCache.get(r);
   if (t === undefined) {
-    t = { createdMs: Date.parse(r.createdAt), respondedMs: msOf(r.respondedAt) };
+    const respondedMs = msOf(r.respondedAt);
+    const closedMs = r.status === 'responded' ? respondedMs : r.status === 'rejected' ? msOf(r.updatedAt) : Number.NaN;
+    t = { createdMs: Date.parse(r.createdAt), respondedMs, closedMs };
     reportTimesCache.set(r, t);
   }
   return t;
@@ -152,10 +159,14 @@ export function effectiveDueMs(dossier: Pick<Dossier, 'dueAt' | 'pauses'>, toMs:
  */
 export function countReport(counts: KpiCounts, r: Report, window: KpiWindow, ctx: KpiContext, sign: 1 | -1 = 1): void {
   const c = counts.reports;
-  const { createdMs, respondedMs } = reportTimes(r);
+  const { createdMs, respondedMs, closedMs } = reportTimes(r);
   const deadlineWorkingDays = ctx.config.reportDeadlineWorkingDays.handle;
   if (inWindow(createdMs, window)) c.received += sign;
-  if (!REPORT_CLOSED.has(r.status) && createdMs < window.toMs) {
+  // Open at `to`: created before it and not closed by then. A past window (yesterday, last week at
+  // this hour) must count what was open then, not only what is still open now, or the backlog's
+  // trend arrow compares today's whole backlog with last week's survivors.
+  const openAtTo = !REPORT_CLOSED.has(r.status) || closedMs >= window.toMs;
+  if (openAtTo && createdMs < window.toMs) {
     c.open += sign;
     if (window.toMs >= ctx.calendar.reportDeadlineMs(createdMs, deadlineWorkingDays)) c.overdue += sign;
   }
