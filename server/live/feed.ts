@@ -6,18 +6,6 @@ import { DeltaLog } from './delta-log';
 import { mergeAll } from './frames';
 import type { DeltaBody, LiveState } from './live-state';
 
-/** A frame's body with today's figures laid over it (they are newer than any a tick put in it). */
-function withKpis(body: DeltaBody, kpis: Partial<DeltaBody>): DeltaBody {
-  if (!kpis.wards && !kpis.city) return body;
-  const out: DeltaBody = { ...body };
-  if (kpis.wards) {
-    out.wards = { ...body.wards };
-    for (const [code, patch] of Object.entries(kpis.wards)) out.wards[code] = { ...out.wards[code], ...patch };
-  }
-  if (kpis.city) out.city = { ...body.city, ...kpis.city };
-  return out;
-}
-
 /** How long changes may gather into one frame by default (IOC_FRAME_MS): short enough for a 50 ms POST → wall p99. */
 export const DEFAULT_FRAME_MS = 20;
 
@@ -90,10 +78,11 @@ export class LiveFeed {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const merged = mergeAll(this.pending);
-    if (!merged) return;
-    // Today's figures of the wards the frame's items touched: computed once here, for the whole frame.
-    const body = withKpis(merged, this.deps.state.takeTodayPatch(this.deps.now()));
+    const last = this.pending.at(-1);
+    if (!last) return;
+    // Today's figures of the wards the frame's items touched: computed once here, for the whole
+    // frame, and laid over what the entries carried as one more (latest) body.
+    const body = mergeAll([...this.pending, { ...this.deps.state.takeTodayPatch(this.deps.now()), at: last.at }])!;
     const fromSeq = this.sentSeq + 1;
     this.pending = [];
     this.sentSeq = this.log.seq;
@@ -110,11 +99,11 @@ export class LiveFeed {
     this.flush();
     const kept = this.log.since(seq, limit, this.sentSeq);
     if (kept === null) return null;
-    const merged = mergeAll(kept.map((k) => k.body));
-    if (!merged) return { frame: null, count: 0 };
+    const last = kept.at(-1);
+    if (!last) return { frame: null, count: 0 };
     // The entries keep items, not figures (those are computed per frame): every ward's today as it
     // stands now, which is as of `sentSeq` since nothing is pending after the flush above.
-    const body = withKpis(merged, this.deps.state.todayOfAll());
+    const body = mergeAll([...kept.map((k) => k.body), { ...this.deps.state.todayOfAll(), at: last.body.at }])!;
     return { frame: { ...body, type: 'delta', fromSeq: seq + 1, seq: this.sentSeq }, count: kept.length };
   }
 
