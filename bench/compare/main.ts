@@ -105,14 +105,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- server children
 
-interface Child {
+interface Spawned {
   url: string;
   proc: ChildProcess;
   exited: Promise<unknown>;
+  /** The last 4,000 characters the server wrote to stderr: why it died, when it did. */
+  stderrTail: () => string;
+}
+
+interface Child extends Spawned {
   cleanup: () => Promise<void>;
 }
 
-function spawnServer(args: string[], env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; exited: Promise<unknown> }> {
+function spawnServer(args: string[], env: Record<string, string>): Promise<Spawned> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   return new Promise((resolve, reject) => {
@@ -129,7 +134,7 @@ function spawnServer(args: string[], env: Record<string, string>): Promise<{ url
       if (m) {
         found = true;
         clearTimeout(timer);
-        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), proc, exited });
+        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), proc, exited, stderrTail: () => err });
       }
     });
     void exited.then((code) => {
@@ -480,6 +485,10 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     const reportWalls = acceptedPosts * load.batch * load.walls;
     const extra = walls.probes.reduce((a, p) => a + p.extra, 0);
     if (walls.parseErrors) note += `${walls.parseErrors} frames not parsed; `;
+    // A server that died under the load must say so, not pass as one that refused connections.
+    if (server.proc.exitCode !== null || server.proc.signalCode !== null) {
+      note += `the server exited during the run (${server.proc.exitCode ?? server.proc.signalCode}): ${server.stderrTail().slice(-600).replace(/\s+/g, ' ')}; `;
+    }
     if (extra) note += `${extra} reports not in the schedule or twice; `;
     return {
       server: SERVER_NAMES[kind],

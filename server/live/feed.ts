@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { DeltaLog } from './delta-log';
 import { mergeAll } from './frames';
 import type { DeltaBody, LiveState } from './live-state';
+import { FramePacer } from './pacing';
 
 /** How long changes may gather into one frame by default (IOC_FRAME_MS): short enough for a 50 ms POST → wall p99. */
 export const DEFAULT_FRAME_MS = 20;
@@ -39,19 +40,18 @@ function isBody(value: unknown): value is DeltaBody {
  * consecutive entries as one frame `fromSeq`…`seq`: at once when the line has been quiet for a
  * frame's length, otherwise when the frame's time is up. So a wall gets `fromSeq` = its last `seq`
  * + 1, always, and frames per second per wall are bounded by 1000 / frameMs however fast producers
- * post. A tick is an entry too, so time-driven figures also get a seq; so are alert events, folded
+ * post, and further by the time fan-out takes (pacing.ts) when there are many walls. A tick is an entry too, so time-driven figures also get a seq; so are alert events, folded
  * into the alerts as their seq is reached so every node's alerts (and their 409s) agree.
  */
 export class LiveFeed {
   /** Each entry's changes, for `resume`. */
   readonly log: DeltaLog;
   private readonly unsubscribe: () => void;
-  private readonly frameMs: number;
+  private readonly pacer: FramePacer;
   /** Entries applied to the live state but not yet sent. */
   private pending: DeltaBody[] = [];
   /** The last seq sent to the walls (a snapshot taken after `flush` stands at it). */
   private sentSeq: number;
-  private lastFrameAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -60,7 +60,7 @@ export class LiveFeed {
   ) {
     this.log = new DeltaLog(store.seq);
     this.sentSeq = store.seq;
-    this.frameMs = deps.frameMs ?? DEFAULT_FRAME_MS;
+    this.pacer = new FramePacer(deps.frameMs ?? DEFAULT_FRAME_MS);
     this.unsubscribe = store.onEntry((e) => this.onEntry(e));
   }
 
@@ -86,8 +86,9 @@ export class LiveFeed {
     const fromSeq = this.sentSeq + 1;
     this.pending = [];
     this.sentSeq = this.log.seq;
-    this.lastFrameAt = performance.now();
+    const start = performance.now();
     this.deps.broadcast({ ...body, type: 'delta', fromSeq, seq: this.sentSeq });
+    this.pacer.sent(start, performance.now());
   }
 
   /**
@@ -109,7 +110,7 @@ export class LiveFeed {
 
   private schedule(): void {
     if (this.timer) return;
-    const wait = this.lastFrameAt + this.frameMs - performance.now();
+    const wait = this.pacer.delay(performance.now());
     if (wait <= 0) this.flush();
     else this.timer = setTimeout(() => this.flush(), wait);
   }
