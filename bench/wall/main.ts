@@ -7,9 +7,11 @@
  * and `ioc:layers` (the deck.gl layers' update, client/map/WardMap.tsx), read by a PerformanceObserver;
  * long tasks (> 50 ms) too. A benchmark: it prints and never fails.
  * Options: --rate 2000 --seconds 20 --frames 20,0 --width 1920 --height 1080.
+ * BENCH_WALL_PROFILE=<dir>: also a V8 CPU profile of the wall's page during the load, per run
+ * (DevTools protocol), to see where the apply's time goes.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../../test/browser/chromium';
@@ -66,6 +68,12 @@ async function runOne(frameMs: number): Promise<string> {
       const w = window as unknown as { __ioc: { apply: number[]; layers: number[]; longTasks: number[] } };
       w.__ioc = { apply: [], layers: [], longTasks: [] };
     });
+    const profileDir = process.env.BENCH_WALL_PROFILE;
+    const cdp = profileDir ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const load = await new Promise<{ sent: number; ok: number; failed: number; maxBehindMs: number }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/wall/load.ts'), server.url, TEST_INGEST_KEY, String(RATE), String(SECONDS), `f${frameMs}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
@@ -74,6 +82,11 @@ async function runOne(frameMs: number): Promise<string> {
     });
     // What is still in flight to the wall arrives within a second or two.
     await page.waitForTimeout(2000);
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(path.join(profileDir, `wall-frames-${frameMs}.cpuprofile`), JSON.stringify(profile));
+    }
     const got = await page.evaluate(() => {
       const w = window as unknown as { __ioc: { apply: number[]; layers: number[]; longTasks: number[] } };
       const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;

@@ -1,5 +1,6 @@
 import type { KpiSet } from '@shared/kpis';
 import type { BriefingStringKey } from './i18n';
+import { numberFormat } from '../ui/intl-cache';
 
 /** Counts, 0–1 rates (shown as %), or Decision 766 points. */
 export type KpiKind = 'count' | 'rate' | 'points';
@@ -30,9 +31,9 @@ export const KPI_ROWS: readonly KpiRow[] = [
 
 export function formatValue(v: number | null, kind: KpiKind, locale: string): string {
   if (v === null || !Number.isFinite(v)) return '—';
-  if (kind === 'rate') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(v);
-  if (kind === 'points') return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v);
+  if (kind === 'rate') return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(v);
+  if (kind === 'points') return numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  return numberFormat(locale, { maximumFractionDigits: 1 }).format(v);
 }
 
 export interface Change {
@@ -50,7 +51,7 @@ export function changeOf(now: number | null, before: number | null, row: Pick<Kp
   const digits = row.kind === 'count' ? 0 : row.kind === 'rate' ? 0 : 1;
   const rounded = Math.round(raw * 10 ** digits) / 10 ** digits;
   if (rounded === 0) return { arrow: '=', text: '0', tone: 'neutral' };
-  const abs = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(rounded));
+  const abs = numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(rounded));
   const up = rounded > 0;
   const tone = row.better === 'none' ? 'neutral' : up === (row.better === 'up') ? 'good' : 'bad';
   return { arrow: up ? '▲' : '▼', text: `${up ? '+' : '−'}${abs}`, tone };

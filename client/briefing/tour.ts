@@ -1,6 +1,7 @@
 import type { Recovery } from '@shared/briefing';
 import { toAscii } from '@shared/wards';
 import { formatIsoWeek, lastFullWeek, parseIsoWeek } from '@shared/week';
+import { numberFormat } from '../ui/intl-cache';
 
 /** The seconds a ward page stays before the tour moves on by itself. */
 export const DEFAULT_ADVANCE_S = 45;
@@ -101,7 +102,7 @@ export function typeKey(t: Typeahead, key: string, nowMs: number): Typeahead | n
 export function recoveryText(r: Recovery, t: (key: 'recoveryGain' | 'recoveryKeep' | 'recoveryClear' | 'recoveryNothing', v?: Record<string, string | number>) => string, locale: string): string {
   const parts: string[] = [];
   if (r.dueSoon > 0 && r.progressGain !== null && r.progressGain > 0.05) {
-    const gain = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r.progressGain);
+    const gain = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r.progressGain);
     parts.push(t('recoveryGain', { n: r.dueSoon, gain }));
   } else if (r.dueSoon > 0) {
     parts.push(t('recoveryKeep', { n: r.dueSoon }));

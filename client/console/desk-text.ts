@@ -4,6 +4,7 @@ import { HUE_TIME_ZONE } from '@shared/time';
 import { wardOfRole } from '@shared/roles';
 import { wardFullName } from '../i18n/ward-names';
 import type { ConsoleI18n } from './i18n';
+import { dateTimeFormat } from '../ui/intl-cache';
 
 /** A ward's full name ("Phường Phú Xuân" / "Phu Xuan Ward"), or "City level" for null. */
 export function wardName(code: string | null, i18n: ConsoleI18n): string {
@@ -20,7 +21,7 @@ export function roleText(role: string, i18n: ConsoleI18n): string {
 
 /** Day/month and time in Huế: the desk's timestamps are all within days of now. */
 export function formatTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hour12: false }).format(
+  return dateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hour12: false }).format(
     new Date(iso),
   );
 }

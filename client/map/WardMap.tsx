@@ -1,6 +1,7 @@
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { AttributionControl, Marker } from 'maplibre-gl';
 import { createEffect, onCleanup, onMount } from 'solid-js';
+import { unwrap } from 'solid-js/store';
 import type { Alert } from '@shared/alerts';
 import type { Incident, PublicReport } from '@shared/schemas';
 import { MAP_ATTRIBUTION } from '../i18n/wall';
@@ -21,7 +22,7 @@ import { fetchWardCollection } from './wards-source';
 import type { ActiveWarning } from '../warnings/active-warnings';
 
 const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
-/** The heat layer follows the reports at most this often (ms). */
+/** The heat layer and the wards' colours follow the figures at most this often (ms). */
 const HEAT_UPDATE_MS = 250;
 
 export interface WardMapProps {
@@ -120,21 +121,37 @@ export function WardMap(props: WardMapProps) {
     map.on('resize', fit);
     map.on('idle', countRenderedWards);
 
+    // The wards' colours follow their figures a few times a second, like the heat: each new fill
+    // restyles the map (MapLibre redraws every layer), and nobody reads fifty recolourings a second.
+    const wardValues = throttled(props.wardValues, HEAT_UPDATE_MS);
     const applyFill = () => {
       // Read the values before the readiness check, so the effect subscribes to them even when it
       // first runs before the boundaries have arrived.
-      const fill = wardFillExpression(props.wardValues(), props.fillOptions?.() ?? {});
+      const fill = wardFillExpression(wardValues(), props.fillOptions?.() ?? {});
       if (wardsReady) map.setPaintProperty(WARD_FILL_LAYER, 'fill-color', fill);
     };
     createEffect(applyFill);
 
     // The heat re-aggregates every report of 24 h on the GPU: a few times a second is enough for a
-    // person to see it move, where frames may come 50 times a second in a flood.
-    const reports = throttled(props.reports, HEAT_UPDATE_MS);
+    // person to see it move, where frames may come 50 times a second in a flood. The throttle watches
+    // only the list itself and its length (a frame's new reports lengthen it in place; an age-out
+    // replaces it; an update of a report already held does not move its point) and hands on the plain
+    // array: read through the store's proxy, 20,000 reports subscribed this effect to each of them,
+    // so every frame re-ran it inside the frame's apply, throttle or not.
+    const reports = throttled(() => {
+      const list = props.reports();
+      void list.length;
+      return unwrap(list);
+    }, HEAT_UPDATE_MS);
     createEffect(() => {
-      const heat = reportsToHeatPoints(reports());
-      const incidents = incidentsToPoints(props.incidents());
-      measured('ioc:layers', () => overlay.setProps({ layers: [buildReportHeatmapLayer(heat, px(0.035)), buildIncidentLayer(incidents, px(0.007))] }));
+      const list = reports();
+      const incidents = props.incidents();
+      measured('ioc:layers', () => {
+        const heat = reportsToHeatPoints(list);
+        overlay.setProps({ layers: [buildReportHeatmapLayer(heat, px(0.035)), buildIncidentLayer(incidentsToPoints(incidents), px(0.007))] });
+        // What the heat is drawn from, for tests and for whoever inspects a wall.
+        el.dataset['heatPoints'] = String(heat.length);
+      });
     });
 
     const applyWarnings = () => {

@@ -6,6 +6,7 @@ import type { I18n, StringKey } from '../i18n/wall';
 import type { LiveStore } from '../stores/live-store';
 import { formatPoints } from '../ui/format';
 import { formatRankRange, rankChange, sortRankingRows, toColumns } from '../ui/ranking';
+import { dateTimeFormat } from '../ui/intl-cache';
 
 const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'service'; label: StringKey }[] = [
   { key: 'governance', label: 'pillarGovernance' },
@@ -96,7 +97,7 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   const columns = () => toColumns(sortRankingRows(ranking()?.rows ?? []), RANKING_COLUMNS);
   const ranked = () => (ranking()?.rows ?? []).filter((r) => r.rank !== null).length;
   // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
-  const day = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
+  const day = (iso: string) => dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
   // The window's `to` is exclusive: the last day shown is the one before it.
   const period = () => {
     const r = ranking();

@@ -9,11 +9,14 @@ afterEach(() => {
 });
 
 describe('createThrottle', () => {
-  it('publishes the first poke at once, then at most once per interval, ending after the last poke', () => {
+  it('publishes the first poke on the next turn (never inside the poke), then at most once per interval, ending after the last poke', () => {
     const at: number[] = [];
     const start = Date.now();
     const t = createThrottle(250, () => at.push(Date.now() - start));
     t.poke();
+    t.poke();
+    expect(at).toEqual([]);
+    vi.advanceTimersByTime(0);
     expect(at).toEqual([0]);
     // Pokes within the interval wait for its end, and make one publish between them.
     vi.advanceTimersByTime(10);
@@ -41,6 +44,7 @@ describe('createThrottle', () => {
     const calls: number[] = [];
     const t = createThrottle(100, () => calls.push(1));
     t.poke();
+    vi.advanceTimersByTime(0);
     t.poke();
     t.dispose();
     vi.advanceTimersByTime(500);

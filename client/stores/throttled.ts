@@ -1,8 +1,10 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 
 /**
- * Calls `publish` when poked, at most once per `intervalMs`: at once when the last call was long
- * enough ago, otherwise once when the interval ends (however many pokes came meanwhile).
+ * Calls `publish` when poked, at most once per `intervalMs`: on the next turn of the event loop when
+ * the last call was long enough ago, otherwise once when the interval ends (however many pokes came
+ * meanwhile). Never inside the poke itself: a poke comes from a frame being applied, and the costly
+ * consumer (a map layer) must not make that frame's apply slow.
  */
 export function createThrottle(intervalMs: number, publish: () => void): { poke(): void; dispose(): void } {
   let lastAt = Number.NEGATIVE_INFINITY;
@@ -15,9 +17,7 @@ export function createThrottle(intervalMs: number, publish: () => void): { poke(
   return {
     poke() {
       if (timer !== undefined) return;
-      const wait = lastAt + intervalMs - Date.now();
-      if (wait <= 0) fire();
-      else timer = setTimeout(fire, wait);
+      timer = setTimeout(fire, Math.max(0, lastAt + intervalMs - Date.now()));
     },
     dispose() {
       clearTimeout(timer);

@@ -4,6 +4,7 @@ import { HUE_TIME_ZONE } from '@shared/time';
 import type { I18n } from '../i18n/wall';
 import { alertPlace } from './AlertList';
 import { tickerAlerts } from './ticker';
+import { dateTimeFormat } from './intl-cache';
 
 // Scroll speed as a share of the ticker's width per second: the same pace on 4K and 1080p, slow
 // enough to read a line from 5 m.
@@ -11,7 +12,7 @@ const WIDTHS_PER_SECOND = 0.07;
 
 function TickerItems(props: { i18n: I18n; alerts: readonly Alert[] }) {
   const time = (iso: string) =>
-    new Intl.DateTimeFormat(props.i18n.locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+    dateTimeFormat(props.i18n.locale, { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
   return (
     <For each={props.alerts}>
       {(a) => (

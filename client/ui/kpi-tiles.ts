@@ -6,6 +6,7 @@ import type { StringKey } from '../i18n/wall';
 import { formatCount, formatPoints, formatRate } from './format';
 import type { FigureKind, KpiDirection, Trend } from './trend';
 import { trendOf } from './trend';
+import { dateTimeFormat } from './intl-cache';
 
 /** One KPI tile of the map scene. */
 export interface TileDef {
@@ -70,12 +71,12 @@ const QUARTER_NUMERALS = ['I', 'II', 'III', 'IV'] as const;
 export function periodText(p: Pick<PeriodIndex766, 'period' | 'from'>, lang: Lang): string {
   if (p.period === 'rolling30') return lang === 'vi' ? '30 ngày qua' : 'Last 30 days';
   const from = new Date(p.from);
-  const month = Number(new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'numeric' }).format(from));
+  const month = Number(dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'numeric' }).format(from));
   if (p.period === 'quarter') {
     const q = Math.floor((month - 1) / 3);
     return lang === 'vi' ? `Quý ${QUARTER_NUMERALS[q]} đến nay` : `Q${q + 1} to date`;
   }
-  return lang === 'vi' ? `Tháng ${month} đến nay` : `${new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'short' }).format(from)} to date`;
+  return lang === 'vi' ? `Tháng ${month} đến nay` : `${dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, month: 'short' }).format(from)} to date`;
 }
 
 /** What the 766 tile shows: the period's points, always out of the full points, and the period. */

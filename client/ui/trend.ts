@@ -1,3 +1,4 @@
+import { numberFormat } from './intl-cache';
 /** Which way is good for a KPI: fewer overdue reports is good, a higher on-time rate is good. */
 export type KpiDirection = 'higher-better' | 'lower-better' | 'neutral';
 
@@ -40,8 +41,8 @@ export function trendOf(current: number | null | undefined, reference: number | 
 export function formatTrend(trend: Trend, kind: FigureKind, locale: string): string {
   if (trend.arrow === '=') return '=';
   const size = Math.abs(trend.delta);
-  if (kind === 'count') return `${trend.arrow} ${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(size)}`;
-  if (kind === 'points') return `${trend.arrow} ${new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(size)}`;
-  const pts = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(size * 100);
+  if (kind === 'count') return `${trend.arrow} ${numberFormat(locale, { maximumFractionDigits: 0 }).format(size)}`;
+  if (kind === 'points') return `${trend.arrow} ${numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(size)}`;
+  const pts = numberFormat(locale, { maximumFractionDigits: 1 }).format(size * 100);
   return `${trend.arrow} ${pts} ${locale.startsWith('vi') ? 'điểm %' : 'pts'}`;
 }

@@ -2,6 +2,7 @@ import type { Label } from '@shared/labels';
 import type { CapWarning } from '@shared/schemas';
 import { HUE_TIME_ZONE } from '@shared/time';
 import type { ShownSeverity } from './active-warnings';
+import { dateTimeFormat } from '../ui/intl-cache';
 
 /**
  * CAP `severity` in words. Vietnamese follows the wording of Decision 18/2021/QĐ-TTg's risk levels
@@ -46,7 +47,7 @@ export const SEVERITY_COLORS: Record<ShownSeverity, { background: string; text: 
   Severe: { background: '#ff8c00', text: '#140a00', rgb: [255, 140, 0] },
 };
 
-const HUE_PARTS = new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hourCycle: 'h23' });
+const HUE_PARTS = dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hourCycle: 'h23' });
 
 /**
  * A warning time as a person in Huế reads it, "14:30 20/11" (24-hour, day/month) in either

@@ -89,7 +89,7 @@ describe('the wall', () => {
     await context.close();
   });
 
-  it('counts a newly ingested report on the "reports today" tile within 2 s', async () => {
+  it('counts a newly ingested report on the "reports today" tile within 2 s, and puts it in the heat', async () => {
     const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, 1920, 1080);
     await waitForWards(page);
     await page.waitForFunction(() => document.querySelector('[data-testid="freshness"]')?.getAttribute('data-state') === 'live', undefined, {
@@ -97,6 +97,7 @@ describe('the wall', () => {
       polling: POLL_MS,
     });
     const before = await tileNumber(page, 'reports-today');
+    const heatBefore = Number(await page.getByTestId('ward-map').getAttribute('data-heat-points'));
     const res = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.ingestKey}` },
@@ -121,7 +122,11 @@ describe('the wall', () => {
       throw new Error(`tile still ${tile} (was ${before}), freshness ${state}: ${String(err)}`);
     });
     expect(await tileNumber(page, 'reports-today')).toBe(before + 1);
-    // Let the heat layer take the new point before the picture is taken.
+    // The heat layer takes the new point too (it follows a few times a second, not every frame).
+    await page.waitForFunction((prev) => Number(document.querySelector('[data-testid="ward-map"]')?.getAttribute('data-heat-points')) === prev + 1, heatBefore, {
+      timeout: 2_000,
+      polling: POLL_MS,
+    });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-1920x1080.png` });
     expect(watch.errors).toEqual([]);

@@ -6,6 +6,7 @@ import type { ReportCategory } from '@shared/categories';
 import type { ChartData } from '@shared/protocol';
 import { HUE_TIME_ZONE } from '@shared/time';
 import { CATEGORY_COLORS } from '../category-colors';
+import { numberFormat, dateTimeFormat } from '../intl-cache';
 
 /** The only option shapes the wall builds: bars on a grid, with a legend (keeps the bundle small). */
 export type WallChartOption = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption>;
@@ -28,8 +29,8 @@ export const LATE_COLOR = '#ff5a5a';
  * nothing elsewhere — 168 hour labels could never be read from across the room.
  */
 export function hourAxisLabels(hours: readonly string[], locale: string): string[] {
-  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
-  const dayOf = new Intl.DateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
+  const hourOf = dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+  const dayOf = dateTimeFormat(locale, { timeZone: HUE_TIME_ZONE, weekday: 'short', day: '2-digit', month: '2-digit' });
   return hours.map((iso) => {
     const d = new Date(iso);
     return hourOf.format(d) === '00' ? dayOf.format(d) : '';
@@ -130,7 +131,7 @@ export function dossiersByWardOption(
 /** Reports per category over 7 days as labelled bars, largest on top (a bar reads better than a pie from afar). */
 export function categoryMixOption(mix: ChartData['categoryMix'], style: ChartStyle, categoryName: (c: ReportCategory) => string): WallChartOption {
   const cats = [...REPORT_CATEGORIES].sort((a, b) => (mix[b] ?? 0) - (mix[a] ?? 0));
-  const count = new Intl.NumberFormat(style.locale, { maximumFractionDigits: 0 });
+  const count = numberFormat(style.locale, { maximumFractionDigits: 0 });
   return {
     ...frame(style, { top: 0.3, right: 4, bottom: 0.3 }),
     yAxis: nameAxis(style, cats.map(categoryName)),
