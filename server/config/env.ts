@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
+import { REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
 import { DEFAULT_FRAME_MS } from '../live/feed';
 
 export interface IngestKey {
@@ -34,6 +35,11 @@ export interface Config {
   /** IOC_PUBLIC_WALL=1: the wall view needs no sign-in (a locked room's video wall). */
   publicWall: boolean;
   boundariesPath: string | null;
+  /**
+   * IOC_REGISTRY_DIR: a folder holding another ward registry (wards.json + boundaries.geojson) in place
+   * of Huế's 40; server/main.ts installs it before the rest of the server loads.
+   */
+  registryDir: string | null;
   /** Folder of the built client (vite build); not served when missing. */
   clientDir: string;
   /** Days of simulated history to backfill at start when simulating. */
@@ -249,7 +255,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     metricsToken: parseMetricsToken(env.IOC_METRICS_TOKEN),
     simulate,
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
-    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : null,
+    // The registry's own boundaries unless IOC_BOUNDARIES names others.
+    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR, REGISTRY_BOUNDARIES_FILE) : null,
+    registryDir: env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR) : null,
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,
