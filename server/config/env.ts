@@ -156,10 +156,10 @@ function parseIngestKey(part: string): IngestKey {
 }
 
 function parseUser(part: string): UserEntry {
-  // name:role:password, where the role may itself be ward:<code> and the password may contain ':'.
-  const m = /^([^:]+):((?:ward:)?[^:]+):(.+)$/.exec(part);
+  // name:role:password, where the role may itself be ward:<code> or province:<code> and the password may contain ':'.
+  const m = /^([^:]+):((?:ward:|province:)?[^:]+):(.+)$/.exec(part);
   const role = m ? parseRole(m[2]!) : null;
-  if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<5-digit code>');
+  if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin, ward:<5-digit code> or province:<2-digit code>');
   return { name: m[1]!, role, password: m[3]! };
 }
 
