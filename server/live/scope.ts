@@ -1,4 +1,4 @@
-import type { ChartData, Delta, LiveCountsPatch, Snapshot } from '@shared/protocol';
+import type { ChartData, Delta, LiveCountsPatch, Ranking, Snapshot } from '@shared/protocol';
 import { provinceOfRole, provinceRole, wardOfRole, wardRole } from '@shared/roles';
 import { wardByCode } from '@shared/wards';
 
@@ -39,13 +39,24 @@ function pickWards<T>(wards: Record<string, T>, scope: LiveScope): Record<string
 }
 
 /**
- * What a limited user may see of a snapshot: the city's figures and the ranking (the weekly meeting
- * shows them to every ward), but only its own wards' figures, items, alerts and chart bars.
+ * The ranking as a scope sees it. A ward user sees every row (the weekly meeting shows the whole
+ * city's ranking to every ward); a province wall sees its own units' rows, with their national
+ * ranks: the other provinces' thousands of rows are no use on it, and they were most of a province
+ * wall's snapshot and of every frame that carried a new ranking (bench:scale).
+ */
+function scopeRanking(r: Ranking, scope: LiveScope): Ranking {
+  return scope.kind === 'ward' ? r : { ...r, rows: r.rows.filter((row) => inScope(scope, row.ward)) };
+}
+
+/**
+ * What a limited user may see of a snapshot: the city's figures and the ranking (see scopeRanking),
+ * but only its own wards' figures, items, alerts and chart bars.
  */
 export function scopeSnapshot(s: Snapshot, scope: LiveScope): Snapshot {
   const mine = (x: { ward: string | null }) => inScope(scope, x.ward);
   return {
     ...s,
+    ranking: scopeRanking(s.ranking, scope),
     wards: pickWards(s.wards, scope),
     reports: s.reports.filter(mine),
     incidents: s.incidents.filter(mine),
@@ -64,9 +75,10 @@ interface Share {
   alerts: NonNullable<Delta['alerts']>;
   hotspots: NonNullable<Delta['hotspots']>;
   dossierBars: ChartData['dossiersByWard'];
+  rankingRows: Ranking['rows'];
 }
 
-const emptyShare = (): Share => ({ wards: {}, reports: [], dossiers: [], incidents: [], alerts: [], hotspots: [], dossierBars: [] });
+const emptyShare = (): Share => ({ wards: {}, reports: [], dossiers: [], incidents: [], alerts: [], hotspots: [], dossierBars: [], rankingRows: [] });
 
 /**
  * One frame, cut for every scoped room. The frame's per-ward parts are filed by ward (or by province)
@@ -88,7 +100,8 @@ export class FrameScopes {
     if (d.city) out.city = d.city;
     if (d.day) out.day = d.day;
     if (d.freshness) out.freshness = d.freshness;
-    if (d.ranking) out.ranking = d.ranking;
+    // Rows filed by province only: a ward scope keeps the whole ranking (see scopeRanking).
+    if (d.ranking) out.ranking = scope.kind === 'ward' ? d.ranking : { ...d.ranking, rows: share?.rankingRows ?? [] };
     // The city-wide series stay; the per-ward dossier bars keep only the scope's own.
     if (d.charts) out.charts = { ...d.charts, dossiersByWard: share?.dossierBars ?? [] };
     if (d.period766) out.period766 = d.period766;
@@ -123,6 +136,7 @@ export class FrameScopes {
     for (const a of d.alerts ?? []) shareOf(a.ward)?.alerts.push(a);
     for (const h of d.hotspots ?? []) shareOf(h.ward)?.hotspots.push(h);
     for (const b of d.charts?.dossiersByWard ?? []) shareOf(b.ward)?.dossierBars.push(b);
+    if (kind === 'province') for (const row of d.ranking?.rows ?? []) shareOf(row.ward)?.rankingRows.push(row);
     shares = made;
     this.shares.set(kind, shares);
     return shares;

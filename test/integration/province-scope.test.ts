@@ -81,9 +81,11 @@ describe('a province wall', () => {
     }
   });
 
-  it("over HTTP: the snapshot holds its province's units only; another province's ward KPIs are 404; the briefing says it is not cut by province", async () => {
+  it("over HTTP: the snapshot holds its province's units and ranking rows only; another province's ward KPIs are 404; the briefing says it is not cut by province", async () => {
     const snap = (await (await get('/api/v1/snapshot', provinceUser)).json()) as Snapshot;
     expect(Object.keys(snap.wards).sort()).toEqual([...mine].sort());
+    // Its own units' ranking rows, with their ranks among all units (a ward user gets every row).
+    expect(snap.ranking.rows.map((r) => r.ward).sort()).toEqual([...mine].sort());
     expect((await get(`/api/v1/wards/${mine[0]}/kpis`, provinceUser)).status).toBe(200);
     expect((await get(`/api/v1/wards/${theirs[0]}/kpis`, provinceUser)).status).toBe(404);
     expect((await get(`/api/v1/wards/${theirs[0]}/kpis`, officer)).status).toBe(200);
