@@ -31,7 +31,10 @@ export interface LoadResult {
   posts: number;
   acceptedPosts: number;
   failures: Record<string, number>;
+  /** Reports of POSTs answered 202 that reached each wall they were meant for. */
   delivered: number;
+  /** Every report that reached a wall, including those whose POST was not answered in time. */
+  deliveredAll: number;
   expected: number;
   p50: number;
   p99: number;
@@ -229,6 +232,9 @@ async function run(plan: LoadPlan, waitGo: () => Promise<void>, report: (r: Load
   const loadSeconds = (performance.now() - started) / 1000;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   while (answered < posts && performance.now() - started < plan.seconds * 1000 + POST_TIMEOUT_MS + 5000) await sleep(50);
+  // Still waiting for an answer (queued in the agent or at a saturated node) when the drain ends:
+  // not counted as accepted, so not expected at the walls either.
+  if (answered < posts) failures['unanswered when the drain ended'] = posts - answered;
   // Expected: every accepted report at each of its province's walls and at every city wall.
   const provinceWallCount = new Map<number, number>();
   country.provinces.forEach((_, p) => provinceWallCount.set(p, plan.wallsPerProvince));
@@ -239,9 +245,14 @@ async function run(plan: LoadPlan, waitGo: () => Promise<void>, report: (r: Load
     acceptedPosts += 1;
     expected += provinceWallCount.get(provinceIdx[i]!)! + plan.cityWalls;
   }
+  const deliveredOfAccepted = (): number => {
+    let n = 0;
+    for (const got of seen.values()) for (let i = 0; i < posts; i++) if (got[i] && accepted[i]) n += 1;
+    return n;
+  };
   let last = delivered;
   let lastChange = performance.now();
-  while (delivered < expected && performance.now() - lastChange < 5000) {
+  while (deliveredOfAccepted() < expected && performance.now() - lastChange < 5000) {
     await sleep(50);
     if (delivered !== last) {
       last = delivered;
@@ -257,7 +268,8 @@ async function run(plan: LoadPlan, waitGo: () => Promise<void>, report: (r: Load
     posts,
     acceptedPosts,
     failures,
-    delivered,
+    delivered: deliveredOfAccepted(),
+    deliveredAll: delivered,
     expected,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),

@@ -210,6 +210,16 @@ async function main(): Promise<void> {
     const rssWalls = nodes.map((n) => rssBytes(n.proc.pid!));
     const cpuBefore = nodes.map((n) => cpuMicros(n.proc.pid!));
     const redisCpuBefore = cpuMicros(redis.proc.pid!);
+    const genCpuBefore = cpuMicros(generator.pid!);
+    let genCpu = NaN;
+    // Read while the generator is alive: it exits once it has sent its result.
+    generator.on('message', (m: { type: string }) => {
+      try {
+        if (m.type === 'result') genCpu = cpuMicros(generator.pid!) - genCpuBefore;
+      } catch {
+        // it had already exited: no figure
+      }
+    });
     const started = performance.now();
     let peakRss = nodes.map(() => 0);
     const sampler = setInterval(() => {
@@ -231,7 +241,7 @@ async function main(): Promise<void> {
     console.log(`\n  load average at the end: ${load()}`);
     const failed = r.posts - r.acceptedPosts;
     console.log(`  POST → wall p50 / p99 / max: ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)}`);
-    console.log(`  delivered / expected: ${r.delivered} / ${r.expected} (${r.provinceWalls} province walls, ${r.cityWalls} city walls; seq gaps ${r.seqGaps}; reports not in the schedule or twice ${r.extra})`);
+    console.log(`  delivered / expected: ${r.delivered} / ${r.expected}${r.deliveredAll > r.delivered ? ` (+${r.deliveredAll - r.delivered} of POSTs not answered in time)` : ''} (${r.provinceWalls} province walls, ${r.cityWalls} city walls; seq gaps ${r.seqGaps}; reports not in the schedule or twice ${r.extra})`);
     console.log(`  POSTs: ${r.posts} in ${r.loadSeconds.toFixed(1)} s (${((r.posts / r.loadSeconds) * 60).toFixed(0)}/min), failed ${failed}${failed ? ` (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
     nodes.forEach((n, i) => {
       const m = metrics[i]!;
@@ -243,7 +253,7 @@ async function main(): Promise<void> {
     console.log(`  Redis: used_memory ${mib(memEmpty)} empty → ${mib(memBefore)} with nodes and walls → ${mib(memAfter)} after ${r.acceptedPosts} reports: ${kib(perThousand)} per 1,000 reports; peak ${mib(Number(infoAfter.used_memory_peak))}; CPU ${(redisCpu / 1e6).toFixed(1)} s (${((redisCpu / 1e6 / seconds) * 100).toFixed(0)} % of a core)`);
     console.log(`  Redis keys: ${await redisSizes(redis.url)}`);
     console.log(`  bytes per wall: province walls ${kib(r.provinceBytesPerS.mean)}/s mean, ${kib(r.provinceBytesPerS.max)}/s max (${r.provinceFramesPerS.toFixed(1)} frames/s); city walls ${kib(r.cityBytesPerS)}/s; snapshot on connect: province ${kib(r.snapshotBytes.province)}, city ${kib(r.snapshotBytes.city)}`);
-    console.log(`  load generator: sign-in of ${PROVINCES} users ${ms(r.signInMs)}, walls connected in ${ms(r.connectMs)}, up to ${ms(r.lagMaxMs)} behind its schedule, its loop delay p99 / max ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)}`);
+    console.log(`  load generator: sign-in of ${PROVINCES} users ${ms(r.signInMs)}, walls connected in ${ms(r.connectMs)}, up to ${ms(r.lagMaxMs)} behind its schedule, its loop delay p99 / max ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)}, its CPU ${(genCpu / 1e6).toFixed(1)} s`);
   } catch (err) {
     console.log(`  could not finish: ${(err as Error).message.slice(0, 500)}`);
   } finally {

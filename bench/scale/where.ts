@@ -1,7 +1,7 @@
 /**
  * npm run bench:scale -- --where (or tsx bench/scale/where.ts): where one node of the synthetic
  * country spends its time outside the live path, measured in this process on the embedded store:
- * loading the registry and boundaries, start-up, a time tick (the slow figures — KPI windows, the
+ * loading the registry and boundaries, start-up (empty, and again on the reports), a time tick (the slow figures — KPI windows, the
  * published ranking with its uncertainty — prepared in slices, then the alert pipeline: hotspot
  * detection and backlog rules) with the longest event-loop stall it caused, and the snapshot a wall
  * gets on connecting, by part. Prints and exits 0.
@@ -74,6 +74,11 @@ try {
   const province = scopeSnapshot(snap as never, { kind: 'province', code: country.provinces[0]!.code }) as unknown as Record<string, unknown>;
   console.log(`  province ${country.provinces[0]!.code} snapshot (${country.provinces[0]!.communes.length} communes) ${kib(JSON.stringify(province).length)}: ${parts(province)}`);
   await app.close();
+  // A node starting on a store that holds the reports: replay, today's figures, the ranking at once.
+  t = performance.now();
+  const again = await startApp(config, { logger: pino({ level: 'silent' }) });
+  console.log(`  startApp again on those ${REPORTS} reports (replay, figures and ranking at once): ${ms(performance.now() - t)}`);
+  await again.close();
 } catch (err) {
   console.log(`  could not finish: ${(err as Error).message}`);
 } finally {
