@@ -20,7 +20,7 @@
  * what it measured and exits 0, however slow the machine.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -169,7 +169,6 @@ async function main(): Promise<void> {
   let redis: RedisChild | null = null;
   let gen: ChildProcess | null = null;
   try {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(registryDir);
     mkdirSync(redisDir);
     const country = makeCountry({ seed: SEED, provinces: PROVINCES, communes: COMMUNES });

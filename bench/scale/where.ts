@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
+import type { Snapshot } from '@shared/protocol';
 import { installWardRegistry } from '@shared/wards';
 import { loadRegistry } from '../../server/geo/registry';
 import { makeCountry, writeCountry } from './country';
@@ -62,8 +63,8 @@ try {
     console.log(`  ${label} (slow figures in slices, then alert pipeline): ${ms(took)}, longest event-loop stall ${ms(delay.max / 1e6)}`);
   }
 
-  const snap = (await (await fetch(`${app.url}/api/v1/snapshot`)).json()) as Record<string, unknown>;
-  const parts = (s: Record<string, unknown>) =>
+  const snap = (await (await fetch(`${app.url}/api/v1/snapshot`)).json()) as Snapshot;
+  const parts = (s: Snapshot) =>
     Object.entries(s)
       .map(([k, v]) => [k, JSON.stringify(v).length] as const)
       .sort((a, b) => b[1] - a[1])
@@ -71,7 +72,7 @@ try {
       .map(([k, n]) => `${k} ${kib(n)}`)
       .join(', ');
   console.log(`  city snapshot ${kib(JSON.stringify(snap).length)}: ${parts(snap)}`);
-  const province = scopeSnapshot(snap as never, { kind: 'province', code: country.provinces[0]!.code }) as unknown as Record<string, unknown>;
+  const province = scopeSnapshot(snap, { kind: 'province', code: country.provinces[0]!.code });
   console.log(`  province ${country.provinces[0]!.code} snapshot (${country.provinces[0]!.communes.length} communes) ${kib(JSON.stringify(province).length)}: ${parts(province)}`);
   await app.close();
   // A node starting on a store that holds the reports: replay, today's figures, the ranking at once.
