@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
-import { startApp } from './app';
-import { configFromEnv, ConfigError } from './config/env';
-import { BoundaryError } from './geo/boundaries';
-import { SimRunner } from './sim/runner';
+import path from 'node:path';
+import { installWardRegistry } from '@shared/wards';
+import { loadRegistry, RegistryError } from './geo/registry';
 
 /** The demo's simulator seed: the same history on every machine. */
 const DEMO_SEED = 'hue-demo';
@@ -15,6 +13,10 @@ const DEMO_SEED = 'hue-demo';
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const env = { ...process.env };
+  // The registry goes in before the rest of the server is imported: some modules copy the ward
+  // codes when they load (the ingest schema's enum of codes), so they must load after this.
+  if (env.IOC_REGISTRY_DIR) installWardRegistry(loadRegistry(path.resolve(env.IOC_REGISTRY_DIR)).wards);
+  const [{ pino }, { startApp }, { configFromEnv }, { SimRunner }] = await Promise.all([import('pino'), import('./app'), import('./config/env'), import('./sim/runner')]);
   if (demo) env.IOC_SIMULATE ??= '1';
   const config = configFromEnv(env);
   const log = pino({ level: config.logLevel });
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
   const app = await startApp(config, { logger: log, deferReady: config.simulate });
   // Printed before the history loads: /healthz answers now, /readyz once the figures are whole.
   console.log(`  IOC Wall listening on http://localhost:${app.port}/ (ready once /readyz answers 200)`);
-  let sim: SimRunner | null = null;
+  let sim: InstanceType<typeof SimRunner> | null = null;
   if (config.simulate) {
     sim = new SimRunner({
       ingest: app.ingest,
@@ -75,8 +77,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof BoundaryError) {
-    console.error(`IOC Wall cannot start: ${err.message}`);
+  // By name: ConfigError and BoundaryError live in modules main() imports only after the registry.
+  const name = err instanceof Error ? err.name : '';
+  if (err instanceof RegistryError || name === 'ConfigError' || name === 'BoundaryError') {
+    console.error(`IOC Wall cannot start: ${(err as Error).message}`);
   } else {
     console.error('IOC Wall cannot start:', err);
   }

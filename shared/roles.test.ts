@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseRole, wardOfRole, wardRole } from './roles';
+import { parseRole, provinceOfRole, provinceRole, wardOfRole, wardRole } from './roles';
 
 describe('roles', () => {
-  it.each(['viewer', 'officer', 'admin', 'ward:19753'])('reads %s', (text) => {
+  it.each(['viewer', 'officer', 'admin', 'ward:19753', 'province:46'])('reads %s', (text) => {
     expect(parseRole(text)).toBe(text);
   });
 
-  it.each(['', 'Officer', 'ward', 'ward:', 'ward:1975', 'ward:197530', 'ward:phu-xuan', 'ward:19753 '])('refuses %j', (text) => {
+  it.each(['', 'Officer', 'ward', 'ward:', 'ward:1975', 'ward:197530', 'ward:phu-xuan', 'ward:19753 ', 'province:4', 'province:046', 'province:hue'])('refuses %j', (text) => {
     expect(parseRole(text)).toBeNull();
   });
 
@@ -19,5 +19,12 @@ describe('roles', () => {
   it('reads back the ward a ward role was made for', () => {
     expect(wardOfRole(wardRole('19753'))).toBe('19753');
     expect(parseRole(wardRole('19753'))).toBe('ward:19753');
+  });
+
+  it('reads back the province a province role was made for, and no ward from it', () => {
+    expect(provinceOfRole(provinceRole('46'))).toBe('46');
+    expect(parseRole(provinceRole('46'))).toBe('province:46');
+    expect(wardOfRole('province:46')).toBeNull();
+    expect(provinceOfRole('ward:19753')).toBeNull();
   });
 });

@@ -22,6 +22,11 @@ export interface Ward {
   center: [number, number];
   /** Codes of the Huế units that share a boundary with this one. */
   neighbors: string[];
+  /**
+   * The province (tỉnh/thành phố) this unit belongs to, when the registry spans several: a
+   * `province:<code>` wall sees the units carrying this code. Absent in Huế's own registry.
+   */
+  province?: string;
 }
 
 /** The properties of each feature `GET /api/v1/wards` serves: the registry's facts about that ward. */
@@ -33,7 +38,8 @@ export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'n
  */
 export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties>;
 
-interface WardFact {
+/** One unit as the registry's facts file writes it (snake_case, as in ../shared/data). */
+export interface WardFact {
   code: string;
   name: string;
   name_full: string;
@@ -43,6 +49,7 @@ interface WardFact {
   admin_center: string;
   center: number[];
   neighbors: string[];
+  province?: string;
 }
 
 /** Strips Vietnamese diacritics ("Thuận Hóa" → "Thuan Hoa"), including đ/Đ, which NFD leaves alone. */
@@ -54,7 +61,8 @@ export function toAscii(text: string): string {
     .replace(/Đ/g, 'D');
 }
 
-function toWard(f: WardFact): Ward {
+/** A facts-file entry as a Ward (names NFC-normalised, the ASCII name derived). */
+export function toWard(f: WardFact): Ward {
   const [lng, lat] = f.center;
   if (lng === undefined || lat === undefined) throw new Error(`ward ${f.code}: center missing`);
   if (f.type !== 'phuong' && f.type !== 'xa') throw new Error(`ward ${f.code}: unknown type ${f.type}`);
@@ -69,18 +77,37 @@ function toWard(f: WardFact): Ward {
     adminCenter: f.admin_center,
     center: [lng, lat],
     neighbors: [...f.neighbors],
+    ...(f.province === undefined ? {} : { province: f.province }),
   };
 }
 
-/** The 40 units, sorted by code. Taken from ../shared/data/hue-wards-facts.json (see NOTICE). */
-export const WARDS: readonly Ward[] = (facts as WardFact[]).map(toWard);
+/** Huế's 40 units, sorted by code. Taken from ../shared/data/hue-wards-facts.json (see NOTICE). */
+export const BUNDLED_WARDS: readonly Ward[] = (facts as WardFact[]).map(toWard);
 
-/** The 40 official codes, sorted. */
-export const WARD_CODES: readonly string[] = WARDS.map((w) => w.code);
+// `export let`: ES modules export live bindings, so the modules that read WARDS see the registry
+// the server installed at start (IOC_REGISTRY_DIR) without each of them taking it as a parameter.
+// A module that copies WARDS at import time (a zod enum of the codes) copies whatever was installed
+// before it loaded: the server installs first and imports the rest after (server/main.ts).
 
-const byCode = new Map(WARDS.map((w) => [w.code, w]));
+/** The registry's units, in registry order: Huế's 40 unless the server installed another one at start. */
+export let WARDS: readonly Ward[] = BUNDLED_WARDS;
 
-/** The ward with this code, or undefined for a code that is not one of Huế's 40. */
+/** The registry's official codes, in registry order. */
+export let WARD_CODES: readonly string[] = WARDS.map((w) => w.code);
+
+let byCode = new Map(WARDS.map((w) => [w.code, w]));
+
+/** The ward with this code, or undefined for a code that is not in the registry. */
 export function wardByCode(code: string): Ward | undefined {
   return byCode.get(code);
+}
+
+/**
+ * Replaces the registry (the server does it once at start, for IOC_REGISTRY_DIR; the client never
+ * does). Units are kept in the order given.
+ */
+export function installWardRegistry(wards: readonly Ward[]): void {
+  WARDS = wards;
+  WARD_CODES = wards.map((w) => w.code);
+  byCode = new Map(wards.map((w) => [w.code, w]));
 }

@@ -26,15 +26,16 @@
  * A benchmark, not a test: it prints figures and never fails on a slow machine (exit code 0 unless
  * it cannot run at all).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { CLK_TCK, cpuMicros, heapBytes, metricValue, rssBytes, sleep, spawnServer, stopProcess, waitReady, type SpawnedServer } from '../lib/processes';
+import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
 
 const { values: flags } = parseArgs({
@@ -93,55 +94,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const INGEST_KEY = 'bench-compare-key-0123456789';
 const POST_TIMEOUT_MS = 15_000;
 const RUN_ID = `${Date.now().toString(36)}${process.pid}`;
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // ---------------------------------------------------------------- server children
 
-interface Spawned {
-  url: string;
-  proc: ChildProcess;
-  exited: Promise<unknown>;
-  /** The last 4,000 characters the server wrote to stderr: why it died, when it did. */
-  stderrTail: () => string;
-}
-
-interface Child extends Spawned {
+interface Child extends SpawnedServer {
   cleanup: () => Promise<void>;
-}
-
-function spawnServer(args: string[], env: Record<string, string>): Promise<Spawned> {
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    let found = false;
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s: ${out}${err}`)), 60_000);
-    // Keep draining both pipes for the child's whole life so it never blocks on a full pipe.
-    proc.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
-    proc.stdout!.on('data', (b: Buffer) => {
-      if (found) return;
-      out = (out + b.toString()).slice(-4000);
-      const m = /(?:IOC Wall|compare-server) → (http:\/\/(?:localhost|127\.0\.0\.1):\d+)\//.exec(out);
-      if (m) {
-        found = true;
-        clearTimeout(timer);
-        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), proc, exited, stderrTail: () => err });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      if (!found) reject(new Error(`server exited with ${String(code)} before starting: ${err}`));
-    });
-  });
 }
 
 async function startServer(kind: ServerKind, tag: string): Promise<Child> {
@@ -165,14 +121,7 @@ async function startServer(kind: ServerKind, tag: string): Promise<Child> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
   const s = await spawnServer([...profile, '--import', 'tsx', path.resolve('server/main.ts')], env);
   // Ready means the store is replayed and the first figures computed.
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${s.url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await sleep(100);
-  }
+  await waitReady(s.url);
   return {
     ...s,
     cleanup: async () => {
@@ -183,12 +132,7 @@ async function startServer(kind: ServerKind, tag: string): Promise<Child> {
 }
 
 async function stopServer(c: Child): Promise<void> {
-  c.proc.kill('SIGTERM');
-  const killed = await Promise.race([c.exited.then(() => true), sleep(8000).then(() => false)]);
-  if (!killed) {
-    c.proc.kill('SIGKILL');
-    await c.exited;
-  }
+  await stopProcess(c.proc, c.exited);
   await c.cleanup();
 }
 
@@ -203,40 +147,11 @@ async function dropPrefix(prefix: string): Promise<void> {
   if (process.env.BENCH_VERBOSE) console.log(`  (removed ${n} Redis keys under ${prefix})`);
 }
 
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after "pid (comm) ".
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
-}
-function rssBytes(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-async function heapBytes(url: string): Promise<number> {
-  // No forced GC in the server: the lowest of a few readings is the best estimate of the live heap.
-  let low = Infinity;
-  for (let i = 0; i < 4; i++) {
-    try {
-      const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text());
-      if (m) low = Math.min(low, Number(m[1]));
-    } catch {
-      // no figure this time
-    }
-    await sleep(250);
-  }
-  return Number.isFinite(low) ? low : NaN;
-}
-
 // ---------------------------------------------------------------- walls
 
-const OPEN = 0x30; // '0'
-const PING = 0x32; // '2'
-const SNAPSHOT_HEAD = Buffer.from('42["snapshot"');
-const DELTA_HEAD = Buffer.from('42["delta"');
-
 interface Wall {
-  ws: WebSocket;
+  /** Null until its snapshot has arrived. */
+  ws: WebSocket | null;
   frames: number;
   bytes: number;
 }
@@ -262,44 +177,23 @@ class Walls {
   ) {}
 
   async connect(url: string, n: number, parsers: number): Promise<void> {
-    const wsUrl = `${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
     for (let c = 0; c < n; c += 50) {
       // In steps, as walls would come up, rather than every handshake at once.
-      await Promise.all(Array.from({ length: Math.min(50, n - c) }, (_, k) => this.open(wsUrl, c + k < parsers)));
+      await Promise.all(Array.from({ length: Math.min(50, n - c) }, (_, k) => this.open(url, c + k < parsers)));
     }
   }
 
-  private open(wsUrl: string, parse: boolean): Promise<void> {
-    // No UTF-8 validation of every frame at every wall: at 1,000 walls that alone is hundreds of MB/s
-    // of work in the generator, which shares the cores with the server under test.
-    const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
-    const wall: Wall = { ws, frames: 0, bytes: 0 };
-    this.walls.push(wall);
+  private async open(url: string, parse: boolean): Promise<void> {
     const probe: Probe | undefined = parse ? { got: new Uint8Array(this.total), extra: 0 } : undefined;
     if (probe) this.probes.push(probe);
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('wall did not get a snapshot in 20 s')), 20_000);
-      ws.on('error', (e) => reject(e));
-      ws.on('message', (data: Buffer) => {
-        const t = performance.now();
-        const first = data[0];
-        if (first === PING && data.length === 1) {
-          ws.send('3');
-          return;
-        }
-        if (first === OPEN) {
-          ws.send('40');
-          return;
-        }
-        if (data.subarray(0, DELTA_HEAD.length).equals(DELTA_HEAD)) {
-          wall.frames += 1;
-          wall.bytes += data.length;
-          if (probe) this.parse(probe, data, t);
-        } else if (data.subarray(0, SNAPSHOT_HEAD.length).equals(SNAPSHOT_HEAD)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
+    const wall: Wall = { ws: null, frames: 0, bytes: 0 };
+    this.walls.push(wall);
+    wall.ws = await openWireWall(url, {
+      onDelta: (data, t) => {
+        wall.frames += 1;
+        wall.bytes += data.length;
+        if (probe) this.parse(probe, data, t);
+      },
     });
   }
 
@@ -331,7 +225,7 @@ class Walls {
   }
 
   close(): void {
-    for (const w of this.walls) w.ws.terminate();
+    for (const w of this.walls) w.ws?.terminate();
   }
 }
 
@@ -346,10 +240,7 @@ async function serverLoopDelay(url: string): Promise<{ p99Ms: number; maxMs: num
     (r) => (r.ok ? r.text() : ''),
     () => '',
   );
-  const gauge = (name: string) => {
-    const m = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text);
-    return m ? Number(m[1]) * 1000 : NaN;
-  };
+  const gauge = (name: string) => metricValue(text, name) * 1000;
   return { p99Ms: gauge('ioc_event_loop_delay_since_ready_p99_seconds'), maxMs: gauge('ioc_event_loop_delay_since_ready_max_seconds') };
 }
 

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
+import { REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
 import { DEFAULT_FRAME_MS } from '../live/feed';
 
 export interface IngestKey {
@@ -34,6 +35,11 @@ export interface Config {
   /** IOC_PUBLIC_WALL=1: the wall view needs no sign-in (a locked room's video wall). */
   publicWall: boolean;
   boundariesPath: string | null;
+  /**
+   * IOC_REGISTRY_DIR: a folder holding another ward registry (wards.json + boundaries.geojson) in place
+   * of Huế's 40; server/main.ts installs it before the rest of the server loads.
+   */
+  registryDir: string | null;
   /** Folder of the built client (vite build); not served when missing. */
   clientDir: string;
   /** Days of simulated history to backfill at start when simulating. */
@@ -150,10 +156,10 @@ function parseIngestKey(part: string): IngestKey {
 }
 
 function parseUser(part: string): UserEntry {
-  // name:role:password, where the role may itself be ward:<code> and the password may contain ':'.
-  const m = /^([^:]+):((?:ward:)?[^:]+):(.+)$/.exec(part);
+  // name:role:password, where the role may itself be ward:<code> or province:<code> and the password may contain ':'.
+  const m = /^([^:]+):((?:ward:|province:)?[^:]+):(.+)$/.exec(part);
   const role = m ? parseRole(m[2]!) : null;
-  if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin or ward:<5-digit code>');
+  if (!m || !role) throw new Error('expected name:role:password with role viewer, officer, admin, ward:<5-digit code> or province:<2-digit code>');
   return { name: m[1]!, role, password: m[3]! };
 }
 
@@ -249,7 +255,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     metricsToken: parseMetricsToken(env.IOC_METRICS_TOKEN),
     simulate,
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
-    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : null,
+    // The registry's own boundaries unless IOC_BOUNDARIES names others.
+    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR, REGISTRY_BOUNDARIES_FILE) : null,
+    registryDir: env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR) : null,
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,

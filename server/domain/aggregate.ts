@@ -199,6 +199,12 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
   const retained = { report: new Map<string, Retained>(), dossier: new Map<string, Retained>(), incident: new Map<string, Retained>() };
   /** Today's counts per ward key. */
   const wards = new Map<string, KpiCounts>();
+  /**
+   * Today's counts of the whole city, kept beside the wards' as every count changes rather than
+   * summed over the wards at each query: the feed asks once per frame, and with a national
+   * registry (3,321 units, bench:scale) that sum was a pass over every unit at every frame.
+   */
+  let cityCounts = emptyKpiCounts();
   const heap = new MinHeap<Retained>();
   let dayStartMs = ctx.calendar.localDayStartMs(startMs);
   let evalMs = Math.max(startMs, dayStartMs);
@@ -215,6 +221,12 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     if (kind === 'report') countReport(into, item as Report, window, ctx, sign);
     else if (kind === 'dossier') countDossier(into, item as Dossier, window, sign);
     else countIncident(into, item as Incident, window, sign);
+  };
+
+  /** Counts an item into its ward's and the city's figures (sign -1 takes it out). */
+  const countToday = (kind: ItemKind, item: AnyItem, window: KpiWindow, sign: 1 | -1 = 1): void => {
+    count(countsOfWard(wardKey(item)), kind, item, window, sign);
+    count(cityCounts, kind, item, window, sign);
   };
 
   /** The first instant after `afterMs` at which the item's contribution to today may change. */
@@ -246,13 +258,14 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
   const isRelevant = (kind: ItemKind, item: AnyItem): boolean => isOpen(kind, item) || latestTimeOf(kind, item) >= oldestTrackedMs();
 
   const addAll = (kind: ItemKind, item: AnyItem, sign: 1 | -1): void => {
-    count(countsOfWard(wardKey(item)), kind, item, todayUntil(evalMs), sign);
+    countToday(kind, item, todayUntil(evalMs), sign);
   };
 
   const rebuild = (nowMs: number): void => {
     dayStartMs = ctx.calendar.localDayStartMs(nowMs);
     evalMs = nowMs;
     wards.clear();
+    cityCounts = emptyKpiCounts();
     heap.clear();
     for (const kind of ['report', 'dossier', 'incident'] as const) {
       for (const [id, entry] of retained[kind]) {
@@ -276,9 +289,8 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     const before = todayUntil(evalMs);
     const after = todayUntil(nowMs);
     for (const entry of due) {
-      const today = countsOfWard(wardKey(entry.item));
-      count(today, entry.kind, entry.item, before, -1);
-      count(today, entry.kind, entry.item, after);
+      countToday(entry.kind, entry.item, before, -1);
+      countToday(entry.kind, entry.item, after);
     }
     evalMs = nowMs;
     for (const entry of due) schedule(entry);
@@ -331,9 +343,8 @@ export function makeKpiAggregator(ctx: KpiContext, startMs: number): KpiAggregat
     },
     cityKpis(nowMs) {
       if (!moveTo(nowMs)) return batch(null, nowMs);
-      const total = emptyKpiCounts();
-      for (const c of wards.values()) addKpiCounts(total, c);
-      return kpisFromCounts(total, todayUntil(nowMs), ctx.config);
+      // A copy: the running total must not be shared with what the caller keeps.
+      return kpisFromCounts(addKpiCounts(emptyKpiCounts(), cityCounts), todayUntil(nowMs), ctx.config);
     },
     get retainedCount() {
       return retained.report.size + retained.dossier.size + retained.incident.size;

@@ -23,7 +23,7 @@ interface WardShape {
   bbox: BBox;
 }
 
-/** The 40 ward polygons, with a point → ward look-up. */
+/** The registry's ward polygons, with a point → ward look-up. */
 export interface Boundaries {
   /** The GeoJSON served at GET /api/v1/wards: registry facts as properties. */
   readonly collection: WardCollection;
@@ -73,7 +73,7 @@ function checkRing(r: Position[], where: string): void {
 }
 
 /**
- * Validates a GeoJSON FeatureCollection of ward boundaries: exactly the 40 official codes, each once,
+ * Validates a GeoJSON FeatureCollection of ward boundaries: exactly the registry's codes, each once,
  * each a Polygon or MultiPolygon with closed WGS84 rings. Throws BoundaryError naming what is wrong.
  */
 export function parseBoundaries(raw: unknown, source: string): Boundaries {
@@ -87,14 +87,14 @@ export function parseBoundaries(raw: unknown, source: string): Boundaries {
       throw new BoundaryError(`${source}: feature ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`);
     }
     const { code } = parsed.data.properties;
-    if (!wardByCode(code)) throw new BoundaryError(`${source}: feature ${i} has code "${code}", not one of Huế's 40 units`);
+    if (!wardByCode(code)) throw new BoundaryError(`${source}: feature ${i} has code "${code}", not one of the registry's ${WARD_CODES.length} units`);
     if (shapes.has(code)) throw new BoundaryError(`${source}: code ${code} appears twice`);
     const geometry = parsed.data.geometry as WardGeometry;
     ringsOf(geometry).forEach((r, j) => checkRing(r, `${source}: ward ${code} ring ${j}`));
     shapes.set(code, { code, geometry, bbox: bboxOf(geometry) });
   });
   const missing = WARD_CODES.filter((c) => !shapes.has(c));
-  if (missing.length > 0) throw new BoundaryError(`${source}: missing ${missing.length} of the 40 units: ${missing.join(', ')}`);
+  if (missing.length > 0) throw new BoundaryError(`${source}: missing ${missing.length} of the ${WARD_CODES.length} units: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
 
   const list = [...shapes.values()];
   const cityBox: BBox = [
@@ -134,7 +134,7 @@ export function parseBoundaries(raw: unknown, source: string): Boundaries {
   };
 }
 
-/** Loads and validates the boundaries file (IOC_BOUNDARIES, or the bundled one). */
+/** Loads and validates the boundaries file (IOC_BOUNDARIES, the registry's, or the bundled one). */
 export function loadBoundaries(file: string | null): Boundaries {
   const source = file ?? BUNDLED_BOUNDARIES_PATH;
   let raw: unknown;

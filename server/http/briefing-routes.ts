@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Alert } from '@shared/alerts';
-import { wardOfRole } from '@shared/roles';
+import { provinceOfRole, wardOfRole } from '@shared/roles';
 import { isoWeekOf, lastFullWeek, parseIsoWeek, weekWindow, type IsoWeek } from '@shared/week';
 import type { Principal } from '../auth/roles';
 import type { KpiContext } from '../domain/kpis';
@@ -38,6 +38,17 @@ export function briefingRouter(deps: BriefingRoutesDeps): Router {
   const build = (week: IsoWeek, who: Principal | null) =>
     buildBriefing({ items: deps.items, alerts: deps.alerts(), ctx: deps.ctx }, week, deps.now(), who ? wardOfRole(who.role) : null);
 
+  // The briefing is cut for one ward or none; a province cut is not written yet, and the whole
+  // country's is not a province user's to read, so they are told so rather than shown it.
+  router.get(['/briefing', '/briefing/:file'], (_req, res, next) => {
+    const who = principalOf(res.locals);
+    const province = who ? provinceOfRole(who.role) : null;
+    if (province === null) {
+      next();
+      return;
+    }
+    sendError(res, 403, 'not_for_province', `the weekly briefing is not yet available cut to a province (${province}): read the live wall`);
+  });
   router.get('/briefing', (req, res) => {
     const extra = Object.keys(req.query).filter((k) => k !== 'week');
     if (extra.length > 0) {

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Snapshot } from '@shared/protocol';
-import { wardOfRole } from '@shared/roles';
 import type { AlertService } from '../alerts/alert-service';
 import type { LoginLimiter } from '../auth/login-limiter';
 import type { SessionStore } from '../auth/sessions';
@@ -14,7 +13,7 @@ import type { Boundaries } from '../geo/boundaries';
 import type { CapIngest } from '../ingest/cap-ingest';
 import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
-import { scopeSnapshot } from '../live/scope';
+import { scopeOfRole, scopeSnapshot } from '../live/scope';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, type AccessPolicy } from './auth';
@@ -89,9 +88,9 @@ export function createHttpApp(d: HttpAppDeps): Express {
   });
   app.get('/api/v1/snapshot', requireWallAccess(d.policy), (_req, res) => {
     const who = principalOf(res.locals);
-    const ward = who ? wardOfRole(who.role) : null;
+    const scope = who ? scopeOfRole(who.role) : null;
     const s = d.snapshot();
-    res.json(ward ? scopeSnapshot(s, ward) : s);
+    res.json(scope ? scopeSnapshot(s, scope) : s);
   });
   app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: () => d.alerts.list('all', null), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
   app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, onError: d.onError }));

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { isoDateTime } from '@shared/schemas';
-import { wardOfRole } from '@shared/roles';
-import { wardByCode } from '@shared/wards';
+import { provinceOfRole, wardOfRole } from '@shared/roles';
+import { WARD_CODES, wardByCode } from '@shared/wards';
 import type { KpiContext } from '../domain/kpis';
 import { computeWindowKpis, type WindowItems } from '../domain/window-kpis';
+import { canSeeWard } from '../auth/roles';
 import { principalOf } from './auth';
 import { sendError } from './errors';
 
@@ -59,8 +60,13 @@ export function kpiRouter(deps: KpiRoutesDeps): Router {
       sendError(res, 404, 'unknown_ward', `ward ${ward.code} is not in your view: a ward user reads its own ward (${scope}) only`);
       return;
     }
+    const province = who ? provinceOfRole(who.role) : null;
+    if (ward && who && province !== null && !canSeeWard(who, ward.code)) {
+      sendError(res, 404, 'unknown_ward', `ward ${ward.code} is not in your view: a province user reads its own province's (${province}) units only`);
+      return;
+    }
     if (!ward) {
-      sendError(res, 404, 'unknown_ward', `no ward with code "${req.params.code}": use one of the 40 codes of GET /api/v1/wards`);
+      sendError(res, 404, 'unknown_ward', `no ward with code "${req.params.code}": use one of the ${WARD_CODES.length} codes of GET /api/v1/wards`);
       return;
     }
     const w = parseWindow(req.query);

@@ -12,23 +12,20 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@shared/protocol';
-import { wardOfRole, wardRole } from '@shared/roles';
 import type { Principal } from '../auth/roles';
 import type { SocketIdentity } from '../auth/sessions';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
-import { scopeDelta, scopeSnapshot } from './scope';
+import { FrameScopes, scopeOfRole, scopeRoom, scopeSnapshot, type LiveScope } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
 
 /** Room of walls and consoles that see the whole city. */
 export const CITY_ROOM = 'city';
-/** A ward's room is named by the role of its users, so the name reads back with wardOfRole. */
-const wardRoom = (code: string) => wardRole(code);
 
 interface SocketData {
   principal: Principal | null;
-  /** The ward this socket is limited to, or null for the whole city. */
-  ward: string | null;
+  /** The ward or province this socket is limited to, or null for the whole city. */
+  scope: LiveScope | null;
   /** The session the socket was opened with (null for an anonymous wall), and when it ends. */
   sessionId: string | null;
   expiresAt: number | null;
@@ -87,6 +84,12 @@ export interface HubDeps {
 export class LiveHub {
   readonly io: IocServer;
   private readonly heartbeat: NodeJS.Timeout;
+  /**
+   * The scoped rooms (`ward:<code>`, `province:<code>`) sockets of this node joined, with their
+   * scope: a frame is cut for these only, not looked for among every room (each socket and each
+   * session has a room of its own). A room that emptied is dropped at the next frame.
+   */
+  private readonly scopedRooms = new Map<string, LiveScope>();
 
   constructor(http: HttpServer, private readonly deps: HubDeps) {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
@@ -108,7 +111,7 @@ export class LiveHub {
             return;
           }
           socket.data.principal = who?.principal ?? null;
-          socket.data.ward = who ? wardOfRole(who.principal.role) : null;
+          socket.data.scope = who ? scopeOfRole(who.principal.role) : null;
           socket.data.sessionId = who?.sessionId ?? null;
           socket.data.expiresAt = who?.expiresAt ?? null;
           next();
@@ -130,7 +133,7 @@ export class LiveHub {
 
   private snapshotFor(socket: IocSocket): Snapshot {
     const s = this.deps.snapshot();
-    return socket.data.ward ? scopeSnapshot(s, socket.data.ward) : s;
+    return socket.data.scope ? scopeSnapshot(s, socket.data.scope) : s;
   }
 
   private onConnection(socket: IocSocket): void {
@@ -139,7 +142,14 @@ export class LiveHub {
     // The snapshot first (taking it sends the pending frame to the walls already here), then the
     // room: so the wall's first frame is the one that starts right after its snapshot.
     const snapshot = this.snapshotFor(socket);
-    void socket.join(socket.data.ward ? wardRoom(socket.data.ward) : CITY_ROOM);
+    const scope = socket.data.scope;
+    if (scope) {
+      const room = scopeRoom(scope);
+      this.scopedRooms.set(room, scope);
+      void socket.join(room);
+    } else {
+      void socket.join(CITY_ROOM);
+    }
     this.bindToSession(socket);
     socket.emit('snapshot', snapshot);
     // Monotonic, and real time whatever clock the app runs on: this limits a rate, not a date.
@@ -164,9 +174,9 @@ export class LiveHub {
           reply({ ok: true, mode: 'snapshot' });
           return;
         }
-        const ward = socket.data.ward;
+        const scope = socket.data.scope;
         // One frame for everything missed: its size is bounded by what changed, not by how long the wall was away.
-        if (missed.frame) socket.emit('delta', ward ? scopeDelta(missed.frame, ward) : missed.frame);
+        if (missed.frame) socket.emit('delta', scope ? new FrameScopes(missed.frame).for(scope) : missed.frame);
         reply({ ok: true, mode: 'deltas', count: missed.count });
       } catch (err) {
         this.deps.onError(err);
@@ -237,17 +247,24 @@ export class LiveHub {
   }
 
   /**
-   * Every wall of this node gets every frame; ward rooms get it scoped to their ward (same seqs).
-   * socket.io encodes a room's packet once and writes the same bytes to each of its sockets, so a
-   * frame is serialised once per room, never per socket. Local only: with several nodes each one
-   * emits the frames it made to its own sockets.
+   * Every wall of this node gets every frame; ward and province rooms get it scoped to their units
+   * (same seqs). socket.io encodes a room's packet once and writes the same bytes to each of its
+   * sockets, so a frame is serialised once per room with sockets, never per socket; it encodes even
+   * for an empty room, hence the size checks. Local only: with several nodes each one emits the
+   * frames it made to its own sockets.
    */
   broadcast(delta: Delta): void {
     this.dropSlowSockets();
-    this.io.local.to(CITY_ROOM).emit('delta', delta);
-    for (const room of this.io.sockets.adapter.rooms.keys()) {
-      const ward = wardOfRole(room);
-      if (ward !== null) this.io.local.to(room).emit('delta', scopeDelta(delta, ward));
+    const rooms = this.io.sockets.adapter.rooms;
+    if (rooms.get(CITY_ROOM)?.size) this.io.local.to(CITY_ROOM).emit('delta', delta);
+    if (this.scopedRooms.size === 0) return;
+    const scopes = new FrameScopes(delta);
+    for (const [room, scope] of this.scopedRooms) {
+      if (!rooms.get(room)?.size) {
+        this.scopedRooms.delete(room);
+        continue;
+      }
+      this.io.local.to(room).emit('delta', scopes.for(scope));
     }
   }
 

@@ -35,8 +35,14 @@ const DAY_MS = 24 * HOUR_MS;
 export const RANKING_WINDOW_MS = 7 * DAY_MS;
 /** How often the ranking is recomputed: a 7-day index moves slowly, and it costs a full pass. */
 export const RANKING_INTERVAL_MS = 5 * 60_000;
-/** A bulk load (a backfill, a producer catching up) this large refreshes the ranking at the next tick. */
-export const RANKING_BULK_CHANGES = 1000;
+/**
+ * A bulk load (a backfill, a producer catching up) of this many changes per unit of the registry
+ * refreshes the ranking at the next tick: 1,000 for Huế's 40. Per unit, because the ranking's cost
+ * and the traffic both grow with the registry: with 3,321 units (bench:scale) a fixed 1,000 was
+ * crossed by ordinary traffic in under a second, so every 30 s tick recomputed the ranking, several
+ * seconds of CPU on every node.
+ */
+export const RANKING_BULK_CHANGES_PER_WARD = 25;
 
 /** What one log entry changed: a frame without its seqs. */
 export type DeltaBody = Omit<Delta, 'seq' | 'type' | 'fromSeq'>;
@@ -225,7 +231,7 @@ export class LiveState {
     };
     const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= RANKING_INTERVAL_MS;
     let ranking: Staged['ranking'];
-    if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES) {
+    if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES_PER_WARD * WARD_CODES.length) {
       const changesBefore = this.changesSinceRanking;
       ranking = { ...(yield* this.rankingSteps(nowMs)), atMs: nowMs, changes: changesBefore };
     }
