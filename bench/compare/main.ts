@@ -258,6 +258,11 @@ interface Row {
   cpuPerReportWallUs: number;
   cpuPerFrameUs: number;
   cpuTotalS: number;
+  /** The server's CPU per POST sent, µs: with few walls, what the HTTP and ingest path costs. */
+  cpuPerPostUs: number;
+  /** Cores used over the load and its drain (CPU seconds / wall seconds), by the server and by this generator. */
+  serverCores: number;
+  generatorCores: number;
   rssPerWallKiB: number;
   heapPerWallKiB: number;
   framesPerWallMin: number;
@@ -327,6 +332,7 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
     const cpuBefore = cpuMicros(pid);
+    const generatorCpuBefore = process.cpuUsage();
     const interval = 1000 / postsPerS;
     const started = performance.now();
     let lagMax = 0;
@@ -364,6 +370,7 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     const catchUp = performance.now();
     while (Math.min(...walls.walls.map((w) => w.frames)) < probeFrames && performance.now() - catchUp < 3000) await sleep(50);
     const cpuUs = cpuMicros(pid) - cpuBefore;
+    const generatorCpu = process.cpuUsage(generatorCpuBefore);
     loopDelay.disable();
     const serverLoop = await serverLoopDelay(server.url);
     const wallSeconds = (performance.now() - started) / 1000;
@@ -395,6 +402,9 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
       cpuPerReportWallUs: cpuUs / reportWalls,
       cpuPerFrameUs: cpuUs / totalFrames,
       cpuTotalS: cpuUs / 1e6,
+      cpuPerPostUs: cpuUs / posts,
+      serverCores: cpuUs / 1e6 / wallSeconds,
+      generatorCores: (generatorCpu.user + generatorCpu.system) / 1e6 / wallSeconds,
       // Memory per wall only means something with many walls; with 20 it is lost in the noise.
       rssPerWallKiB: load.walls >= 100 ? (rssWalls - rssIdle) / load.walls / 1024 : NaN,
       heapPerWallKiB: load.walls >= 100 ? (heapWalls - heapIdle) / load.walls / 1024 : NaN,
@@ -444,13 +454,13 @@ for (const load of LOADS) {
 
 console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
 console.log(
-  '| load | server | POST → wall p50 / p99 / max | delivered / expected | failed POSTs | server CPU µs per report·wall | per frame | KiB per frame | RSS per wall | heap per wall | server loop delay p99 / max | generator loop delay p99 / max |',
+  '| load | server | POST → wall p50 / p99 / max | delivered / expected | failed POSTs | server CPU µs per report·wall | per POST | per frame | cores used: server / generator | KiB per frame | RSS per wall | heap per wall | server loop delay p99 / max | generator loop delay p99 / max |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const failed = r.failedPosts ? `${r.failedPosts} of ${r.posts} (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ')})` : `0 of ${r.posts}`;
   console.log(
-    `| ${r.load} | ${r.server} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${r.delivered} / ${r.expected} | ${failed} | ${num(r.cpuPerReportWallUs, 2)} | ${num(r.cpuPerFrameUs)} | ${num(r.kiBPerFrame, 2)} | ${kib(r.rssPerWallKiB)} | ${kib(r.heapPerWallKiB)} | ${ms(r.serverLoopP99Ms)} / ${ms(r.serverLoopMaxMs)} | ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)} |`,
+    `| ${r.load} | ${r.server} | ${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} | ${r.delivered} / ${r.expected} | ${failed} | ${num(r.cpuPerReportWallUs, 2)} | ${num(r.cpuPerPostUs, 0)} | ${num(r.cpuPerFrameUs)} | ${num(r.serverCores, 2)} / ${num(r.generatorCores, 2)} | ${num(r.kiBPerFrame, 2)} | ${kib(r.rssPerWallKiB)} | ${kib(r.heapPerWallKiB)} | ${ms(r.serverLoopP99Ms)} / ${ms(r.serverLoopMaxMs)} | ${ms(r.generatorDelayP99Ms)} / ${ms(r.generatorDelayMaxMs)} |`,
   );
 }
 console.log('RSS and heap per wall: (with the walls − idle) / walls, only for loads with ≥ 100 walls. CPU from /proc/<pid>/stat in 1/' + CLK_TCK + ' s ticks.');

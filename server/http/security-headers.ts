@@ -27,34 +27,43 @@ function isWallPage(req: IncomingMessage): boolean {
  * `Origin: null` on the console's own POSTs, which the cross-site check (origin.ts) must refuse.
  */
 export function securityHeaders(frameAncestors: readonly string[]): RequestHandler {
-  const wallAncestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'";
   const framable = (req: IncomingMessage): boolean => frameAncestors.length > 0 && isWallPage(req);
-  const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        childSrc: ["'self'", 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: [(req) => (framable(req) ? wallAncestors : "'none'")],
+  // Two fixed policies, not one with a per-request directive: helmet builds and checks a fixed
+  // policy once, where a function directive is rebuilt and re-validated on every answer (every
+  // ingest POST included).
+  const helmetWith = (ancestors: string) =>
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          childSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: [ancestors],
+        },
       },
-    },
-    referrerPolicy: { policy: 'same-origin' },
-    // Set below, per page: X-Frame-Options has no allow-list, so a framable wall must not send it.
-    xFrameOptions: false,
-    // Without includeSubDomains: the wall's host says nothing about its parent domain's other sites.
-    strictTransportSecurity: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
-  });
+      referrerPolicy: { policy: 'same-origin' },
+      // Set below, per page: X-Frame-Options has no allow-list, so a framable wall must not send it.
+      xFrameOptions: false,
+      // Without includeSubDomains: the wall's host says nothing about its parent domain's other sites.
+      strictTransportSecurity: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
+    });
+  const everywhere = helmetWith("'none'");
+  const wallPage = frameAncestors.length > 0 ? helmetWith(frameAncestors.join(' ')) : everywhere;
   return (req, res, next) => {
-    if (!framable(req)) res.setHeader('X-Frame-Options', 'DENY');
-    headers(req, res, next);
+    if (framable(req)) {
+      wallPage(req, res, next);
+      return;
+    }
+    res.setHeader('X-Frame-Options', 'DENY');
+    everywhere(req, res, next);
   };
 }
