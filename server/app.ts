@@ -18,6 +18,8 @@ import { socketPrincipal } from './http/auth';
 import { fromAllowedOrigin } from './http/origin';
 import { createHttpApp } from './http/http-app';
 import { Metrics } from './http/metrics';
+import { ingestFastPath } from './http/ingest-fast-path';
+import { securityHeadersFor } from './http/security-headers';
 import { CapIngest } from './ingest/cap-ingest';
 import { CapFollower } from './ingest/cap-follower';
 import { IngestService } from './ingest/ingest-service';
@@ -165,7 +167,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     metrics.markReady();
   };
   const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
-  const http = createServer(app);
+  // The producers' single-item POSTs are answered before express when they can be (ingest-fast-path.ts);
+  // everything else, and every other case of those, is express's.
+  const fastIngest = ingestFastPath({
+    service: ingest,
+    keys: config.ingestKeys,
+    metrics,
+    headers: securityHeadersFor(config.frameAncestors, '/api/v1/reports'),
+    onError: (err) => log.error({ err }, 'request failed'),
+  });
+  const http = createServer((req, res) => {
+    if (!fastIngest(req, res)) app(req, res);
+  });
   hub = new LiveHub(http, {
     frames: feed,
     snapshot,

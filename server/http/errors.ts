@@ -15,6 +15,44 @@ interface BodyParserError {
   message?: string;
 }
 
+/** What an error becomes for the client: status, the contract's code and message, and any headers. */
+export interface ErrorReply {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The answer for a body-parser error or an unavailable store (503 + Retry-After); null for anything
+ * unexpected (a 500 with no internals in it, logged). Shared by the express routes and the ingest
+ * fast path, so both word the same failure the same way.
+ */
+export function errorReply(err: unknown): ErrorReply | null {
+  if (err instanceof StoreUnavailableError) {
+    // The store is away: no 202 that could not be kept; the producer retries.
+    return {
+      status: 503,
+      code: 'store_unavailable',
+      message: `the store cannot take items right now (${err.message}); nothing was accepted: retry in ${err.retryAfterSeconds} s`,
+      headers: { 'Retry-After': String(err.retryAfterSeconds) },
+    };
+  }
+  const e = err as BodyParserError;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'malformed_json', message: `the body is not valid JSON: ${e.message ?? ''}`.trim() };
+    case 'entity.too.large':
+      return { status: 413, code: 'body_too_large', message: `the body is larger than ${e.limit ?? '?'} bytes: send smaller batches (at most 5,000 items)` };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'unsupported_encoding', message: 'send the body as UTF-8' };
+    default:
+      if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, code: 'bad_request', message: e.message ?? 'bad request' };
+      return null;
+  }
+}
+
 /**
  * Turns body-parser errors, an unavailable store (503 + Retry-After) and unexpected errors into the
  * contract's error body. Anything unexpected is a
@@ -26,31 +64,13 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
       next(err);
       return;
     }
-    if (err instanceof StoreUnavailableError) {
-      // The store is away: no 202 that could not be kept; the producer retries.
-      res.set('Retry-After', String(err.retryAfterSeconds));
-      sendError(res, 503, 'store_unavailable', `the store cannot take items right now (${err.message}); nothing was accepted: retry in ${err.retryAfterSeconds} s`);
+    const reply = errorReply(err);
+    if (reply === null) {
+      log(err);
+      sendError(res, 500, 'internal', 'the server failed to handle this request; it has been logged');
       return;
     }
-    const e = err as BodyParserError;
-    switch (e.type) {
-      case 'entity.parse.failed':
-        sendError(res, 400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`.trim());
-        return;
-      case 'entity.too.large':
-        sendError(res, 413, 'body_too_large', `the body is larger than ${e.limit ?? '?'} bytes: send smaller batches (at most 5,000 items)`);
-        return;
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        sendError(res, 415, 'unsupported_encoding', 'send the body as UTF-8');
-        return;
-      default:
-        if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-          sendError(res, e.status, 'bad_request', e.message ?? 'bad request');
-          return;
-        }
-        log(err);
-        sendError(res, 500, 'internal', 'the server failed to handle this request; it has been logged');
-    }
+    if (reply.headers) res.set(reply.headers);
+    sendError(res, reply.status, reply.code, reply.message);
   };
 }

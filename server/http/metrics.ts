@@ -17,6 +17,11 @@ export class Metrics {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly ingestFastPath = new Counter({
+    name: 'ioc_ingest_fast_path_total',
+    help: 'Ingest requests answered before express (one item, a valid key, a plain body of known length: the common case).',
+    registers: [this.registry],
+  });
   readonly ingestSeconds = new Histogram({
     name: 'ioc_ingest_request_seconds',
     help: 'Time from request to durable answer for ingest requests.',

@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import { Socket } from 'node:net';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /** The wall's own page: the only document IOC_FRAME_ANCESTORS may let another site frame. */
@@ -66,4 +67,20 @@ export function securityHeaders(frameAncestors: readonly string[]): RequestHandl
     res.setHeader('X-Frame-Options', 'DENY');
     everywhere(req, res, next);
   };
+}
+
+/**
+ * The headers `securityHeaders` gives an answer at `url`, worked out once by running it on a request
+ * that goes nowhere: for the ingest fast path, which answers before express and must send exactly
+ * what every other answer sends (helmet stays the one that knows them).
+ */
+export function securityHeadersFor(frameAncestors: readonly string[], url: string): OutgoingHttpHeaders {
+  const req = new IncomingMessage(new Socket());
+  req.url = url;
+  req.method = 'POST';
+  const res = new ServerResponse(req);
+  let done = false;
+  securityHeaders(frameAncestors)(req as Request, res as unknown as Response, () => (done = true));
+  if (!done) throw new Error('securityHeaders did not call next');
+  return res.getHeaders();
 }

@@ -48,6 +48,8 @@ export class LiveFeed {
   readonly log: DeltaLog;
   private readonly unsubscribe: () => void;
   private readonly pacer: FramePacer;
+  /** The event loop's busy and idle time at the last frame: how busy it has been since is the pacer's cue. */
+  private loopSince = performance.eventLoopUtilization();
   /** Entries applied to the live state but not yet sent. */
   private pending: DeltaBody[] = [];
   /** The last seq sent to the walls (a snapshot taken after `flush` stands at it). */
@@ -87,8 +89,10 @@ export class LiveFeed {
     this.pending = [];
     this.sentSeq = this.log.seq;
     const start = performance.now();
+    const utilisation = performance.eventLoopUtilization(this.loopSince);
+    this.loopSince = performance.eventLoopUtilization();
     this.deps.broadcast({ ...body, type: 'delta', fromSeq, seq: this.sentSeq });
-    this.pacer.sent(start, performance.now());
+    this.pacer.sent(start, performance.now(), utilisation.utilization);
   }
 
   /**
