@@ -15,8 +15,8 @@ export const FANOUT_SHARE = 1 / 3;
  */
 export const BUSY_LOOP = 0.75;
 
-/** However slow fan-out gets, walls still get at least this many frames a second. */
-export const MAX_FRAME_GAP_MS = 250;
+/** However slow fan-out gets, walls still get at least 10 frames a second: a stretched gap must stay within sight of the 50 ms POST → wall target. */
+export const MAX_FRAME_GAP_MS = 100;
 
 /** Weight of the newest figure in the running means: one slow broadcast (a GC pause) moves them a quarter of the way. */
 const SMOOTHING = 0.25;
