@@ -48,10 +48,21 @@ export interface FeedOptions {
  * in time order. Seeded by (seed, day): the same day replays the same events, whatever else ran.
  */
 export function simulateDay(opts: FeedOptions, dayStartMs: number): FeedEvent[] {
+  return runToEnd(simulateDaySteps(opts, dayStartMs));
+}
+
+/**
+ * `simulateDay` in three steps, pausing after its reports and after its dossiers: a day of the
+ * realistic simulator in the flood season takes ~100 ms or more, too long a stall for the server it
+ * runs in. Each kind has its own seeded stream, so the steps give the same events as one go.
+ */
+function* simulateDaySteps(opts: FeedOptions, dayStartMs: number): Generator<void, FeedEvent[], void> {
   const key = dayKey(dayStartMs);
   const out: FeedEvent[] = [];
   reportsOfDay(opts, dayStartMs, makeRng(`${opts.seed}:reports:${key}`), out);
+  yield;
   dossiersOfDay(opts, dayStartMs, makeRng(`${opts.seed}:dossiers:${key}`), out);
+  yield;
   incidentsOfDay(opts, dayStartMs, makeRng(`${opts.seed}:incidents:${key}`), out);
   out.sort((a, b) => a.atMs - b.atMs);
   return out;
@@ -79,14 +90,16 @@ export function simulateBetween(opts: FeedOptions, fromMs: number, toMs: number,
 }
 
 /**
- * `simulateBetween` in steps: it pauses after each simulated day (some 15 ms each), so the live
- * feed can compute its next day (46 simulated days, ~0.7 s) without stalling the server it runs in.
+ * `simulateBetween` in steps: it pauses three times per simulated day (simulateDaySteps), so the
+ * live feed can compute its next day (46 simulated days, a few seconds of CPU in the flood season)
+ * without stalling the server it runs in.
  */
 export function* simulateBetweenSteps(opts: FeedOptions, fromMs: number, toMs: number, lookbackDays: number): Generator<void, FeedEvent[], void> {
   const lastDay = opts.calendar.localDayStartMs(toMs);
   const out: FeedEvent[] = [];
   for (let day = lastDay - lookbackDays * DAY_MS; day <= lastDay; day += DAY_MS) {
-    for (const e of simulateDay(opts, day)) if (e.atMs > fromMs && e.atMs <= toMs) out.push(e);
+    const events = yield* simulateDaySteps(opts, day);
+    for (const e of events) if (e.atMs > fromMs && e.atMs <= toMs) out.push(e);
     yield;
   }
   return out.sort((a, b) => a.atMs - b.atMs);

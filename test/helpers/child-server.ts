@@ -14,7 +14,9 @@ export interface ChildServer {
  * the hard way. Resolves once it prints its URL.
  */
 export function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('server/main.ts')], {
+  // BENCH_CPU_PROF=<dir>: a benchmark's server writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve('server/main.ts')], {
     env: {
       ...process.env,
       PORT: '0',
