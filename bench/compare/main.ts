@@ -34,6 +34,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import type { WebSocket } from 'ws';
+import { postJson } from '../lib/post';
 import { CLK_TCK, cpuMicros, heapBytes, metricValue, rssBytes, sleep, spawnServer, stopProcess, waitReady, type SpawnedServer } from '../lib/processes';
 import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
@@ -309,24 +310,11 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
       const items = Array.from({ length: load.batch }, (_, k) => ({ id: `${idPrefix}${i * load.batch + k}`, category: 'noise', status: 'received', createdAt, ward: '19753' }));
       const body = JSON.stringify(load.batch === 1 ? items[0] : items);
       sentAt[i] = performance.now();
-      const req = http.request(
-        target,
-        { method: 'POST', agent, timeout: POST_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${INGEST_KEY}` } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            answered += 1;
-            if (res.statusCode === 202) accepted[i] = 1;
-            else fail(String(res.statusCode));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => {
+      postJson(target, agent, body, INGEST_KEY, POST_TIMEOUT_MS, (status, error) => {
         answered += 1;
-        fail(e.message.slice(0, 40));
+        if (status === 202) accepted[i] = 1;
+        else fail(error ?? String(status));
       });
-      req.end(body);
     };
 
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });

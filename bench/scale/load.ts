@@ -9,6 +9,7 @@ import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { makeRng } from '../../server/sim/random';
+import { postJson } from '../lib/post';
 import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
 import { makeCountry } from './country';
@@ -184,24 +185,11 @@ async function run(plan: LoadPlan, waitGo: () => Promise<void>, report: (r: Load
     const node = i % plan.nodes.length;
     const body = JSON.stringify({ id: `${ID_PREFIX}${i}`, category: 'noise', status: 'received', createdAt: new Date(Date.now() - 1000).toISOString(), ward: codes[wardIdx[i]!] });
     sentAt[i] = performance.now();
-    const req = http.request(
-      targets[node]!,
-      { method: 'POST', agent: agents[node], timeout: POST_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${plan.ingestKey}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          answered += 1;
-          if (res.statusCode === 202) accepted[i] = 1;
-          else fail(String(res.statusCode));
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => {
+    postJson(targets[node]!, agents[node]!, body, plan.ingestKey, POST_TIMEOUT_MS, (status, error) => {
       answered += 1;
-      fail(e.message.slice(0, 40));
+      if (status === 202) accepted[i] = 1;
+      else fail(error ?? String(status));
     });
-    req.end(body);
   };
 
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
