@@ -34,7 +34,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import type { WebSocket } from 'ws';
-import { postJson } from '../lib/post';
+import { openLoop, postJson } from '../lib/post';
 import { CLK_TCK, cpuMicros, heapBytes, metricValue, rssBytes, sleep, spawnServer, stopProcess, waitReady, type SpawnedServer } from '../lib/processes';
 import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
@@ -322,23 +322,8 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     const cpuBefore = cpuMicros(pid);
     const generatorCpuBefore = process.cpuUsage();
     const interval = 1000 / postsPerS;
-    const started = performance.now();
-    let lagMax = 0;
     // Open loop: each POST goes out at its time on the schedule, whatever the earlier ones' answers.
-    await new Promise<void>((resolve) => {
-      let i = 0;
-      const tick = () => {
-        const now = performance.now();
-        while (i < posts && started + i * interval <= now) {
-          lagMax = Math.max(lagMax, now - (started + i * interval));
-          send(i);
-          i += 1;
-        }
-        if (i >= posts) resolve();
-        else setTimeout(tick, Math.max(0, Math.min(5, started + i * interval - performance.now())));
-      };
-      tick();
-    });
+    const { startedAt: started, lagMaxMs: lagMax } = await openLoop(posts, interval, send);
     // Drain: every POST answered (or timed out), then every accepted report at every parsing wall,
     // or no progress for 5 s.
     while (answered < posts && performance.now() - started < SECONDS * 1000 + POST_TIMEOUT_MS + 5000) await sleep(50);

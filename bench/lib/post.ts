@@ -18,3 +18,28 @@ export function postJson(target: URL, agent: http.Agent, body: string, key: stri
   req.on('error', (e) => done(null, e.message.slice(0, 40)));
   req.end(body);
 }
+
+/**
+ * An open-loop schedule: `send(i)` for i = 0 … count − 1, each at `startedAt + i × intervalMs`
+ * whatever the earlier ones' answers. Resolves once the last has gone, with the time it started
+ * (performance.now()) and how far behind the schedule it ever fell.
+ */
+export async function openLoop(count: number, intervalMs: number, send: (i: number) => void): Promise<{ startedAt: number; lagMaxMs: number }> {
+  const startedAt = performance.now();
+  let lagMaxMs = 0;
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (i < count && startedAt + i * intervalMs <= now) {
+        lagMaxMs = Math.max(lagMaxMs, now - (startedAt + i * intervalMs));
+        send(i);
+        i += 1;
+      }
+      if (i >= count) resolve();
+      else setTimeout(tick, Math.max(0, Math.min(5, startedAt + i * intervalMs - performance.now())));
+    };
+    tick();
+  });
+  return { startedAt, lagMaxMs };
+}

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { makeRng } from '../../server/sim/random';
-import { postJson } from '../lib/post';
+import { openLoop, postJson } from '../lib/post';
 import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
 import { makeCountry } from './country';
@@ -195,23 +195,8 @@ async function run(plan: LoadPlan, waitGo: () => Promise<void>, report: (r: Load
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
   const interval = (60_000 / plan.reportsPerMin);
-  const started = performance.now();
-  let lagMax = 0;
   // Open loop: each POST goes out at its time on the schedule, whatever the earlier ones' answers.
-  await new Promise<void>((resolve) => {
-    let i = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (i < posts && started + i * interval <= now) {
-        lagMax = Math.max(lagMax, now - (started + i * interval));
-        send(i);
-        i += 1;
-      }
-      if (i >= posts) resolve();
-      else setTimeout(tick, Math.max(0, Math.min(5, started + i * interval - performance.now())));
-    };
-    tick();
-  });
+  const { startedAt: started, lagMaxMs: lagMax } = await openLoop(posts, interval, send);
   const loadSeconds = (performance.now() - started) / 1000;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   while (answered < posts && performance.now() - started < plan.seconds * 1000 + POST_TIMEOUT_MS + 5000) await sleep(50);
