@@ -23,6 +23,9 @@ export interface ErrorReply {
   headers?: Record<string, string>;
 }
 
+/** What anything unexpected becomes: no internals in it (the log has them). */
+export const INTERNAL_ERROR: ErrorReply = { status: 500, code: 'internal', message: 'the server failed to handle this request; it has been logged' };
+
 /**
  * The answer for a body-parser error or an unavailable store (503 + Retry-After); null for anything
  * unexpected (a 500 with no internals in it, logged). Shared by the express routes and the ingest
@@ -67,7 +70,7 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
     const reply = errorReply(err);
     if (reply === null) {
       log(err);
-      sendError(res, 500, 'internal', 'the server failed to handle this request; it has been logged');
+      sendError(res, INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message);
       return;
     }
     if (reply.headers) res.set(reply.headers);

@@ -5,9 +5,9 @@ import type { ItemKind } from '@shared/categories';
 import type { IngestKey } from '../config/env';
 import { bearerKey, ingestKeyMatcher } from '../ingest/ingest-keys';
 import type { IngestService } from '../ingest/ingest-service';
-import { errorReply } from './errors';
-import { INGEST_PATHS, ingestAnswer, MAX_BODY_BYTES } from './ingest-routes';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-body';
+import { errorReply, INTERNAL_ERROR } from './errors';
+import { INGEST_PATHS, ingestAnswer, MAX_BODY_BYTES, timeIngest } from './ingest-routes';
+import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from './json-body';
 import type { Metrics } from './metrics';
 
 /** Larger bodies (batches) take the express path: the fast path is for one item, the producers' common case. */
@@ -55,7 +55,7 @@ export function ingestFastPath(d: IngestFastPathDeps): (req: IncomingMessage, re
   const fail = (res: ServerResponse, err: unknown) => {
     const e = errorReply(err);
     if (!e) d.onError(err);
-    const { status, code, message, headers } = e ?? { status: 500, code: 'internal', message: 'the server failed to handle this request; it has been logged', headers: undefined };
+    const { status, code, message, headers } = e ?? INTERNAL_ERROR;
     reply(res, status, { error: { code, message } } satisfies ErrorBody, headers);
   };
 
@@ -74,8 +74,7 @@ export function ingestFastPath(d: IngestFastPathDeps): (req: IncomingMessage, re
     if (source === null) return false;
 
     d.metrics.ingestFastPath.inc();
-    const started = process.hrtime.bigint();
-    res.on('finish', () => d.metrics.ingestSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
+    timeIngest(d.metrics, kind, res);
     getRawBody(req, { length, limit: MAX_BODY_BYTES, encoding: 'utf-8' })
       .then(async (text) => {
         let body: unknown;
@@ -86,7 +85,7 @@ export function ingestFastPath(d: IngestFastPathDeps): (req: IncomingMessage, re
           throw Object.assign(new Error((err as Error).message), { type: 'entity.parse.failed', status: 400 });
         }
         if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-          reply(res, 400, { error: { code: 'too_deep', message: `the body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing this API reads needs more than 6` } } satisfies ErrorBody);
+          reply(res, TOO_DEEP.status, { error: { code: TOO_DEEP.code, message: TOO_DEEP.message } } satisfies ErrorBody);
           return;
         }
         const out = await ingestAnswer(d.service, d.metrics, kind, body, source);

@@ -12,6 +12,12 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Where each kind is posted, under /api/v1. */
 export const INGEST_PATHS: Record<ItemKind, string> = { report: '/reports', dossier: '/dossiers', incident: '/incidents' };
 
+/** Times an ingest request from now to its answer, whatever it is (a 401 and a 413 count too). */
+export function timeIngest(metrics: Metrics, kind: ItemKind, res: { on(event: 'finish', listener: () => void): unknown }): void {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => metrics.ingestSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
+}
+
 /** Ingests a parsed body for `source` and counts the outcome: the answer of both ingest paths (this router's and the fast path's). */
 export async function ingestAnswer(service: IngestService, metrics: Metrics, kind: ItemKind, body: unknown, source: string): Promise<{ status: number; body: unknown }> {
   const out = await service.ingest(kind, body, source);
@@ -33,8 +39,7 @@ export function ingestRouter(service: IngestService, keys: readonly IngestKey[],
   for (const kind of Object.keys(INGEST_PATHS) as ItemKind[]) {
     // Timed from the first byte to the answer, whatever it is (a 401 and a 413 count too).
     const timed: RequestHandler = (_req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => metrics.ingestSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9));
+      timeIngest(metrics, kind, res);
       next();
     };
     router.post(INGEST_PATHS[kind], timed, requireIngestKey(keys), json, async (req, res, next) => {

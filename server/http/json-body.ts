@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { sendError } from './errors';
+import { sendError, type ErrorReply } from './errors';
 
 /**
  * Deepest nesting a JSON body may have. The deepest real input is an ingest batch of incidents with
@@ -7,6 +7,9 @@ import { sendError } from './errors';
  * schema reads it, so no recursive walk (a schema, an error message, JSON.stringify) meets it.
  */
 export const MAX_JSON_DEPTH = 32;
+
+/** The answer to a body nested more than MAX_JSON_DEPTH levels (the express routes' and the ingest fast path's). */
+export const TOO_DEEP: ErrorReply = { status: 400, code: 'too_deep', message: `the body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing this API reads needs more than 6` };
 
 /** True when `value` nests more than `max` arrays/objects; iterative, so any depth is safe to ask. */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
@@ -30,7 +33,7 @@ export function jsonBody(options: Parameters<typeof express.json>[0]): ReturnTyp
         return;
       }
       if (nestsDeeperThan((req as Request).body, MAX_JSON_DEPTH)) {
-        sendError(res as Response, 400, 'too_deep', `the body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing this API reads needs more than 6`);
+        sendError(res as Response, TOO_DEEP.status, TOO_DEEP.code, TOO_DEEP.message);
         return;
       }
       next();

@@ -89,8 +89,9 @@ export class LiveFeed {
     this.pending = [];
     this.sentSeq = this.log.seq;
     const start = performance.now();
-    const utilisation = performance.eventLoopUtilization(this.loopSince);
-    this.loopSince = performance.eventLoopUtilization();
+    const loopNow = performance.eventLoopUtilization();
+    const utilisation = performance.eventLoopUtilization(loopNow, this.loopSince);
+    this.loopSince = loopNow;
     this.deps.broadcast({ ...body, type: 'delta', fromSeq, seq: this.sentSeq });
     this.pacer.sent(start, performance.now(), utilisation.utilization);
   }
