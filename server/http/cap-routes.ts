@@ -6,6 +6,7 @@ import { capAtomFeed } from '../export/cap-atom';
 import type { Boundaries } from '../geo/boundaries';
 import type { CapIngest } from '../ingest/cap-ingest';
 import { requireIngestKey } from '../ingest/ingest-keys';
+import type { Principal } from '../auth/roles';
 import { principalOf } from './auth';
 import { sendError } from './errors';
 
@@ -15,8 +16,11 @@ export const MAX_CAP_BYTES = 2 * 1024 * 1024;
 export interface CapRouterDeps {
   cap: CapIngest;
   keys: readonly IngestKey[];
-  /** Every alert (resolved ones too): the feed picks what it publishes. */
-  alerts: () => Iterable<Alert>;
+  /**
+   * Every alert `who` may see (resolved ones too; `null`: all of them, for the feed token's reader);
+   * the feed picks what it publishes.
+   */
+  alerts: (who: Principal | null) => Iterable<Alert>;
   boundaries: Boundaries;
   /** IOC_CAP_FEED_TOKEN: lets a system without a session read the Atom feed. */
   feedToken: string | null;
@@ -45,7 +49,8 @@ export function capRouter(deps: CapRouterDeps): Router {
 
   router.get('/cap/alerts.atom', requireFeedReader(deps.feedToken), (req, res) => {
     const selfUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/cap/alerts.atom`;
-    const xml = capAtomFeed({ alerts: deps.alerts(), boundaries: deps.boundaries, nowMs: deps.now(), selfUrl, demo: deps.demo });
+    // Scoped as every other read: a ward or province user's feed holds its own units' alerts only.
+    const xml = capAtomFeed({ alerts: deps.alerts(principalOf(res.locals)), boundaries: deps.boundaries, nowMs: deps.now(), selfUrl, demo: deps.demo });
     // The token may be in the URL: no shared cache may keep the answer.
     res.set('Cache-Control', 'private, no-cache').type('application/atom+xml; charset=utf-8').send(xml);
   });

@@ -9,7 +9,7 @@ import { capAtomFeed } from '../../server/export/cap-atom';
 import { post, startTestServer, type TestServer } from '../helpers/server';
 
 const FEED_TOKEN = 'feed-token-0123456789abcdef';
-const USERS = 'olga:officer:pw-officer-1';
+const USERS = 'olga:officer:pw-officer-1,wanda:ward:19774:pw-ward-1';
 const XSD = path.resolve('test/fixtures/cap/cap-1.2-mirror.xsd');
 
 let server: TestServer;
@@ -94,6 +94,37 @@ describe('GET /api/v1/cap/alerts.atom: who may read it', () => {
 
   it('a signed-in person (the session cookie)', async () => {
     expect((await getFeed({ headers: { cookie: session } })).status).toBe(200);
+  });
+});
+
+describe('GET /api/v1/cap/alerts.atom: scoped as every other read', () => {
+  it('a ward user reads its own ward’s alerts only; an officer and the feed token read every ward’s', async () => {
+    const now = new Date().toISOString();
+    const res = await post(server.url, '/api/v1/incidents', [
+      { id: 'SCOPE-MINE', type: 'fire', severity: 3, status: 'open', occurredAt: now, ward: '19774' },
+      { id: 'SCOPE-THEIRS', type: 'fire', severity: 3, status: 'open', occurredAt: now, ward: '19753' },
+    ]);
+    expect(res.status).toBe(202);
+    const mine = await alertFor('SCOPE-MINE');
+    const theirs = await alertFor('SCOPE-THEIRS');
+    const signIn = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'wanda', password: 'pw-ward-1' }) });
+    const wardCookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+
+    const wardXml = await (await getFeed({ headers: { cookie: wardCookie } })).text();
+    const wardEntries = ((parser.parse(wardXml) as { feed: { entry?: Entry[] } }).feed.entry ?? []) as Entry[];
+    expect(entryFor(wardEntries, mine.id)).toBeDefined();
+    expect(entryFor(wardEntries, theirs.id)).toBeUndefined();
+    // Nothing of the other ward anywhere in the document: not its alert id, incident, nor its name.
+    expect(wardXml).not.toContain(theirs.id);
+    expect(wardXml).not.toContain('SCOPE-THEIRS');
+    expect(wardXml).not.toContain('Phường Phú Xuân');
+    // The ward user's feed is the officer's, cut to its ward: every entry it has is the officer's too.
+    const all = await readFeed();
+    expect(entryFor(all.entries, mine.id)).toBeDefined();
+    expect(entryFor(all.entries, theirs.id)).toBeDefined();
+    for (const e of wardEntries) expect(all.entries.map((x) => x.id)).toContain(e.id);
+    const byToken = ((parser.parse(await (await getFeed({}, `?token=${FEED_TOKEN}`)).text()) as { feed: { entry?: Entry[] } }).feed.entry ?? []) as Entry[];
+    expect(entryFor(byToken, theirs.id)).toBeDefined();
   });
 });
 
