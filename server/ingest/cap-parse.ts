@@ -25,6 +25,19 @@ const ARRAY_TAGS = new Set(['info', 'area', 'polygon', 'circle', 'geocode', 'cat
  */
 export const MAX_XML_DEPTH = 100;
 
+/**
+ * Most attributes one element may carry. CAP's own elements carry none but namespace declarations,
+ * an Atom `<link>` four or five; thousands on one element are an attack on the parser (issue 19),
+ * refused rather than read.
+ */
+export const MAX_XML_ATTRIBUTES = 32;
+
+/**
+ * Most messages one CAP `<references>` may name. An Update or Cancel names the message it replaces
+ * and perhaps a few before it; thousands make every lookup of a held incident a scan (issue 19).
+ */
+export const MAX_CAP_REFERENCES = 100;
+
 /** Where the parser puts an element's attributes; no XML name can be "@", so it never meets an element. */
 const ATTRIBUTES = '@';
 
@@ -73,6 +86,10 @@ export function parseXmlRoot(xml: string): CapResult<XmlElement> {
   if (/<!DOCTYPE/i.test(xml)) return { ok: false, code: 'doctype_refused', message: 'a DOCTYPE is not allowed in a CAP document (entities are never resolved)' };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { ok: false, code: 'malformed_xml', message: `the body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
+  // fast-xml-parser's validator lets two gaps of XML 1.0 through: `]]>` in text, and a second root.
+  if (xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '').includes(']]>')) {
+    return { ok: false, code: 'malformed_xml', message: 'the body is not well-formed XML: "]]>" outside a CDATA section' };
+  }
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
@@ -82,10 +99,33 @@ export function parseXmlRoot(xml: string): CapResult<XmlElement> {
     if (/nested/i.test(message)) return { ok: false, code: 'too_deep', message: `elements are nested more than ${MAX_XML_DEPTH} deep; a CAP <alert> needs about 5` };
     return { ok: false, code: 'malformed_xml', message: `the XML cannot be read: ${message.slice(0, 200)}` };
   }
-  const name = Object.keys(doc).find((k) => k !== '#text');
+  const roots = Object.keys(doc).filter((k) => k !== '#text');
+  const name = roots[0];
   if (name === undefined) return { ok: false, code: 'malformed_xml', message: 'the document has no root element' };
+  // A second root is a second document, which the reader would silently drop (XML 1.0 §2.1: one root).
+  if (roots.length > 1 || Array.isArray(doc[name])) return { ok: false, code: 'malformed_xml', message: 'the body is not well-formed XML: more than one root element' };
+  const crowded = mostAttributes(doc);
+  if (crowded > MAX_XML_ATTRIBUTES) return { ok: false, code: 'too_many_attributes', message: `an element carries ${crowded} attributes; at most ${MAX_XML_ATTRIBUTES} are read (CAP's elements carry none)` };
   const body = doc[name];
   return { ok: true, value: { name, body, scope: scopeOf(body, {}) } };
+}
+
+/** The most attributes any one element of the parsed tree carries; iterative, the tree is bounded by MAX_XML_DEPTH. */
+function mostAttributes(tree: unknown): number {
+  let most = 0;
+  const stack: unknown[] = [tree];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === ATTRIBUTES) most = Math.max(most, value !== null && typeof value === 'object' ? Object.keys(value).length : 0);
+      else stack.push(value);
+    }
+  }
+  return most;
 }
 
 function attributesOf(body: unknown): Record<string, unknown> | undefined {
@@ -202,7 +242,10 @@ const alertSchema = z.object({
   status: z.enum(['Actual', 'Exercise', 'System', 'Test', 'Draft']),
   msgType: z.enum(['Alert', 'Update', 'Cancel', 'Ack', 'Error']),
   scope: z.enum(['Public', 'Restricted', 'Private']),
-  references: z.string().optional(),
+  references: z
+    .string()
+    .refine((refs) => refs.trim().split(/\s+/).length <= MAX_CAP_REFERENCES, `must name at most ${MAX_CAP_REFERENCES} messages`)
+    .optional(),
   note: z.string().optional(),
   info: z.array(infoSchema).optional(),
   // <Signature> (XML-DSig) is neither required nor checked: the schema leaves it out.
