@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitBetaPrior, fitGammaPrior, indicatorScore, makePosteriorSampler, normalCdf, posterior, weightedIncidentRates, type WardEvidence } from './indicator-posteriors';
-import { discountedEvidence, uncertainRankingSteps } from './ranking-uncertainty';
+import { discountedEvidence, dispersionScales, uncertainRankingSteps } from './ranking-uncertainty';
 import { runToEnd } from './window-kpis';
 
 const EQUAL = { governance: 1, safety: 1, environment: 1, service: 1 };
@@ -82,6 +82,46 @@ describe('discountedEvidence', () => {
     const w2 = wards({ a: [10, 10] });
     // 9 + 0.5·5 + 0.25·10 = 14 of 10 + 5 + 2.5 = 17.5.
     expect(discountedEvidence([w0, w1, w2], 0.5).get('a')!.dossierOnTimeRate).toEqual({ successes: 14, trials: 17.5 });
+  });
+});
+
+/** A ward measured only on its environment reports per resident. */
+function environmentOnly(count: number, exposure = 1): WardEvidence {
+  return { ...onTimeOnly(0, 0), environmentPerResidents: { count, exposure } };
+}
+const environmentWeek = (table: Record<string, number>) => new Map(Object.entries(table).map(([c, x]) => [c, environmentOnly(x)]));
+
+describe('dispersionScales', () => {
+  it('is Pearson χ² ÷ df of per-resident counts around "each ward keeps its level, the city may shift"', () => {
+    // Pooled rates a 20, b 20; city 15 in week 1, 25 in week 2, 20 overall: expected a 15, 25 and b
+    // 15, 25. χ² = 25/15 + 25/25 + 25/15 + 25/25 = 16/3; df = 4 cells − 2 wards − (2 − 1) weeks = 1.
+    const scales = dispersionScales([environmentWeek({ a: 10, b: 20 }), environmentWeek({ a: 30, b: 20 })]);
+    expect(scales.get('environmentPerResidents')).toBeCloseTo(16 / 3, 9);
+    // Indicators with nothing measured (no trials, no residents) are taken as they are: 1.
+    expect(scales.get('dossierOnTimeRate')).toBe(1);
+    expect(scales.get('weightedIncidentsPerResidents')).toBe(1);
+  });
+
+  it('does not count a shift of the whole city as noise', () => {
+    // a 10 → 20, b 20 → 40: pooled a 15, b 30; city 15, 30, 22.5 → expected 10, 20, 20, 40 exactly.
+    expect(dispersionScales([environmentWeek({ a: 10, b: 20 }), environmentWeek({ a: 20, b: 40 })]).get('environmentPerResidents')).toBe(1);
+  });
+
+  it('is floored at 1: counts steadier than Poisson do not sharpen the test', () => {
+    const week = environmentWeek({ a: 100, b: 50, c: 10 });
+    expect(dispersionScales([week, week, week]).get('environmentPerResidents')).toBe(1);
+  });
+
+  it('takes a proportion against its binomial variance, the ward\u2019s rate shifted with the city\u2019s', () => {
+    // Pooled a 0.5, b 0.5; city 13/20 = 0.65 in week 1, 0.35 in week 2, 0.5 overall: expected rates
+    // 0.65, 0.35 for both, variance 10·0.65·0.35 = 2.275; every residual is ±1.5: χ² = 4·2.25/2.275; df 1.
+    const scales = dispersionScales([wards({ a: [8, 10], b: [5, 10] }), wards({ a: [2, 10], b: [5, 10] })]);
+    expect(scales.get('dossierOnTimeRate')).toBeCloseTo(9 / 2.275, 9);
+  });
+
+  it('counts the cells a ward has: a week without trials adds none', () => {
+    // b has no trials in week 2: cells a1, a2, b1; df = 3 − 2 − 1 = 0, nothing to estimate from: 1.
+    expect(dispersionScales([wards({ a: [8, 10], b: [5, 10] }), wards({ a: [2, 10], b: [0, 0] })]).get('dossierOnTimeRate')).toBe(1);
   });
 });
 
@@ -174,6 +214,31 @@ describe('uncertainRankingSteps', () => {
     expect(d.probabilityUp).toBeGreaterThan(0.01);
     expect(d.probabilityUp).toBeLessThan(0.99);
     expect(d.movement).toBe('down');
+  });
+
+  describe('on over-dispersed counts', () => {
+    // Environment reports per resident only; d's rise from 100 to 170 while the city holds: against
+    // the city (117.5 now, 100 before) +52.5, Poisson sd √(100 + 170) = 16.4: z = 3.2, beyond 3.09.
+    const lastWeek = environmentWeek({ a: 100, b: 100, c: 100, d: 100 });
+    const thisWeek = environmentWeek({ a: 100, b: 100, c: 100, d: 170 });
+    const movementOf = (history?: Map<string, WardEvidence>[]) =>
+      runToEnd(uncertainRankingSteps(thisWeek, lastWeek, EQUAL, { draws: 20, ...(history ? { history } : {}) })).get('d')!;
+
+    it('flags the rise as a fall of the ward when its weeks before varied as Poisson counts', () => {
+      expect(movementOf().movement).toBe('down');
+      // Steady weeks before: the scale stays at its floor, the test as without a history.
+      expect(movementOf([lastWeek, lastWeek, lastWeek]).movement).toBe('down');
+    });
+
+    it('does not when the weeks before show that counts vary that much without any ward changing', () => {
+      // Weeks before (newest first): a 100, 60, 140; b 100, 140, 60; c, d 100. Every expected count
+      // is 100: χ² = 2·(0 + 16 + 16) = 64; df = 12 − 4 − 2 = 6; scale 32/3, z = 3.2/√(32/3) ≈ 1.
+      const history = [lastWeek, environmentWeek({ a: 60, b: 140, c: 100, d: 100 }), environmentWeek({ a: 140, b: 60, c: 100, d: 100 })];
+      expect(dispersionScales(history).get('environmentPerResidents')).toBeCloseTo(32 / 3, 9);
+      const d = movementOf(history);
+      expect(d.movement).toBe('steady');
+      expect(d.probabilityUp).toBeGreaterThan(0.01);
+    });
   });
 
   it('moves nobody when the whole city got worse alike: the ranking is relative', () => {

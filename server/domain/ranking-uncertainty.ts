@@ -60,6 +60,88 @@ export const INDICATOR_CHANGE_Z = 3.09;
 /** The rank range covers the middle 90 % of the draws. */
 export const RANK_RANGE_COVERAGE = 0.9;
 
+/**
+ * Per indicator, how much more the wards' weekly figures vary than binomial or Poisson sampling
+ * says: the quasi-likelihood scale, Pearson χ² ÷ its degrees of freedom, floored at 1. Real counts
+ * are over-dispersed (a day of rain lifts a ward's environment reports, several people report one
+ * broken street: server/sim/README.md, "Counts"), and a movement test that takes them as Poisson
+ * draws arrows for noise (issue 18, item 10).
+ *
+ * The model the residuals are taken against is "no ward moved": each ward keeps its own level over
+ * the weeks given, and each week may shift the whole city (the movement is relative, so a shift of
+ * the city is not noise it should absorb). For a per-resident rate, week t's expected count is
+ * `exposure × ward's pooled rate × city rate in t ÷ city's pooled rate`, with Poisson variance; for a
+ * proportion, the expected rate is `ward's pooled rate + city rate in t − city's pooled rate`, with
+ * binomial variance (cells where that leaves (0, 1) are skipped). Degrees of freedom: cells − wards
+ * − (weeks − 1). `weeks` is any order; a ward with nothing measured in a week adds no cell.
+ */
+export function dispersionScales(weeks: readonly ReadonlyMap<string, WardEvidence>[]): Map<IndicatorName, number> {
+  const out = new Map<IndicatorName, number>();
+  const codes = new Set(weeks.flatMap((w) => [...w.keys()]));
+  for (const n of INDICATORS) {
+    const proportion = (PROPORTIONS as readonly IndicatorName[]).includes(n);
+    const cell = (t: number, code: string): [number, number] | null => {
+      const e = weeks[t]!.get(code);
+      if (!e) return null;
+      const [x, s] = amount(e[n]);
+      return s > 0 ? [x, s] : null;
+    };
+    const weekTotals = weeks.map((_, t) => {
+      let x = 0;
+      let s = 0;
+      for (const code of codes) {
+        const c = cell(t, code);
+        if (c) [x, s] = [x + c[0], s + c[1]];
+      }
+      return [x, s] as const;
+    });
+    const usedWeeks = weekTotals.filter(([, s]) => s > 0);
+    const cityX = usedWeeks.reduce((a, [x]) => a + x, 0);
+    const cityS = usedWeeks.reduce((a, [, s]) => a + s, 0);
+    if (cityS === 0 || (!proportion && cityX === 0)) {
+      out.set(n, 1);
+      continue;
+    }
+    const cityRate = cityX / cityS;
+    let chiSquare = 0;
+    let cells = 0;
+    let wards = 0;
+    for (const code of codes) {
+      const own = weeks.map((_, t) => cell(t, code));
+      const x = own.reduce((a, c) => a + (c?.[0] ?? 0), 0);
+      const s = own.reduce((a, c) => a + (c?.[1] ?? 0), 0);
+      if (s === 0) continue;
+      let used = 0;
+      own.forEach((c, t) => {
+        if (!c) return;
+        const [wx, ws] = weekTotals[t]!;
+        const weekRate = wx / ws;
+        let expected: number;
+        let variance: number;
+        if (proportion) {
+          const p = x / s + weekRate - cityRate;
+          if (p <= 0 || p >= 1) return;
+          expected = c[1] * p;
+          variance = c[1] * p * (1 - p);
+        } else {
+          expected = (c[1] * (x / s) * weekRate) / cityRate;
+          variance = expected;
+        }
+        if (variance <= 0) return;
+        chiSquare += (c[0] - expected) ** 2 / variance;
+        used += 1;
+      });
+      if (used > 0) {
+        cells += used;
+        wards += 1;
+      }
+    }
+    const df = cells - wards - (usedWeeks.length - 1);
+    out.set(n, df > 0 ? Math.max(1, chiSquare / df) : 1);
+  }
+  return out;
+}
+
 /** The weighted mean of the available pillars, each the mean of its available indicator scores. */
 function combine(scores: Partial<Record<IndicatorName, number>>, weights: WardIndexConfig['pillarWeights']): { pillars: Record<PillarName, number | null>; score: number | null } {
   const pillars = {} as Record<PillarName, number | null>;
@@ -97,7 +179,13 @@ function indicatorWeights(available: ReadonlySet<IndicatorName>, weights: WardIn
  * sampling variance), both weeks: the ward's true level is common to the two weeks, so the
  * between-ward uncertainty about it cancels in the difference and must not be counted twice.
  */
-function change(code: string, now: WeekModel, before: WeekModel, weights: WardIndexConfig['pillarWeights']): { difference: number; sd: number; indicatorZ: number[] } | null {
+function change(
+  code: string,
+  now: WeekModel,
+  before: WeekModel,
+  weights: WardIndexConfig['pillarWeights'],
+  scales: ReadonlyMap<IndicatorName, number>,
+): { difference: number; sd: number; indicatorZ: number[] } | null {
   const side = (m: WeekModel) => {
     const post = m.posteriors.get(code);
     if (!post || post.size === 0) return null;
@@ -109,7 +197,7 @@ function change(code: string, now: WeekModel, before: WeekModel, weights: WardIn
       const sd = Math.max(prior.sd, now.priors.get(n)?.sd ?? 0, before.priors.get(n)?.sd ?? 0);
       const share = w.get(n) ?? 0;
       score += share * indicatorScore(p.mean, n, { ...prior, sd });
-      variance += ((share * POINTS_PER_SD) / sd) ** 2 * p.ownWeight ** 2 * p.samplingVariance;
+      variance += ((share * POINTS_PER_SD) / sd) ** 2 * p.ownWeight ** 2 * p.samplingVariance * (scales.get(n) ?? 1);
     }
     return w.size === 0 ? null : { score, variance };
   };
@@ -129,7 +217,7 @@ function change(code: string, now: WeekModel, before: WeekModel, weights: WardIn
     const [x0, s0] = amount(e0[n]);
     // Half an event each side keeps a week of all successes (or none) from having no variance.
     const pooled = (x1 + x0 + 0.5) / (s1 + s0 + 1);
-    const variance = (PROPORTIONS as readonly IndicatorName[]).includes(n) ? pooled * (1 - pooled) * (1 / s1 + 1 / s0) : pooled * (1 / s1 + 1 / s0);
+    const variance = ((PROPORTIONS as readonly IndicatorName[]).includes(n) ? pooled * (1 - pooled) * (1 / s1 + 1 / s0) : pooled * (1 / s1 + 1 / s0)) * (scales.get(n) ?? 1);
     const relative = x1 / s1 - p1.mean - (x0 / s0 - p0.mean);
     indicatorZ.push((INDICATOR_DIRECTIONS[n] === 'higher' ? relative : -relative) / Math.sqrt(variance));
   }
@@ -166,6 +254,13 @@ export interface RankingOptions {
   ranked?: ReadonlyMap<string, WardEvidence>;
   /** The same for last week's order (default: `previous`). */
   previousRanked?: ReadonlyMap<string, WardEvidence>;
+  /**
+   * The weeks before the ranked one (`previous` and older) from which each indicator's
+   * over-dispersion is estimated (`dispersionScales`); the movement test's sampling variances are
+   * multiplied by it. Not the ranked week itself: a ward's real change would inflate the very
+   * scale that judges it. Without it the test takes the counts as binomial and Poisson (scale 1).
+   */
+  history?: readonly ReadonlyMap<string, WardEvidence>[];
 }
 
 interface WeekModel {
@@ -254,6 +349,7 @@ export function* uncertainRankingSteps(
   const order = options.ranked ? weekModel(options.ranked, weights) : now;
   const previousOrder = options.previousRanked ? weekModel(options.previousRanked, weights) : before;
   yield;
+  const scales = options.history ? dispersionScales(options.history) : new Map<IndicatorName, number>();
   const ranks = competitionRanks(order.score);
   const previousRanks = competitionRanks(previousOrder.score);
   const sampler = makePosteriorSampler(options.seed ?? RANKING_SEED);
@@ -267,7 +363,7 @@ export function* uncertainRankingSteps(
   for (const code of current.keys()) {
     const score = order.score.get(code) ?? null;
     const sample = rankDraws.get(code)!.sort((a, b) => a - b);
-    const c = change(code, now, before, weights);
+    const c = change(code, now, before, weights, scales);
     // With no sampling noise at all (every denominator huge) any difference is real.
     const probabilityUp = c === null ? null : c.sd > 0 ? normalCdf(c.difference / c.sd) : c.difference > 0 ? 1 : c.difference < 0 ? 0 : 0.5;
     let movement: Movement = 'steady';
@@ -301,13 +397,14 @@ export function* uncertainRankingSteps(
 export function* publishedRankingSteps(
   weeks: readonly WindowKpis[],
   config: WardIndexConfig,
-  options: Omit<RankingOptions, 'ranked' | 'previousRanked'> = {},
+  options: Omit<RankingOptions, 'ranked' | 'previousRanked' | 'history'> = {},
 ): Generator<void, Map<string, UncertainRank>, void> {
   const ev = weeks.map((w) => evidenceFromWindow(w, config));
   return yield* uncertainRankingSteps(ev[0] ?? new Map(), ev[1] ?? new Map(), config.pillarWeights, {
     ...options,
     ranked: discountedEvidence(ev.slice(0, RANKING_HISTORY_WEEKS), RANKING_DISCOUNT),
     previousRanked: discountedEvidence(ev.slice(1, RANKING_HISTORY_WEEKS + 1), RANKING_DISCOUNT),
+    history: ev.slice(1, RANKING_HISTORY_WEEKS + 1),
   });
 }
 
