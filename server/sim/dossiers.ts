@@ -1,7 +1,7 @@
 import type { DossierInput } from '@shared/schemas';
 import { WARDS, type Ward } from '@shared/wards';
 import type { FeedEvent, FeedOptions } from './feed';
-import { DOSSIERS_PER_WORKING_DAY, DOSSIER_DAY_SHAPE, PROCEDURES } from './profile';
+import { CITY_LEVEL_DOSSIER_SHARE, DOSSIERS_PER_WORKING_DAY, DOSSIER_DAY_SHAPE, PROCEDURES } from './profile';
 import type { Rng } from './random';
 import { dossierDayFactor } from './rhythm';
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayKey, localIso, logNormalMs, toOfficeHours } from './time-and-place';
@@ -24,7 +24,7 @@ export function dossiersOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, o
   const cityOnline = cityMean(truth, 'online');
   for (let n = 1; n <= count; n++) {
     const [procedure, field, days, hasFee] = PROCEDURES[rng.int(0, PROCEDURES.length - 1)]!;
-    const cityLevel = rng.chance(0.08);
+    const cityLevel = rng.chance(CITY_LEVEL_DOSSIER_SHARE);
     const ward = cityLevel ? null : rng.pick(populationWeights).code;
     const t = ward === null ? null : truth.get(ward)!;
     // The ward's true online share; the rest mostly at the counter, a few by post.

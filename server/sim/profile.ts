@@ -90,6 +90,9 @@ export const DOSSIER_DAY_SHAPE = 30;
 /** Incidents per day: negative binomial with this shape (clusters of bad days). */
 export const INCIDENT_DAY_SHAPE = 10;
 
+/** Share of dossiers handled at city level (no ward): they count in no ward's figures. */
+export const CITY_LEVEL_DOSSIER_SHARE = 0.08;
+
 /** Share of reports rejected (out of scope, duplicates) a few hours after classification. */
 export const REPORT_REJECTED_SHARE = 0.04;
 /** Share of responses the citizen rates (satisfied or not); the rest stay unrated. */
