@@ -46,6 +46,8 @@ export interface AppOptions {
   sessionTtlMs?: number;
   /** How long one request to a CAP feed may take (CAP_FEED_TIMEOUT_MS); tests shorten it. */
   capFeedTimeoutMs?: number;
+  /** engine.io's ping interval and timeout (10 s each); tests that stall a wall lengthen them. */
+  livePing?: { intervalMs: number; timeoutMs: number };
 }
 
 export interface RunningApp {
@@ -190,6 +192,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     alertAction: async (action, id, who, note) => toActionResult(await alerts.act(action, id, who, note)),
     healthy: () => store.available,
     onConnectionCount: (delta) => metrics.sockets.inc(delta),
+    onSlowWallDropped: (drop) => {
+      metrics.slowWallDropped(drop);
+      log.warn(drop, `live: dropped a wall that reads too slowly (${drop.packets} packets, ${drop.bytes} bytes owed; limit passed: ${drop.reason}); it gets a snapshot when it reconnects`);
+    },
+    ...(opts.livePing ? { ping: opts.livePing } : {}),
   });
   const closeAdapter = config.redisUrl ? await attachRedisAdapter(hub.io, config.redisUrl, config.redisPrefix, (err) => log.error({ err }, 'socket.io Redis adapter: connection problem')) : null;
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(config.port, config.host, resolve));

@@ -32,6 +32,24 @@ export class Metrics {
   readonly deltas = new Counter({ name: 'ioc_deltas_total', help: 'Deltas broadcast to walls.', registers: [this.registry] });
   readonly sockets = new Gauge({ name: 'ioc_connected_walls', help: 'Connected socket.io clients.', registers: [this.registry] });
   readonly seq = new Gauge({ name: 'ioc_delta_seq', help: 'The last delta seq.', registers: [this.registry] });
+  readonly slowWallsDropped = new Counter({
+    name: 'ioc_slow_walls_dropped_total',
+    help: 'Walls dropped for reading too slowly, by the limit they passed (packets: MAX_PENDING_PACKETS queued; bytes: MAX_BUFFERED_BYTES owed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly slowWallDropPackets = new Histogram({
+    name: 'ioc_slow_wall_drop_queued_packets',
+    help: 'Packets queued for a wall when it was dropped for reading too slowly.',
+    buckets: [10, 100, 500, 1000, 1010, 2000, 10000],
+    registers: [this.registry],
+  });
+  readonly slowWallDropBytes = new Histogram({
+    name: 'ioc_slow_wall_drop_owed_bytes',
+    help: 'Bytes a wall owed (queued packets plus the WebSocket buffer) when it was dropped for reading too slowly.',
+    buckets: [2 ** 16, 2 ** 20, 2 ** 22, 2 ** 23, 2 ** 24, 2 ** 26],
+    registers: [this.registry],
+  });
 
   readonly capFeedPolls = new Counter({
     name: 'ioc_cap_feed_polls_total',
@@ -68,6 +86,13 @@ export class Metrics {
       },
       message: (feed, outcome) => this.capFeedMessages.inc({ feed, outcome }),
     };
+  }
+
+  /** Counts one dropped slow wall, with what it owed. */
+  slowWallDropped(drop: { reason: 'packets' | 'bytes'; packets: number; bytes: number }): void {
+    this.slowWallsDropped.inc({ reason: drop.reason });
+    this.slowWallDropPackets.observe(drop.packets);
+    this.slowWallDropBytes.observe(drop.bytes);
   }
 
   /** Event-loop delay since the server became ready (replay, backfill and baselines are not counted). */

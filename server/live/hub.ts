@@ -74,6 +74,24 @@ export interface HubDeps {
   healthy?: () => boolean;
   /** +1 when a socket connects, -1 when it goes (the connected-walls gauge). */
   onConnectionCount?: (change: 1 | -1) => void;
+  /** A wall was dropped for what it owed when it was dropped (the log and the dropped-walls metric). */
+  onSlowWallDropped?: (drop: SlowWallDrop) => void;
+  /**
+   * engine.io's ping interval and timeout (10 s each by default): a wall that neither reads nor
+   * answers is closed this long after its last pong. Tests that stall a wall lengthen them, so the
+   * drop under test is never overtaken by the timeout on a loaded machine.
+   */
+  ping?: { intervalMs: number; timeoutMs: number };
+}
+
+/** Why and with what backlog a slow wall was dropped (limits.ts). */
+export interface SlowWallDrop {
+  socketId: string;
+  /** Which limit it passed: MAX_PENDING_PACKETS, or MAX_BUFFERED_BYTES. */
+  reason: 'packets' | 'bytes';
+  /** What it owed at the drop: packets queued in engine.io, and their bytes plus ws's buffer. */
+  packets: number;
+  bytes: number;
 }
 
 /**
@@ -96,8 +114,8 @@ export class LiveHub {
       serveClient: false,
       // Walls only send small requests; a large frame is a mistake or an attack.
       maxHttpBufferSize: 64 * 1024,
-      pingInterval: 10_000,
-      pingTimeout: 10_000,
+      pingInterval: deps.ping?.intervalMs ?? 10_000,
+      pingTimeout: deps.ping?.timeoutMs ?? 10_000,
       allowRequest: (req, fn) => {
         const allowed = this.deps.allowHandshake?.(req.headers) ?? true;
         fn(allowed ? null : 'cross_origin', allowed);
@@ -276,7 +294,10 @@ export class LiveHub {
   private dropSlowSockets(): void {
     for (const socket of this.io.sockets.sockets.values()) {
       const backlog = backlogOf(socket.conn);
-      if (backlog.packets > MAX_PENDING_PACKETS || backlog.bytes > MAX_BUFFERED_BYTES) socket.disconnect(true);
+      const reason = backlog.packets > MAX_PENDING_PACKETS ? 'packets' : backlog.bytes > MAX_BUFFERED_BYTES ? 'bytes' : null;
+      if (reason === null) continue;
+      this.deps.onSlowWallDropped?.({ socketId: socket.id, reason, ...backlog });
+      socket.disconnect(true);
     }
   }
 

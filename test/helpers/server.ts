@@ -24,6 +24,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** A shorter session than SESSION_TTL_MS, to see one expire. */
   sessionTtlMs?: number;
+  /** engine.io's ping interval and timeout, lengthened by tests that stall a wall (AppOptions.livePing). */
+  livePing?: { intervalMs: number; timeoutMs: number };
 }
 
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789';
@@ -40,7 +42,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const app = await startApp(config, { logger: pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}), ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}) });
+  const app = await startApp(config, { logger: pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}), ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}), ...(opts.livePing ? { livePing: opts.livePing } : {}) });
   return {
     url: app.url,
     ingestKey: TEST_INGEST_KEY,
