@@ -1,23 +1,25 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_NAME } from '../../server/auth/login-limiter';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { TEST_INGEST_KEY } from '../helpers/server';
 import { aReport } from '../helpers/wall-client';
 
-const USERS = 'olga:officer:pw-officer-1';
-/** The contract's aim for an ingest POST while sign-in is under attack. */
-const INGEST_P99_TARGET_MS = 100;
+const USERS = 'olga:officer:pw-officer-1,huong:officer:pw-officer-2';
 /**
- * What the test insists on. The suite runs on two cores shared with other jobs, where the one POST
- * that lands with the burst's 200 connections waits for their parsing (150–400 ms when loaded; the
- * others take a few ms), so the assertion leaves room for the scheduler and the figure is printed.
- * Before the fix the same burst held ingest for 32 s here: every fdatasync queued behind 200
- * scrypt hashes in libuv's pool.
+ * The contract's aim for an ingest POST while sign-in is under attack, and what the test asserts:
+ * no looser bound than the promise. On the suite's two shared cores this can fail when other jobs
+ * hold the CPU (the attacker's process competes with the server too): the figure and the machine's
+ * load are printed with every run, so a failure says which it was. Before the limits the same kind of
+ * burst held ingest for 32 s here: every fdatasync queued behind hundreds of scrypt hashes.
  */
-const INGEST_P99_BOUND_MS = 750;
+const INGEST_P99_TARGET_MS = 100;
+/** How long the attacker keeps trying, in rounds of ATTEMPTS_PER_ROUND at once for each pattern. */
+const ATTACK_MS = 3_000;
+const ATTEMPTS_PER_ROUND = 25;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ioc-burst-'));
 let server: ChildServer;
@@ -34,7 +36,7 @@ afterAll(() => {
 function signIn(name: string, password: string, address?: string): Promise<Response> {
   return fetch(`${server.url}/api/v1/session`, {
     method: 'POST',
-    // The server trusts X-Forwarded-For from loopback (its proxy): each attempt comes from its own address.
+    // The server trusts X-Forwarded-For from loopback (its proxy, IOC_TRUST_PROXY's default): the address is the header's.
     headers: { 'content-type': 'application/json', ...(address ? { 'x-forwarded-for': address } : {}) },
     body: JSON.stringify({ name, password }),
   });
@@ -56,51 +58,105 @@ describe('a burst of sign-ins', () => {
     expect(statuses.filter((s) => s === 429).length).toBe(40 - wrong);
   });
 
-  it(`an ingest POST during 200 sign-in attempts from 200 addresses stays fast (target p99 < ${INGEST_P99_TARGET_MS} ms)`, async () => {
+  it(`an ingest POST while the limiter turns away one name from many addresses and many names from one address stays within the target (p99 < ${INGEST_P99_TARGET_MS} ms)`, async () => {
     // Warm up the ingest path (first journal write, JIT) outside the measurement.
     for (let i = 0; i < 5; i++) await postReport(`warm-${i}`);
-    // The attacker is its own process, so its 200 requests do not queue behind the producer's in
-    // this process's event loop: what is measured is the server.
-    let burstDone = false;
-    const burst = runBurst(server.url, 200).then((statuses) => {
-      burstDone = true;
-      return statuses;
-    });
+    const attack = startAttack(server.url);
+    await attack.started;
+    // Only POSTs that start after the attacker's first attempts and finish before its last answer count.
     const latencies: number[] = [];
     let n = 0;
-    while (!burstDone || latencies.length < 50) {
+    while (!attack.done) {
       const started = performance.now();
       expect(await postReport(`during-${n++}`)).toBe(202);
-      latencies.push(performance.now() - started);
+      if (!attack.done) latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const statuses = await burst;
+    const rounds = await attack.result;
     const figure = p99(latencies);
-    console.log(`ingest during a 200-attempt sign-in burst: p99 ${figure.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} POSTs; sign-in answers ${JSON.stringify(countBy(statuses))}`);
-    // Every attempt got an answer: checked (401), or turned away while the hashing queue is full (503).
-    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
-    expect(figure).toBeLessThan(INGEST_P99_BOUND_MS);
+    const tally = (pattern: 'name' | 'address') => countBy(rounds.flatMap((r) => r[pattern]));
+    console.log(
+      `ingest while the sign-in limiter is engaged: p99 ${figure.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} POSTs; ` +
+        `${rounds.length} rounds of ${ATTEMPTS_PER_ROUND}+${ATTEMPTS_PER_ROUND} attempts in ${ATTACK_MS} ms; one name from many addresses ${JSON.stringify(tally('name'))}, ` +
+        `many names from one address ${JSON.stringify(tally('address'))}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`,
+    );
+    expect(latencies.length).toBeGreaterThanOrEqual(50);
+    // Every attempt got an answer: checked (401), refused by the limiter (429), or turned away while the hashing queue is full (503).
+    for (const r of rounds) expect([...r.name, ...r.address].every((s) => s === 401 || s === 429 || s === 503)).toBe(true);
+    // The limiter was engaged throughout: no more checked than it allows, and every round after the
+    // first refused by it in both patterns (the measurement is not of an idle limiter).
+    expect(tally('name')[401] ?? 0).toBeLessThanOrEqual(MAX_FAILURES_PER_NAME);
+    expect(tally('address')[401] ?? 0).toBeLessThanOrEqual(MAX_FAILURES_PER_ADDRESS);
+    expect(rounds.length).toBeGreaterThanOrEqual(3);
+    for (const r of rounds.slice(1)) {
+      expect(r.name.filter((s) => s === 429).length).toBeGreaterThan(0);
+      expect(r.address.filter((s) => s === 429).length).toBeGreaterThan(0);
+    }
+    expect(figure).toBeLessThan(INGEST_P99_TARGET_MS);
   }, 120_000);
 });
 
+interface Attack {
+  /** Resolves when the attacker sends its first attempts. */
+  started: Promise<void>;
+  /** Each round's statuses: the one name from many addresses, and many names from the one address. */
+  result: Promise<{ name: number[]; address: number[] }[]>;
+  readonly done: boolean;
+}
+
 /**
- * Fires `count` sign-ins at once, each a new name from its own address, from a child process; their
- * statuses. The attacker runs at the lowest priority: real ones send over the network and do not
- * share the server's two cores, and here their process competed with the server for them.
+ * For ATTACK_MS, from a child process, rounds of sign-ins at once: ATTEMPTS_PER_ROUND for `huong`
+ * (a real officer) each from a new address, and ATTEMPTS_PER_ROUND from one address each with a new
+ * name; the next round when the last is answered. The attacker is its own process, so its requests
+ * do not queue behind the producer's in this event loop, and runs at the lowest priority: real ones
+ * send over the network and do not share the server's two cores.
  */
-function runBurst(url: string, count: number): Promise<number[]> {
+function startAttack(url: string): Attack {
   const script = `
     const url = ${JSON.stringify(url)};
-    const attempts = Array.from({ length: ${count} }, (_, i) => fetch(url + '/api/v1/session', {
+    const signIn = (name, address) => fetch(url + '/api/v1/session', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.2.' + (i >> 8) + '.' + (i & 255) },
-      body: JSON.stringify({ name: 'intruder-' + i, password: 'guess' }),
-    }).then(async (r) => { await r.arrayBuffer(); return r.status; }));
-    Promise.all(attempts).then((s) => process.stdout.write(JSON.stringify(s)));
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify({ name, password: 'guess' }),
+    }).then(async (r) => { await r.arrayBuffer(); return r.status; });
+    const rounds = [];
+    const until = Date.now() + ${ATTACK_MS};
+    process.stdout.write('attacking\\n');
+    for (let k = 0; Date.now() < until; k += ${ATTEMPTS_PER_ROUND}) {
+      const ks = Array.from({ length: ${ATTEMPTS_PER_ROUND} }, (_, i) => k + i);
+      const [name, address] = await Promise.all([
+        Promise.all(ks.map((i) => signIn('huong', '10.2.' + (i >> 8) + '.' + (i & 255)))),
+        Promise.all(ks.map((i) => signIn('intruder-' + i, '10.3.0.1'))),
+      ]);
+      rounds.push({ name, address });
+    }
+    process.stdout.write(JSON.stringify(rounds) + '\\n');
   `;
-  return new Promise((resolve, reject) => {
-    execFile('nice', ['-n', '19', process.execPath, '--input-type=module', '-e', script], { timeout: 120_000 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as number[])));
+  const child = spawn('nice', ['-n', '19', process.execPath, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let done = false;
+  let onStart: () => void = () => {};
+  const started = new Promise<void>((resolve) => (onStart = resolve));
+  const result = new Promise<{ name: number[]; address: number[] }[]>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.startsWith('attacking\n')) onStart();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      done = true;
+      onStart();
+      if (code !== 0) reject(new Error(`the attacker exited with ${code}: ${out}`));
+      else resolve(JSON.parse(out.slice('attacking\n'.length)) as { name: number[]; address: number[] }[]);
+    });
   });
+  return {
+    started,
+    result,
+    get done() {
+      return done;
+    },
+  };
 }
 
 async function postReport(id: string): Promise<number> {
