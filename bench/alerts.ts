@@ -1,8 +1,13 @@
 /**
- * npm run bench:alerts — how many alerts the duty officer gets, per simulated day and by source.
+ * npm run bench:alerts [-- --tuning] — how many alerts the duty officer gets, per simulated day and by source.
  *
- * The real pieces, in-process: the simulated Huế feed (server/sim/feed.ts, seed BENCH_SEED, default
- * "bench-alerts") goes through IngestService into an EmbeddedStore; the store's log feeds the
+ * Cities (bench/lib/cities.ts): by default the **report city** (truth seed `report-city-issue-18`,
+ * feed seed `alerts-report-18`), on which nothing was tuned; `--tuning` runs the **tuning city**
+ * (the demo's truth, feed seed `bench-alerts`), the one `unless-worse` and the backlog thresholds
+ * were designed on. BENCH_SEED changes the feed seed.
+ *
+ * The real pieces, in-process: the simulated Huế feed (server/sim/feed.ts) goes through
+ * IngestService into an EmbeddedStore; the store's log feeds the
  * AlertPipeline (AlertSources: incident rules, hotspot detector, backlog rule; AlertService) exactly
  * as in server/app.ts, with the policy files of config/. First BENCH_HISTORY_DAYS (default 45) days
  * of history are loaded (the hotspot detector's baseline and the dossiers' backlog), then
@@ -28,8 +33,10 @@ import { simulateHistory, type FeedOptions } from '../server/sim/feed';
 import { batchesOf, FeedTimeline, SIMULATOR_SOURCE } from '../server/sim/runner';
 import { isFloodDay } from '../server/sim/rhythm';
 import { EmbeddedStore } from '../server/store/embedded-store';
+import { benchCity, describeCity } from './lib/cities';
 
-const SEED = process.env.BENCH_SEED ?? 'bench-alerts';
+const CITY = benchCity('alerts');
+const SEED = CITY.feedSeed;
 const DAYS = Number(process.env.BENCH_DAYS ?? 28);
 const HISTORY_DAYS = Number(process.env.BENCH_HISTORY_DAYS ?? 45);
 const RESOLVE_MINUTES = Number(process.env.BENCH_RESOLVE_MINUTES ?? 60);
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
   const policy = loadPolicy();
   const boundaries = loadBoundaries(null);
   const ingest = new IngestService({ store, boundaries, now });
-  const feed: FeedOptions = { seed: SEED, boundaries, calendar: policy.calendar };
+  const feed: FeedOptions = { seed: SEED, boundaries, calendar: policy.calendar, truth: CITY.truth };
   // The simulator sends a few dossier updates whose pause ends ahead of their own time; ingest refuses
   // them as any producer's (counted and printed, as the live runner logs them).
   let refused = 0;
@@ -105,7 +112,8 @@ function report(raised: Alert[], startMs: number, dateKey: (ms: number) => strin
   const perDay = new Map<string, Record<AlertSource, number>>();
   for (let d = 0; d < DAYS; d++) perDay.set(dateKey(startMs + d * DAY_MS + 12 * 3_600_000), { incident: 0, hotspot: 0, threshold: 0 });
   for (const a of raised) perDay.get(dateKey(Date.parse(a.raisedAt)))![a.source] += 1;
-  console.log(`bench:alerts — seed "${SEED}", ${DAYS} simulated days from ${START_LOCAL} (after ${HISTORY_DAYS} days of history), every alert resolved ${RESOLVE_MINUTES} min after it was raised`);
+  console.log(`bench:alerts — ${describeCity(CITY)}`);
+  console.log(`  ${DAYS} simulated days from ${START_LOCAL} (after ${HISTORY_DAYS} days of history), every alert resolved ${RESOLVE_MINUTES} min after it was raised`);
   console.log('');
   console.log('date        day           incident  hotspot  backlog  total');
   const weekday = (key: string) => new Date(`${key}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });

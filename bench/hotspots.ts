@@ -1,5 +1,5 @@
 /**
- * npm run bench:hotspots [-- --quick] — the quality of hotspot detection, measured on the
+ * npm run bench:hotspots [-- --quick] [-- --tuning] — the quality of hotspot detection, measured on the
  * simulated feed with planted hotspots defined in reports, against the CDC's EARS C1, C2 and C3.
  *
  * Plants. For usual rates of about 0.05, 0.2 and 1 report/h (a ward × category pair's rate on an
@@ -11,11 +11,15 @@
  * with PLANTS_PER_CELL plants per cell, on the pairs nearest each rate (a pair gets at most one
  * plant per ~4.6 days, so its baseline is not swamped by plants).
  *
- * Seeds. The shipped config (config/hotspots.json) was tuned on the seeds `bench-hotspots:0` …
- * `bench-hotspots:49` (the old Poisson simulator) and its alphaRaise on `bench-hotspots:0` … `7`
- * (this simulator: BENCH_SEED=bench-hotspots BENCH_MONTHS=8 BENCH_CONFIG_DIR=<a config folder>);
- * the figures come from a fresh range, `hotspots-report:0` … (BENCH_SEED to change the prefix),
- * printed with the results.
+ * Cities (bench/lib/cities.ts). By default the bench prints the **report city**: its own truth
+ * (truth seed `report-city-issue-18`), feed seeds `hotspots-report-18:0` … and plant pairs no tuning
+ * run planted on; nothing was tuned on it. `--tuning` runs the **tuning city**: the demo's truth,
+ * feed seeds `bench-hotspots:0` …, the other half of the pairs. The shipped config
+ * (config/hotspots.json) was tuned on `bench-hotspots:0` … `49` (the old Poisson simulator) and its
+ * alphaRaise on `bench-hotspots:0` … `7` (this simulator, the demo's truth, all candidate pairs);
+ * the old report seeds `hotspots-report:0` … `15` were looked at before that last retune, so they
+ * are no report city any more. Tune with `--tuning` (BENCH_CONFIG_DIR=<a config folder> for a
+ * trial config); BENCH_SEED changes the feed seed prefix.
  *
  * Methods, on the same reports:
  * - project: the detector as it ships (makeHotspotDetector + config/hotspots.json), evaluated every
@@ -58,6 +62,7 @@ import { FLOOD_MULTIPLIER, LOW_LYING_WARDS, floodDaysOfYear } from '../server/si
 import { makeRng } from '../server/sim/random';
 import { earsAlarms } from './ears';
 import { plantPairs } from './hotspot-pairs';
+import { benchCity, describeCity, tuningTruth } from './lib/cities';
 import { quantile } from './stats';
 import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
 
@@ -65,8 +70,9 @@ const QUICK = process.argv.includes('--quick');
 const MONTHS = Number(process.env.BENCH_MONTHS ?? (QUICK ? 2 : 16));
 const EVAL_MINUTES = Number(process.env.BENCH_EVAL_MINUTES ?? 2);
 const PLANTS_PER_CELL = Number(process.env.BENCH_PLANTS_PER_CELL ?? 3);
-const SEED = process.env.BENCH_SEED ?? 'hotspots-report';
-const TUNING_SEEDS = 'bench-hotspots:0 … bench-hotspots:49';
+const CITY = benchCity('hotspots');
+const SEED = CITY.feedSeed;
+const TUNING_SEEDS = 'bench-hotspots:0 … 49 (the old Poisson simulator), alphaRaise on bench-hotspots:0 … 7 (this one)';
 /** Looser alphaRaise values tried in the bench only, to meet EARS at its false-alert rate. */
 const SWEEP_ALPHAS: readonly number[] = QUICK ? [0.01, 0.1] : [0.003, 0.01, 0.03, 0.1, 0.3];
 const JOBS = Math.max(1, Math.min(MONTHS, Number(process.env.BENCH_JOBS ?? Math.min(4, availableParallelism()))));
@@ -94,7 +100,7 @@ const cellName = (c: Cell) => `${c.rate}/h +${c.excess} in ${c.hours} h`;
 
 const C = REPORT_CATEGORIES.length;
 const PAIRS = WARDS.length * C;
-const { ratePairs: RATE_PAIRS, startHoursFor, usualOver, pairLabel } = plantPairs(RATES, 6 * PLANTS_PER_CELL);
+const { ratePairs: RATE_PAIRS, startHoursFor, usualOver, pairLabel } = plantPairs(RATES, 6 * PLANTS_PER_CELL, CITY.name, CITY.truth, tuningTruth('hotspots'));
 
 interface Plant {
   cell: number;
@@ -184,7 +190,7 @@ function runMonth(m: number): MonthResult {
     for (let i = 0; i < excess; i++) extra.push({ pair: p.pair, createdAtMs: p.startMs + rng.next() * (p.endMs - p.startMs) });
   }
 
-  const opts: FeedOptions = { seed: `${SEED}:${m}`, boundaries, calendar };
+  const opts: FeedOptions = { seed: `${SEED}:${m}`, boundaries, calendar, truth: CITY.truth };
   const wardIdx = new Map(WARDS.map((w, i) => [w.code, i]));
   const catIdx = new Map(REPORT_CATEGORIES.map((c, i) => [c, i]));
   const toReport = (pair: number, createdAtMs: number) => ({ ward: WARDS[Math.floor(pair / C)]!.code, category: REPORT_CATEGORIES[pair % C]!, createdAtMs, pair });
@@ -266,7 +272,8 @@ async function main(): Promise<void> {
   console.log(
     `bench:hotspots${QUICK ? ' --quick' : ''} — ${MONTHS} seeded months (${WARMUP_DAYS} quiet days to learn, then ${TEST_DAYS} days with ${PLANTS_PER_CELL} plants per cell), evaluated every ${EVAL_MINUTES} min, ${JOBS} process${JOBS === 1 ? '' : 'es'}`,
   );
-  console.log(`  reported seeds: ${SEED}:0 … ${SEED}:${MONTHS - 1} (plants: ${SEED}:plants:<m>); the shipped config was tuned on ${TUNING_SEEDS}`);
+  console.log(`  ${describeCity(CITY)}`);
+  console.log(`  seeds: ${SEED}:0 … ${SEED}:${MONTHS - 1} (plants: ${SEED}:plants:<m>); the shipped config was tuned on ${TUNING_SEEDS}`);
   console.log(`  shipped config: ${JSON.stringify(shipped)}`);
   const results: MonthResult[] = [];
   await new Promise<void>((resolve, reject) => {
