@@ -61,11 +61,12 @@ describe('a province wall', () => {
         expect((await post(server.url, '/api/v1/reports', { id, category: 'noise', status: 'received', createdAt, ward })).status).toBe(202);
       }
       const ids = (frames: Delta[]) => frames.flatMap((d) => (d.reports ?? []).map((r) => r.id));
-      for (let i = 0; i < 100 && ids(city.frames).length < sent.length; i++) await new Promise((r) => setTimeout(r, 50));
+      // Waited for by what arrives, with a deadline far past any load, not by a fixed 5 s of polling.
+      await expect.poll(() => ids(city.frames).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(sent.length);
       expect(ids(city.frames).sort()).toEqual(sent.map((s) => s.id).sort());
       // The city wall has had every frame; the province wall has had the same frames (scoped) by then.
       const lastSeq = city.frames.at(-1)!.seq;
-      for (let i = 0; i < 100 && (province.frames.at(-1)?.seq ?? 0) < lastSeq; i++) await new Promise((r) => setTimeout(r, 50));
+      await expect.poll(() => province.frames.at(-1)?.seq ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(lastSeq);
 
       expect(ids(province.frames).sort()).toEqual(sent.filter((s) => mine.includes(s.ward)).map((s) => s.id).sort());
       let seq = province.snapshot.seq;
