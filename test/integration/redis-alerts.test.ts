@@ -98,6 +98,17 @@ async function auditStream(prefix: string): Promise<AlertEvent[]> {
   }
 }
 
+/** One string key as Redis holds it (null when missing). */
+async function redisGet(key: string): Promise<string | null> {
+  const c = createClient({ url: SHARED_REDIS_URL });
+  await c.connect();
+  try {
+    return (await c.sendCommand(['GET', key])) as string | null;
+  } finally {
+    c.destroy();
+  }
+}
+
 const fire = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'fire', severity: 3, status: 'open', occurredAt: nowIso(-60_000), ward: '19753', ...extra });
 
 async function alertOn(app: RunningApp, key: string, timeout = 10_000): Promise<Alert> {
@@ -232,8 +243,10 @@ describe('alerts on several nodes sharing one Redis', () => {
     expect((await health(b.url)).alertLeader).toBe(false);
     expect((await post(a.url, '/api/v1/incidents', fire('before-kill'))).status).toBe(202);
     await alertOn(b, 'incident:before-kill');
-    // Let the leader record (with its lease) that it handled everything so far.
-    await new Promise((r) => setTimeout(r, 5_500));
+    // The leader records, with each renewal of its lease, the last log seq whose alert sources it
+    // handled. Wait until that mark covers the incident (the only item entry under this prefix, so
+    // any mark above 0), not a fixed 5.5 s a loaded machine may not renew within.
+    await expect.poll(() => redisGet(`${prefix}alert:sourced`).then(Number), { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
     a.child.kill('SIGKILL');
     await a.exited;
     // Ingested while nobody leads: raised by the next leader when it takes the lease over.
