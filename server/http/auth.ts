@@ -71,6 +71,16 @@ export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (
   };
 }
 
+/** Who a request's token or cookie signs in as, or null — also when sessions cannot be read (never throws). */
+export async function signedInAs(sessions: SessionStore, authorization: string | undefined, cookieHeader: string | undefined): Promise<Principal | null> {
+  try {
+    const found = await sessionOf(sessions, tokenFrom(authorization, cookieHeader));
+    return found ? { name: found.session.name, role: found.session.role } : null;
+  } catch {
+    return null;
+  }
+}
+
 export function principalOf(locals: Record<string, unknown>): Principal | null {
   return (locals.principal as Principal | null | undefined) ?? null;
 }

@@ -16,7 +16,7 @@ import type { IngestService } from '../ingest/ingest-service';
 import { scopeOfRole, scopeSnapshot } from '../live/scope';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
-import { authenticate, principalOf, requireWallAccess, type AccessPolicy } from './auth';
+import { authenticate, principalOf, requireWallAccess, signedInAs, type AccessPolicy } from './auth';
 import { briefingRouter } from './briefing-routes';
 import { capRouter } from './cap-routes';
 import { docsRouter } from './docs-routes';
@@ -24,7 +24,7 @@ import { errorHandler, sendError } from './errors';
 import { ingestRouter } from './ingest-routes';
 import { kpiRouter } from './kpi-routes';
 import { open311Router } from './open311-routes';
-import { requireMetricsToken, type Metrics } from './metrics';
+import { bearsMetricsToken, requireMetricsToken, type Metrics } from './metrics';
 import { securityHeaders } from './security-headers';
 import { sessionRouter } from './session-routes';
 
@@ -62,9 +62,17 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', d.config.trustProxy);
   app.use(securityHeaders(d.config.frameAncestors));
-  app.get('/healthz', async (_req, res) => {
-    const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message }));
-    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'degraded', store: health, ...d.status(), simulate: d.config.simulate });
+  // Open (load balancers, monitors): the status and its reasons in words. The details — the journal's
+  // path, Redis's address, each followed feed with its URL and error — only with IOC_METRICS_TOKEN or
+  // to a signed-in admin: they tell an outsider where things are inside the data centre (issue 19).
+  app.get('/healthz', async (req, res) => {
+    const health = await d.store.health().catch((err: Error) => ({ ok: false, store: 'unknown', detail: err.message, reason: 'the store cannot report its health' }));
+    const { capFeeds, ...status } = d.status();
+    const failing = (capFeeds ?? []).filter((f) => f.status === 'degraded').length;
+    const reasons = [...(health.ok ? [] : [health.reason ?? 'the store cannot take items']), ...(failing > 0 ? [`${failing} of ${capFeeds!.length} followed CAP feeds cannot be read`] : [])];
+    const open = { status: health.ok ? 'ok' : 'degraded', reasons, store: { ok: health.ok, store: health.store }, ...status, simulate: d.config.simulate };
+    const detailed = bearsMetricsToken(d.config.metricsToken, req.get('authorization')) || (await signedInAs(d.sessions, req.get('authorization'), req.get('cookie')))?.role === 'admin';
+    res.status(health.ok ? 200 : 503).json(detailed ? { ...open, store: health, ...(capFeeds ? { capFeeds } : {}) } : open);
   });
   // Readiness, apart from liveness: a balancer sends walls and producers only once the figures are whole.
   app.get('/readyz', (_req, res) => {

@@ -140,12 +140,17 @@ export class Metrics {
  * tell an outsider the load, the walls connected and the process's memory. Compared as SHA-256
  * digests with timingSafeEqual, like the ingest keys, so the time taken leaks nothing of the token.
  */
+/** True when `authorization` carries IOC_METRICS_TOKEN as a bearer token (compared as digests, in constant time). */
+export function bearsMetricsToken(token: string | null, authorization: string | undefined): boolean {
+  if (token === null) return false;
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return m !== null && timingSafeEqual(createHash('sha256').update(m[1]!).digest(), createHash('sha256').update(token).digest());
+}
+
 export function requireMetricsToken(token: string | null): RequestHandler {
   if (token === null) return (_req, _res, next) => next();
-  const expected = createHash('sha256').update(token).digest();
   return (req, res, next) => {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (m && timingSafeEqual(createHash('sha256').update(m[1]!).digest(), expected)) {
+    if (bearsMetricsToken(token, req.get('authorization'))) {
       next();
       return;
     }

@@ -351,7 +351,7 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
     // Space may have come back with nobody writing: a blank line tells, and clears the problem if it lands.
     if (this.journal.problem) await this.journal.probe().catch(() => {});
     const problem = this.journal.problem;
-    if (problem) return { ok: false, store: 'embedded', detail: `journal ${this.journal.file}: ${problem}` };
+    if (problem) return { ok: false, store: 'embedded', detail: `journal ${this.journal.file}: ${problem}`, reason: 'the disk is full: free space; ingest resumes by itself' };
     return { ok: true, store: 'embedded', detail: `journal ${this.journal.file}, ${this.journal.syncs} fsyncs since start` };
   }
 

@@ -79,7 +79,10 @@ export interface LeaseStore {
 export interface StoreHealth {
   ok: boolean;
   store: 'embedded' | 'redis';
+  /** For operators (paths, addresses, counts): shown behind the metrics token or to an admin. */
   detail: string;
+  /** When not ok: why, in words fit for the open /healthz (no path, no address). */
+  reason?: string;
 }
 
 /**

@@ -6,7 +6,8 @@ import { SECURITY, errorResponses, json, PUBLIC } from './common';
 
 const healthSchema = z.looseObject({
   status: z.enum(['ok', 'degraded']),
-  store: z.looseObject({ ok: z.boolean(), store: z.string(), detail: z.string().optional() }),
+  reasons: z.array(z.string()).meta({ description: 'Why it is degraded, in words: no path, address or internal error (those are in the details).' }),
+  store: z.looseObject({ ok: z.boolean(), store: z.string(), detail: z.string().optional().meta({ description: 'Only with IOC_METRICS_TOKEN as a bearer token, or to a signed-in admin.' }) }),
   seq: z.number().int(),
   alertLeader: z.boolean(),
   simulate: z.boolean(),
@@ -18,10 +19,11 @@ export const opsPaths: ZodOpenApiPathsObject = {
       operationId: 'healthz',
       tags: ['Operations'],
       summary: 'Liveness and store reachability',
+      description: 'Open: the status and its reasons. With IOC_METRICS_TOKEN as a bearer token, or to a signed-in admin, also the details: the store\u2019s (journal path, Redis address) and each followed CAP feed (`capFeeds`).',
       security: PUBLIC,
       responses: {
         200: { description: 'Up, and the store can write.', content: json(healthSchema) },
-        503: { description: 'Up, but the store cannot write (a full disk) or is away: the reason is in `store.detail`.', content: json(healthSchema) },
+        503: { description: 'Up, but the store cannot write (a full disk) or is away: the reason is in `reasons`.', content: json(healthSchema) },
       },
     },
   },

@@ -234,13 +234,13 @@ export class RedisStore extends MirroredReads implements ItemStore {
     const where = `Redis ${this.opts.url.replace(/\/\/[^@/]*@/, '//***@')}`;
     if (!this.conn.ready) {
       const p = this.conn.problem;
-      return { ok: false, store: 'redis', detail: `${where} is unreachable: ${p?.message ?? 'not connected'} (since ${p?.at ?? '?'}); ingest answers 503 until it returns` };
+      return { ok: false, store: 'redis', detail: `${where} is unreachable: ${p?.message ?? 'not connected'} (since ${p?.at ?? '?'}); ingest answers 503 until it returns`, reason: 'Redis is unreachable; ingest answers 503 until it returns' };
     }
     try {
       await withTimeout(this.conn.client.ping(), 1_000, 'PING');
       return { ok: true, store: 'redis', detail: `${where}, node ${this.nodeId}, seq ${this.tail.seq}` };
     } catch (err) {
-      return { ok: false, store: 'redis', detail: `${where} does not answer: ${(err as Error).message}` };
+      return { ok: false, store: 'redis', detail: `${where} does not answer: ${(err as Error).message}`, reason: 'Redis does not answer' };
     }
   }
 
