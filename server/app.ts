@@ -156,11 +156,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     return state.snapshot(feed.seq, now(), { alerts: alerts.visible(now()), hotspots: sources.hotspots() });
   };
   const ingest = new IngestService({ store, boundaries, now });
-  const cap = new CapIngest({ ingest, store, boundaries, now });
+  const cap = new CapIngest({ ingest, store, boundaries, now, senders: config.capSenders, log });
   // Only the alert lease holder polls; a paused holder overlapping its successor is harmless (the store dedupes).
   const capFollower =
     config.capFeeds.length > 0
-      ? new CapFollower({ feeds: config.capFeeds, pollMs: config.capPollMs, timeoutMs: opts.capFeedTimeoutMs, cap, now, shouldPoll: () => pipeline.isLeader, metrics: metrics.capFeeds(), log })
+      ? new CapFollower({ feeds: config.capFeeds, fetchAllow: config.capFetchAllow, pollMs: config.capPollMs, timeoutMs: opts.capFeedTimeoutMs, cap, now, shouldPoll: () => pipeline.isLeader, metrics: metrics.capFeeds(), log })
       : null;
   const status = () => ({ seq: feed.appliedSeq, alertLeader: pipeline.isLeader, ...(capFollower ? { capFeeds: capFollower.health() } : {}) });
   let ready = false;
@@ -212,6 +212,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     closed = true;
     clearInterval(timer);
     await capFollower?.stop();
+    cap.dispose();
     await pipeline.stop();
     feed.close();
     await hub?.close(); // closes the HTTP server too

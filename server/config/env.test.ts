@@ -55,8 +55,12 @@ describe('configFromEnv', () => {
   });
 
   it('reads the CAP follower and feed settings: URLs, the poll interval (default 60 s) and a feed token of 16 characters or more', () => {
-    const c = configFromEnv({ IOC_CAP_FEEDS: 'https://kttv.example/cap.atom, http://10.0.0.5:8080/alerts.xml?key=s3cret', IOC_CAP_POLL_S: '120', IOC_CAP_FEED_TOKEN: 'feed-token-0123456789' });
-    expect(c.capFeeds).toEqual(['https://kttv.example/cap.atom', 'http://10.0.0.5:8080/alerts.xml?key=s3cret']);
+    const c = configFromEnv({ IOC_CAP_FEEDS: 'https://kttv.example/cap.atom, local=insecure:http://10.0.0.5:8080/alerts.xml?key=s3cret', IOC_CAP_POLL_S: '120', IOC_CAP_FEED_TOKEN: 'feed-token-0123456789' });
+    // Each feed is its own producer: named, or by its host and path (never its query).
+    expect(c.capFeeds).toEqual([
+      { url: 'https://kttv.example/cap.atom', producer: 'feed:kttv.example/cap.atom', insecure: false },
+      { url: 'http://10.0.0.5:8080/alerts.xml?key=s3cret', producer: 'feed:local', insecure: true },
+    ]);
     expect(c.capPollMs).toBe(120_000);
     expect(c.capFeedToken).toBe('feed-token-0123456789');
     expect(configFromEnv({})).toMatchObject({ capFeeds: [], capPollMs: 60_000, capFeedToken: null });
@@ -64,6 +68,24 @@ describe('configFromEnv', () => {
     // A refused URL is named without its query, which may hold a key.
     expect(configError({ IOC_CAP_FEEDS: 'https://ok.example/a,file:///etc/passwd?k=s3cret' }).message).not.toContain('s3cret');
     expect(configError({ IOC_CAP_POLL_S: '1' }).message).toMatch(/IOC_CAP_POLL_S/);
+    // Plain http only when marked insecure; two feeds that would be one producer must be named.
+    expect(configError({ IOC_CAP_FEEDS: 'http://kttv.example/cap.atom?k=s3cret' }).message).toMatch(/entry 1 \("http:\/\/kttv.example\/cap.atom"\): .*insecure:http/);
+    expect(configError({ IOC_CAP_FEEDS: 'https://a.example/x?p=1,https://a.example/x?p=2' }).message).toMatch(/one producer feed:a.example\/x; name them/);
+    expect(configFromEnv({ IOC_CAP_FEEDS: 'p1=https://a.example/x?p=1,p2=https://a.example/x?p=2' }).capFeeds.map((f) => f.producer)).toEqual(['feed:p1', 'feed:p2']);
+  });
+
+  it('reads IOC_CAP_SENDERS (sender=producer|producer) and IOC_CAP_FETCH_ALLOW (origins)', () => {
+    const c = configFromEnv({ IOC_CAP_SENDERS: 'kttv@hue.gov.vn=feed:kttv|kttv-push, pccc@hue.gov.vn=fire-desk', IOC_CAP_FETCH_ALLOW: 'https://cdn.kttv.example/docs/, http://10.1.2.3:8080' });
+    expect(c.capSenders).toEqual(
+      new Map([
+        ['kttv@hue.gov.vn', new Set(['feed:kttv', 'kttv-push'])],
+        ['pccc@hue.gov.vn', new Set(['fire-desk'])],
+      ]),
+    );
+    expect(c.capFetchAllow).toEqual(['https://cdn.kttv.example', 'http://10.1.2.3:8080']);
+    expect(configError({ IOC_CAP_SENDERS: 'kttv@hue.gov.vn' }).message).toMatch(/IOC_CAP_SENDERS: entry 1.*expected sender=producer/);
+    expect(configError({ IOC_CAP_FETCH_ALLOW: 'ftp://x.example' }).message).toMatch(/IOC_CAP_FETCH_ALLOW: entry 1/);
+    expect(configFromEnv({})).toMatchObject({ capSenders: new Map(), capFetchAllow: [] });
     expect(configError({ IOC_CAP_FEED_TOKEN: 'short' }).message).toMatch(/IOC_CAP_FEED_TOKEN.*16/);
   });
 });

@@ -68,8 +68,18 @@ export interface Config {
    * description. Off by default: a citizen writing to the city did not mean to publish it.
    */
   open311PublicDescription: boolean;
-  /** IOC_CAP_FEEDS: URLs of CAP documents or Atom/RSS feeds of CAP that the server follows. */
-  capFeeds: string[];
+  /** IOC_CAP_FEEDS: CAP documents or Atom/RSS feeds of CAP that the server follows, each its own producer. */
+  capFeeds: CapFeedConfig[];
+  /**
+   * IOC_CAP_FETCH_ALLOW: origins a feed's links and redirects may lead to besides the feed's own
+   * origin (a CDN holding the CAP documents); private and loopback addresses only when listed here.
+   */
+  capFetchAllow: string[];
+  /**
+   * IOC_CAP_SENDERS: CAP senders bound to the producers (ingest sources, `feed:<name>`) that alone
+   * may send messages in their name; a sender not listed is anyone's, its messages kept apart per producer.
+   */
+  capSenders: Map<string, Set<string>>;
   /** IOC_CAP_POLL_S: how often each CAP feed is fetched (longer after failures), in ms. */
   capPollMs: number;
   /** IOC_CAP_FEED_TOKEN: lets a system without a session read GET /api/v1/cap/alerts.atom. */
@@ -126,15 +136,71 @@ function parseCapFeedToken(raw: string | undefined): string | null {
   return raw;
 }
 
-function parseFeedUrl(part: string): string {
+/** A followed CAP feed (IOC_CAP_FEEDS entry `[name=][insecure:]url`). */
+export interface CapFeedConfig {
+  url: string;
+  /**
+   * The producer its messages belong to: `feed:<name>`, or `feed:<host><path>` for an unnamed feed.
+   * Each feed is its own producer, so one feed can never update or cancel another's messages.
+   */
+  producer: string;
+  /** Marked `insecure:`: plain http:// may be read (anyone on the path could forge its warnings). */
+  insecure: boolean;
+}
+
+const FEED_NAME = /^([A-Za-z0-9][A-Za-z0-9._-]{0,39})=/;
+
+function parseFeed(part: string): CapFeedConfig {
+  const named = FEED_NAME.exec(part);
+  let rest = named ? part.slice(named[0].length) : part;
+  const insecure = rest.startsWith('insecure:');
+  if (insecure) rest = rest.slice('insecure:'.length);
+  let url: URL;
+  try {
+    url = new URL(rest);
+  } catch {
+    throw new Error('expected an https URL such as https://kttv.example/cap/feed.atom, optionally named: kttv=https://…');
+  }
+  if (url.protocol === 'http:' && !insecure) {
+    throw new Error('a feed over plain http:// can be forged by anyone on the path; use https://, or mark it "insecure:http://…" to accept that');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an https URL');
+  return { url: url.href, producer: `feed:${named ? named[1] : `${url.host}${url.pathname}`.slice(0, 100)}`, insecure };
+}
+
+/** An IOC_CAP_FETCH_ALLOW entry: an origin (scheme, host, port). */
+function parseFetchOrigin(part: string): string {
   let url: URL;
   try {
     url = new URL(part);
   } catch {
-    throw new Error('expected an http(s) URL such as https://kttv.example/cap/feed.atom');
+    throw new Error('expected an origin such as https://cdn.kttv.example');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL');
-  return url.href;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) origin');
+  return url.origin;
+}
+
+/** IOC_CAP_SENDERS: `sender=producer|producer,…`. */
+function parseCapSenders(raw: string | undefined): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const entries = parseList(raw, 'IOC_CAP_SENDERS', (part) => {
+    const at = part.lastIndexOf('=');
+    const producers = part.slice(at + 1).split('|').map((p) => p.trim()).filter(Boolean);
+    if (at <= 0 || producers.length === 0) throw new Error('expected sender=producer, e.g. kttv@hue.gov.vn=feed:kttv|kttv-push');
+    return [part.slice(0, at).trim(), producers] as const;
+  }, wholeEntry);
+  for (const [sender, producers] of entries) out.set(sender, new Set([...(out.get(sender) ?? []), ...producers]));
+  return out;
+}
+
+function parseCapFeeds(raw: string | undefined): CapFeedConfig[] {
+  const feeds = parseList(raw, 'IOC_CAP_FEEDS', parseFeed, (part) => shownFeedUrl(part.replace(FEED_NAME, '').replace(/^insecure:/, '')));
+  const producers = new Set<string>();
+  for (const f of feeds) {
+    if (producers.has(f.producer)) throw new ConfigError(`IOC_CAP_FEEDS: two feeds would be the one producer ${f.producer}; name them (name=https://…)`);
+    producers.add(f.producer);
+  }
+  return feeds;
 }
 
 /** What a log or /healthz may show of a feed URL: no credentials, no query (it may carry a token). */
@@ -269,7 +335,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor, wholeEntry))],
     trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
     open311PublicDescription: parseFlag(env.IOC_OPEN311_PUBLIC_DESCRIPTION, 'IOC_OPEN311_PUBLIC_DESCRIPTION', false),
-    capFeeds: parseList(env.IOC_CAP_FEEDS, 'IOC_CAP_FEEDS', parseFeedUrl, shownFeedUrl),
+    capFeeds: parseCapFeeds(env.IOC_CAP_FEEDS),
+    capFetchAllow: parseList(env.IOC_CAP_FETCH_ALLOW, 'IOC_CAP_FETCH_ALLOW', parseFetchOrigin, wholeEntry),
+    capSenders: parseCapSenders(env.IOC_CAP_SENDERS),
     capPollMs: parseIntIn(env.IOC_CAP_POLL_S, 'IOC_CAP_POLL_S', 60, 5, 86_400) * 1000,
     capFeedToken: parseCapFeedToken(env.IOC_CAP_FEED_TOKEN),
   };

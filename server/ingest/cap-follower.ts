@@ -1,5 +1,6 @@
-import { shownFeedUrl } from '../config/env';
+import { shownFeedUrl, type CapFeedConfig } from '../config/env';
 import { capMessageKey } from './cap';
+import { FetchTargets, TargetRefused } from './fetch-targets';
 import { readCapFeed, type FeedEntry } from './cap-feed';
 import type { CapIngest } from './cap-ingest';
 import { decodeXml, parseXmlRoot, readCapDocument, type CapAlert, type CapResult } from './cap-parse';
@@ -11,8 +12,8 @@ export const MAX_BACKOFF_MS = 30 * 60_000;
 /** Largest feed document read; a linked CAP document is held to the push endpoint's 2 MiB. */
 export const MAX_FEED_BYTES = 10 * 1024 * 1024;
 export const MAX_LINKED_CAP_BYTES = 2 * 1024 * 1024;
-/** The producer the followed feeds' incidents belong to. */
-export const CAP_FEED_PRODUCER = 'cap-feed';
+/** Most redirects followed for one request (each hop checked like a link). */
+export const MAX_REDIRECTS = 5;
 
 /**
  * When a feed is fetched next, after `failures` failed attempts in a row: the poll interval, doubled
@@ -31,6 +32,7 @@ export interface CapFeedHealth {
   failures: number;
   lastPollAt: string | null;
   lastSuccessAt: string | null;
+  /** A short reason from a fixed set (never fetched content, addresses or internal errors: those go to the log). */
   lastError: string | null;
   nextPollAt: string;
   messages: Record<MessageOutcome, number>;
@@ -45,7 +47,9 @@ export interface CapFeedMetrics {
 }
 
 export interface CapFollowerDeps {
-  feeds: readonly string[];
+  feeds: readonly CapFeedConfig[];
+  /** IOC_CAP_FETCH_ALLOW: origins links and redirects may lead to besides each feed's own. */
+  fetchAllow?: readonly string[];
   pollMs: number;
   timeoutMs?: number;
   cap: CapIngest;
@@ -59,6 +63,8 @@ export interface CapFollowerDeps {
 interface FeedState {
   url: string;
   shown: string;
+  producer: string;
+  insecure: boolean;
   etag: string | null;
   lastModified: string | null;
   failures: number;
@@ -72,7 +78,15 @@ interface FeedState {
   messages: Record<MessageOutcome, number>;
 }
 
-class FeedError extends Error {}
+/** A failure whose `message` is fit for /healthz (a fixed phrase); `detail` goes to the log only. */
+class FeedError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Follows CAP feeds: each URL is fetched every `pollMs` with If-None-Match / If-Modified-Since, each
@@ -91,11 +105,16 @@ export class CapFollower {
   /** The timeout signals of the requests of the poll under way (see `get`). */
   private readonly timeouts = new Set<AbortSignal>();
 
+  private readonly targets: FetchTargets;
+
   constructor(private readonly deps: CapFollowerDeps) {
     const now = deps.now();
-    this.feeds = deps.feeds.map((url) => ({
-      url,
-      shown: shownFeedUrl(url),
+    this.targets = new FetchTargets(deps.fetchAllow ?? []);
+    this.feeds = deps.feeds.map((f) => ({
+      url: f.url,
+      shown: shownFeedUrl(f.url),
+      producer: f.producer,
+      insecure: f.insecure,
       etag: null,
       lastModified: null,
       failures: 0,
@@ -151,9 +170,10 @@ export class CapFollower {
     } catch (err) {
       if (this.stopping.signal.aborted) return;
       feed.failures += 1;
-      feed.lastError = messageOf(err, this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
+      const { reason, detail } = reasonOf(err, this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
+      feed.lastError = reason;
       this.deps.metrics?.poll(feed.shown, 'error', false, this.deps.now());
-      this.deps.log.warn({ feed: feed.shown, failures: feed.failures, error: feed.lastError }, 'a CAP feed could not be read; backing off');
+      this.deps.log.warn({ feed: feed.shown, failures: feed.failures, error: reason, detail }, 'a CAP feed could not be read; backing off');
     }
     this.timeouts.clear();
     feed.nextPollAt = this.deps.now() + backoffMs(this.deps.pollMs, feed.failures);
@@ -164,19 +184,19 @@ export class CapFollower {
     const headers: Record<string, string> = { accept: 'application/atom+xml, application/rss+xml, application/cap+xml, application/xml;q=0.9, */*;q=0.5' };
     if (feed.etag) headers['if-none-match'] = feed.etag;
     if (feed.lastModified) headers['if-modified-since'] = feed.lastModified;
-    const res = await this.get(feed.url, headers);
+    const res = await this.get(feed, feed.url, headers);
     if (res.status === 304) {
       await res.body?.cancel();
       return false;
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new FeedError(`HTTP ${res.status} ${res.statusText}`.trim());
+      throw new FeedError(`the feed answered HTTP ${res.status}`);
     }
     const xml = decodeXml(await readLimited(res, MAX_FEED_BYTES));
-    if (!xml.ok) throw new FeedError(xml.message);
+    if (!xml.ok) throw new FeedError('the feed is in an encoding that is not read (UTF-8 or ISO-8859-1)', xml.message);
     const entries = readCapFeed(xml.value, feed.url);
-    if (!entries.ok) throw new FeedError(`${entries.code}: ${entries.message}`);
+    if (!entries.ok) throw new FeedError(`the feed is not a readable CAP, Atom or RSS document (${entries.code})`, entries.message);
     for (const entry of entries.value) await this.ingestEntry(feed, entry);
     // Only now: a feed whose entries could not all be handled is fetched in full again next time.
     feed.etag = res.headers.get('etag');
@@ -191,10 +211,20 @@ export class CapFollower {
     }
     const done = `${entry.key}|${entry.link}`;
     if (feed.doneEntries.has(done)) return;
-    const res = await this.get(entry.link, { accept: 'application/cap+xml, application/xml;q=0.9, */*;q=0.5' });
+    let res: Response;
+    try {
+      res = await this.get(feed, entry.link, { accept: 'application/cap+xml, application/xml;q=0.9, */*;q=0.5' });
+    } catch (err) {
+      if (!(err instanceof TargetRefused)) throw err;
+      // Refused before it was sent: not the feed's failure, and the other entries still count.
+      this.count(feed, 'refused');
+      this.deps.log.warn({ feed: feed.shown, link: err.detail, error: err.message }, 'a CAP feed entry links where the follower may not go');
+      feed.doneEntries.add(done);
+      return;
+    }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new FeedError(`HTTP ${res.status} for the linked CAP document ${shownFeedUrl(entry.link)}`);
+      throw new FeedError(`a linked CAP document answered HTTP ${res.status}`, shownFeedUrl(entry.link));
     }
     const xml = decodeXml(await readLimited(res, MAX_LINKED_CAP_BYTES));
     const root = xml.ok ? parseXmlRoot(xml.value) : xml;
@@ -209,13 +239,14 @@ export class CapFollower {
       this.count(feed, 'refused');
       return;
     }
-    const key = capMessageKey(alert.value);
-    if (this.seen.has(key) || this.deps.cap.isKnown(alert.value)) {
+    // Per producer: another feed (or a producer's push) naming the same message is not this one.
+    const key = `${feed.producer} ${capMessageKey(alert.value)}`;
+    if (this.seen.has(key) || this.deps.cap.isKnown(alert.value, feed.producer)) {
       this.count(feed, 'seen');
       return;
     }
     // A store that cannot write throws here: the poll fails and the message is tried again.
-    const out = await this.deps.cap.ingestAlert(alert.value, CAP_FEED_PRODUCER);
+    const out = await this.deps.cap.ingestAlert(alert.value, feed.producer);
     this.seen.add(key);
     if (out.status !== 202) {
       this.count(feed, 'refused');
@@ -228,12 +259,31 @@ export class CapFollower {
     this.deps.metrics?.message(feed.shown, outcome);
   }
 
-  private get(url: string, headers: Record<string, string>): Promise<Response> {
+  /**
+   * Fetches `url` for `feed`, following redirects by hand: the URL and every hop must be a target the
+   * feed may reach (its own origin, or IOC_CAP_FETCH_ALLOW; https unless the feed is marked insecure;
+   * never an inside address the operator did not name), or the request is refused before it is sent.
+   */
+  private async get(feed: FeedState, url: string, headers: Record<string, string>): Promise<Response> {
     const timeout = AbortSignal.timeout(this.deps.timeoutMs ?? CAP_FEED_TIMEOUT_MS);
     // AbortSignal.any holds its sources weakly: unreferenced, the timeout signal can be collected
     // before it fires and the request then waits for ever. Held until the feed's poll is over.
     this.timeouts.add(timeout);
-    return fetch(url, { headers, signal: AbortSignal.any([timeout, this.stopping.signal]), redirect: 'follow' });
+    const signal = AbortSignal.any([timeout, this.stopping.signal]);
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      this.targets.check(feed, target);
+      const res = await fetch(target, { headers, signal, redirect: 'manual' });
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+      if (location === null) return res;
+      await res.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new FeedError(`more than ${MAX_REDIRECTS} redirects`, shownFeedUrl(target));
+      try {
+        target = new URL(location, target).href;
+      } catch {
+        throw new FeedError('a redirect to an unreadable address', location.slice(0, 200));
+      }
+    }
   }
 
   health(): CapFeedHealth[] {
@@ -294,10 +344,16 @@ async function readLimited(res: Response, limit: number): Promise<Buffer> {
   }
 }
 
-function messageOf(err: unknown, timeoutMs: number): string {
+/**
+ * What /healthz may say of a failure (a fixed phrase), and what only the log gets: /healthz is open,
+ * and a follower's errors must not tell anyone what answers where inside the network.
+ */
+function reasonOf(err: unknown, timeoutMs: number): { reason: string; detail?: string } {
   const e = err as Error;
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  if (err instanceof FeedError) return e.message;
+  if (e.name === 'TimeoutError') return { reason: `no answer within ${timeoutMs / 1000} s` };
+  if (err instanceof TargetRefused) return { reason: err.message, detail: err.detail };
+  if (err instanceof FeedError) return { reason: e.message, ...(err.detail ? { detail: err.detail.slice(0, 500) } : {}) };
+  if ((e as { name?: string }).name === 'StoreUnavailableError') return { reason: 'the store cannot take items right now' };
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return `${e.message}${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ''}`.slice(0, 300);
+  return { reason: 'the feed could not be reached', detail: `${e.message}${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ''}`.slice(0, 300) };
 }

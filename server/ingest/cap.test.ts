@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBoundaries } from '../geo/boundaries';
-import { capToIncident } from './cap';
+import { capToIncident, referencesOf } from './cap';
 import { decodeXml, parseCap, parseXmlRoot, readCapDocument } from './cap-parse';
 
 const boundaries = loadBoundaries(null);
@@ -20,10 +20,13 @@ function cap(opts: { ns?: string; prefix?: string; status?: string; msgType?: st
   return `<?xml version="1.0" encoding="UTF-8"?>${opts.before ?? ''}<${p}alert xmlns${opts.prefix ? `:${opts.prefix}` : ''}="${ns}"><${p}identifier>KTTV-2026-001</${p}identifier><${p}sender>kttv@hue.gov.vn</${p}sender><${p}sent>2026-11-20T08:00:00+07:00</${p}sent><${p}status>${opts.status ?? 'Actual'}</${p}status><${p}msgType>${opts.msgType ?? 'Alert'}</${p}msgType>${opts.scope === null ? '' : `<${p}scope>${opts.scope ?? 'Public'}</${p}scope>`}${opts.references ? `<${p}references>${opts.references}</${p}references>` : ''}${opts.extra ?? ''}${info}</${p}alert>`;
 }
 
+/** The producer the messages of these tests come from (an ingest key's source). */
+const PRODUCER = 'kttv-push';
+
 function incidentOf(xml: string) {
   const parsed = parseCap(xml);
   if (!parsed.ok) throw new Error(parsed.message);
-  const r = capToIncident(parsed.value, boundaries);
+  const r = capToIncident(parsed.value, boundaries, PRODUCER);
   if (!r.ok) throw new Error(r.message);
   return r.value;
 }
@@ -33,7 +36,7 @@ describe('CAP → incident', () => {
     const out = incidentOf(cap());
     expect(out.kind).toBe('incident');
     if (out.kind !== 'incident') return;
-    expect(out.incident).toMatchObject({ id: 'cap:kttv@hue.gov.vn:KTTV-2026-001', type: 'flood', severity: 3, status: 'open', title: 'Cảnh báo lũ tại trung tâm Huế' });
+    expect(out.incident).toMatchObject({ id: 'cap:kttv-push:kttv@hue.gov.vn:KTTV-2026-001', type: 'flood', severity: 3, status: 'open', title: 'Cảnh báo lũ tại trung tâm Huế' });
     expect(['19753', '19789']).toContain(out.incident.ward);
     // Latitude comes first in CAP; the GeoJSON ring is [lng, lat].
     expect(out.incident.area!.coordinates[0]![0]).toEqual([107.57, 16.47]);
@@ -86,7 +89,7 @@ describe('CAP → incident', () => {
 
   it('refuses an area outside Huế', () => {
     const parsed = parseCap(cap().replace(HUE_POLYGON, '21.0,105.8 21.0,105.9 21.1,105.9 21.1,105.8 21.0,105.8'));
-    expect(parsed.ok && capToIncident(parsed.value, boundaries)).toMatchObject({ ok: false, code: 'outside_city' });
+    expect(parsed.ok && capToIncident(parsed.value, boundaries, PRODUCER)).toMatchObject({ ok: false, code: 'outside_city' });
   });
 
   it('reads a circle (lat,lon radius-km) and a commune geocode', () => {
@@ -96,11 +99,30 @@ describe('CAP → incident', () => {
     expect(incidentOf(geocode)).toMatchObject({ kind: 'incident', incident: { ward: '19774' } });
   });
 
+  it('names the producer in the incident id, so two producers’ messages of one sender and identifier never collide', () => {
+    const parsed = parseCap(cap());
+    if (!parsed.ok) throw new Error(parsed.message);
+    const a = capToIncident(parsed.value, boundaries, 'kttv-push');
+    const b = capToIncident(parsed.value, boundaries, 'hotline');
+    expect(a.ok && a.value.kind === 'incident' && a.value.incident.id).toBe('cap:kttv-push:kttv@hue.gov.vn:KTTV-2026-001');
+    expect(b.ok && b.value.kind === 'incident' && b.value.incident.id).toBe('cap:hotline:kttv@hue.gov.vn:KTTV-2026-001');
+    const cancel = parseCap(cap({ msgType: 'Cancel', info: null, references: 'kttv@hue.gov.vn,KTTV-2026-001,2026-11-20T08:00:00+07:00' }));
+    if (!cancel.ok) throw new Error(cancel.message);
+    expect(capToIncident(cancel.value, boundaries, 'hotline')).toMatchObject({ ok: true, value: { kind: 'cancel', ids: ['cap:hotline:kttv@hue.gov.vn:KTTV-2026-001'] } });
+  });
+
+  it('reads each referenced message once, however often it is named', () => {
+    expect(referencesOf('a@b,X,2026-11-20T08:00:00+07:00 a@b,X,2026-11-20T09:00:00+07:00 a@b,Y,2026-11-20T08:00:00+07:00 bad ,Z')).toEqual([
+      { sender: 'a@b', identifier: 'X' },
+      { sender: 'a@b', identifier: 'Y' },
+    ]);
+  });
+
   it('an Update supersedes the referenced message; a Cancel with no info closes it', () => {
     const update = incidentOf(cap({ msgType: 'Update', references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
-    expect(update).toMatchObject({ kind: 'incident', incident: { id: 'cap:kttv@hue.gov.vn:KTTV-2026-000' } });
+    expect(update).toMatchObject({ kind: 'incident', incident: { id: 'cap:kttv-push:kttv@hue.gov.vn:KTTV-2026-000' } });
     const cancel = incidentOf(cap({ msgType: 'Cancel', info: null, references: 'kttv@hue.gov.vn,KTTV-2026-000,2026-11-20T07:00:00+07:00' }));
-    expect(cancel).toEqual({ kind: 'cancel', ids: ['cap:kttv@hue.gov.vn:KTTV-2026-000'], references: [{ sender: 'kttv@hue.gov.vn', identifier: 'KTTV-2026-000' }] });
+    expect(cancel).toEqual({ kind: 'cancel', ids: ['cap:kttv-push:kttv@hue.gov.vn:KTTV-2026-000'], references: [{ sender: 'kttv@hue.gov.vn', identifier: 'KTTV-2026-000' }] });
   });
 
   it.each([['Test'], ['Exercise'], ['Draft']])('acknowledges and ignores status %s', (status) => {

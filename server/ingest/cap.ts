@@ -99,8 +99,21 @@ function locate(info: CapInfo, boundaries: Boundaries): { ward: string; lng: num
   return null;
 }
 
-export function idFor(sender: string, identifier: string): string {
-  const id = `cap:${sender}:${identifier}`;
+/**
+ * The incident id of a CAP message: (producer, sender, identifier). The producer is in it so that two
+ * producers' messages never collide: a message pushed with another key, or read from another feed,
+ * naming the same sender and identifier is a different incident and cannot pre-empt or close this one.
+ */
+export function idFor(producer: string, sender: string, identifier: string): string {
+  return boundedId(`cap:${producer}:${sender}:${identifier}`);
+}
+
+/** The id messages had before it named the producer: read only to find incidents stored then. */
+export function legacyIdFor(sender: string, identifier: string): string {
+  return boundedId(`cap:${sender}:${identifier}`);
+}
+
+function boundedId(id: string): string {
   return id.length <= MAX_ID_LENGTH ? id : `cap:${createHash('sha256').update(id).digest('base64url')}`;
 }
 
@@ -112,13 +125,18 @@ export interface CapReference {
 
 /** The messages an Update, Cancel, Ack or Error refers to, from its "sender,identifier,sent" triplets. */
 export function referencesOf(references: string | undefined): CapReference[] {
-  return (references ?? '')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((t) => t.split(','))
-    .filter((t) => t.length >= 2 && t[0] !== '' && t[1] !== '')
-    .map(([sender, identifier]) => ({ sender: sender!, identifier: identifier! }));
+  const seen = new Set<string>();
+  const out: CapReference[] = [];
+  for (const t of (references ?? '').trim().split(/\s+/)) {
+    const [sender, identifier] = t.split(',');
+    if (!sender || !identifier) continue;
+    // The same message named twice (with two `sent` times, say) is looked up once.
+    const key = `${sender},${identifier}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ sender, identifier });
+  }
+  return out;
 }
 
 /** What identifies one CAP message: its sender, identifier and sent, as a feed follower remembers it. */
@@ -174,11 +192,11 @@ export type CapOutcome =
  * Cancel closes the referenced ones; anything not `Actual`, and Ack/Error messages, are acknowledged
  * and ignored.
  */
-export function capToIncident(alert: CapAlert, boundaries: Boundaries): CapResult<CapOutcome> {
+export function capToIncident(alert: CapAlert, boundaries: Boundaries, producer: string): CapResult<CapOutcome> {
   if (alert.status !== 'Actual') return { ok: true, value: { kind: 'ignored', reason: `status ${alert.status}: not an actual alert` } };
   if (alert.msgType === 'Ack' || alert.msgType === 'Error') return { ok: true, value: { kind: 'ignored', reason: `msgType ${alert.msgType}: nothing to show` } };
   const references = referencesOf(alert.references);
-  const refIds = references.map((r) => idFor(r.sender, r.identifier));
+  const refIds = references.map((r) => idFor(producer, r.sender, r.identifier));
   if (alert.msgType === 'Cancel') {
     if (references.length === 0) return { ok: false, code: 'invalid_cap', message: 'CAP references: a Cancel must reference the message it withdraws' };
     return { ok: true, value: { kind: 'cancel', ids: refIds, references } };
@@ -190,7 +208,7 @@ export function capToIncident(alert: CapAlert, boundaries: Boundaries): CapResul
   const where = infos.map((i) => locate(i, boundaries)).find((l) => l !== null) ?? null;
   if (!where) return { ok: false, code: 'outside_city', message: `CAP area: no polygon, circle or commune geocode of "${info.area?.[0]?.areaDesc ?? 'the message'}" lies in Huế` };
   const allClear = info.responseType?.includes('AllClear') || info.urgency === 'Past';
-  const id = alert.msgType === 'Update' && refIds.length > 0 ? refIds[0]! : idFor(alert.sender, alert.identifier);
+  const id = alert.msgType === 'Update' && refIds.length > 0 ? refIds[0]! : idFor(producer, alert.sender, alert.identifier);
   const incident: IncidentInput & { warning: CapWarning } = {
     id,
     type: incidentTypeOf(info),

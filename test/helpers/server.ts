@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config/env';
 import { SimRunner } from '../../server/sim/runner';
@@ -26,6 +26,8 @@ export interface TestServerOptions {
   sessionTtlMs?: number;
   /** engine.io's ping interval and timeout, lengthened by tests that stall a wall (AppOptions.livePing). */
   livePing?: { intervalMs: number; timeoutMs: number };
+  /** Where the server logs (a test that reads what was logged); silent otherwise. */
+  logger?: Logger;
 }
 
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789';
@@ -42,7 +44,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const app = await startApp(config, { logger: pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}), ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}), ...(opts.livePing ? { livePing: opts.livePing } : {}) });
+  const app = await startApp(config, { logger: opts.logger ?? pino({ level: config.logLevel }), ...(opts.now ? { now: opts.now } : {}), ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}), ...(opts.livePing ? { livePing: opts.livePing } : {}) });
   return {
     url: app.url,
     ingestKey: TEST_INGEST_KEY,

@@ -29,15 +29,15 @@ function alertXml(o: { id: string; msgType?: string; sent?: string; references?:
 const wrap = (...alerts: string[]) => `<?xml version="1.0" encoding="UTF-8"?><alerts>${alerts.join('')}</alerts>`;
 const ref = (id: string, at = sent) => `kttv@hue.gov.vn,${id},${at}`;
 const postCap = (xml: string, key = TEST_INGEST_KEY) => fetch(`${server.url}/api/v1/cap`, { method: 'POST', headers: { 'content-type': 'application/xml', authorization: `Bearer ${key}` }, body: xml });
-const incident = (id: string) => server.app.store.get('incident', `cap:kttv@hue.gov.vn:${id}`);
+const incident = (id: string) => server.app.store.get('incident', `cap:test:kttv@hue.gov.vn:${id}`);
 
 describe('POST /api/v1/cap: one alert', () => {
   it('turns a warning into an incident with its area, which raises an alert; a Cancel closes it', async () => {
     const res = await postCap(alertXml({ id: 'W-1' }));
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:kttv@hue.gov.vn:W-1'] });
-    await wall.until(() => wall.deltas.some((d) => d.incidents?.some((i) => i.id === 'cap:kttv@hue.gov.vn:W-1' && i.area !== undefined)), 'the incident delta');
-    await wall.until(() => wall.deltas.some((d) => d.alerts?.some((a) => a.key === 'incident:cap:kttv@hue.gov.vn:W-1')), 'the alert');
+    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:test:kttv@hue.gov.vn:W-1'] });
+    await wall.until(() => wall.deltas.some((d) => d.incidents?.some((i) => i.id === 'cap:test:kttv@hue.gov.vn:W-1' && i.area !== undefined)), 'the incident delta');
+    await wall.until(() => wall.deltas.some((d) => d.alerts?.some((a) => a.key === 'incident:cap:test:kttv@hue.gov.vn:W-1')), 'the alert');
 
     const closed = await postCap(alertXml({ id: 'W-2', msgType: 'Cancel', info: false, references: ref('W-1'), sent: capTime(1000) }));
     expect(closed.status).toBe(202);
@@ -63,21 +63,21 @@ describe('POST /api/v1/cap: one alert', () => {
     const res = await postCap(alertXml({ id: 'C-1', msgType: 'Cancel', info: false, references: 'x@y,NOPE,2026-01-01T00:00:00+07:00' }));
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ accepted: 0, note: expect.stringContaining('x@y,NOPE') });
-    expect(server.app.store.get('incident', 'cap:x@y:NOPE')).toBeUndefined();
+    expect(server.app.store.get('incident', 'cap:test:x@y:NOPE')).toBeUndefined();
     expect(wall.deltas.slice(before).some((d) => JSON.stringify(d).includes('NOPE'))).toBe(false);
   });
 
   it('takes an Update of a message it never saw as a new alert, with a note', async () => {
     const res = await postCap(alertXml({ id: 'U-9', msgType: 'Update', references: ref('NEVER-SEEN') }));
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 1, note: expect.stringContaining('taken as a new alert'), incidents: ['cap:kttv@hue.gov.vn:NEVER-SEEN'] });
+    expect(await res.json()).toMatchObject({ accepted: 1, note: expect.stringContaining('taken as a new alert'), incidents: ['cap:test:kttv@hue.gov.vn:NEVER-SEEN'] });
   });
 
   it('applies an Update of an Update to the first message’s incident', async () => {
     expect((await postCap(alertXml({ id: 'CH-1', sent: capTime(30_000) }))).status).toBe(202);
     expect((await postCap(alertXml({ id: 'CH-2', msgType: 'Update', references: ref('CH-1', capTime(30_000)), sent: capTime(20_000) }))).status).toBe(202);
     const res = await postCap(alertXml({ id: 'CH-3', msgType: 'Update', references: ref('CH-2', capTime(20_000)), sent: capTime(10_000), severity: 'Extreme' }));
-    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:kttv@hue.gov.vn:CH-1'] });
+    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:test:kttv@hue.gov.vn:CH-1'] });
     expect(incident('CH-1')).toMatchObject({ severity: 4, warning: { identifier: 'CH-3', msgType: 'Update' } });
     expect(incident('CH-2')).toBeUndefined();
     expect(incident('CH-3')).toBeUndefined();
@@ -110,7 +110,7 @@ describe('POST /api/v1/cap: one alert', () => {
     const res = await postCap(ipaws);
     const elapsedMs = performance.now() - started;
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:kttv@hue.gov.vn:IPAWS-1'] });
+    expect(await res.json()).toMatchObject({ accepted: 1, incidents: ['cap:test:kttv@hue.gov.vn:IPAWS-1'] });
     // Parsing is a few ms; the rest is HTTP and the journal's fsync. Before, the namespace scan alone took ~2 s.
     expect(elapsedMs).toBeLessThan(500);
   });
