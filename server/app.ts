@@ -168,7 +168,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     ready = true;
     metrics.markReady();
   };
-  const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed') });
+  const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed'), onWarning: (message) => log.warn(message) });
   // The producers' single-item POSTs are answered before express when they can be (ingest-fast-path.ts);
   // everything else, and every other case of those, is express's.
   const fastIngest = ingestFastPath({

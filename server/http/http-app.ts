@@ -21,6 +21,7 @@ import { briefingRouter } from './briefing-routes';
 import { capRouter } from './cap-routes';
 import { docsRouter } from './docs-routes';
 import { errorHandler, sendError } from './errors';
+import { believeOnlyWebProtocols, warnOnUntrustedForwarding } from './forwarded';
 import { ingestRouter } from './ingest-routes';
 import { kpiRouter } from './kpi-routes';
 import { open311Router } from './open311-routes';
@@ -50,6 +51,8 @@ export interface HttpAppDeps {
   /** False until replay, backfill and the first baselines are done. */
   ready: () => boolean;
   onError: (err: unknown) => void;
+  /** Something an operator should fix in the configuration (logged as a warning). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -61,6 +64,15 @@ export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', d.config.trustProxy);
+  believeOnlyWebProtocols(app);
+  app.use(
+    warnOnUntrustedForwarding((peer) =>
+      d.onWarning?.(
+        `requests carry X-Forwarded-For from ${peer}, which IOC_TRUST_PROXY (${JSON.stringify(d.config.trustProxy)}) does not trust: IOC_TRUST_PROXY does not match the proxy in front. ` +
+          `Every client then has the proxy's address, and the per-address limits (sign-in, public Open311 reads) count them all as one: set IOC_TRUST_PROXY to the proxy's address`,
+      ),
+    ),
+  );
   app.use(securityHeaders(d.config.frameAncestors));
   // Open (load balancers, monitors): the status and its reasons in words. The details — the journal's
   // path, Redis's address, each followed feed with its URL and error — only with IOC_METRICS_TOKEN or
