@@ -212,7 +212,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     closed = true;
     clearInterval(timer);
     await capFollower?.stop();
-    cap.dispose();
+    await cap.dispose();
     await pipeline.stop();
     feed.close();
     await hub?.close(); // closes the HTTP server too

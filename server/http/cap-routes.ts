@@ -41,6 +41,7 @@ export function capRouter(deps: CapRouterDeps): Router {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const out = await deps.cap.ingestDocument(body, res.locals.ingestSource as string);
+      if (out.headers) res.set(out.headers);
       res.status(out.status).json(out.body);
     } catch (err) {
       next(err);

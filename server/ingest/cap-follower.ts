@@ -1,9 +1,9 @@
 import { shownFeedUrl, type CapFeedConfig } from '../config/env';
 import { capMessageKey } from './cap';
 import { FetchTargets, TargetRefused } from './fetch-targets';
-import { readCapFeed, type FeedEntry } from './cap-feed';
+import type { FeedEntry } from './cap-feed';
 import type { CapIngest } from './cap-ingest';
-import { decodeXml, parseXmlRoot, readCapDocument, type CapAlert, type CapResult } from './cap-parse';
+import type { CapAlert, CapResult } from './cap-parse';
 
 /** How long one request to a feed (or a document it links) may take. */
 export const CAP_FEED_TIMEOUT_MS = 10_000;
@@ -193,9 +193,9 @@ export class CapFollower {
       await res.body?.cancel();
       throw new FeedError(`the feed answered HTTP ${res.status}`);
     }
-    const xml = decodeXml(await readLimited(res, MAX_FEED_BYTES));
-    if (!xml.ok) throw new FeedError('the feed is in an encoding that is not read (UTF-8 or ISO-8859-1)', xml.message);
-    const entries = readCapFeed(xml.value, feed.url);
+    // Read on the reader's worker thread: a large feed never holds the main thread (issue 19).
+    const entries = await this.deps.cap.reader.readFeed(await readLimited(res, MAX_FEED_BYTES), feed.url);
+    if (!entries.ok && entries.status === 415) throw new FeedError('the feed is in an encoding that is not read (UTF-8 or ISO-8859-1)', entries.message);
     if (!entries.ok) throw new FeedError(`the feed is not a readable CAP, Atom or RSS document (${entries.code})`, entries.message);
     for (const entry of entries.value) await this.ingestEntry(feed, entry);
     // Only now: a feed whose entries could not all be handled is fetched in full again next time.
@@ -226,9 +226,9 @@ export class CapFollower {
       await res.body?.cancel();
       throw new FeedError(`a linked CAP document answered HTTP ${res.status}`, shownFeedUrl(entry.link));
     }
-    const xml = decodeXml(await readLimited(res, MAX_LINKED_CAP_BYTES));
-    const root = xml.ok ? parseXmlRoot(xml.value) : xml;
-    const doc = root.ok ? readCapDocument(root.value) : root;
+    const doc = await this.deps.cap.reader.readDocument(await readLimited(res, MAX_LINKED_CAP_BYTES));
+    // Not read for want of time (the reader busy or stopping): the entry is tried again next poll.
+    if (!doc.ok && doc.status === 503) throw new FeedError('the CAP reader is busy', doc.message);
     if (!doc.ok) this.count(feed, 'refused');
     else for (const alert of doc.value.wrapped ? doc.value.alerts : [doc.value.alert]) await this.ingestAlert(feed, alert);
     feed.doneEntries.add(done);

@@ -3,7 +3,8 @@ import { MAX_WARNING_MESSAGES, type Incident } from '@shared/schemas';
 import type { Boundaries } from '../geo/boundaries';
 import type { ItemStore, LogEntry } from '../store/store';
 import { capMessageKey, capToIncident, idFor, legacyIdFor, referencesOf, type CapReference } from './cap';
-import { decodeXml, parseXmlRoot, readCapDocument, type CapAlert, type CapResult } from './cap-parse';
+import type { CapAlert, CapResult } from './cap-parse';
+import { CapReader } from './cap-reader';
 import type { IngestService } from './ingest-service';
 import { timeOutOfBounds } from './normalize';
 
@@ -16,6 +17,8 @@ export type CapAlertOutcome =
 export interface CapDocumentOutcome {
   status: number;
   body: unknown;
+  /** Headers the answer carries (Retry-After on a 503). */
+  headers?: Record<string, string>;
 }
 
 /** One alert's line in the answer to an `<alerts>` wrapper. */
@@ -37,6 +40,8 @@ export interface CapIngestDeps {
   /** IOC_CAP_SENDERS: a sender listed here is accepted only from the producers it names. */
   senders?: ReadonlyMap<string, ReadonlySet<string>>;
   log?: { warn(obj: object, msg: string): void };
+  /** Reads documents off the main thread; one of its own unless given. */
+  reader?: CapReader;
 }
 
 /**
@@ -50,25 +55,25 @@ export interface CapIngestDeps {
  */
 export class CapIngest {
   private readonly index: CapMessageIndex;
+  /** Where CAP XML is read (a worker thread): the push endpoint's documents here, the follower's too. */
+  readonly reader: CapReader;
 
   constructor(private readonly deps: CapIngestDeps) {
     this.index = new CapMessageIndex(deps.store);
+    this.reader = deps.reader ?? new CapReader();
   }
 
-  /** Stops following the store's log (the index is not needed after the app closes). */
-  dispose(): void {
+  /** Stops following the store's log and stops the reader's worker. */
+  async dispose(): Promise<void> {
     this.index.dispose();
+    await this.reader.close();
   }
 
   /** A pushed body: one `<alert>`, or an `<alerts>` wrapper whose alerts are handled in turn. */
   async ingestDocument(body: Buffer, producer: string): Promise<CapDocumentOutcome> {
     if (body.length === 0) return refused(400, 'empty_body', 'send one CAP 1.2 <alert> document (or an <alerts> wrapper of several) as XML');
-    const xml = decodeXml(body);
-    if (!xml.ok) return refused(415, xml.code, xml.message);
-    const root = parseXmlRoot(xml.value);
-    if (!root.ok) return refused(400, root.code, root.message);
-    const doc = readCapDocument(root.value);
-    if (!doc.ok) return refused(400, doc.code, doc.message);
+    const doc = await this.reader.readDocument(body);
+    if (!doc.ok) return refused(doc.status, doc.code, doc.message, undefined, doc.status === 503 ? { 'Retry-After': '5' } : undefined);
     if (!doc.value.wrapped) {
       const alert = doc.value.alert;
       if (!alert.ok) return refused(400, alert.code, alert.message);
@@ -158,8 +163,8 @@ export class CapIngest {
   }
 }
 
-function refused(status: number, code: string, message: string, details?: unknown): CapDocumentOutcome & { status: 400 | 403 | 409 | 413 } {
-  return { status: status as 400, body: { error: details === undefined ? { code, message } : { code, message, details } } };
+function refused(status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): CapDocumentOutcome & { status: 400 | 403 | 409 | 413 } {
+  return { status: status as 400, body: { error: details === undefined ? { code, message } : { code, message, details } }, ...(headers ? { headers } : {}) };
 }
 
 function describe(l: CapAlertLine): string {

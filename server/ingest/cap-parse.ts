@@ -38,6 +38,15 @@ export const MAX_XML_ATTRIBUTES = 32;
  */
 export const MAX_CAP_REFERENCES = 100;
 
+/** Most characters of a parser's message an error quotes. */
+export const MAX_ERROR_QUOTE = 200;
+
+/** A parser's message, whitespace collapsed and cut to MAX_ERROR_QUOTE characters. */
+function quote(message: string): string {
+  const flat = message.replace(/\s+/g, ' ');
+  return flat.length <= MAX_ERROR_QUOTE ? flat : `${flat.slice(0, MAX_ERROR_QUOTE)}…`;
+}
+
 /** Where the parser puts an element's attributes; no XML name can be "@", so it never meets an element. */
 const ATTRIBUTES = '@';
 
@@ -85,7 +94,9 @@ export interface XmlElement {
 export function parseXmlRoot(xml: string): CapResult<XmlElement> {
   if (/<!DOCTYPE/i.test(xml)) return { ok: false, code: 'doctype_refused', message: 'a DOCTYPE is not allowed in a CAP document (entities are never resolved)' };
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { ok: false, code: 'malformed_xml', message: `the body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
+  // The validator's message may quote the whole stack of open tags (20,000 unclosed tags: 160 KB,
+  // which went to the logs and /healthz): an error quotes at most MAX_ERROR_QUOTE characters of it.
+  if (valid !== true) return { ok: false, code: 'malformed_xml', message: `the body is not well-formed XML: ${quote(valid.err.msg)} (line ${valid.err.line})` };
   // fast-xml-parser's validator lets two gaps of XML 1.0 through: `]]>` in text, and a second root.
   if (xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, '').includes(']]>')) {
     return { ok: false, code: 'malformed_xml', message: 'the body is not well-formed XML: "]]>" outside a CDATA section' };
@@ -97,7 +108,7 @@ export function parseXmlRoot(xml: string): CapResult<XmlElement> {
     // The validator passed it, so what the parser refuses is a limit (nesting) or a name it will not use.
     const message = (err as Error).message;
     if (/nested/i.test(message)) return { ok: false, code: 'too_deep', message: `elements are nested more than ${MAX_XML_DEPTH} deep; a CAP <alert> needs about 5` };
-    return { ok: false, code: 'malformed_xml', message: `the XML cannot be read: ${message.slice(0, 200)}` };
+    return { ok: false, code: 'malformed_xml', message: `the XML cannot be read: ${quote(message)}` };
   }
   const roots = Object.keys(doc).filter((k) => k !== '#text');
   const name = roots[0];
