@@ -5,7 +5,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Delta, ServerToClientEvents, Snapshot } from '@shared/protocol';
 import { PROTOCOL_VERSION, STALE_AFTER_MS } from '@shared/protocol';
-import { applyDeltaInPlace, decideDelta, ReportIndex } from './apply-delta';
+import { applyDeltaInPlace, decideDelta, ReportIndex } from '@shared/apply-delta';
 import { createNow } from './clock';
 import { measured } from './measure';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delta, WindowCounts } from '@shared/protocol';
-import { applyDelta } from '../../client/stores/apply-delta';
+import { applyDelta } from '@shared/apply-delta';
 import { makeAlert, makeIncident, makeReport, makeSnapshot } from '../../client/stores/fixtures';
 import { mergeAll } from './frames';
 import type { DeltaBody } from './live-state';

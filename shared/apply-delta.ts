@@ -1,9 +1,9 @@
-import type { Alert } from '@shared/alerts';
-import { ITEM_KINDS } from '@shared/categories';
-import { kpiSetFromCounts, type Index766Config } from '@shared/kpi-derive';
-import type { Delta, LiveCountsPatch, LiveKpis, Snapshot, StreamFreshness, WindowCounts } from '@shared/protocol';
-import { MAX_WALL_REPORTS, RECENT_REPORTS_MS, WALL_REPORTS_SLACK } from '@shared/protocol';
-import type { Incident, PublicReport } from '@shared/schemas';
+import type { Alert } from './alerts';
+import { ITEM_KINDS } from './categories';
+import { kpiSetFromCounts, type Index766Config } from './kpi-derive';
+import type { Delta, LiveCountsPatch, LiveKpis, Snapshot, StreamFreshness, WindowCounts } from './protocol';
+import { MAX_WALL_REPORTS, RECENT_REPORTS_MS, WALL_REPORTS_SLACK } from './protocol';
+import type { Incident, PublicReport } from './schemas';
 
 /** What the live store should do with a frame, given the seq it holds. */
 export type DeltaDecision = 'apply' | 'ignore' | 'resume';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KpiCounts } from '@shared/kpi-derive';
 import { MAX_WALL_REPORTS, WALL_REPORTS_SLACK, type Delta, type Snapshot, type WindowCounts } from '@shared/protocol';
 import { applyDelta, applyDeltaInPlace, decideDelta, keepRecentReports, ReportIndex } from './apply-delta';
-import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from './fixtures';
+import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from '../client/stores/fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
 
