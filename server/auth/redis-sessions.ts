@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { withTimeout, REDIS_COMMAND_TIMEOUT_MS } from '../store/redis/connection';
-import { LOGIN_LIMITS, LoginLimiter } from './login-limiter';
+import { LoginLimiter } from './login-limiter';
 import type { Principal } from './roles';
 import { newSessionToken, SESSION_TTL_MS, sessionIdOf, sessionSchema, SessionsUnavailableError, type Session, type SessionStore } from './sessions';
 
@@ -91,6 +91,5 @@ export class RedisSessionStore implements SessionStore {
 
 /** The login limits in Redis, under the deployment's prefix, shared by every node. */
 export function redisLoginLimiter(client: AuthRedisClient, prefix: string): LoginLimiter {
-  const opts = (o: (typeof LOGIN_LIMITS)[keyof typeof LOGIN_LIMITS]) => ({ ...o, keyPrefix: `${prefix}${o.keyPrefix}`, storeClient: client, useRedisPackage: true, rejectIfRedisNotReady: true });
-  return new LoginLimiter(new RateLimiterRedis(opts(LOGIN_LIMITS.name)), new RateLimiterRedis(opts(LOGIN_LIMITS.address)));
+  return LoginLimiter.build((o) => new RateLimiterRedis({ ...o, keyPrefix: `${prefix}${o.keyPrefix}`, storeClient: client, useRedisPackage: true, rejectIfRedisNotReady: true }));
 }

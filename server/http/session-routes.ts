@@ -21,6 +21,11 @@ const BUSY_RETRY_AFTER_S = 2;
 /** Sessions or limits unreadable (Redis away): try again shortly. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
 
+/** A name slowed down waits seconds; an address locked out, minutes. */
+function waitInWords(s: number): string {
+  return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} minutes`;
+}
+
 function storageError(err: unknown, res: Response, next: NextFunction): void {
   if (!(err instanceof SessionsUnavailableError)) {
     next(err);
@@ -57,7 +62,7 @@ export function sessionRouter(deps: { users: UserDirectory; sessions: SessionSto
       const attempt = await deps.limiter.attempt(name, address);
       if (!attempt.ok) {
         res.set('Retry-After', String(attempt.retryAfterS));
-        sendError(res, 429, 'too_many_attempts', `too many sign-in attempts: try again in ${Math.ceil(attempt.retryAfterS / 60)} minutes`);
+        sendError(res, 429, 'too_many_attempts', `too many sign-in attempts: try again in ${waitInWords(attempt.retryAfterS)}`);
         return;
       }
       const who = await deps.users.verify(name, password);

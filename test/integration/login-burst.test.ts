@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_NAME } from '../../server/auth/login-limiter';
+import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_NAME_AND_ADDRESS, maxNameChecksWithin } from '../../server/auth/login-limiter';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { TEST_INGEST_KEY } from '../helpers/server';
 import { aReport } from '../helpers/wall-client';
@@ -48,19 +48,20 @@ function p99(samples: number[]): number {
 }
 
 describe('a burst of sign-ins', () => {
-  it('40 wrong passwords at once for one name: at most 5 are checked (401), the rest are 429', async () => {
+  it('40 wrong passwords at once for one name from one address: at most 5 are checked (401), the rest are 429', async () => {
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn('olga', `guess-${i}`, '10.1.0.1')));
     const statuses = answers.map((r) => r.status);
     await Promise.all(answers.map((r) => r.arrayBuffer()));
     const wrong = statuses.filter((s) => s === 401).length;
     expect(wrong).toBeGreaterThan(0);
-    expect(wrong).toBeLessThanOrEqual(5);
+    expect(wrong).toBeLessThanOrEqual(MAX_FAILURES_PER_NAME_AND_ADDRESS);
     expect(statuses.filter((s) => s === 429).length).toBe(40 - wrong);
   });
 
   it(`an ingest POST while the limiter turns away one name from many addresses and many names from one address stays within the target (p99 < ${INGEST_P99_TARGET_MS} ms)`, async () => {
     // Warm up the ingest path (first journal write, JIT) outside the measurement.
     for (let i = 0; i < 5; i++) await postReport(`warm-${i}`);
+    const attackStarted = performance.now();
     const attack = startAttack(server.url);
     await attack.started;
     // Only POSTs that start after the attacker's first attempts and finish before its last answer count.
@@ -73,6 +74,7 @@ describe('a burst of sign-ins', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const rounds = await attack.result;
+    const attackMs = performance.now() - attackStarted;
     const figure = p99(latencies);
     const tally = (pattern: 'name' | 'address') => countBy(rounds.flatMap((r) => r[pattern]));
     console.log(
@@ -84,8 +86,10 @@ describe('a burst of sign-ins', () => {
     // Every attempt got an answer: checked (401), refused by the limiter (429), or turned away while the hashing queue is full (503).
     for (const r of rounds) expect([...r.name, ...r.address].every((s) => s === 401 || s === 429 || s === 503)).toBe(true);
     // The limiter was engaged throughout: no more checked than it allows, and every round after the
-    // first refused by it in both patterns (the measurement is not of an idle limiter).
-    expect(tally('name')[401] ?? 0).toBeLessThanOrEqual(MAX_FAILURES_PER_NAME);
+    // first refused by it in both patterns (the measurement is not of an idle limiter). One name from
+    // many addresses is slowed, not locked (issue 19, item 6): a few checks more than the first five,
+    // one per growing delay, as maxNameChecksWithin bounds them.
+    expect(tally('name')[401] ?? 0).toBeLessThanOrEqual(maxNameChecksWithin(attackMs));
     expect(tally('address')[401] ?? 0).toBeLessThanOrEqual(MAX_FAILURES_PER_ADDRESS);
     expect(rounds.length).toBeGreaterThanOrEqual(3);
     for (const r of rounds.slice(1)) {
