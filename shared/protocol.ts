@@ -2,6 +2,7 @@ import type { Alert, AlertActionRequest, HotspotView } from './alerts';
 import type { ItemKind, ReportCategory } from './categories';
 import type { Index766Config, KpiCounts } from './kpi-derive';
 import type { Index766, KpiSet, Movement } from './kpis';
+import type { ReplayRequest, ReplayResult } from './replay';
 import type { Dossier, Incident, PublicReport } from './schemas';
 
 /**
@@ -144,6 +145,8 @@ export interface Snapshot {
   hotspots: HotspotView[];
   /** The 766 parts' points and thresholds: a wall derives each window's points from a frame's counts with them. */
   index766Config: Index766Config;
+  /** Set on a snapshot of a past moment (replay): `seq` and `at` say which frame it stands at. */
+  replay?: true;
 }
 
 /**
@@ -174,6 +177,8 @@ export interface Delta {
   alerts?: Alert[];
   /** Every open hotspot, sent whole when the set or any of them changed. */
   hotspots?: HotspotView[];
+  /** Set on a frame a replay plays (a past frame, as it was sent then). */
+  replay?: true;
 }
 
 export interface Heartbeat {
@@ -207,6 +212,10 @@ export type AlertActionResult =
 /** client → server */
 export interface ClientToServerEvents {
   resume: (request: ResumeRequest, ack?: (result: ResumeResult) => void) => void;
+  /** Replays from a past moment at a speed: the socket leaves the live frames until `live`. */
+  replay: (request: ReplayRequest, ack?: (result: ReplayResult) => void) => void;
+  /** Back to live: a live snapshot, then live frames. */
+  live: (request: Record<string, never>, ack?: (result: ReplayResult) => void) => void;
   'alert:ack': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
   'alert:resolve': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
 }

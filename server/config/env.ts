@@ -34,6 +34,8 @@ export interface Config {
   simulate: boolean;
   /** IOC_PUBLIC_WALL=1: the wall view needs no sign-in (a locked room's video wall). */
   publicWall: boolean;
+  /** IOC_PUBLIC_REPLAY=1: a public wall's anonymous viewers may also replay the past (off: signed-in people only). */
+  publicReplay: boolean;
   boundariesPath: string | null;
   /**
    * IOC_REGISTRY_DIR: a folder holding another ward registry (wards.json + boundaries.geojson) in place
@@ -321,6 +323,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     metricsToken: parseMetricsToken(env.IOC_METRICS_TOKEN),
     simulate,
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
+    publicReplay: parseFlag(env.IOC_PUBLIC_REPLAY, 'IOC_PUBLIC_REPLAY', false),
     // The registry's own boundaries unless IOC_BOUNDARIES names others.
     boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR, REGISTRY_BOUNDARIES_FILE) : null,
     registryDir: env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR) : null,

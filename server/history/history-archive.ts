@@ -1,0 +1,300 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { applyDeltaInPlace, ReportIndex } from '@shared/apply-delta';
+import type { Delta, Snapshot } from '@shared/protocol';
+import type { HistoryRange } from '@shared/replay';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** A checkpoint at least this often (of frame time): a seek folds at most this much of the log. */
+export const HISTORY_CHECKPOINT_MS = 60 * 60_000;
+/** …and at least every this many frames, so a busy hour does not make a slow seek. */
+export const HISTORY_CHECKPOINT_FRAMES = 2_000;
+/** Frames folded between two turns of the event loop while a seek reads the log. */
+const FOLD_SLICE_FRAMES = 250;
+
+/** A segment of history: a checkpoint (the state walls held at `fromSeq`) and every frame after it, to `toSeq`. */
+interface Segment {
+  /** The file's name, in the archive's folder. */
+  file: string;
+  fromSeq: number;
+  fromAtMs: number;
+  toSeq: number;
+  toAtMs: number;
+}
+
+interface OpenSegment extends Segment {
+  stream: WriteStream;
+  /** The segment's lines, also kept here: a seek into the open segment reads no half-written file. */
+  lines: string[];
+}
+
+export interface HistoryArchiveDeps {
+  /** The folder it keeps its files in (created owner-only). */
+  dir: string;
+  log: { warn(obj: object, msg: string): void };
+  checkpointMs?: number;
+  checkpointFrames?: number;
+}
+
+/** Where a seek landed: the state walls held then, or why there is none. */
+export type Seek = { kind: 'found'; snapshot: Snapshot } | { kind: 'before'; range: HistoryRange | null };
+
+const OPEN_NAME = /^seg-(\d+)-(\d+)\.ndjson$/;
+const CLOSED_NAME = /^seg-(\d+)-(\d+)-(\d+)-(\d+)\.ndjson\.gz$/;
+
+/**
+ * The history of what the walls were sent, kept so that any past moment can be shown exactly as a
+ * live wall showed it (issue 20). Not rebuilt from today's items: the frames themselves are kept,
+ * as sent, and a wall's state is the walls' own fold of them (shared/apply-delta.ts) from a
+ * checkpoint — the state a wall that had been connected all along held, written out at least hourly
+ * (and every HISTORY_CHECKPOINT_FRAMES frames). A seek reads one segment: a checkpoint and at most an
+ * hour of frames.
+ *
+ * On disk, in `dir`: one file per segment, its first line the checkpoint (a Snapshot), then one frame
+ * per line. The segment being written is plain NDJSON (appended as frames go out: a kill -9 loses at
+ * most a line being written, which the next start cuts off); a closed segment is gzipped, its range
+ * in its name. Nothing is ever deleted: history grows by the bytes README, "Replay", measures.
+ */
+export class HistoryArchive {
+  private closed: Segment[] = [];
+  private current: OpenSegment | null = null;
+  /** The state a wall connected since the current segment began holds now. */
+  private shadow: Snapshot | null = null;
+  private shadowIndex: ReportIndex | null = null;
+  /** Closing segments (end, compress, rename) one after another, off the live path. */
+  private chores: Promise<void> = Promise.resolve();
+  /** Segments being closed, by their closed name: read from here until their file is written. */
+  private readonly closing = new Map<string, string[]>();
+  /** The last segment read by a seek, parsed: replays read forward through one segment. */
+  private cache: { file: string; lines: string[] } | null = null;
+
+  constructor(private readonly deps: HistoryArchiveDeps) {}
+
+  /** Reads what earlier runs kept; a segment a crash left open is closed (a torn last line cut). */
+  async open(): Promise<void> {
+    await mkdir(this.deps.dir, { recursive: true, mode: 0o700 });
+    const names = await readdir(this.deps.dir);
+    for (const name of names) {
+      if (name.endsWith('.tmp')) await unlink(path.join(this.deps.dir, name));
+    }
+    for (const name of names) {
+      const m = OPEN_NAME.exec(name);
+      if (!m) continue;
+      // Compressed already (a crash between the rename and the unlink): the raw one is a leftover.
+      if (names.some((n) => n.startsWith(`seg-${m[1]}-${m[2]}-`) && n.endsWith('.gz'))) {
+        await unlink(path.join(this.deps.dir, name));
+        continue;
+      }
+      const text = await readFile(path.join(this.deps.dir, name), 'utf8');
+      const lines = parsablePrefix(wholeLines(text));
+      const range = rangeOf(lines);
+      if (!range) {
+        // Not even a whole checkpoint: nothing of it can be replayed.
+        await unlink(path.join(this.deps.dir, name));
+        continue;
+      }
+      await this.compress(name, lines, { file: name, fromSeq: Number(m[1]), fromAtMs: Number(m[2]), ...range });
+    }
+    this.closed = (await readdir(this.deps.dir))
+      .map((name) => CLOSED_NAME.exec(name))
+      .filter((m) => m !== null)
+      .map((m) => ({ file: m[0], fromSeq: Number(m[1]), fromAtMs: Number(m[2]), toSeq: Number(m[3]), toAtMs: Number(m[4]) }))
+      .sort((a, b) => a.fromSeq - b.fromSeq || a.fromAtMs - b.fromAtMs);
+  }
+
+  /**
+   * Starts a new segment at `snapshot`, what walls are sent when they connect now: at start, and
+   * whenever the walls start over (the Redis log was trimmed past this node).
+   */
+  begin(snapshot: Snapshot): void {
+    this.shadow = structuredClone(snapshot);
+    this.shadowIndex = new ReportIndex(this.shadow.reports);
+    this.startSegment();
+  }
+
+  /** A frame the walls were just sent. */
+  record(frame: Delta): void {
+    const shadow = this.shadow;
+    const seg = this.current;
+    if (!shadow || !seg) return;
+    if (frame.fromSeq !== shadow.seq + 1) {
+      this.deps.log.warn({ heldSeq: shadow.seq, fromSeq: frame.fromSeq }, 'history: a frame does not follow the one before; walls would resume here');
+    }
+    applyDeltaInPlace(shadow, frame, this.shadowIndex!);
+    const line = JSON.stringify(frame);
+    seg.lines.push(line);
+    seg.stream.write(`${line}\n`);
+    seg.toSeq = frame.seq;
+    seg.toAtMs = Date.parse(frame.at);
+    const frames = seg.lines.length - 1;
+    if (frames >= (this.deps.checkpointFrames ?? HISTORY_CHECKPOINT_FRAMES) || seg.toAtMs - seg.fromAtMs >= (this.deps.checkpointMs ?? HISTORY_CHECKPOINT_MS)) {
+      this.startSegment();
+    }
+  }
+
+  /** The first moment kept; null before anything is. */
+  range(): HistoryRange | null {
+    const first = this.closed[0] ?? this.current;
+    return first ? { fromSeq: first.fromSeq, fromAt: new Date(first.fromAtMs).toISOString() } : null;
+  }
+
+  /** The last seq and moment kept. */
+  get lastSeq(): number {
+    return this.current?.toSeq ?? this.closed.at(-1)?.toSeq ?? 0;
+  }
+
+  /** The state walls held after the last frame at or before `seq`. */
+  seekSeq(seq: number): Promise<Seek> {
+    return this.seek((s) => s.fromSeq <= seq, (d) => d.seq <= seq);
+  }
+
+  /** The state walls held after the last frame sent at or before `atMs`. */
+  seekTime(atMs: number): Promise<Seek> {
+    return this.seek((s) => s.fromAtMs <= atMs, (d) => Date.parse(d.at) <= atMs);
+  }
+
+  /**
+   * Frames after `seq`, in order, as they were sent, up to the last one kept when the call reaches
+   * it (a replay that catches up with the present stops there).
+   */
+  async *framesAfter(seq: number): AsyncGenerator<Delta> {
+    let after = seq;
+    for (;;) {
+      const seg = [...this.closed, ...(this.current ? [this.current] : [])].find((s) => s.toSeq > after);
+      if (!seg) return;
+      const lines = await this.linesOf(seg);
+      for (let i = 1; i < lines.length; i++) {
+        const frame = JSON.parse(lines[i]!) as Delta;
+        if (frame.seq <= after) continue;
+        after = frame.seq;
+        yield frame;
+      }
+      // A segment with no frame after `after` (it was rotated as we read): move past it.
+      after = Math.max(after, seg.toSeq);
+    }
+  }
+
+  /** Bytes on disk, for the bench and the README's cost figures. */
+  async diskBytes(): Promise<number> {
+    let total = 0;
+    for (const name of await readdir(this.deps.dir)) total += (await stat(path.join(this.deps.dir, name))).size;
+    return total;
+  }
+
+  /** Closes the segment being written (it is compressed at the next start if the process ends first). */
+  async close(): Promise<void> {
+    const seg = this.current;
+    this.current = null;
+    this.shadow = null;
+    if (seg) await endStream(seg.stream);
+    await this.chores;
+  }
+
+  private async seek(startsBefore: (s: Segment) => boolean, keep: (d: Delta) => boolean): Promise<Seek> {
+    const all = [...this.closed, ...(this.current ? [this.current] : [])];
+    const seg = all.filter(startsBefore).at(-1);
+    if (!seg) return { kind: 'before', range: this.range() };
+    const lines = await this.linesOf(seg);
+    const snapshot = JSON.parse(lines[0]!) as Snapshot;
+    const index = new ReportIndex(snapshot.reports);
+    for (let i = 1; i < lines.length; i++) {
+      if (i % FOLD_SLICE_FRAMES === 0) await yieldToLoop();
+      const frame = JSON.parse(lines[i]!) as Delta;
+      if (!keep(frame)) break;
+      applyDeltaInPlace(snapshot, frame, index);
+    }
+    return { kind: 'found', snapshot };
+  }
+
+  private async linesOf(seg: Segment): Promise<string[]> {
+    if (this.current && seg.file === this.current.file) return this.current.lines.slice();
+    const closing = this.closing.get(seg.file);
+    if (closing) return closing;
+    if (this.cache?.file === seg.file) return this.cache.lines;
+    const lines = wholeLines((await gunzipAsync(await readFile(path.join(this.deps.dir, seg.file)))).toString('utf8'));
+    this.cache = { file: seg.file, lines };
+    return lines;
+  }
+
+  private startSegment(): void {
+    const shadow = this.shadow!;
+    const previous = this.current;
+    const fromAtMs = Date.parse(shadow.at);
+    const file = `seg-${shadow.seq}-${fromAtMs}.ndjson`;
+    const line = JSON.stringify(shadow);
+    const stream = createWriteStream(path.join(this.deps.dir, file), { flags: 'w', mode: 0o600 });
+    stream.on('error', (err) => this.deps.log.warn({ err, file }, 'history: a segment could not be written'));
+    stream.write(`${line}\n`);
+    this.current = { file, fromSeq: shadow.seq, fromAtMs, toSeq: shadow.seq, toAtMs: fromAtMs, stream, lines: [line] };
+    if (previous) {
+      const done = { file: previous.file, fromSeq: previous.fromSeq, fromAtMs: previous.fromAtMs, toSeq: previous.toSeq, toAtMs: previous.toAtMs };
+      const name = closedName(done);
+      this.closed.push({ ...done, file: name });
+      this.closing.set(name, previous.lines);
+      this.chores = this.chores
+        .then(async () => {
+          await endStream(previous.stream);
+          await this.compress(previous.file, previous.lines, done);
+        })
+        .catch((err: unknown) => this.deps.log.warn({ err, file: previous.file }, 'history: a segment could not be closed'))
+        .finally(() => this.closing.delete(name));
+    }
+  }
+
+  /** Writes the closed segment gzipped under its range, then removes the plain file. */
+  private async compress(file: string, lines: string[], seg: Segment): Promise<void> {
+    const target = path.join(this.deps.dir, closedName(seg));
+    const tmp = `${target}.tmp`;
+    await writeFile(tmp, await gzipAsync(`${lines.join('\n')}\n`), { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, target);
+    await unlink(path.join(this.deps.dir, file)).catch(() => {});
+  }
+}
+
+function closedName(s: Segment): string {
+  return `seg-${s.fromSeq}-${s.fromAtMs}-${s.toSeq}-${s.toAtMs}.ndjson.gz`;
+}
+
+/** The text's complete lines: a last line without its newline is one a crash cut, and is dropped. */
+function wholeLines(text: string): string[] {
+  const lines = text.split('\n');
+  lines.pop();
+  return lines.filter((l) => l.length > 0);
+}
+
+/** The lines up to the first that does not parse (a write a crash cut short ends a segment). */
+function parsablePrefix(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    try {
+      JSON.parse(line);
+    } catch {
+      break;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** The range of a recovered segment's lines, or null when it has not even its checkpoint. */
+function rangeOf(lines: string[]): { toSeq: number; toAtMs: number } | null {
+  const last = lines.at(-1);
+  if (last === undefined) return null;
+  const { seq, at } = JSON.parse(last) as { seq: number; at: string };
+  return { toSeq: seq, toAtMs: Date.parse(at) };
+}
+
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.closed) return resolve();
+    stream.end(() => resolve());
+  });
+}
+
