@@ -24,7 +24,10 @@ export const replayMomentSchema = z
   });
 
 /** A log position: a seq the walls were sent. */
-export const replaySeqSchema = z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).max(Number.MAX_SAFE_INTEGER);
+export const replaySeqSchema = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: 'must be a whole number, 0 or more' })
+  .transform(Number);
 
 /** `GET /api/v1/snapshot?at=…` or `?seq=…` (one of them; neither is the live snapshot). */
 export const snapshotQuerySchema = z

@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Snapshot } from '@shared/protocol';
+import { snapshotQuerySchema } from '@shared/replay';
+import type { Principal } from '../auth/roles';
+import type { HistoryArchive } from '../history/history-archive';
+import { principalOf } from './auth';
+import { sendError } from './errors';
+
+/** Seeks one person (or one address, for an anonymous public wall) may ask for in REPLAY_WINDOW_S. */
+export const REPLAY_SEEKS_PER_WINDOW = 30;
+export const REPLAY_WINDOW_S = 10;
+
+export interface ReplayRouterDeps {
+  history: HistoryArchive;
+  /** The seq the walls were last sent: no replay beyond it. */
+  liveSeq: () => number;
+  now: () => number;
+  /** IOC_PUBLIC_REPLAY: may someone not signed in (a public wall) replay? */
+  publicReplay: boolean;
+  /** The reader's share of a snapshot, as the live snapshot cuts it (ward, province, public). */
+  scoped: (snapshot: Snapshot, who: Principal | null) => Snapshot;
+}
+
+/**
+ * `GET /snapshot?at=…` or `?seq=…`: the snapshot the walls held at a past moment (README, "Replay").
+ * Without either parameter the request goes on to the live snapshot. Same access as live: behind
+ * the wall's access rule (mounted after it), cut to the reader's scope; an anonymous reader of a
+ * public wall only with IOC_PUBLIC_REPLAY=1. Seeks are limited per person (or address) so replays
+ * cannot take the main thread from the live walls.
+ */
+export function replayRouter(d: ReplayRouterDeps): Router {
+  const router = Router();
+  const limiter = new RateLimiterMemory({ points: REPLAY_SEEKS_PER_WINDOW, duration: REPLAY_WINDOW_S });
+
+  router.get('/snapshot', (req, res, next) => {
+    if (req.query.at === undefined && req.query.seq === undefined) {
+      next();
+      return;
+    }
+    const who = principalOf(res.locals);
+    if (!who && !d.publicReplay) {
+      sendError(res, 403, 'replay_not_public', 'replaying the past needs a signed-in person: sign in, or an admin sets IOC_PUBLIC_REPLAY=1 for the public wall');
+      return;
+    }
+    // A parameter given twice arrives as a list, which the schema refuses as not a single value.
+    const parsed = snapshotQuerySchema.safeParse({ at: req.query.at, seq: req.query.seq });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const param = String(issue.path[0] ?? 'at');
+      sendError(res, 400, 'invalid_query', `${param}: ${issue.message}`, { parameter: param });
+      return;
+    }
+    const { at, seq } = parsed.data;
+    const atMs = at === undefined ? null : Date.parse(at);
+    if (atMs !== null && atMs > d.now()) {
+      sendError(res, 400, 'invalid_query', `at: ${at} lies in the future; a replay shows the past (leave at out for the live wall)`, { parameter: 'at' });
+      return;
+    }
+    if (seq !== undefined && seq > d.liveSeq()) {
+      sendError(res, 400, 'invalid_query', `seq: ${seq} is beyond the last one sent (${d.liveSeq()})`, { parameter: 'seq' });
+      return;
+    }
+    limiter.consume(who ? `user:${who.name}` : `ip:${req.ip ?? '?'}`).then(
+      async () => {
+        const found = seq !== undefined ? await d.history.seekSeq(seq) : await d.history.seekTime(atMs!);
+        if (found.kind === 'before') {
+          const range = found.range;
+          sendError(res, 404, 'before_history', range ? `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept` : 'no history is kept yet', range ? { historyStarts: range } : undefined);
+          return;
+        }
+        // A past moment never changes: a browser may keep it.
+        res.set('Cache-Control', 'private, max-age=3600').json({ ...d.scoped(found.snapshot, who), replay: true } satisfies Snapshot);
+      },
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) {
+          next(rejection);
+          return;
+        }
+        const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        res.set('Retry-After', String(wait));
+        sendError(res, 429, 'too_many_seeks', `at most ${REPLAY_SEEKS_PER_WINDOW} replay seeks per ${REPLAY_WINDOW_S} s: retry in ${wait} s`);
+      },
+    ).catch(next);
+  });
+  return router;
+}
+
