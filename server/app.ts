@@ -190,6 +190,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     sessionAlive: async (id) => (await sessions.get(id)) !== null,
     allowHandshake: (headers) => fromAllowedOrigin(headers, allowedOrigins),
     alertAction: async (action, id, who, note) => toActionResult(await alerts.act(action, id, who, note)),
+    publicDescription: config.open311PublicDescription,
     healthy: () => store.available,
     onConnectionCount: (delta) => metrics.sockets.inc(delta),
     onSlowWallDropped: (drop) => {

@@ -13,7 +13,7 @@ import type { Boundaries } from '../geo/boundaries';
 import type { CapIngest } from '../ingest/cap-ingest';
 import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
-import { scopeOfRole, scopeSnapshot } from '../live/scope';
+import { publicScope, scopeOfRole, scopeSnapshot } from '../live/scope';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, signedInAs, type AccessPolicy } from './auth';
@@ -108,7 +108,8 @@ export function createHttpApp(d: HttpAppDeps): Express {
   });
   app.get('/api/v1/snapshot', requireWallAccess(d.policy), (_req, res) => {
     const who = principalOf(res.locals);
-    const scope = who ? scopeOfRole(who.role) : null;
+    // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
+    const scope = who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription);
     const s = d.snapshot();
     res.json(scope ? scopeSnapshot(s, scope) : s);
   });

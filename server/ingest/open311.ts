@@ -5,6 +5,7 @@ import type { Report, ReportInput } from '@shared/schemas';
 import { MAX_DESCRIPTION_LENGTH } from '@shared/schemas';
 import { WARDS, wardByCode } from '@shared/wards';
 import { VIETNAM_UTC_OFFSET_MS, type WorkingCalendar } from '../domain/calendar';
+import { publicCoordinate } from '../domain/public-record';
 
 /**
  * Open311 GeoReport v2 `POST requests` → a report (../shared/docs/INTEROP-SPECS.md §1.3).
@@ -208,9 +209,6 @@ export function w3cLocal(ms: number): string {
   return new Date(ms + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 19) + '+07:00';
 }
 
-/** Coordinates are published to 0.001° (about 110 m): enough to see the street, not the doorway the citizen reported from. */
-export const PUBLIC_COORDINATE_DECIMALS = 3;
-const roundCoordinate = (x: number) => Number(x.toFixed(PUBLIC_COORDINATE_DECIMALS));
 
 /**
  * The public record of one request, in the standard's element order. Only what the city may show
@@ -265,7 +263,7 @@ export function toServiceRequest(r: Report, ctx: ServiceRequestContext): Open311
     // The deadline is exclusive (the midnight after the last working day): the last moment is a second before.
     expected_datetime: w3cLocal(deadlineMs - 1000),
     address: `${wardName}, Thành phố Huế`,
-    ...(r.lat !== undefined && r.lng !== undefined ? { lat: roundCoordinate(r.lat), long: roundCoordinate(r.lng) } : {}),
+    ...(r.lat !== undefined && r.lng !== undefined ? { lat: publicCoordinate(r.lat), long: publicCoordinate(r.lng) } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import {
 import type { Principal } from '../auth/roles';
 import type { SocketIdentity } from '../auth/sessions';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
-import { FrameScopes, scopeOfRole, scopeRoom, scopeSnapshot, type LiveScope } from './scope';
+import { FrameScopes, publicScope, scopeOfRole, scopeRoom, scopeSnapshot, type LiveScope } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
 
@@ -24,7 +24,7 @@ export const CITY_ROOM = 'city';
 
 interface SocketData {
   principal: Principal | null;
-  /** The ward or province this socket is limited to, or null for the whole city. */
+  /** The ward or province this socket is limited to, the public record for an anonymous wall, or null for the whole city. */
   scope: LiveScope | null;
   /** The session the socket was opened with (null for an anonymous wall), and when it ends. */
   sessionId: string | null;
@@ -70,6 +70,8 @@ export interface HubDeps {
    * cookie would ride along, and a socket can act on alerts.
    */
   allowHandshake?: (headers: IncomingHttpHeaders) => boolean;
+  /** IOC_OPEN311_PUBLIC_DESCRIPTION: anonymous walls get reports' descriptions (never otherwise). */
+  publicDescription?: boolean;
   /** False while the store is unreachable: heartbeats stop, so walls show their stale badge. */
   healthy?: () => boolean;
   /** +1 when a socket connects, -1 when it goes (the connected-walls gauge). */
@@ -129,7 +131,8 @@ export class LiveHub {
             return;
           }
           socket.data.principal = who?.principal ?? null;
-          socket.data.scope = who ? scopeOfRole(who.principal.role) : null;
+          // A wall nobody signed in to sees what Open311 shows anyone, no more (issue 19, item 9).
+          socket.data.scope = who ? scopeOfRole(who.principal.role) : publicScope(this.deps.publicDescription ?? false);
           socket.data.sessionId = who?.sessionId ?? null;
           socket.data.expiresAt = who?.expiresAt ?? null;
           next();

@@ -1,9 +1,28 @@
 import type { ChartData, Delta, LiveCountsPatch, Ranking, Snapshot } from '@shared/protocol';
 import { provinceOfRole, provinceRole, wardOfRole, wardRole } from '@shared/roles';
 import { wardByCode } from '@shared/wards';
+import { anonymousIncident, anonymousReport } from '../domain/public-record';
 
-/** What a limited socket sees: one ward (`ward:<code>` users) or the units of one province (`province:<code>`). */
-export type LiveScope = { kind: 'ward'; code: string } | { kind: 'province'; code: string };
+/**
+ * What a limited socket sees: one ward (`ward:<code>` users), the units of one province
+ * (`province:<code>`), or, for a reader who has not signed in (IOC_PUBLIC_WALL, or no users), the
+ * whole city with each report no more exact than Open311's public record of it (issue 19, item 9).
+ */
+export type LiveScope = { kind: 'ward'; code: string } | { kind: 'province'; code: string } | PublicScope;
+
+/** The anonymous reader's scope; `description` is IOC_OPEN311_PUBLIC_DESCRIPTION. */
+export interface PublicScope {
+  kind: 'public';
+  description: boolean;
+}
+
+/** The scope of a reader who has not signed in. */
+export function publicScope(publishDescription: boolean): PublicScope {
+  return { kind: 'public', description: publishDescription };
+}
+
+/** The room of anonymous walls. */
+export const PUBLIC_ROOM = 'public';
 
 /** The scope a role limits its holder to, or null for a city-wide role. */
 export function scopeOfRole(role: string): LiveScope | null {
@@ -15,20 +34,24 @@ export function scopeOfRole(role: string): LiveScope | null {
 
 /** A scope's socket room is named by the role of its users, so the name reads back with scopeOfRole. */
 export function scopeRoom(scope: LiveScope): string {
+  if (scope.kind === 'public') return PUBLIC_ROOM;
   return scope.kind === 'ward' ? wardRole(scope.code) : provinceRole(scope.code);
 }
 
+/** The scopes that cut the city by place. */
+type PlaceScope = Exclude<LiveScope, PublicScope>;
+
 /** The key a ward's items file under for scopes of this kind: the ward itself, or its province. */
-function keyOf(kind: LiveScope['kind'], ward: string | null): string | null {
+function keyOf(kind: PlaceScope['kind'], ward: string | null): string | null {
   if (ward === null) return null;
   return kind === 'ward' ? ward : (wardByCode(ward)?.province ?? null);
 }
 
-function inScope(scope: LiveScope, ward: string | null): boolean {
+function inScope(scope: PlaceScope, ward: string | null): boolean {
   return keyOf(scope.kind, ward) === scope.code;
 }
 
-function pickWards<T>(wards: Record<string, T>, scope: LiveScope): Record<string, T> {
+function pickWards<T>(wards: Record<string, T>, scope: PlaceScope): Record<string, T> {
   if (scope.kind === 'ward') {
     const w = wards[scope.code];
     return w ? { [scope.code]: w } : {};
@@ -44,7 +67,7 @@ function pickWards<T>(wards: Record<string, T>, scope: LiveScope): Record<string
  * ranks: the other provinces' thousands of rows are no use on it, and they were most of a province
  * wall's snapshot and of every frame that carried a new ranking (bench:scale).
  */
-function scopeRanking(r: Ranking, scope: LiveScope): Ranking {
+function scopeRanking(r: Ranking, scope: PlaceScope): Ranking {
   return scope.kind === 'ward' ? r : { ...r, rows: r.rows.filter((row) => inScope(scope, row.ward)) };
 }
 
@@ -53,6 +76,7 @@ function scopeRanking(r: Ranking, scope: LiveScope): Ranking {
  * but only its own wards' figures, items, alerts and chart bars.
  */
 export function scopeSnapshot(s: Snapshot, scope: LiveScope): Snapshot {
+  if (scope.kind === 'public') return { ...s, reports: s.reports.map((r) => anonymousReport(r, scope.description)), incidents: s.incidents.map(anonymousIncident) };
   const mine = (x: { ward: string | null }) => inScope(scope, x.ward);
   return {
     ...s,
@@ -87,13 +111,16 @@ const emptyShare = (): Share => ({ wards: {}, reports: [], dossiers: [], inciden
  * ward rooms, the per-room filter was the cost that grew.
  */
 export class FrameScopes {
-  private readonly shares = new Map<LiveScope['kind'], Map<string, Share>>();
+  private readonly shares = new Map<PlaceScope['kind'], Map<string, Share>>();
+  /** The anonymous walls' cut, made once per frame (there is one public scope per server). */
+  private publicCut: Delta | null = null;
 
   constructor(private readonly frame: Delta) {}
 
   /** The frame as `scope` sees it. It keeps its seqs (possibly with nothing else), so the scope's walls see no gap. */
   for(scope: LiveScope): Delta {
     const d = this.frame;
+    if (scope.kind === 'public') return (this.publicCut ??= publicDelta(d, scope));
     const share = this.sharesOf(scope.kind).get(scope.code);
     const out: Delta = { type: 'delta', fromSeq: d.fromSeq, seq: d.seq, at: d.at };
     if (share && Object.keys(share.wards).length > 0) out.wards = share.wards;
@@ -114,7 +141,7 @@ export class FrameScopes {
     return out;
   }
 
-  private sharesOf(kind: LiveScope['kind']): Map<string, Share> {
+  private sharesOf(kind: PlaceScope['kind']): Map<string, Share> {
     let shares = this.shares.get(kind);
     if (shares) return shares;
     const made = new Map<string, Share>();
@@ -141,6 +168,14 @@ export class FrameScopes {
     this.shares.set(kind, shares);
     return shares;
   }
+}
+
+/** Every part of the frame, its reports and incidents as an anonymous reader may see them. */
+function publicDelta(d: Delta, scope: PublicScope): Delta {
+  const out: Delta = { ...d };
+  if (d.reports) out.reports = d.reports.map((r) => anonymousReport(r, scope.description));
+  if (d.incidents) out.incidents = d.incidents.map(anonymousIncident);
+  return out;
 }
 
 /** A frame as the ward `ward` sees it (same seqs). */
