@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -27,6 +28,7 @@ import { attachRedisAdapter } from './live/adapter';
 import { LiveFeed } from './live/feed';
 import { LiveHub, type IocServer } from './live/hub';
 import { LiveState } from './live/live-state';
+import { HistoryArchive } from './history/history-archive';
 import { EmbeddedStore } from './store/embedded-store';
 import { RedisStore } from './store/redis/redis-store';
 import type { ItemStore } from './store/store';
@@ -126,6 +128,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const allowedOrigins = new Set(config.allowedOrigins);
   const store = createStore(config, log);
   await store.open();
+  // What the walls were sent, kept for replay (issue 20): beside the journal, in the data folder.
+  const history = new HistoryArchive({ dir: path.join(config.dataDir, 'history'), log });
+  await history.open();
   // After the store: it refuses a Redis without AOF before anything else connects.
   const { sessions, limiter, close: closeAuth } = await createSessions(config, now, opts.sessionTtlMs ?? SESSION_TTL_MS, log);
   const state = new LiveState({ store, ...ctx, demo: config.simulate, index766Period: config.index766Period }, now());
@@ -141,10 +146,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     broadcast: (delta) => {
       metrics.deltas.inc();
       metrics.seq.set(delta.seq);
+      history.record(delta);
       hub?.broadcast(delta);
     },
     frameMs: config.frameMs,
-    onReset: () => hub?.resetAll(),
+    onReset: () => {
+      // Walls start over from a snapshot: so does the history (a new checkpoint, exactly what they get).
+      history.begin(snapshot());
+      hub?.resetAll();
+    },
     foldAlerts: (events) => alerts.fold(events),
     onItems: (accepted, seq) => pipeline.onItems(accepted, seq),
     onError: (err) => log.warn({ err }, 'a delta could not be made or published'),
@@ -165,10 +175,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const status = () => ({ seq: feed.appliedSeq, alertLeader: pipeline.isLeader, ...(capFollower ? { capFeeds: capFollower.health() } : {}) });
   let ready = false;
   const markReady = (): void => {
+    // History begins with what a wall connecting now is sent; frames before it (a backfill) are not kept.
+    history.begin(snapshot());
     ready = true;
     metrics.markReady();
   };
-  const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed'), onWarning: (message) => log.warn(message) });
+  const app = createHttpApp({ config, store, ingest, cap, alerts, boundaries, ctx, users, sessions, limiter, policy: access, metrics, now, snapshot, snapshotSeq: () => feed.seq, history, status, ready: () => ready, onSignOut: (id) => hub?.disconnectSession(id), onError: (err) => log.error({ err }, 'request failed'), onWarning: (message) => log.warn(message) });
   // The producers' single-item POSTs are answered before express when they can be (ingest-fast-path.ts);
   // everything else, and every other case of those, is express's.
   const fastIngest = ingestFastPath({
@@ -217,6 +229,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     await pipeline.stop();
     feed.close();
     await hub?.close(); // closes the HTTP server too
+    await history.close();
     await closeAdapter?.();
     await closeAuth();
     await store.close();

@@ -70,6 +70,8 @@ export interface Config {
    * description. Off by default: a citizen writing to the city did not mean to publish it.
    */
   open311PublicDescription: boolean;
+  /** IOC_OPEN311_READS_PER_MINUTE: public `GET requests` per address per minute without a producer key (default 60). */
+  open311ReadsPerMinute: number;
   /** IOC_CAP_FEEDS: CAP documents or Atom/RSS feeds of CAP that the server follows, each its own producer. */
   capFeeds: CapFeedConfig[];
   /**
@@ -338,6 +340,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     frameAncestors: [...new Set(parseList(env.IOC_FRAME_ANCESTORS?.trim().split(/[\s,]+/).join(','), 'IOC_FRAME_ANCESTORS', parseFrameAncestor, wholeEntry))],
     trustProxy: parseTrustProxy(env.IOC_TRUST_PROXY),
     open311PublicDescription: parseFlag(env.IOC_OPEN311_PUBLIC_DESCRIPTION, 'IOC_OPEN311_PUBLIC_DESCRIPTION', false),
+    open311ReadsPerMinute: parseIntIn(env.IOC_OPEN311_READS_PER_MINUTE, 'IOC_OPEN311_READS_PER_MINUTE', 60, 1, 1_000_000),
     capFeeds: parseCapFeeds(env.IOC_CAP_FEEDS),
     capFetchAllow: parseList(env.IOC_CAP_FETCH_ALLOW, 'IOC_CAP_FETCH_ALLOW', parseFetchOrigin, wholeEntry),
     capSenders: parseCapSenders(env.IOC_CAP_SENDERS),

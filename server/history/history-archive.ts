@@ -151,12 +151,20 @@ export class HistoryArchive {
 
   /** The state walls held after the last frame at or before `seq`. */
   seekSeq(seq: number): Promise<Seek> {
-    return this.seek((s) => s.fromSeq <= seq, (d) => d.seq <= seq);
+    // A seq at the end of one segment and the start of the next (a restart in between: the walls got
+    // a new snapshot at the same seq) is answered from the first, where the walls first reached it.
+    const all = this.segments();
+    const covering = all.find((s) => s.fromSeq <= seq && seq <= s.toSeq);
+    return this.seek(covering ?? all.filter((s) => s.fromSeq <= seq).at(-1), (d) => d.seq <= seq);
   }
 
   /** The state walls held after the last frame sent at or before `atMs`. */
   seekTime(atMs: number): Promise<Seek> {
-    return this.seek((s) => s.fromAtMs <= atMs, (d) => Date.parse(d.at) <= atMs);
+    return this.seek(this.segments().filter((s) => s.fromAtMs <= atMs).at(-1), (d) => Date.parse(d.at) <= atMs);
+  }
+
+  private segments(): Segment[] {
+    return [...this.closed, ...(this.current ? [this.current] : [])];
   }
 
   /**
@@ -166,7 +174,7 @@ export class HistoryArchive {
   async *framesAfter(seq: number): AsyncGenerator<Delta> {
     let after = seq;
     for (;;) {
-      const seg = [...this.closed, ...(this.current ? [this.current] : [])].find((s) => s.toSeq > after);
+      const seg = this.segments().find((s) => s.toSeq > after);
       if (!seg) return;
       const lines = await this.linesOf(seg);
       for (let i = 1; i < lines.length; i++) {
@@ -196,9 +204,7 @@ export class HistoryArchive {
     await this.chores;
   }
 
-  private async seek(startsBefore: (s: Segment) => boolean, keep: (d: Delta) => boolean): Promise<Seek> {
-    const all = [...this.closed, ...(this.current ? [this.current] : [])];
-    const seg = all.filter(startsBefore).at(-1);
+  private async seek(seg: Segment | undefined, keep: (d: Delta) => boolean): Promise<Seek> {
     if (!seg) return { kind: 'before', range: this.range() };
     const lines = await this.linesOf(seg);
     const snapshot = JSON.parse(lines[0]!) as Snapshot;

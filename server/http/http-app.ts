@@ -114,7 +114,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.json(scope ? scopeSnapshot(s, scope) : s);
   });
   app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: (who) => d.alerts.list('all', who), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
-  app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, onError: d.onError }));
+  app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, readsPerMinute: d.config.open311ReadsPerMinute, onError: d.onError }));
   const items = () => storeWindowItems(d.store);
   app.use('/api/v1', requireWallAccess(d.policy), kpiRouter({ items, ctx: d.ctx, now: d.now }));
   app.use('/api/v1', requireWallAccess(d.policy), briefingRouter({ items, alerts: () => d.alerts.list('all', null), ctx: d.ctx, now: d.now }));

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CapFeedMetrics } from '../ingest/cap-follower';
 import { sendError } from './errors';
@@ -97,6 +97,8 @@ export class Metrics {
 
   /** Event-loop delay since the server became ready (replay, backfill and baselines are not counted). */
   private loop: IntervalHistogram | null = null;
+  /** The same since the last scrape of /metrics, started afresh by each. */
+  private loopSinceScrape: IntervalHistogram | null = null;
   readonly ready = new Gauge({ name: 'ioc_ready', help: '1 once replay, backfill and the first baselines are done (/readyz 200).', registers: [this.registry] });
 
   constructor() {
@@ -109,6 +111,26 @@ export class Metrics {
       collect() {
         const h = loop();
         if (h) this.set(h.max / 1e9);
+      },
+    });
+    new Gauge({
+      name: 'ioc_event_loop_busy_seconds',
+      help: 'Main-thread time spent running code since the process started (grows like a counter: take differences).',
+      registers: [this.registry],
+      collect() {
+        this.set(performance.eventLoopUtilization().active / 1000);
+      },
+    });
+    const sinceScrape = (): IntervalHistogram | null => this.loopSinceScrape;
+    new Gauge({
+      name: 'ioc_event_loop_delay_since_scrape_max_seconds',
+      help: 'Longest event-loop stall since the previous scrape of /metrics (one scraper: several share it). What a test of one burst reads.',
+      registers: [this.registry],
+      collect() {
+        const h = sinceScrape();
+        if (!h) return;
+        this.set(h.max / 1e9);
+        h.reset();
       },
     });
     new Gauge({
@@ -128,10 +150,13 @@ export class Metrics {
     if (this.loop) return;
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
+    this.loopSinceScrape = monitorEventLoopDelay({ resolution: 10 });
+    this.loopSinceScrape.enable();
   }
 
   close(): void {
     this.loop?.disable();
+    this.loopSinceScrape?.disable();
   }
 }
 

@@ -1,4 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { MAX_ID_LENGTH } from '@shared/schemas';
 import type { IngestKey } from '../config/env';
@@ -13,18 +14,29 @@ import {
   open311Services,
   open311ToReport,
   toServiceRequest,
+  type Open311ServiceRequest,
   type ServiceRequestContext,
 } from '../ingest/open311';
 import { indexStoreReports } from '../ingest/open311-index';
-import { open311QuerySchema, requestFilter, selectReports } from '../ingest/open311-query';
+import { open311QuerySchema, requestFilter, selectReports, type Open311Query } from '../ingest/open311-query';
 import type { ItemStore } from '../store/store';
 import { StoreUnavailableError } from '../store/store';
+import { AnswerCache, type CachedAnswer } from './answer-cache';
 import { sendError } from './errors';
 import { MAX_JSON_DEPTH, jsonBody, nestsDeeperThan } from './json-body';
 import { renderOpen311, splitFormat, type Open311Error, type Open311Format, type Open311Root } from './open311-format';
 
 const MAX_FORM_BYTES = 64 * 1024;
 const RECEIVED_NOTICE = 'Đã tiếp nhận phản ánh / report received';
+
+/**
+ * How long a `GET requests` answer is served again without rendering it. Dropped at once when a report
+ * is stored (a producer that POSTs and reads back sees its report), and after this time anyway: the
+ * answer depends on the clock too (overdue notes, the default window's end), which no write announces.
+ */
+export const OPEN311_CACHE_TTL_MS = 5_000;
+/** Most bytes of cached answers (a 1,000-report requests.xml is ~830 KB). */
+export const OPEN311_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 export interface Open311RoutesDeps {
   ingest: IngestService;
@@ -34,6 +46,8 @@ export interface Open311RoutesDeps {
   now: () => number;
   /** IOC_OPEN311_PUBLIC_DESCRIPTION: show reports' descriptions on the public GETs. */
   publicDescription: boolean;
+  /** IOC_OPEN311_READS_PER_MINUTE: `GET requests` per address per minute without a producer's key; past it, 429 with Retry-After. */
+  readsPerMinute: number;
   onError: (err: unknown) => void;
 }
 
@@ -73,6 +87,12 @@ export function open311Router(deps: Open311RoutesDeps): Router {
   const matchKey = ingestKeyMatcher(deps.keys);
   const byTime = indexStoreReports(deps.store);
   const getReport = (id: string) => deps.store.get('report', id);
+  // Monotonic: this limits an age, not a date, whatever clock the app runs on.
+  const answers = new AnswerCache({ ttlMs: OPEN311_CACHE_TTL_MS, maxBytes: OPEN311_CACHE_MAX_BYTES, now: () => performance.now() });
+  deps.store.onEntry((e) => {
+    if ((e.type === 'items' && e.kind === 'report') || e.type === 'resync') answers.clear();
+  });
+  const reads = new RateLimiterMemory({ keyPrefix: 'open311-read', points: deps.readsPerMinute, duration: 60 });
   const requestContext = (): ServiceRequestContext => ({
     calendar: deps.ctx.calendar,
     deadlineWorkingDays: deps.ctx.config.reportDeadlineWorkingDays.handle,
@@ -167,7 +187,31 @@ export function open311Router(deps: Open311RoutesDeps): Router {
     if (plainArgs(req, res, format)) send(res, format, 200, 'discovery', open311Discovery(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`));
   });
 
-  router.get(['/requests.xml', '/requests.json'], (req, res) => {
+  /**
+   * Anyone may read the list, but a scraper must not eat the event loop: per address, at most
+   * `readsPerMinute` without a producer's key (one node's count; each node counts its own).
+   */
+  const limitAnonymousReads: RequestHandler = (req, res, next) => {
+    const presented = bearerKey(req.get('authorization')) ?? (typeof req.query.api_key === 'string' ? req.query.api_key : null);
+    if (presented !== null && matchKey(presented) !== null) {
+      next();
+      return;
+    }
+    reads.consume(req.ip ?? 'unknown').then(
+      () => next(),
+      (err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) {
+          next(err);
+          return;
+        }
+        const waitS = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+        res.set('Retry-After', String(waitS));
+        sendErrors(res, formatOf(req), 429, [{ code: 429, description: `too many requests from your address (at most ${deps.readsPerMinute} a minute): try again in ${waitS} s` }]);
+      },
+    );
+  };
+
+  router.get(['/requests.xml', '/requests.json'], limitAnonymousReads, (req, res) => {
     const format = formatOf(req);
     const q = open311QuerySchema.safeParse(req.query);
     if (!q.success) {
@@ -179,11 +223,24 @@ export function open311Router(deps: Open311RoutesDeps): Router {
       fail(res, format, jurisdiction);
       return;
     }
+    const key = answerKey(format, q.data);
+    const sendAnswer = (a: CachedAnswer, cache: 'hit' | 'miss') => {
+      res.status(200).set({ 'Content-Type': a.contentType, ETag: a.etag, 'X-Cache': cache });
+      // A reader that has this answer already is told so (304), without the body.
+      if (req.fresh) res.status(304).end();
+      else res.send(a.body);
+    };
+    const cached = answers.get(key);
+    if (cached) {
+      sendAnswer(cached, 'hit');
+      return;
+    }
     const ctx = requestContext();
+    const answer = (records: Open311ServiceRequest[]) => sendAnswer(answers.set(key, renderOpen311(format, 'service_requests', records)), 'miss');
     if (q.data.service_request_id) {
       // The ids override every other argument (GeoReport v2): each is looked up, nothing is scanned.
       const found = q.data.service_request_id.map((id) => deps.store.get('report', id)).filter((r) => r !== undefined);
-      send(res, format, 200, 'service_requests', found.map((r) => toServiceRequest(r, ctx)));
+      answer(found.map((r) => toServiceRequest(r, ctx)));
       return;
     }
     const f = requestFilter(q.data, ctx.nowMs);
@@ -191,7 +248,7 @@ export function open311Router(deps: Open311RoutesDeps): Router {
       fail(res, format, { status: 400, code: 'invalid_window', message: f.message });
       return;
     }
-    send(res, format, 200, 'service_requests', selectReports(byTime, getReport, f.filter).map((r) => toServiceRequest(r, ctx)));
+    answer(selectReports(byTime, getReport, f.filter).map((r) => toServiceRequest(r, ctx)));
   });
 
   router.get('/requests/:file', (req, res, next) => {
@@ -240,6 +297,15 @@ export function open311Router(deps: Open311RoutesDeps): Router {
   router.use(notFound(sendErrors));
   router.use(georeportErrors(sendErrors, deps.onError));
   return router;
+}
+
+/**
+ * One key per answer, whatever the spelling of the query: the key and jurisdiction (checked already)
+ * do not change the answer, nor the order or repetition of codes and statuses; the ids' order does.
+ */
+function answerKey(format: Open311Format, q: Open311Query): string {
+  const set = (xs: readonly string[] | undefined) => (xs ? [...new Set(xs)].sort() : null);
+  return JSON.stringify([format, q.service_request_id ?? null, set(q.service_code), q.start_date ?? null, q.end_date ?? null, set(q.status)]);
 }
 
 const suffixOf = (req: Request): Open311Format | null => splitFormat(req.path.split('/').pop() ?? '')?.format ?? null;

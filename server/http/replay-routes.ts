@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Snapshot } from '@shared/protocol';
 import { snapshotQuerySchema } from '@shared/replay';
@@ -23,17 +23,16 @@ export interface ReplayRouterDeps {
 }
 
 /**
- * `GET /snapshot?at=…` or `?seq=…`: the snapshot the walls held at a past moment (README, "Replay").
+ * `GET /api/v1/snapshot?at=…` or `?seq=…`: the snapshot the walls held at a past moment (README, "Replay").
  * Without either parameter the request goes on to the live snapshot. Same access as live: behind
  * the wall's access rule (mounted after it), cut to the reader's scope; an anonymous reader of a
  * public wall only with IOC_PUBLIC_REPLAY=1. Seeks are limited per person (or address) so replays
  * cannot take the main thread from the live walls.
  */
-export function replayRouter(d: ReplayRouterDeps): Router {
-  const router = Router();
+export function replaySnapshot(d: ReplayRouterDeps): RequestHandler {
   const limiter = new RateLimiterMemory({ points: REPLAY_SEEKS_PER_WINDOW, duration: REPLAY_WINDOW_S });
 
-  router.get('/snapshot', (req, res, next) => {
+  return (req, res, next) => {
     if (req.query.at === undefined && req.query.seq === undefined) {
       next();
       return;
@@ -82,7 +81,6 @@ export function replayRouter(d: ReplayRouterDeps): Router {
         sendError(res, 429, 'too_many_seeks', `at most ${REPLAY_SEEKS_PER_WINDOW} replay seeks per ${REPLAY_WINDOW_S} s: retry in ${wait} s`);
       },
     ).catch(next);
-  });
-  return router;
+  };
 }
 

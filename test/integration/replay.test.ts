@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyDelta } from '@shared/apply-delta';
+import type { Snapshot } from '@shared/protocol';
+import { uniquePrefix } from '../helpers/redis-server';
+import { post, startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
+import { aReport, nowIso, WallClient } from '../helpers/wall-client';
+
+/**
+ * Replay shows exactly what a live wall showed (issue 20). A wall connected all along folds every
+ * frame it gets; at each frame its state is written down. Afterwards each of those seqs is asked for
+ * (GET /api/v1/snapshot?seq=): the answer must equal what the wall held, figure for figure — while
+ * reports, incidents, alerts and their actions, a CAP warning and ticks happened; and again after a
+ * restart on the same data, on both stores.
+ */
+const USERS = 'olga:officer:pw-officer-1,wanda:ward:19753:pw-ward-1';
+const servers: TestServer[] = [];
+const walls: WallClient[] = [];
+afterEach(async () => {
+  for (const w of walls.splice(0)) w.close();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function token(url: string, name: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+const capTime = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().replace(/\.\d+Z$/, '+00:00');
+const flood = (id: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>${id}</identifier><sender>kttv@hue.gov.vn</sender><sent>${capTime(30_000)}</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>Lũ</event><urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty><expires>${capTime(-6 * 3_600_000)}</expires><area><areaDesc>Trung tâm</areaDesc><polygon>16.47,107.57 16.47,107.59 16.45,107.59 16.45,107.57 16.47,107.57</polygon></area></info></alert>`;
+
+const AT_OF_ASKING = 'the moment the snapshot was asked for';
+
+/** A wall connected all along: its state after each frame, by seq. */
+function recorder(w: WallClient): Map<number, Snapshot> {
+  const states = new Map<number, Snapshot>();
+  let state: Snapshot | null = null;
+  w.socket.on('snapshot', (s) => {
+    state = s;
+    // A snapshot's `at` is when it was asked for; a replay of its seq stands at the frame (or
+    // checkpoint) before it. Everything else must be the same.
+    states.set(s.seq, { ...structuredClone(s), at: AT_OF_ASKING });
+  });
+  w.socket.on('delta', (d) => {
+    state = applyDelta(state!, d);
+    states.set(d.seq, structuredClone(state));
+  });
+  return states;
+}
+
+/** A day's worth of what happens, in a few seconds: every kind of change a wall shows. */
+async function happenings(server: TestServer, officer: string): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    expect((await post(server.url, '/api/v1/reports', aReport(`rp-${i}`, { ward: i % 2 ? '19753' : '19774', category: i % 3 ? 'noise' : 'environment' }))).status).toBe(202);
+    if (i % 4 === 0) expect((await post(server.url, '/api/v1/incidents', { id: `inc-${i}`, type: 'fire', severity: 3, status: 'open', occurredAt: nowIso(-60_000), ward: '19753' })).status).toBe(202);
+    if (i === 6) {
+      const res = await fetch(`${server.url}/api/v1/cap`, { method: 'POST', headers: { 'content-type': 'application/xml', authorization: `Bearer ${TEST_INGEST_KEY}` }, body: flood('FLOOD-R') });
+      expect(res.status).toBe(202);
+    }
+    if (i === 8) {
+      // An officer acknowledges the first alert raised.
+      const list = (await (await fetch(`${server.url}/api/v1/alerts?state=open`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { alerts: { id: string }[] };
+      expect(list.alerts.length).toBeGreaterThan(0);
+      const ack = await fetch(`${server.url}/api/v1/alerts/${list.alerts.at(-1)!.id}/ack`, { method: 'POST', headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(ack.status).toBe(200);
+    }
+    if (i % 5 === 4) await server.app.tick();
+    // The incident resolved, closing it on the wall.
+    if (i === 10) expect((await post(server.url, '/api/v1/incidents', { id: 'inc-0', type: 'fire', severity: 3, status: 'closed', occurredAt: nowIso(-60_000), updatedAt: nowIso(), ward: '19753' })).status).toBe(202);
+  }
+}
+
+async function replayAt(server: TestServer, seq: number, auth: string): Promise<Snapshot> {
+  const res = await fetch(`${server.url}/api/v1/snapshot?seq=${seq}`, { headers: { authorization: `Bearer ${auth}` } });
+  expect(res.status, `seq ${seq}`).toBe(200);
+  const s = (await res.json()) as Snapshot;
+  expect(s.replay).toBe(true);
+  const { replay: _r, ...rest } = s;
+  return rest as Snapshot;
+}
+
+/** What the wall held at `seq`, to compare a replay with (`at` left out where the wall's was a snapshot's). */
+function expectSame(replayed: Snapshot, held: Snapshot, what: string): void {
+  expect(held.at === AT_OF_ASKING ? { ...replayed, at: AT_OF_ASKING } : replayed, what).toEqual(held);
+}
+
+describe.each([
+  ['the embedded store', () => ({})],
+  ['the Redis store', () => ({ REDIS_URL: 'redis://127.0.0.1:6379', IOC_REDIS_PREFIX: uniquePrefix(), IOC_REDIS_ALLOW_VOLATILE: '1' })],
+])('replay on %s', (_name, storeEnv) => {
+  it('answers every seq a live wall saw with exactly what it held, also after a restart', async () => {
+    const env = { IOC_USERS: USERS, ...storeEnv() };
+    const server = await startTestServer({ env });
+    servers.push(server);
+    const officer = await token(server.url, 'olga', 'pw-officer-1');
+    const wall = new WallClient(server.url);
+    walls.push(wall);
+    wall.socket.auth = { token: officer };
+    const states = recorder(wall);
+    await wall.until(() => wall.snapshots.length === 1, 'snapshot');
+    await happenings(server, officer);
+    // Every frame out, and on the wall.
+    await server.app.tick();
+    const lastSeq = ((await (await fetch(`${server.url}/healthz`)).json()) as { seq: number }).seq;
+    await wall.until(() => wall.lastSeq >= lastSeq, `the wall at seq ${lastSeq}`);
+    expect(states.size).toBeGreaterThanOrEqual(6);
+    // The wall saw every kind of change: an acknowledged alert, a CAP warning, a closed incident.
+    const final = states.get(wall.lastSeq)!;
+    expect(final.alerts.some((a) => a.state === 'acknowledged')).toBe(true);
+    expect(final.incidents.some((i) => i.warning?.severity === 'Extreme')).toBe(true);
+
+    for (const [seq, held] of states) expectSame(await replayAt(server, seq, officer), held, `seq ${seq}`);
+
+    // Restarted on the same data: the same answers, from disk.
+    await server.stop();
+    servers.splice(servers.indexOf(server), 1);
+    const again = await startTestServer({ env, dataDir: server.dataDir });
+    servers.push(again);
+    const officer2 = await token(again.url, 'olga', 'pw-officer-1');
+    for (const [seq, held] of states) expectSame(await replayAt(again, seq, officer2), held, `seq ${seq} after a restart`);
+  });
+});
+
+describe('replay: who, and bad input', () => {
+  it('a ward user replays its own ward’s share; bad moments are 400 naming the parameter; before history is 404', async () => {
+    const server = await startTestServer({ env: { IOC_USERS: USERS } });
+    servers.push(server);
+    const officer = await token(server.url, 'olga', 'pw-officer-1');
+    const ward = await token(server.url, 'wanda', 'pw-ward-1');
+    expect((await post(server.url, '/api/v1/reports', aReport('mine', { ward: '19753' }))).status).toBe(202);
+    expect((await post(server.url, '/api/v1/reports', aReport('theirs', { ward: '19774' }))).status).toBe(202);
+    await server.app.tick();
+    // The live snapshot sends what is pending first: its seq is one the walls were sent.
+    const seq = ((await (await fetch(`${server.url}/api/v1/snapshot`, { headers: { authorization: `Bearer ${officer}` } })).json()) as Snapshot).seq;
+    const get = (q: string, t = officer) => fetch(`${server.url}/api/v1/snapshot?${q}`, { headers: { authorization: `Bearer ${t}` } });
+
+    const all = (await (await get(`seq=${seq}`)).json()) as Snapshot;
+    expect(all.reports.map((r) => r.id).sort()).toEqual(['mine', 'theirs']);
+    const mine = (await (await get(`seq=${seq}`, ward)).json()) as Snapshot;
+    expect(mine.reports.map((r) => r.id)).toEqual(['mine']);
+    expect(Object.keys(mine.wards)).toEqual(['19753']);
+
+    // By moment: now is after every frame, so it is the last state; an unencoded + reads as the offset it was.
+    const nowLocal = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 23);
+    const momentRes = await get(`at=${nowLocal}+07:00`);
+    const byMoment = (await momentRes.json()) as Snapshot;
+    expect(momentRes.status, JSON.stringify(byMoment)).toBe(200);
+    expect(byMoment.seq).toBe(all.seq);
+
+    for (const [q, param] of [
+      ['at=yesterday', 'at'],
+      ['at=2026-10-28T04:00', 'at'],
+      [`at=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`, 'at'],
+      ['seq=-1', 'seq'],
+      ['seq=', 'seq'],
+      [`seq=${seq + 1000}`, 'seq'],
+      ['seq=1&seq=2', 'seq'],
+    ] as const) {
+      const res = await get(q);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { code: string; details: { parameter: string } } }).error).toMatchObject({ code: 'invalid_query', details: { parameter: param } });
+    }
+    const before = await get(`at=${encodeURIComponent('2020-01-01T00:00:00+07:00')}`);
+    expect(before.status).toBe(404);
+    expect(((await before.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'before_history', message: expect.stringMatching(/^history starts at /) });
+    // Not signed in, on a wall that is not public: the wall's own rule.
+    expect((await fetch(`${server.url}/api/v1/snapshot?seq=${seq}`)).status).toBe(401);
+  });
+
+  it('a public wall replays only when IOC_PUBLIC_REPLAY=1', async () => {
+    const closed = await startTestServer({ env: { IOC_USERS: USERS, IOC_PUBLIC_WALL: '1' } });
+    servers.push(closed);
+    expect((await fetch(`${closed.url}/api/v1/snapshot`)).status).toBe(200);
+    const refused = await fetch(`${closed.url}/api/v1/snapshot?seq=0`);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('replay_not_public');
+    const open = await startTestServer({ env: { IOC_USERS: USERS, IOC_PUBLIC_WALL: '1', IOC_PUBLIC_REPLAY: '1' } });
+    servers.push(open);
+    const seq = ((await (await fetch(`${open.url}/api/v1/snapshot`)).json()) as Snapshot).seq;
+    expect((await fetch(`${open.url}/api/v1/snapshot?seq=${seq}`)).status).toBe(200);
+  });
+});
