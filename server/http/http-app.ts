@@ -14,6 +14,9 @@ import type { CapIngest } from '../ingest/cap-ingest';
 import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
 import { publicScope, scopeOfRole, scopeSnapshot } from '../live/scope';
+import type { Principal } from '../auth/roles';
+import type { HistoryArchive } from '../history/history-archive';
+import { replaySnapshot } from './replay-routes';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, signedInAs, type AccessPolicy } from './auth';
@@ -44,6 +47,10 @@ export interface HttpAppDeps {
   metrics: Metrics;
   now: () => number;
   snapshot: () => Snapshot;
+  /** The seq the walls were last sent (what the live snapshot would stand at). */
+  snapshotSeq: () => number;
+  /** What the walls were sent, for replay. */
+  history: HistoryArchive;
   /** A session was signed out: its open sockets must go (on every node). */
   onSignOut: (sessionId: string) => void;
   /** What /healthz reports beside the store. */
@@ -106,13 +113,20 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
   });
-  app.get('/api/v1/snapshot', requireWallAccess(d.policy), (_req, res) => {
-    const who = principalOf(res.locals);
-    // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
+  // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
+  const scopedFor = (s: Snapshot, who: Principal | null): Snapshot => {
     const scope = who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription);
-    const s = d.snapshot();
-    res.json(scope ? scopeSnapshot(s, scope) : s);
-  });
+    return scope ? scopeSnapshot(s, scope) : s;
+  };
+  app.get(
+    '/api/v1/snapshot',
+    requireWallAccess(d.policy),
+    // A past moment (?at= or ?seq=) from the history archive; without either, on to the live snapshot.
+    replaySnapshot({ history: d.history, liveSeq: d.snapshotSeq, now: d.now, publicReplay: d.config.publicReplay, scoped: scopedFor }),
+    (_req, res) => {
+      res.json(scopedFor(d.snapshot(), principalOf(res.locals)));
+    },
+  );
   app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: (who) => d.alerts.list('all', who), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
   app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, readsPerMinute: d.config.open311ReadsPerMinute, onError: d.onError }));
   const items = () => storeWindowItems(d.store);
