@@ -210,6 +210,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       log.warn(drop, `live: dropped a wall that reads too slowly (${drop.packets} packets, ${drop.bytes} bytes owed; limit passed: ${drop.reason}); it gets a snapshot when it reconnects`);
     },
     ...(opts.livePing ? { ping: opts.livePing } : {}),
+    history,
+    publicReplay: config.publicReplay,
   });
   const closeAdapter = config.redisUrl ? await attachRedisAdapter(hub.io, config.redisUrl, config.redisPrefix, (err) => log.error({ err }, 'socket.io Redis adapter: connection problem')) : null;
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(config.port, config.host, resolve));

@@ -12,12 +12,19 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@shared/protocol';
+import { replayRequestSchema, type ReplayResult } from '@shared/replay';
 import type { Principal } from '../auth/roles';
 import type { SocketIdentity } from '../auth/sessions';
+import type { HistoryArchive } from '../history/history-archive';
+import { ReplayPlayer } from './replay-player';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
 import { FrameScopes, publicScope, scopeOfRole, scopeRoom, scopeSnapshot, type LiveScope } from './scope';
 
 const resumeSchema = z.object({ seq: z.number().int().nonnegative() });
+
+/** Replay requests one socket may make in REPLAY_REQUEST_WINDOW_MS (a seek reads a segment from disk). */
+export const REPLAY_REQUESTS = 5;
+export const REPLAY_REQUEST_WINDOW_MS = 10_000;
 
 /** Room of walls and consoles that see the whole city. */
 export const CITY_ROOM = 'city';
@@ -84,6 +91,10 @@ export interface HubDeps {
    * drop under test is never overtaken by the timeout on a loaded machine.
    */
   ping?: { intervalMs: number; timeoutMs: number };
+  /** What the walls were sent, for `replay` (none: the socket event answers 503). */
+  history?: HistoryArchive;
+  /** IOC_PUBLIC_REPLAY: may an anonymous (public) wall replay? */
+  publicReplay?: boolean;
 }
 
 /** Why and with what backlog a slow wall was dropped (limits.ts). */
@@ -110,6 +121,8 @@ export class LiveHub {
    * session has a room of its own). A room that emptied is dropped at the next frame.
    */
   private readonly scopedRooms = new Map<string, LiveScope>();
+  /** Sockets replaying, by socket id, with their player. */
+  private readonly players = new Map<string, ReplayPlayer>();
 
   constructor(http: HttpServer, private readonly deps: HubDeps) {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
@@ -157,22 +170,25 @@ export class LiveHub {
     return socket.data.scope ? scopeSnapshot(s, socket.data.scope) : s;
   }
 
+  /** The room of live frames this socket belongs in (its scope's, or the city's). */
+  private liveRoomOf(socket: IocSocket): string {
+    const scope = socket.data.scope;
+    if (!scope) return CITY_ROOM;
+    const room = scopeRoom(scope);
+    this.scopedRooms.set(room, scope);
+    return room;
+  }
+
   private onConnection(socket: IocSocket): void {
     this.deps.onConnectionCount?.(1);
     socket.on('disconnect', () => this.deps.onConnectionCount?.(-1));
     // The snapshot first (taking it sends the pending frame to the walls already here), then the
     // room: so the wall's first frame is the one that starts right after its snapshot.
     const snapshot = this.snapshotFor(socket);
-    const scope = socket.data.scope;
-    if (scope) {
-      const room = scopeRoom(scope);
-      this.scopedRooms.set(room, scope);
-      void socket.join(room);
-    } else {
-      void socket.join(CITY_ROOM);
-    }
+    void socket.join(this.liveRoomOf(socket));
     this.bindToSession(socket);
     socket.emit('snapshot', snapshot);
+    this.bindReplay(socket);
     // Monotonic, and real time whatever clock the app runs on: this limits a rate, not a date.
     let lastResumeAt = Number.NEGATIVE_INFINITY;
     socket.on('resume', (raw: unknown, ack?: unknown) => {
@@ -181,6 +197,10 @@ export class LiveHub {
         const parsed = resumeSchema.safeParse(raw);
         if (!parsed.success) {
           reply({ ok: false, error: { code: 'invalid_resume', message: 'resume takes { seq: <the last seq you applied> }' } });
+          return;
+        }
+        if (this.players.has(socket.id)) {
+          reply({ ok: false, error: { code: 'replaying', message: 'this socket is replaying: send live {} first' } });
           return;
         }
         const at = performance.now();
@@ -223,6 +243,98 @@ export class LiveHub {
         });
       });
     }
+  }
+
+  /**
+   * `replay { at | seq, speed }` and `live {}`: a socket replays or is live, never both. Replaying, it
+   * leaves its live room, gets the snapshot of the moment (`replay: true`, cut to its scope as its live
+   * snapshot is) and then the archived frames after it, paced by `speed` (ReplayPlayer); `live` stops
+   * that, puts it back in its room and sends a live snapshot. A replay never acts: alert actions go
+   * through their own events, which replay does not touch. At most REPLAY_REQUESTS per
+   * REPLAY_REQUEST_WINDOW_MS per socket, so seeks cannot take the loop from the live walls.
+   */
+  private bindReplay(socket: IocSocket): void {
+    const requests: number[] = [];
+    const stop = () => {
+      this.players.get(socket.id)?.stop();
+      this.players.delete(socket.id);
+    };
+    socket.on('disconnect', stop);
+    const refuse = (reply: (r: ReplayResult) => void, status: number, code: string, message: string) => reply({ ok: false, error: { status, code, message } });
+    socket.on('replay', (raw: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: ReplayResult) => void) : () => {};
+      const parsed = replayRequestSchema.safeParse(raw);
+      if (!parsed.success) {
+        refuse(reply, 400, 'invalid_replay', `replay takes { at: <ISO 8601 with offset> | seq: <n>, speed: 0|1|10|60|600|3600 }: ${parsed.error.issues[0]!.message}`);
+        return;
+      }
+      const history = this.deps.history;
+      if (!history) {
+        refuse(reply, 503, 'no_history', 'this server keeps no history');
+        return;
+      }
+      if (!socket.data.principal && !this.deps.publicReplay) {
+        refuse(reply, 403, 'replay_not_public', 'replaying the past needs a signed-in person (or IOC_PUBLIC_REPLAY=1 for the public wall)');
+        return;
+      }
+      const t = performance.now();
+      while (requests.length > 0 && t - requests[0]! > REPLAY_REQUEST_WINDOW_MS) requests.shift();
+      if (requests.length >= REPLAY_REQUESTS) {
+        refuse(reply, 429, 'too_many_replays', `at most ${REPLAY_REQUESTS} replay requests per ${REPLAY_REQUEST_WINDOW_MS / 1000} s`);
+        return;
+      }
+      requests.push(t);
+      const { at, seq, speed } = parsed.data;
+      const atMs = at === undefined ? null : Date.parse(at);
+      if (atMs !== null && atMs > this.deps.now()) {
+        refuse(reply, 400, 'invalid_replay', `at: ${at} lies in the future`);
+        return;
+      }
+      if (seq !== undefined && seq > this.deps.frames.seq) {
+        refuse(reply, 400, 'invalid_replay', `seq: ${seq} is beyond the last one sent (${this.deps.frames.seq})`);
+        return;
+      }
+      (seq !== undefined ? history.seekSeq(seq) : history.seekTime(atMs!)).then(
+        (found) => {
+          if (!socket.connected) return;
+          if (found.kind === 'before') {
+            refuse(reply, 404, 'before_history', found.range ? `history starts at ${found.range.fromAt} (seq ${found.range.fromSeq})` : 'no history is kept yet');
+            return;
+          }
+          stop();
+          const scope = socket.data.scope;
+          void socket.leave(CITY_ROOM);
+          if (scope) void socket.leave(scopeRoom(scope));
+          const moment = found.snapshot;
+          socket.emit('snapshot', { ...(scope ? scopeSnapshot(moment, scope) : moment), replay: true });
+          const player = new ReplayPlayer({
+            frames: history.framesAfter(moment.seq),
+            fromAtMs: Date.parse(moment.at),
+            fromSeq: moment.seq,
+            speed,
+            clock: () => performance.now(),
+            emit: (frame) => socket.emit('delta', scope ? { ...new FrameScopes(frame).for(scope), replay: true } : frame),
+            onError: (err) => this.deps.onError(err),
+          });
+          this.players.set(socket.id, player);
+          player.start();
+          reply({ ok: true, mode: 'replay', seq: moment.seq, at: moment.at, speed });
+        },
+        (err: unknown) => {
+          this.deps.onError(err);
+          refuse(reply, 500, 'internal', 'the replay could not be read; it has been logged');
+        },
+      );
+    });
+    socket.on('live', (_raw: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: ReplayResult) => void) : () => {};
+      stop();
+      // As on connection: the live snapshot first, then the room, so the next frame follows it.
+      const snapshot = this.snapshotFor(socket);
+      void socket.join(this.liveRoomOf(socket));
+      socket.emit('snapshot', snapshot);
+      reply({ ok: true, mode: 'live' });
+    });
   }
 
   /**

@@ -181,3 +181,55 @@ describe('replay: who, and bad input', () => {
     expect((await fetch(`${open.url}/api/v1/snapshot?seq=${seq}`)).status).toBe(200);
   });
 });
+
+describe('replay on a socket', () => {
+  it('replays from a seq at 3,600×: the moment’s snapshot, then the archived frames, and no live frame until live {}', async () => {
+    const server = await startTestServer({ env: { IOC_USERS: USERS } });
+    servers.push(server);
+    const officer = await token(server.url, 'olga', 'pw-officer-1');
+    const live = new WallClient(server.url);
+    walls.push(live);
+    live.socket.auth = { token: officer };
+    const states = recorder(live);
+    await live.until(() => live.snapshots.length === 1, 'snapshot');
+    const from = live.snapshots[0]!.seq;
+    await happenings(server, officer);
+    await server.app.tick();
+    const end = ((await (await fetch(`${server.url}/api/v1/snapshot`, { headers: { authorization: `Bearer ${officer}` } })).json()) as Snapshot).seq;
+    await live.until(() => live.lastSeq >= end, 'the live wall at the end');
+
+    const w = new WallClient(server.url);
+    walls.push(w);
+    w.socket.auth = { token: officer };
+    await w.until(() => w.snapshots.length === 1, 'live snapshot');
+    const bad = await w.socket.emitWithAck('replay', { seq: from, speed: 7 } as never);
+    expect(bad).toMatchObject({ ok: false, error: { status: 400, code: 'invalid_replay' } });
+    expect(await w.socket.emitWithAck('replay', { at: 'last night', speed: 60 })).toMatchObject({ ok: false, error: { status: 400 } });
+
+    const result = await w.socket.emitWithAck('replay', { seq: from, speed: 3600 });
+    expect(result).toMatchObject({ ok: true, mode: 'replay', seq: from, speed: 3600 });
+    await w.until(() => w.snapshots.length === 2, 'the moment’s snapshot');
+    expect(w.snapshots[1]!.replay).toBe(true);
+    // Everything happened within seconds: at 3,600× it all plays at once.
+    await w.until(() => w.lastSeq >= end, 'the replay reaching the end');
+    let state = w.snapshots[1]!;
+    for (const d of w.deltas) {
+      expect(d.replay).toBe(true);
+      expect(d.fromSeq).toBe(state.seq + 1);
+      state = applyDelta(state, d);
+    }
+    expect({ ...state, replay: undefined }).toEqual({ ...states.get(state.seq)!, at: state.at, replay: undefined });
+
+    // While it replays, a live change does not reach it; back to live, it does.
+    const before = w.deltas.length;
+    expect((await post(server.url, '/api/v1/reports', aReport('after-replay'))).status).toBe(202);
+    await live.until(() => live.deltas.some((d) => d.reports?.some((r) => r.id === 'after-replay')), 'the live wall gets it');
+    expect(w.deltas.length).toBe(before);
+    expect(await w.socket.emitWithAck('live', {})).toEqual({ ok: true, mode: 'live' });
+    await w.until(() => w.snapshots.length === 3, 'a live snapshot');
+    expect(w.snapshots[2]!.replay).toBeUndefined();
+    expect(w.snapshots[2]!.reports.some((r) => r.id === 'after-replay')).toBe(true);
+    expect((await post(server.url, '/api/v1/reports', aReport('live-again'))).status).toBe(202);
+    await w.until(() => w.deltas.some((d) => !d.replay && d.reports?.some((r) => r.id === 'live-again')), 'a live frame');
+  });
+});
