@@ -57,3 +57,42 @@ export interface HistoryRange {
   fromSeq: number;
   fromAt: string;
 }
+
+/** `GET /api/v1/history?from=…&to=…`: what the desk's time bar draws under its handle. */
+export const historyQuerySchema = z
+  .object({ from: replayMomentSchema, to: replayMomentSchema })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { error: 'from must be before to' })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_HISTORY_RANGE_MS, { error: 'at most 31 days at once' });
+
+/** The longest range one histogram covers. */
+export const MAX_HISTORY_RANGE_MS = 31 * 24 * 3_600_000;
+
+/** One hour of the histogram (its start, in UTC ISO): reports created, incidents that occurred, alerts raised. */
+export interface HistoryHour {
+  at: string;
+  reports: number;
+  incidents: number;
+  alerts: number;
+}
+
+/** A moment the time bar can step to: an alert raised or an incident that occurred. */
+export interface HistoryMark {
+  at: string;
+  kind: 'alert' | 'incident';
+  id: string;
+  ward: string | null;
+  severity: number;
+}
+
+/** The answer of `GET /api/v1/history`: how far back replay reaches, and the range's hours and marks. */
+export interface HistoryOverview {
+  /** The first moment a replay can open (null: nothing kept yet). */
+  range: HistoryRange | null;
+  from: string;
+  to: string;
+  hours: HistoryHour[];
+  /** Oldest first; at most MAX_HISTORY_MARKS (the most severe kept when there are more). */
+  marks: HistoryMark[];
+}
+
+export const MAX_HISTORY_MARKS = 2_000;
