@@ -16,7 +16,7 @@ import type { IngestService } from '../ingest/ingest-service';
 import { publicScope, scopeOfRole, scopeSnapshot } from '../live/scope';
 import type { Principal } from '../auth/roles';
 import type { HistoryArchive } from '../history/history-archive';
-import { replaySnapshot } from './replay-routes';
+import { historyOverview, replaySnapshot } from './replay-routes';
 import type { ItemStore } from '../store/store';
 import { alertRouter } from './alert-routes';
 import { authenticate, principalOf, requireWallAccess, signedInAs, type AccessPolicy } from './auth';
@@ -127,6 +127,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
       res.json(scopedFor(d.snapshot(), principalOf(res.locals)));
     },
   );
+  app.get('/api/v1/history', requireWallAccess(d.policy), historyOverview({ history: d.history, store: d.store, alerts: (who) => d.alerts.list('all', who), publicReplay: d.config.publicReplay }));
   app.use('/api/v1', capRouter({ cap: d.cap, keys: d.config.ingestKeys, alerts: (who) => d.alerts.list('all', who), boundaries: d.boundaries, feedToken: d.config.capFeedToken, demo: d.config.simulate, now: d.now }));
   app.use('/api/v1/open311', open311Router({ ingest: d.ingest, keys: d.config.ingestKeys, store: d.store, ctx: d.ctx, now: d.now, publicDescription: d.config.open311PublicDescription, readsPerMinute: d.config.open311ReadsPerMinute, onError: d.onError }));
   const items = () => storeWindowItems(d.store);

@@ -1,8 +1,10 @@
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Alert } from '@shared/alerts';
 import type { Snapshot } from '@shared/protocol';
-import { snapshotQuerySchema } from '@shared/replay';
-import type { Principal } from '../auth/roles';
+import { historyQuerySchema, MAX_HISTORY_MARKS, snapshotQuerySchema, type HistoryHour, type HistoryMark, type HistoryOverview } from '@shared/replay';
+import { canSeeWard, type Principal } from '../auth/roles';
+import type { ItemStore } from '../store/store';
 import type { HistoryArchive } from '../history/history-archive';
 import { principalOf } from './auth';
 import { sendError } from './errors';
@@ -84,3 +86,65 @@ export function replaySnapshot(d: ReplayRouterDeps): RequestHandler {
   };
 }
 
+
+export interface HistoryRouteDeps {
+  history: HistoryArchive;
+  store: ItemStore;
+  /** Every alert the reader may see. */
+  alerts: (who: Principal | null) => Iterable<Alert>;
+  publicReplay: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * `GET /api/v1/history?from=…&to=…`: what the desk's time bar draws — per hour of the range, the
+ * reports created, incidents that occurred and alerts raised, and the alerts and incidents to step to —
+ * with how far back replay reaches. Cut to what the reader may see (a ward user: its ward).
+ */
+export function historyOverview(d: HistoryRouteDeps): RequestHandler {
+  return (req, res) => {
+    const who = principalOf(res.locals);
+    if (!who && !d.publicReplay) {
+      sendError(res, 403, 'replay_not_public', 'replaying the past needs a signed-in person: sign in, or an admin sets IOC_PUBLIC_REPLAY=1 for the public wall');
+      return;
+    }
+    const parsed = historyQuerySchema.safeParse({ from: req.query.from, to: req.query.to });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const param = String(issue.path[0] ?? 'from');
+      sendError(res, 400, 'invalid_query', `${param}: ${issue.message}`, { parameter: param });
+      return;
+    }
+    const fromMs = Math.floor(Date.parse(parsed.data.from) / HOUR_MS) * HOUR_MS;
+    const toMs = Date.parse(parsed.data.to);
+    const hours: HistoryHour[] = [];
+    for (let t = fromMs; t < toMs; t += HOUR_MS) hours.push({ at: new Date(t).toISOString(), reports: 0, incidents: 0, alerts: 0 });
+    const visible = (ward: string | null) => !who || canSeeWard(who, ward);
+    const hourOf = (iso: string): HistoryHour | undefined => {
+      const t = Date.parse(iso);
+      return t >= fromMs && t < toMs ? hours[Math.floor((t - fromMs) / HOUR_MS)] : undefined;
+    };
+    const marks: HistoryMark[] = [];
+    for (const r of d.store.items('report')) {
+      const h = hourOf(r.createdAt);
+      if (h && visible(r.ward)) h.reports += 1;
+    }
+    for (const i of d.store.items('incident')) {
+      const h = hourOf(i.occurredAt);
+      if (!h || !visible(i.ward)) continue;
+      h.incidents += 1;
+      marks.push({ at: i.occurredAt, kind: 'incident', id: i.id, ward: i.ward, severity: i.severity });
+    }
+    for (const a of d.alerts(who)) {
+      const h = hourOf(a.raisedAt);
+      if (!h) continue;
+      h.alerts += 1;
+      marks.push({ at: a.raisedAt, kind: 'alert', id: a.id, ward: a.ward, severity: a.severity });
+    }
+    // The most severe when there are too many to step through, then oldest first.
+    const kept = marks.length <= MAX_HISTORY_MARKS ? marks : [...marks].sort((a, b) => b.severity - a.severity).slice(0, MAX_HISTORY_MARKS);
+    kept.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    res.json({ range: d.history.range(), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), hours, marks: kept } satisfies HistoryOverview);
+  };
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyDelta } from '@shared/apply-delta';
 import type { Snapshot } from '@shared/protocol';
+import type { HistoryOverview } from '@shared/replay';
 import { uniquePrefix } from '../helpers/redis-server';
 import { post, startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
 import { aReport, nowIso, WallClient } from '../helpers/wall-client';
@@ -166,6 +167,24 @@ describe('replay: who, and bad input', () => {
     expect(((await before.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'before_history', message: expect.stringMatching(/^history starts at /) });
     // Not signed in, on a wall that is not public: the wall's own rule.
     expect((await fetch(`${server.url}/api/v1/snapshot?seq=${seq}`)).status).toBe(401);
+
+    // The time bar's overview: this hour holds both reports for the officer, one for the ward user.
+    const from = encodeURIComponent(new Date(Date.now() - 3 * 3_600_000).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const overview = async (t: string) => {
+      const res = await fetch(`${server.url}/api/v1/history?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${t}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as HistoryOverview;
+    };
+    const forOfficer = await overview(officer);
+    expect(forOfficer.hours.length).toBeGreaterThanOrEqual(3);
+    expect(forOfficer.hours.reduce((n, h) => n + h.reports, 0)).toBe(2);
+    expect(forOfficer.range).toMatchObject({ fromSeq: expect.any(Number) });
+    expect((await overview(ward)).hours.reduce((n, h) => n + h.reports, 0)).toBe(1);
+    for (const q of ['from=x&to=y', `from=${to}&to=${from}`, `from=${encodeURIComponent('2026-01-01T00:00:00+07:00')}&to=${to}`]) {
+      const res = await fetch(`${server.url}/api/v1/history?${q}`, { headers: { authorization: `Bearer ${officer}` } });
+      expect(res.status, q).toBe(400);
+    }
   });
 
   it('a public wall replays only when IOC_PUBLIC_REPLAY=1', async () => {

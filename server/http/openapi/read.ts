@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { PROTOCOL_VERSION } from '@shared/protocol';
 import { WARD_CODES } from '@shared/wards';
+import { MAX_HISTORY_MARKS } from '@shared/replay';
 import { kpiWindowQuery, MAX_KPI_WINDOW_MS } from '../kpi-routes';
+import { REPLAY_SEEKS_PER_WINDOW, REPLAY_WINDOW_S } from '../replay-routes';
 import { SERVER_ERROR, errorResponses, json, signedIn, PUBLIC } from './common';
 import { alertSchema } from './console';
 
@@ -40,6 +42,13 @@ const snapshotSchema = z.looseObject({
   ranking: z.looseObject({}),
 });
 
+const moment = z.string().meta({ description: 'ISO 8601 with its offset, to the minute or finer.', example: '2026-10-28T04:00+07:00' });
+const snapshotQueryDoc = z.object({
+  at: moment.optional(),
+  seq: z.string().regex(/^\d+$/).optional().meta({ description: 'A seq the walls were sent (a snapshot\u2019s or frame\u2019s `seq`).' }),
+});
+const historyQueryDoc = z.object({ from: moment, to: moment });
+
 const wardCode = z.object({ code: z.enum(WARD_CODES as [string, ...string[]]).meta({ description: 'One of the 40 official 5-digit codes (GET /api/v1/wards).', example: '19753' }) });
 const weekPattern = z.string().regex(/^\d{4}-W\d{2}$/).meta({ example: '2026-W47' });
 const windowDescription = `A window [from, to) of at most ${MAX_KPI_WINDOW_MS / 86_400_000} days; without one, today so far (local time).`;
@@ -59,10 +68,46 @@ export const readPaths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'snapshot',
       tags: ['Read'],
-      summary: 'The city and all wards now',
-      description: `KPIs, open alerts, hotspots, the ranking and the recent items: what a wall starts from. ${wallAccess}`,
+      summary: 'The city and all wards now, or at a past moment (replay)',
+      description: `KPIs, open alerts, hotspots, the ranking and the recent items: what a wall starts from. ${wallAccess} With \`at\` or \`seq\`, the snapshot the walls held after the last frame sent at or before that moment (or up to that seq), exactly as they held it, marked \`replay: true\`; from the history this server kept since it first started (README, Replay). An anonymous reader of a public wall may replay only with \`IOC_PUBLIC_REPLAY=1\`. At most ${REPLAY_SEEKS_PER_WINDOW} replays per ${REPLAY_WINDOW_S} s per person or address.`,
       security: signedIn(true),
-      responses: { 200: { description: 'The snapshot.', content: json(snapshotSchema) }, ...wallErrors },
+      requestParams: { query: snapshotQueryDoc },
+      responses: {
+        200: { description: 'The snapshot (with `replay: true` for a past moment).', content: json(snapshotSchema) },
+        ...errorResponses({
+          400: '`at` does not parse, has no offset or lies in the future; `seq` is not a whole number or beyond the last one sent; both given. `details.parameter` names it.',
+          403: 'A replay asked by someone not signed in, without IOC_PUBLIC_REPLAY=1.',
+          404: 'The moment is before the history kept; the message and `details.historyStarts` say when it starts.',
+          429: 'Too many replays: wait `Retry-After` seconds.',
+        }),
+        ...wallErrors,
+      },
+    },
+  },
+  '/api/v1/history': {
+    get: {
+      operationId: 'history',
+      tags: ['Read'],
+      summary: 'What the replay time bar draws: reports, incidents and alerts per hour, and the moments to step to',
+      description: `Per hour of [from, to) (at most 31 days): reports created, incidents that occurred, alerts raised; the incidents and alerts as marks (at most ${MAX_HISTORY_MARKS}, the most severe kept); and \`range\`, the first moment a replay can open. Cut to what the reader may see. ${wallAccess}`,
+      security: signedIn(true),
+      requestParams: { query: historyQueryDoc },
+      responses: {
+        200: {
+          description: 'The overview.',
+          content: json(
+            z.object({
+              range: z.object({ fromSeq: z.number().int(), fromAt: z.string() }).nullable(),
+              from: z.string(),
+              to: z.string(),
+              hours: z.array(z.object({ at: z.string(), reports: z.number().int(), incidents: z.number().int(), alerts: z.number().int() })),
+              marks: z.array(z.object({ at: z.string(), kind: z.enum(['alert', 'incident']), id: z.string(), ward: z.string().nullable(), severity: z.number().int() })),
+            }),
+          ),
+        },
+        ...errorResponses({ 400: '`from`/`to` missing, unreadable, reversed or more than 31 days apart; `details.parameter` names it.', 403: 'Someone not signed in, without IOC_PUBLIC_REPLAY=1.' }),
+        ...wallErrors,
+      },
     },
   },
   '/api/v1/wards/{code}/kpis': {
