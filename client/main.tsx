@@ -10,13 +10,16 @@ import { langFromSearch } from './i18n/make-translator';
 import { makeI18n } from './i18n/wall';
 import { WallScene } from './scenes/WallScene';
 import { createLiveStore } from './stores/live-store';
+import { replayFromSearch } from './stores/replay-clock';
 
 function App() {
   const i18n = makeI18n(langFromSearch(window.location.search));
   document.documentElement.lang = i18n.lang;
+  // `?at=<moment>&speed=<×>` opens the wall on a past moment (issue 20); without `at` it is live.
+  const asked = replayFromSearch(window.location.search);
   // Same origin as the page: the express server serves the wall, the API and the socket.
-  const live = createLiveStore();
-  return <WallScene i18n={i18n} live={live} />;
+  const live = createLiveStore(undefined, asked?.ok ? { replay: { at: asked.at, speed: asked.speed } } : {});
+  return <WallScene i18n={i18n} live={live} addressError={asked && !asked.ok ? asked.message : null} />;
 }
 
 const root = document.getElementById('root');

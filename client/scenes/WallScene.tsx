@@ -12,7 +12,9 @@ import { warningsBounds } from '../warnings/active-warnings';
 import { createActiveWarnings } from '../warnings/create-active-warnings';
 import { WarningBanner } from '../warnings/WarningBanner';
 import { AlertTicker } from '../ui/AlertTicker';
+import { makeReplayI18n, refusalText } from '../i18n/replay';
 import { DemoBanner } from '../ui/DemoBanner';
+import { ReplayBanner, ReplayRefused } from '../ui/ReplayBanner';
 import { FreshnessBadge } from '../ui/FreshnessBadge';
 import { SceneIndicator } from '../ui/SceneIndicator';
 import { WallClock } from '../ui/WallClock';
@@ -29,6 +31,8 @@ export interface WallSceneProps {
   live: LiveStore;
   /** @default read from the page's address (`?rotate=`, `?scene=`, `?fill=`) */
   settings?: WallSettings;
+  /** Why the address's `?at=&speed=` could not be read (shown on screen), or null. */
+  addressError?: string | null;
 }
 
 /**
@@ -37,6 +41,13 @@ export interface WallSceneProps {
  */
 export function WallScene(props: WallSceneProps) {
   const { i18n, live } = props;
+  const replayI18n = makeReplayI18n(i18n.lang);
+  const replaying = () => live.replay.status();
+  const replayProblem = () => {
+    const e = live.replay.error();
+    if (e) return `${refusalText(e, replayI18n)} — ${replayI18n.t('showingLive')}`;
+    return props.addressError ? `${replayI18n.t('failed', { m: props.addressError })} — ${replayI18n.t('showingLive')}` : null;
+  };
   const settings = props.settings ?? settingsFromSearch(window.location.search);
   const data = () => live.state.data;
   const wardCollection = createWardCollection();
@@ -57,7 +68,13 @@ export function WallScene(props: WallSceneProps) {
   const scene = () => rotation.state().scene;
 
   return (
-    <div class="wall" classList={{ 'wall--stale': live.stale(), 'wall--warning': warnings().length > 0 }} lang={i18n.lang} data-scene={scene()}>
+    <div
+      class="wall"
+      classList={{ 'wall--stale': live.stale(), 'wall--warning': warnings().length > 0, 'wall--replay': replaying() !== null, 'wall--replay-error': replayProblem() !== null }}
+      lang={i18n.lang}
+      data-scene={scene()}
+      data-replay={replaying() ? 'true' : 'false'}
+    >
       <header class="wall__header">
         <h1 class="wall__title">{i18n.t('title')}</h1>
         <Show when={data()?.demo}>
@@ -70,15 +87,20 @@ export function WallScene(props: WallSceneProps) {
           remainingS={rotation.state().remainingMs === null ? null : Math.ceil((rotation.state().remainingMs ?? 0) / 1000)}
           periodS={settings.rotateMs / 1000}
         />
-        <FreshnessBadge
-          i18n={i18n}
-          connected={live.connected()}
-          stale={live.stale()}
-          lastMessageAt={live.lastMessageAt()}
-          now={live.now()}
-        />
-        <WallClock i18n={i18n} now={live.now()} />
+        {/* Replaying, the banner takes the place of LIVE; a lost connection still shows. */}
+        <Show when={replaying()}>{(r) => <ReplayBanner i18n={replayI18n} at={live.replay.at()} speed={r().speed} seeking={r().phase === 'seeking' && live.replay.at() === null} />}</Show>
+        <Show when={!replaying() || live.stale()}>
+          <FreshnessBadge
+            i18n={i18n}
+            connected={live.connected()}
+            stale={live.stale()}
+            lastMessageAt={live.lastMessageAt()}
+            now={live.now()}
+          />
+        </Show>
+        <WallClock i18n={i18n} now={live.shownNow()} replay={replaying() !== null} />
       </header>
+      <Show when={replayProblem()}>{(text) => <ReplayRefused text={text()} />}</Show>
       <Show when={warnings().length > 0}>
         <WarningBanner i18n={i18n} warnings={warnings()} />
       </Show>

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { anchorAfterFrame, hueMoment, replayedAt, replayFromSearch, searchWithMoment } from './replay-clock';
+
+const T0 = Date.parse('2026-10-28T04:00:00+07:00');
+
+describe('the replayed clock', () => {
+  it('moves at its speed from where it was anchored, and holds at speed 0', () => {
+    expect(replayedAt({ atMs: T0, wallMs: 1_000, speed: 60 }, 3_000)).toBe(T0 + 120_000);
+    expect(replayedAt({ atMs: T0, wallMs: 1_000, speed: 0 }, 60_000)).toBe(T0);
+  });
+
+  it('stops at the present rather than running into the future', () => {
+    expect(replayedAt({ atMs: T0, wallMs: 0, speed: 3600 }, 10_000, T0 + 5_000)).toBe(T0 + 5_000);
+  });
+
+  it('catches up to a frame ahead of it and never steps back for one behind', () => {
+    const a = { atMs: T0, wallMs: 0, speed: 60 as const };
+    expect(anchorAfterFrame(a, T0 + 30_000, 100)).toEqual({ atMs: T0 + 30_000, wallMs: 100, speed: 60 });
+    expect(anchorAfterFrame(a, T0 + 1_000, 1_000)).toBe(a);
+  });
+});
+
+describe('the address', () => {
+  it('reads an unencoded + (a space by then), defaults speed to 1 and refuses other speeds', () => {
+    expect(replayFromSearch('?at=2026-10-28T04:00+07:00&speed=60')).toEqual({ ok: true, at: '2026-10-28T04:00+07:00', speed: 60 });
+    expect(replayFromSearch('?at=2026-10-28T04:00%2B07:00')).toEqual({ ok: true, at: '2026-10-28T04:00+07:00', speed: 1 });
+    expect(replayFromSearch('?at=2026-10-28T04:00+07:00&speed=7')).toMatchObject({ ok: false });
+    expect(replayFromSearch('?at=yesterday')).toMatchObject({ ok: false });
+    expect(replayFromSearch('?lang=en')).toBeNull();
+  });
+
+  it('writes the moment in Huế time with its offset, keeping other parameters, and drops it for live', () => {
+    expect(hueMoment(T0 + 1_500)).toBe('2026-10-28T04:00:01+07:00');
+    const s = searchWithMoment('?lang=en', { atMs: T0, speed: 600 });
+    expect(s).toBe('?lang=en&at=2026-10-28T04:00:00%2B07:00&speed=600');
+    expect(replayFromSearch(s)).toEqual({ ok: true, at: '2026-10-28T04:00:00+07:00', speed: 600 });
+    expect(searchWithMoment(s, null)).toBe('?lang=en');
+  });
+});
