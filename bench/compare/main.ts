@@ -331,13 +331,16 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     // Drain: every POST answered (or timed out), then every accepted report at every parsing wall,
     // or no progress for 5 s.
     while (answered < posts && performance.now() - started < SECONDS * 1000 + POST_TIMEOUT_MS + 5000) await sleep(50);
-    const acceptedPosts = accepted.reduce((a, b) => a + b, 0);
+    // The POSTs answered 202 by the end of the drain: delivered and expected both count these, and
+    // nothing answered later changes either.
+    const acceptedAtDrain = accepted.slice();
+    const acceptedPosts = acceptedAtDrain.reduce((a, b) => a + b, 0);
     const expected = acceptedPosts * load.batch * walls.probes.length;
     // Delivered and expected over the same reports: those of 202-answered POSTs (a report whose POST
     // timed out may still reach the walls; it is noted apart, not counted against the expected).
     const deliveredOfAccepted = (): number => {
       let n = 0;
-      for (const probe of walls.probes) for (let i = 0; i < total; i++) if (probe.got[i] && accepted[Math.floor(i / load.batch)]) n += 1;
+      for (const probe of walls.probes) for (let i = 0; i < total; i++) if (probe.got[i] && acceptedAtDrain[Math.floor(i / load.batch)]) n += 1;
       return n;
     };
     let last = walls.delivered;
@@ -374,7 +377,7 @@ async function runOne(kind: ServerKind, load: Load, index: number): Promise<Row>
     if (extra) note += `${extra} reports not in the schedule or twice; `;
     const delivered = deliveredOfAccepted();
     if (walls.delivered > delivered) note += `${walls.delivered - delivered} reports of POSTs not answered 202 reached the parsing walls too (not counted); `;
-    const latencies = walls.latencies.filter((_, k) => accepted[walls.latencyPost[k]!]);
+    const latencies = walls.latencies.filter((_, k) => acceptedAtDrain[walls.latencyPost[k]!]);
     return {
       server: SERVER_NAMES[kind],
       load: load.label,

@@ -6,16 +6,24 @@ import http from 'node:http';
  * null and the error's first 40 characters (a timeout, a reset) so failures can be counted by kind.
  */
 export function postJson(target: URL, agent: http.Agent, body: string, key: string, timeoutMs: number, done: (status: number | null, error?: string) => void): void {
+  // Once: a request destroyed by its timeout can still see its answer end, or the reverse; the first
+  // outcome is the one counted (a 202 that came after the timeout was not an answer in time).
+  let settled = false;
+  const finish = (status: number | null, error?: string) => {
+    if (settled) return;
+    settled = true;
+    done(status, error);
+  };
   const req = http.request(
     target,
     { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
     (res) => {
       res.resume();
-      res.on('end', () => done(res.statusCode ?? null));
+      res.on('end', () => finish(res.statusCode ?? null));
     },
   );
   req.on('timeout', () => req.destroy(new Error('timeout')));
-  req.on('error', (e) => done(null, e.message.slice(0, 40)));
+  req.on('error', (e) => finish(null, e.message.slice(0, 40)));
   req.end(body);
 }
 
