@@ -1,0 +1,271 @@
+/**
+ * npm run bench:replay — what replay costs and how fast it answers (issue 20).
+ *
+ * 1. Real frames: a server (its own process) takes reports and incidents from this process while a
+ *    signed-in wall records every frame and the snapshot it started from — the shapes replay keeps.
+ * 2. History: from those, archives of 28 days and of a year at Huế's volume (BENCH_REPORTS_PER_DAY,
+ *    default 1,300 report frames a day, as the simulator's city; and 2,880 figure-only frames a day,
+ *    one per 30 s tick) are written by the server's own HistoryArchive: disk per day, write time.
+ * 3. Seek: random moments over each archive, p50/p99 (the archive opened afresh, as after a restart).
+ * 4. Play: archived frames read and folded per second (what 3,600× needs: ~1.2 frames/s of history).
+ * 5. The live path, side by side in one run: a server (its own process) whose history holds the
+ *    28 days, 200 reports/s in POSTs of 10 from this process, a live wall timing POST → wall; 20 s
+ *    without replays, 20 s with five sockets replaying at 600× and one HTTP seek a second, 20 s without
+ *    again. Its memory (RSS) before and after the history was opened tells what history holds in memory.
+ *
+ * The history of steps 2–4 is made of real frames repeated with new ids and times: its volume is the
+ * city's, not its day-to-day variety. A benchmark, not a test: it prints figures and never fails.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Delta, ServerToClientEvents, Snapshot } from '@shared/protocol';
+import { HistoryArchive } from '../server/history/history-archive';
+import { openLoop, postJson } from './lib/post';
+import { rssBytes, sleep, spawnServer, stopProcess, waitReady } from './lib/processes';
+
+type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const DAY_MS = 86_400_000;
+const REPORTS_PER_DAY = Number(process.env.BENCH_REPORTS_PER_DAY ?? 1300);
+const TICKS_PER_DAY = 2880;
+const SEEKS = Number(process.env.BENCH_SEEKS ?? 200);
+const PHASE_S = Number(process.env.BENCH_PHASE_S ?? 20);
+const YEAR_DAYS = Number(process.env.BENCH_YEAR_DAYS ?? 365);
+const KEY = 'bench-replay-key-0123456789';
+const USERS = 'olga:officer:bench-officer-pw';
+const quiet = { warn: (o: object, m: string) => console.warn(m, o) };
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
+};
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+
+async function startServer(dataDir: string): Promise<Awaited<ReturnType<typeof spawnServer>>> {
+  const s = await spawnServer(['--import', 'tsx', path.resolve('server/main.ts')], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    IOC_DATA_DIR: dataDir,
+    IOC_INGEST_KEYS: `bench:${KEY}`,
+    IOC_USERS: USERS,
+    IOC_SIMULATE: '0',
+    LOG_LEVEL: 'warn',
+    UV_THREADPOOL_SIZE: '8',
+  });
+  await waitReady(s.url);
+  return s;
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'olga', password: 'bench-officer-pw' }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+function wall(url: string, token: string): Promise<{ socket: WallSocket; snapshot: Snapshot; frames: Delta[] }> {
+  const socket: WallSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+  const frames: Delta[] = [];
+  socket.on('delta', (d) => frames.push(d));
+  return new Promise((resolve) => socket.once('snapshot', (snapshot) => resolve({ socket, snapshot, frames })));
+}
+
+const WARDS = ['19753', '19774', '19777', '19789', '19804', '19819'];
+const report = (id: string, i: number) => ({ id, category: i % 3 ? 'noise' : 'environment', status: 'received', createdAt: new Date(Date.now() - 1000).toISOString(), ward: WARDS[i % WARDS.length] });
+
+// ------------------------------------------------------------------ 1. real frames
+
+async function captureFrames(): Promise<{ base: Snapshot; withReports: Delta[]; figuresOnly: Delta[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-replay-capture-'));
+  const server = await startServer(dir);
+  try {
+    const token = await signIn(server.url);
+    const w = await wall(server.url, token);
+    for (let i = 0; i < 120; i++) {
+      await fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(report(`cap-${i}`, i)) });
+      if (i % 20 === 0) {
+        await fetch(`${server.url}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ id: `inc-${i}`, type: 'fire', severity: 3, status: 'open', occurredAt: new Date(Date.now() - 60_000).toISOString(), ward: '19753' }) });
+      }
+    }
+    for (let t = 0; t < 50 && w.frames.reduce((n, f) => n + (f.reports?.length ?? 0), 0) < 120; t++) await sleep(100);
+    w.socket.close();
+    const withReports = w.frames.filter((f) => (f.reports?.length ?? 0) > 0);
+    // A tick carries figures, not items: the report frames' figures without their reports.
+    const figuresOnly = withReports.map(({ reports: _r, incidents: _i, ...rest }) => rest as Delta);
+    return { base: w.snapshot, withReports, figuresOnly };
+  } finally {
+    await stopProcess(server.proc, server.exited);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ------------------------------------------------------------------ 2. history
+
+async function buildHistory(dir: string, days: number, t0: number, real: Awaited<ReturnType<typeof captureFrames>>): Promise<{ seconds: number; frames: number; bytes: number }> {
+  const started = performance.now();
+  const archive = new HistoryArchive({ dir, log: quiet });
+  await archive.open();
+  archive.begin({ ...real.base, seq: 1, at: new Date(t0).toISOString(), reports: real.base.reports.map((r) => ({ ...r, createdAt: new Date(t0 - 3_600_000).toISOString() })) });
+  let seq = 1;
+  let n = 0;
+  const perDay = REPORTS_PER_DAY + TICKS_PER_DAY;
+  for (let day = 0; day < days; day++) {
+    for (let k = 0; k < perDay; k++) {
+      // Reports every ~66 s, ticks every 30 s, interleaved through the day.
+      const at = t0 + day * DAY_MS + Math.floor((k * DAY_MS) / perDay);
+      const isReport = (k * REPORTS_PER_DAY) % perDay < REPORTS_PER_DAY;
+      const template = isReport ? real.withReports[n % real.withReports.length]! : real.figuresOnly[n % real.figuresOnly.length]!;
+      seq += 1;
+      n += 1;
+      const iso = new Date(at).toISOString();
+      const frame: Delta = { ...template, type: 'delta', fromSeq: seq, seq, at: iso };
+      if (isReport) frame.reports = [{ ...template.reports![0]!, id: `h-${seq}`, createdAt: iso }];
+      archive.record(frame);
+    }
+    // Let the archive's closing chores (gzip, rename) run between days, as they would between frames.
+    await sleep(0);
+  }
+  await archive.close();
+  return { seconds: (performance.now() - started) / 1000, frames: n, bytes: await archive.diskBytes() };
+}
+
+// ------------------------------------------------------------------ 3–4. seek and play
+
+async function seekFigures(dir: string, t0: number, days: number): Promise<{ openMs: number; p50: number; p99: number; max: number; playFramesPerS: number; rssMiB: number }> {
+  const rssBefore = process.memoryUsage().rss;
+  const openStart = performance.now();
+  const archive = new HistoryArchive({ dir, log: quiet });
+  await archive.open();
+  const openMs = performance.now() - openStart;
+  const times: number[] = [];
+  for (let i = 0; i < SEEKS; i++) {
+    const at = t0 + Math.random() * days * DAY_MS;
+    const started = performance.now();
+    const found = await archive.seekTime(at);
+    times.push(performance.now() - started);
+    if (found.kind !== 'found') throw new Error('seek found nothing');
+  }
+  // Play: read and parse 20,000 frames from a random moment, as a replay does.
+  const from = await archive.seekTime(t0 + Math.random() * Math.max(1, days - 7) * DAY_MS);
+  if (from.kind !== 'found') throw new Error('no start');
+  const playStart = performance.now();
+  let played = 0;
+  for await (const _f of archive.framesAfter(from.snapshot.seq)) if (++played >= 20_000) break;
+  const playFramesPerS = played / ((performance.now() - playStart) / 1000);
+  const rssMiB = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+  await archive.close();
+  return { openMs, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: Math.max(...times), playFramesPerS, rssMiB };
+}
+
+// ------------------------------------------------------------------ 5. the live path
+
+async function livePhase(url: string, token: string, withReplays: boolean, t0: number, days: number, phase: string): Promise<{ p50: number; p99: number; max: number; delivered: number; sent: number; seeks: number; seekP99: number }> {
+  const live = await wall(url, token);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  live.socket.on('delta', (d) => {
+    const t = performance.now();
+    for (const r of d.reports ?? []) {
+      const s = sentAt.get(r.id);
+      if (s !== undefined) latencies.push(t - s);
+    }
+  });
+  const replayers: WallSocket[] = [];
+  let seeks = 0;
+  const seekTimes: number[] = [];
+  let seekTimer: NodeJS.Timeout | null = null;
+  if (withReplays) {
+    for (let i = 0; i < 5; i++) {
+      const r = await wall(url, token);
+      const at = new Date(t0 + Math.random() * (days - 2) * DAY_MS).toISOString();
+      const ack = await r.socket.emitWithAck('replay', { at, speed: 600 });
+      if (!ack.ok) throw new Error(`replay refused: ${JSON.stringify(ack)}`);
+      replayers.push(r.socket);
+    }
+    seekTimer = setInterval(() => {
+      const at = encodeURIComponent(new Date(t0 + Math.random() * days * DAY_MS).toISOString());
+      const started = performance.now();
+      seeks += 1;
+      void fetch(`${url}/api/v1/snapshot?at=${at}`, { headers: { authorization: `Bearer ${token}` } }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.ok) seekTimes.push(performance.now() - started);
+      });
+    }, 1000);
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(`${url}/api/v1/reports`);
+  const posts = PHASE_S * 20;
+  await openLoop(posts, 50, (i) => {
+    const items = Array.from({ length: 10 }, (_, k) => report(`${phase}-${i * 10 + k}`, i + k));
+    const now = performance.now();
+    for (const it of items) sentAt.set(it.id, now);
+    postJson(target, agent, JSON.stringify(items), KEY, 10_000, () => {});
+  });
+  for (let t = 0; t < 50 && latencies.length < sentAt.size; t++) await sleep(100);
+  if (seekTimer) clearInterval(seekTimer);
+  for (const r of replayers) r.close();
+  live.socket.close();
+  agent.destroy();
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies), delivered: latencies.length, sent: sentAt.size, seeks, seekP99: quantile(seekTimes, 0.99) };
+}
+
+// ------------------------------------------------------------------ main
+
+console.log(`bench:replay — ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const real = await captureFrames();
+console.log(`captured ${real.withReports.length} real report frames (median ${quantile(real.withReports.map((f) => JSON.stringify(f).length), 0.5)} B) and a real snapshot of ${(JSON.stringify(real.base).length / 1024).toFixed(0)} KiB`);
+
+const root = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
+const rows: string[] = [];
+try {
+  const t0Month = Date.now() - 29 * DAY_MS;
+  const month = path.join(root, 'month');
+  const builtMonth = await buildHistory(month, 28, t0Month, real);
+  const seekMonth = await seekFigures(month, t0Month, 28);
+  const t0Year = Date.now() - (YEAR_DAYS + 1) * DAY_MS;
+  const year = path.join(root, 'year');
+  const builtYear = await buildHistory(year, YEAR_DAYS, t0Year, real);
+  const seekYear = await seekFigures(year, t0Year, YEAR_DAYS);
+  for (const [name, days, b, s] of [
+    ['28 days', 28, builtMonth, seekMonth],
+    [`${YEAR_DAYS} days`, YEAR_DAYS, builtYear, seekYear],
+  ] as const) {
+    rows.push(
+      `| ${name} | ${b.frames.toLocaleString('en')} | ${mib(b.bytes)} (${mib(b.bytes / days)} a day) | ${b.seconds.toFixed(0)} s | ${s.openMs.toFixed(0)} ms | ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} | ${Math.round(s.playFramesPerS).toLocaleString('en')} | ${s.rssMiB.toFixed(0)} MiB |`,
+    );
+  }
+  console.log('\n| history | frames | on disk | written in | opened in | seek p50 / p99 / max | play, frames/s | bench RSS growth over the seeks |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  rmSync(year, { recursive: true, force: true });
+
+  // The live path beside replays, in one run, on a server whose history holds the 28 days.
+  const dataDir = path.join(root, 'server');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  cpSync(month, path.join(dataDir, 'history'), { recursive: true });
+  const server = await startServer(dataDir);
+  try {
+    const rss = rssBytes(server.proc.pid!);
+    const token = await signIn(server.url);
+    const phases: [string, boolean][] = [
+      ['without replays', false],
+      ['with 5 replays at 600× and a seek a second', true],
+      ['without replays, again', false],
+    ];
+    const results = [];
+    for (const [i, [name, withReplays]] of phases.entries()) {
+      const r = await livePhase(server.url, token, withReplays, t0Month, 28, `p${i}`);
+      results.push(r);
+      console.log(`  ${name}: POST → wall p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)}; ${r.delivered}/${r.sent} delivered${withReplays ? `; ${r.seeks} seeks, p99 ${ms(r.seekP99)}` : ''}`);
+    }
+    const without = (results[0]!.p99 + results[2]!.p99) / 2;
+    console.log(`\nlive POST → wall p99 at 200 reports/s: ${ms(results[0]!.p99)} and ${ms(results[2]!.p99)} without replays, ${ms(results[1]!.p99)} with them: ×${(results[1]!.p99 / without).toFixed(2)} (target ≤ 1.2)`);
+    console.log(`server RSS with 28 days of history opened: ${mib(rss)}; after the three phases: ${mib(rssBytes(server.proc.pid!))}`);
+  } finally {
+    await stopProcess(server.proc, server.exited);
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+process.exit(0);
