@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyDelta } from '@shared/apply-delta';
 import type { Snapshot } from '@shared/protocol';
 import type { HistoryOverview } from '@shared/replay';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startChildServer } from '../helpers/child-server';
 import { uniquePrefix } from '../helpers/redis-server';
 import { post, startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
 import { aReport, nowIso, WallClient } from '../helpers/wall-client';
@@ -251,4 +255,48 @@ describe('replay on a socket', () => {
     expect((await post(server.url, '/api/v1/reports', aReport('live-again'))).status).toBe(202);
     await w.until(() => w.deltas.some((d) => !d.replay && d.reports?.some((r) => r.id === 'live-again')), 'a live frame');
   });
+});
+
+describe('replay after kill -9', () => {
+  it('a server killed the hard way answers every seq its walls saw, as they held it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ioc-replay-kill-'));
+    // No users: the wall is public and anonymous; replay is allowed to it here.
+    const env = { IOC_PUBLIC_REPLAY: '1' };
+    const first = await startChildServer(dataDir, env);
+    try {
+      const w = new WallClient(first.url);
+      walls.push(w);
+      const states = recorder(w);
+      await w.until(() => w.snapshots.length === 1, 'snapshot');
+      for (let i = 0; i < 30; i++) {
+        expect((await post(first.url, '/api/v1/reports', aReport(`k-${i}`, { ward: i % 2 ? '19753' : '19789' }))).status).toBe(202);
+        if (i % 10 === 9) expect((await post(first.url, '/api/v1/incidents', { id: `k-inc-${i}`, type: 'fire', severity: 3, status: 'open', occurredAt: nowIso(-60_000), ward: '19753' })).status).toBe(202);
+      }
+      await w.until(() => w.deltas.flatMap((d) => d.reports ?? []).filter((r) => r.id.startsWith('k-')).length >= 30, 'every report on the wall');
+      const lastSeen = w.lastSeq;
+      w.close();
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const again = await startChildServer(dataDir, env);
+      try {
+        let asked = 0;
+        for (const [seq, held] of states) {
+          if (seq > lastSeen) continue;
+          const res = await fetch(`${again.url}/api/v1/snapshot?seq=${seq}`);
+          expect(res.status, `seq ${seq}`).toBe(200);
+          const { replay: _r, ...replayed } = (await res.json()) as Snapshot;
+          expectSame(replayed as Snapshot, held, `seq ${seq} after kill -9`);
+          asked += 1;
+        }
+        expect(asked).toBeGreaterThanOrEqual(5);
+      } finally {
+        again.child.kill('SIGKILL');
+        await again.exited;
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
