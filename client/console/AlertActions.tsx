@@ -12,10 +12,10 @@ export function AlertActions(props: { desk: DeskState; alert: Alert }) {
         when={desk.mode()}
         fallback={
           <>
-            <button class="btn btn--primary" data-testid="ack-button" disabled={!desk.mayAct || props.alert.state !== 'open'} onClick={() => desk.startAction('ack')}>
+            <button class="btn btn--primary" data-testid="ack-button" disabled={!desk.mayAct || desk.replaying() || props.alert.state !== 'open'} onClick={() => desk.startAction('ack')}>
               {i18n.t('acknowledge')} <kbd>a</kbd>
             </button>
-            <button class="btn" data-testid="resolve-button" disabled={!desk.mayAct || props.alert.state === 'resolved'} onClick={() => desk.startAction('resolve')}>
+            <button class="btn" data-testid="resolve-button" disabled={!desk.mayAct || desk.replaying() || props.alert.state === 'resolved'} onClick={() => desk.startAction('resolve')}>
               {i18n.t('resolve')} <kbd>r</kbd>
             </button>
           </>

@@ -1,4 +1,8 @@
 import { Show } from 'solid-js';
+import { makeReplayI18n } from '../i18n/replay';
+import { ReplayBanner } from '../ui/ReplayBanner';
+import { TimeBar } from '../ui/TimeBar';
+import { authHeaders } from '../auth/session';
 import type { SessionInfo } from '../auth/session';
 import { FocusMap } from '../map/FocusMap';
 import { createWardCollection } from '../map/wards-source';
@@ -16,11 +20,14 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
   const desk = createDeskState({ session, i18n, live: createConsoleLive(session.token) });
   createDeskKeys(desk);
   const wards = createWardCollection();
+  const replayI18n = makeReplayI18n(i18n.lang);
+  const replay = desk.live.replay;
 
   return (
-    <div class="desk" data-testid="console-desk" data-role={session.role}>
+    <div class="desk" classList={{ 'desk--replay': desk.replaying() }} data-testid="console-desk" data-role={session.role}>
       <header class="desk__header">
         <h1 class="desk__title">{i18n.t('title')}</h1>
+        <Show when={replay.status()}>{(r) => <ReplayBanner i18n={replayI18n} at={replay.at()} speed={r().speed} seeking={r().phase === 'seeking' && replay.at() === null} />}</Show>
         <span
           class="desk__conn"
           classList={{ 'desk__conn--down': !desk.live.connected() }}
@@ -40,6 +47,11 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
       <Show when={!desk.mayAct}>
         <p class="desk__readonly" data-testid="read-only-note" role="note">
           {i18n.t('viewerReadOnly')}
+        </p>
+      </Show>
+      <Show when={desk.mayAct && desk.replaying()}>
+        <p class="desk__readonly desk__readonly--replay" data-testid="replay-note" role="note">
+          {i18n.t('noActionsInReplay')}
         </p>
       </Show>
 
@@ -70,6 +82,8 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
           <kbd>Esc</kbd> {i18n.t('keyEscape')}
         </span>
       </footer>
+
+      <TimeBar lang={i18n.lang} live={desk.live} headers={() => authHeaders(session)} />
     </div>
   );
 }

@@ -31,6 +31,15 @@ function makeLive(alerts: Alert[], answer: (action: AlertAction, id: string) => 
       acts.push({ action, id, note });
       return Promise.resolve(answer(action, id));
     },
+    replay: {
+      status: () => null,
+      error: () => null,
+      at: () => null,
+      start: () => Promise.resolve({ ok: true, mode: 'live' }),
+      stop: () => Promise.resolve({ ok: true, mode: 'live' }),
+    },
+    serverNow: () => NOW_MS,
+    shownNow: () => NOW_MS,
   };
   return { live, acts, setAlerts: (next: Alert[]) => setData(makeSnapshot({ alerts: next })) };
 }

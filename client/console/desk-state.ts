@@ -38,6 +38,8 @@ export interface DeskState {
   readonly live: ConsoleLive;
   /** Whether this session may acknowledge and resolve (viewers may not). */
   readonly mayAct: boolean;
+  /** True while the desk replays a past moment: nothing can be acted on then. */
+  replaying: Accessor<boolean>;
   /** The clock the countdowns read, moved on every DESK_TICK_MS. */
   now: Accessor<number>;
   filters: Accessor<QueueFilters>;
@@ -85,7 +87,10 @@ export function createDeskState(options: DeskStateOptions): DeskState {
   const mayAct = canAct(session.role);
   const refs: DeskState['refs'] = {};
 
-  const now = options.now ?? createNow(DESK_TICK_MS);
+  const tick = options.now ?? createNow(DESK_TICK_MS);
+  const replaying = () => live.replay.status() !== null;
+  // Replaying, the countdowns are those of the moment shown.
+  const now = () => (replaying() ? (tick(), live.shownNow()) : tick());
   const [filters, setFilters] = createSignal<QueueFilters>({ ...DEFAULT_FILTERS });
   const queue = createMemo(() => buildQueue(live.state.data?.alerts ?? [], filters()));
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
@@ -125,6 +130,10 @@ export function createDeskState(options: DeskStateOptions): DeskState {
   const startAction = (action: AlertAction) => {
     const a = selected();
     if (!mayAct || !a || a.state === 'resolved') return;
+    if (replaying()) {
+      setMessage({ ok: false, text: i18n.t('noActionsInReplay') });
+      return;
+    }
     if (action === 'ack' && a.state !== 'open') {
       setMessage({ ok: false, text: i18n.t('alreadyAcknowledged', { by: a.acknowledged?.by ?? '?' }) });
       return;
@@ -161,6 +170,7 @@ export function createDeskState(options: DeskStateOptions): DeskState {
     i18n,
     live,
     mayAct,
+    replaying,
     now,
     filters,
     setFilter,

@@ -74,6 +74,7 @@ export const CONSOLE_STRINGS = {
   sourceHotspot: { vi: 'Điểm nóng', en: 'Hotspot' },
   sourceIncident: { vi: 'Vụ việc', en: 'Incident' },
   sourceThreshold: { vi: 'Ngưỡng', en: 'Threshold' },
+  noActionsInReplay: { vi: 'Đang phát lại: không tiếp nhận, giải quyết được. Bấm TRỰC TIẾP để quay lại.', en: 'Replaying: acknowledging and resolving are off. Press LIVE to return.' },
 } as const satisfies Record<string, Label>;
 
 export type ConsoleStringKey = keyof typeof CONSOLE_STRINGS;

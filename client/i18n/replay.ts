@@ -32,7 +32,6 @@ export const REPLAY_STRINGS = {
   noAnswer: { vi: 'máy chủ không trả lời', en: 'the server did not answer' },
   noHistoryKept: { vi: 'máy chủ này không lưu lịch sử', en: 'this server keeps no history' },
   showingLive: { vi: 'đang hiển thị trực tiếp', en: 'showing live' },
-  noActionsInReplay: { vi: 'Đang phát lại: không tiếp nhận, giải quyết được. Bấm TRỰC TIẾP để quay lại.', en: 'Replaying: acknowledging and resolving are off. Press LIVE to return.' },
 } as const satisfies Record<string, Label>;
 
 export function makeReplayI18n(lang: Lang) {

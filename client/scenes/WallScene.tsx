@@ -4,6 +4,7 @@ import type { I18n } from '../i18n/wall';
 import { geometryBbox } from '../map/geo';
 import type { BBox } from '../map/geo';
 import { createWardCollection } from '../map/wards-source';
+import { createAddressMoment } from '../stores/address-moment';
 import { createSceneRotation } from '../stores/scene-rotation';
 import type { LiveStore } from '../stores/live-store';
 import { settingsFromSearch } from '../stores/wall-settings';
@@ -43,6 +44,8 @@ export function WallScene(props: WallSceneProps) {
   const { i18n, live } = props;
   const replayI18n = makeReplayI18n(i18n.lang);
   const replaying = () => live.replay.status();
+  // The address follows the replay, so a reload or a copied link opens the moment reached.
+  createAddressMoment(live.replay);
   const replayProblem = () => {
     const e = live.replay.error();
     if (e) return `${refusalText(e, replayI18n)} — ${replayI18n.t('showingLive')}`;
