@@ -16,6 +16,7 @@ export interface ConsoleLive {
   /** The time bar's replay (issue 20): the desk shows a past moment and acts on nothing meanwhile. */
   replay: LiveStore['replay'];
   serverNow: LiveStore['serverNow'];
+  presentNow: LiveStore['presentNow'];
   /** The server's time live, the replayed time while replaying: what the countdowns read. */
   shownNow: LiveStore['shownNow'];
 }
@@ -44,5 +45,5 @@ export function createConsoleLive(token: string | undefined, search = window.loc
         resolve(err ? { ok: false, error: { status: 0, code: 'timeout', message: 'no answer' } } : result);
       });
     });
-  return { state: live.state, connected: live.connected, act, replay: live.replay, serverNow: live.serverNow, shownNow: live.shownNow };
+  return { state: live.state, connected: live.connected, act, replay: live.replay, serverNow: live.serverNow, presentNow: live.presentNow, shownNow: live.shownNow };
 }

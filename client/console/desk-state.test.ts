@@ -39,6 +39,7 @@ function makeLive(alerts: Alert[], answer: (action: AlertAction, id: string) => 
       stop: () => Promise.resolve({ ok: true, mode: 'live' }),
     },
     serverNow: () => NOW_MS,
+    presentNow: () => NOW_MS,
     shownNow: () => NOW_MS,
   };
   return { live, acts, setAlerts: (next: Alert[]) => setData(makeSnapshot({ alerts: next })) };

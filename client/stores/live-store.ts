@@ -73,6 +73,8 @@ export interface LiveStore {
   replay: LiveReplay;
   /** What the wall's clock shows: the wall's time live, the replayed time while replaying. */
   shownNow: Accessor<number>;
+  /** The server's present, replaying or not: how far a replay may go. */
+  presentNow: Accessor<number>;
 }
 
 export interface LiveStoreOptions {
@@ -305,5 +307,5 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   const shownNow = () => replayAt() ?? now();
   const replay: LiveReplay = { status: replayStatus, error: replayError, at: replayAt, start: startReplay, stop: stopReplay };
 
-  return { state, connected, lastMessageAt, stale, now, serverNow, socket, replay, shownNow };
+  return { state, connected, lastMessageAt, stale, now, serverNow, socket, replay, shownNow, presentNow: liveServerNow };
 }

@@ -16,7 +16,7 @@ use([BarChart, GridComponent, CanvasRenderer]);
 
 export interface TimeBarProps {
   lang: Lang;
-  live: Pick<LiveStore, 'replay' | 'serverNow'>;
+  live: Pick<LiveStore, 'replay' | 'presentNow'>;
   /** Credentials for GET /api/v1/history (a console's bearer token). @default the cookie alone */
   headers?: () => Record<string, string>;
 }
@@ -43,20 +43,20 @@ export function TimeBar(props: TimeBarProps) {
   const { replay } = props.live;
   createAddressMoment(replay);
   // The span is fixed when the bar opens (the last week); the handle's end follows the present.
-  const span = barSpan(props.live.serverNow(), null);
+  const span = barSpan(props.live.presentNow(), null);
   const [overview] = createResource(() => loadOverview(span, props.headers?.() ?? {}));
   const view = () => overview() ?? emptyOverview(span.fromMs, span.toMs);
   const minMs = () => Math.max(span.fromMs, view().range ? Date.parse(view().range!.fromAt) : span.fromMs);
 
   const [playSpeed, setPlaySpeed] = createSignal<ReplaySpeed>(replay.status()?.speed || DEFAULT_PLAY_SPEED);
   const [dragging, setDragging] = createSignal<number | null>(null);
-  const momentMs = () => replay.at() ?? props.live.serverNow();
+  const momentMs = () => replay.at() ?? props.live.presentNow();
   const handleMs = () => dragging() ?? momentMs();
   const playing = () => (replay.status()?.speed ?? 0) > 0;
 
   // Moments go to the server to the second: the first second of history is the first whole one in it.
   const seek = (atMs: number, speed: ReplaySpeed) => {
-    const ms = Math.min(Math.max(Math.floor(atMs / 1000) * 1000, Math.ceil(minMs() / 1000) * 1000), props.live.serverNow());
+    const ms = Math.min(Math.max(Math.floor(atMs / 1000) * 1000, Math.ceil(minMs() / 1000) * 1000), props.live.presentNow());
     void replay.start(hueMoment(ms), speed);
   };
   const currentSpeed = (): ReplaySpeed => replay.status()?.speed ?? 0;
