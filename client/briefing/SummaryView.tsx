@@ -4,6 +4,8 @@ import { ChangeCell } from './ChangeCell';
 import type { BriefingI18n } from './i18n';
 import { formatMinutes, formatValue, KPI_ROWS } from './kpi-rows';
 import { Trends } from './Trends';
+import { makeReplayI18n } from '../i18n/replay';
+import { replayLink } from '../stores/replay-clock';
 
 /** The city's week against the week before: KPI cards, overdue counts, alerts and how fast they were handled. */
 export function SummaryView(props: { b: Briefing; i18n: BriefingI18n }) {
@@ -46,7 +48,12 @@ export function SummaryView(props: { b: Briefing; i18n: BriefingI18n }) {
             </div>
           </div>
           <div class="alerts-week" data-testid="alerts-week">
-            <h3 class="block__title">{i18n.t('alertsOfWeek')}</h3>
+            <h3 class="block__title">
+              {i18n.t('alertsOfWeek')}{' '}
+              <a class="replay-link" data-testid="week-replay" href={replayLink('/', Date.parse(props.b.from), 3600, i18n.lang)}>
+                ▶ {makeReplayI18n(i18n.lang).t('weekInReplay')}
+              </a>
+            </h3>
             <dl class="facts">
               <dt>{i18n.t('alertsRaised')}</dt>
               <dd>{city().alerts.raised}</dd>

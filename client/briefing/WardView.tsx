@@ -2,7 +2,9 @@ import { For, Show } from 'solid-js';
 import type { JSX } from 'solid-js';
 import type { Briefing, WardPage } from '@shared/briefing';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
+import { makeReplayI18n } from '../i18n/replay';
 import { wardFullName } from '../i18n/ward-names';
+import { replayLink } from '../stores/replay-clock';
 import { ChangeCell } from './ChangeCell';
 import type { BriefingI18n } from './i18n';
 import { cityAverage, formatMinutes, formatValue, KPI_ROWS } from './kpi-rows';
@@ -82,6 +84,7 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
   const { i18n } = props;
   const p = () => props.page;
   const row = () => props.b.ranking.find((r) => r.ward === p().ward);
+  const replayI18n = makeReplayI18n(i18n.lang);
   return (
     <section class="page page--ward" data-testid={`page-ward-${p().ward}`} data-ward={p().ward}>
       <h2 class="page__title">
@@ -89,7 +92,11 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
         <small class="page__sub">
           {' '}
           {i18n.t('wardOf', { n: props.position, total: props.b.wards.length })}
-          <Show when={row()?.recovery}>{(r) => <> · {recoveryText(r(), i18n.t, i18n.locale)}</>}</Show>
+          <Show when={row()?.recovery}>{(r) => <> · {recoveryText(r(), i18n.t, i18n.locale)}</>}</Show>{' '}
+          {/* The week on the wall, an hour a second (issue 20). */}
+          <a class="replay-link" data-testid="ward-week-replay" href={replayLink('/', Date.parse(props.b.from), 3600, i18n.lang)}>
+            ▶ {replayI18n.t('weekInReplay')}
+          </a>
         </small>
       </h2>
       <div class="ward">
@@ -125,6 +132,11 @@ export function WardView(props: { b: Briefing; page: WardPage; i18n: BriefingI18
                 </td>
                 <td class="left">
                   {a.alert.acknowledged ? `${a.alert.acknowledged.by} · ${formatMinutes(a.minutesToAcknowledge, i18n.t)}` : i18n.t('notAcknowledged')}
+                </td>
+                <td class="left">
+                  <a class="replay-link" data-testid="alert-replay" title={replayI18n.t('replayFromHere')} href={replayLink('/', Date.parse(a.alert.raisedAt), 3600, i18n.lang)}>
+                    ▶
+                  </a>
                 </td>
               </tr>
             )}

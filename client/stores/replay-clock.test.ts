@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorAfterFrame, hueMoment, replayedAt, replayFromSearch, searchWithMoment } from './replay-clock';
+import { anchorAfterFrame, hueMoment, replayedAt, replayFromSearch, replayLink, searchWithMoment } from './replay-clock';
 
 const T0 = Date.parse('2026-10-28T04:00:00+07:00');
 
@@ -35,5 +35,12 @@ describe('the address', () => {
     expect(s).toBe('?lang=en&at=2026-10-28T04:00:00%2B07:00&speed=600');
     expect(replayFromSearch(s)).toEqual({ ok: true, at: '2026-10-28T04:00:00+07:00', speed: 600 });
     expect(searchWithMoment(s, null)).toBe('?lang=en');
+  });
+});
+
+describe('the briefing\'s replay links', () => {
+  it('open the wall on the moment, an hour a second, in the briefing\'s language', () => {
+    expect(replayLink('/', T0, 3600, 'vi')).toBe('/?at=2026-10-28T04:00:00%2B07:00&speed=3600');
+    expect(replayLink('/console', T0, 3600, 'en')).toBe('/console?lang=en&at=2026-10-28T04:00:00%2B07:00&speed=3600');
   });
 });

@@ -81,3 +81,8 @@ export function searchWithMoment(search: string, moment: { atMs: number; speed: 
   const s = q.toString().replace(/%3A/gi, ':');
   return s === '' ? '' : `?${s}`;
 }
+
+/** A link that opens the wall (`/`) or a desk (`/console`) replaying from `atMs` at `speed`, in `lang`. */
+export function replayLink(page: '/' | '/console', atMs: number, speed: ReplaySpeed, lang: string): string {
+  return `${page}${searchWithMoment(lang === 'vi' ? '' : `?lang=${lang}`, { atMs, speed })}`;
+}
