@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anchorAfterFrame, hueMoment, replayedAt, replayFromSearch, replayLink, searchWithMoment } from './replay-clock';
+import { REPLAY_SPEEDS as SHARED_SPEEDS, replayMomentSchema } from '@shared/replay';
+import { anchorAfterFrame, readMoment, REPLAY_SPEEDS, hueMoment, replayedAt, replayFromSearch, replayLink, searchWithMoment } from './replay-clock';
 
 const T0 = Date.parse('2026-10-28T04:00:00+07:00');
 
@@ -42,5 +43,15 @@ describe('the briefing\'s replay links', () => {
   it('open the wall on the moment, an hour a second, in the briefing\'s language', () => {
     expect(replayLink('/', T0, 3600, 'vi')).toBe('/?at=2026-10-28T04:00:00%2B07:00&speed=3600');
     expect(replayLink('/console', T0, 3600, 'en')).toBe('/console?lang=en&at=2026-10-28T04:00:00%2B07:00&speed=3600');
+  });
+});
+
+describe('the rule restated without zod', () => {
+  it('lists the shared speeds and reads every moment as the shared schema does', () => {
+    expect(REPLAY_SPEEDS).toEqual(SHARED_SPEEDS);
+    for (const text of ['2026-10-28T04:00+07:00', '2026-10-28T04:00 07:00', '2026-10-28T04:00:05.123Z', '2026-10-28T04:00', '2026-10-28 04:00+07:00', '2026-13-28T04:00+07:00', 'x'.repeat(41), '2026-10-28T04:00:00.1234567890+07:00']) {
+      const shared = replayMomentSchema.safeParse(text);
+      expect(readMoment(text), text).toEqual(shared.success ? { ok: true, at: shared.data } : { ok: false, message: expect.any(String) as string });
+    }
   });
 });
