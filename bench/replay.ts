@@ -122,8 +122,9 @@ async function buildHistory(dir: string, days: number, t0: number, real: Awaited
       if (isReport) frame.reports = [{ ...template.reports![0]!, id: `h-${seq}`, createdAt: iso }];
       archive.record(frame);
     }
-    // Let the archive's closing chores (gzip, rename) run between days, as they would between frames.
-    await sleep(0);
+    // The archive's closing chores (gzip, rename) run between days, as they would between frames
+    // live; waited for here, or the segments waiting for them pile up in memory faster than live.
+    await archive.settled();
   }
   await archive.close();
   return { seconds: (performance.now() - started) / 1000, frames: n, bytes: await archive.diskBytes() };
@@ -213,7 +214,7 @@ async function livePhase(url: string, token: string, withReplays: boolean, t0: n
 
 console.log(`bench:replay — ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const real = await captureFrames();
-console.log(`captured ${real.withReports.length} real report frames (median ${quantile(real.withReports.map((f) => JSON.stringify(f).length), 0.5)} B) and a real snapshot of ${(JSON.stringify(real.base).length / 1024).toFixed(0)} KiB`);
+console.log(`captured ${real.withReports.length} real frames with reports (median ${quantile(real.withReports.map((f) => JSON.stringify(f).length), 0.5)} B) and a real snapshot of ${(JSON.stringify(real.base).length / 1024).toFixed(0)} KiB`);
 
 const root = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
 const rows: string[] = [];

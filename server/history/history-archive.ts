@@ -196,6 +196,11 @@ export class HistoryArchive {
     return total;
   }
 
+  /** Resolves once the segments closed so far are compressed (their lines no longer held in memory). */
+  async settled(): Promise<void> {
+    await this.chores;
+  }
+
   /** Closes the segment being written (it is compressed at the next start if the process ends first). */
   async close(): Promise<void> {
     const seg = this.current;
