@@ -40,6 +40,12 @@ async function main(): Promise<void> {
     log.info(`no IOC_CAP_FEED_TOKEN set: this run's CAP feed answers GET /api/v1/cap/alerts.atom?token=${config.capFeedToken}`);
   }
 
+  if (config.simulate && config.users.length === 0 && env.IOC_PUBLIC_REPLAY === undefined) {
+    // The demo's wall is open to anyone and its data is simulated: its past may be replayed by anyone
+    // too (a real public wall keeps IOC_PUBLIC_REPLAY's default, off).
+    config.publicReplay = true;
+    log.info('demo with no IOC_USERS: anyone may replay its history (/?at=…); set IOC_PUBLIC_REPLAY=0 to refuse');
+  }
   const app = await startApp(config, { logger: log, deferReady: config.simulate });
   // Printed before the history loads: /healthz answers now, /readyz once the figures are whole.
   console.log(`  IOC Wall listening on http://localhost:${app.port}/ (ready once /readyz answers 200)`);
