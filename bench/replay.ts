@@ -270,7 +270,7 @@ try {
     // Each phase with replays against the mean of the two phases beside it.
     const beside = results.flatMap((r, i) => (r.withReplays ? [r.p99 / ((results[i - 1]!.p99 + results[i + 1]!.p99) / 2)] : []));
     console.log(`\nlive POST → wall p99 at 200 reports/s: mean ${ms(withoutP99)} without replays, ${ms(withP99)} with them: ×${(withP99 / withoutP99).toFixed(2)}; each phase with replays against the two beside it: ${beside.map((x) => `×${x.toFixed(2)}`).join(', ')} (target ≤ 1.2)`);
-    console.log(`server RSS with 28 days of history opened: ${mib(rss)}; after the three phases: ${mib(rssBytes(server.proc.pid!))}`);
+    console.log(`server RSS with 28 days of history opened: ${mib(rss)}; after the phases: ${mib(rssBytes(server.proc.pid!))}`);
   } finally {
     await stopProcess(server.proc, server.exited);
   }
