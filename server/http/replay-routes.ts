@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import type { z } from 'zod';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Alert } from '@shared/alerts';
 import type { Snapshot } from '@shared/protocol';
@@ -6,6 +7,7 @@ import { historyQuerySchema, MAX_HISTORY_MARKS, snapshotQuerySchema, type Histor
 import { canSeeWard, type Principal } from '../auth/roles';
 import type { ItemStore } from '../store/store';
 import type { HistoryArchive } from '../history/history-archive';
+import { refuseMoment, seekMoment, type MomentRefusal } from '../history/replay-moment';
 import { principalOf } from './auth';
 import { sendError } from './errors';
 
@@ -41,33 +43,25 @@ export function replaySnapshot(d: ReplayRouterDeps): RequestHandler {
     }
     const who = principalOf(res.locals);
     if (!who && !d.publicReplay) {
-      sendError(res, 403, 'replay_not_public', 'replaying the past needs a signed-in person: sign in, or an admin sets IOC_PUBLIC_REPLAY=1 for the public wall');
+      sendNotPublic(res);
       return;
     }
     // A parameter given twice arrives as a list, which the schema refuses as not a single value.
     const parsed = snapshotQuerySchema.safeParse({ at: req.query.at, seq: req.query.seq });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = String(issue.path[0] ?? 'at');
-      sendError(res, 400, 'invalid_query', `${param}: ${issue.message}`, { parameter: param });
+      sendInvalidQuery(res, parsed.error, 'at');
       return;
     }
-    const { at, seq } = parsed.data;
-    const atMs = at === undefined ? null : Date.parse(at);
-    if (atMs !== null && atMs > d.now()) {
-      sendError(res, 400, 'invalid_query', `at: ${at} lies in the future; a replay shows the past (leave at out for the live wall)`, { parameter: 'at' });
-      return;
-    }
-    if (seq !== undefined && seq > d.liveSeq()) {
-      sendError(res, 400, 'invalid_query', `seq: ${seq} is beyond the last one sent (${d.liveSeq()})`, { parameter: 'seq' });
+    const refused = refuseMoment(parsed.data, { nowMs: d.now(), liveSeq: d.liveSeq() });
+    if (refused) {
+      sendRefusal(res, refused);
       return;
     }
     limiter.consume(who ? `user:${who.name}` : `ip:${req.ip ?? '?'}`).then(
       async () => {
-        const found = seq !== undefined ? await d.history.seekSeq(seq) : await d.history.seekTime(atMs!);
-        if (found.kind === 'before') {
-          const range = found.range;
-          sendError(res, 404, 'before_history', range ? `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept` : 'no history is kept yet', range ? { historyStarts: range } : undefined);
+        const found = await seekMoment(d.history, parsed.data);
+        if (!('snapshot' in found)) {
+          sendRefusal(res, found);
           return;
         }
         // A past moment never changes: a browser may keep it.
@@ -106,14 +100,12 @@ export function historyOverview(d: HistoryRouteDeps): RequestHandler {
   return (req, res) => {
     const who = principalOf(res.locals);
     if (!who && !d.publicReplay) {
-      sendError(res, 403, 'replay_not_public', 'replaying the past needs a signed-in person: sign in, or an admin sets IOC_PUBLIC_REPLAY=1 for the public wall');
+      sendNotPublic(res);
       return;
     }
     const parsed = historyQuerySchema.safeParse({ from: req.query.from, to: req.query.to });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = String(issue.path[0] ?? 'from');
-      sendError(res, 400, 'invalid_query', `${param}: ${issue.message}`, { parameter: param });
+      sendInvalidQuery(res, parsed.error, 'from');
       return;
     }
     const fromMs = Math.floor(Date.parse(parsed.data.from) / HOUR_MS) * HOUR_MS;
@@ -147,4 +139,20 @@ export function historyOverview(d: HistoryRouteDeps): RequestHandler {
     kept.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     res.json({ range: d.history.range(), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), hours, marks: kept } satisfies HistoryOverview);
   };
+}
+
+function sendNotPublic(res: Response): void {
+  sendError(res, 403, 'replay_not_public', 'replaying the past needs a signed-in person: sign in, or an admin sets IOC_PUBLIC_REPLAY=1 for the public wall');
+}
+
+/** 400 naming the query parameter the schema's first issue is about (`fallback` when it names none: a refine over several). */
+function sendInvalidQuery(res: Response, error: z.ZodError, fallback: string): void {
+  const issue = error.issues[0]!;
+  const param = String(issue.path[0] ?? fallback);
+  sendError(res, 400, 'invalid_query', `${param}: ${issue.message}`, { parameter: param });
+}
+
+function sendRefusal(res: Response, r: MomentRefusal): void {
+  if (r.status === 404) sendError(res, 404, 'before_history', r.message, r.historyStarts ? { historyStarts: r.historyStarts } : undefined);
+  else sendError(res, 400, 'invalid_query', r.message, { parameter: r.parameter });
 }

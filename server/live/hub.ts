@@ -16,6 +16,7 @@ import { replayRequestSchema, type ReplayResult } from '@shared/replay';
 import type { Principal } from '../auth/roles';
 import type { SocketIdentity } from '../auth/sessions';
 import type { HistoryArchive } from '../history/history-archive';
+import { refuseMoment, seekMoment } from '../history/replay-moment';
 import { ReplayPlayer } from './replay-player';
 import { backlogOf, MAX_BUFFERED_BYTES, MAX_PENDING_PACKETS, MAX_RESUME_DELTAS, RESUME_INTERVAL_MS } from './limits';
 import { FrameScopes, publicScope, scopeOfRole, scopeRoom, scopeSnapshot, type LiveScope } from './scope';
@@ -284,21 +285,17 @@ export class LiveHub {
         return;
       }
       requests.push(t);
-      const { at, seq, speed } = parsed.data;
-      const atMs = at === undefined ? null : Date.parse(at);
-      if (atMs !== null && atMs > this.deps.now()) {
-        refuse(reply, 400, 'invalid_replay', `at: ${at} lies in the future`);
+      const { speed } = parsed.data;
+      const refused = refuseMoment(parsed.data, { nowMs: this.deps.now(), liveSeq: this.deps.frames.seq });
+      if (refused) {
+        refuse(reply, 400, 'invalid_replay', refused.message);
         return;
       }
-      if (seq !== undefined && seq > this.deps.frames.seq) {
-        refuse(reply, 400, 'invalid_replay', `seq: ${seq} is beyond the last one sent (${this.deps.frames.seq})`);
-        return;
-      }
-      (seq !== undefined ? history.seekSeq(seq) : history.seekTime(atMs!)).then(
+      seekMoment(history, parsed.data).then(
         (found) => {
           if (!socket.connected) return;
-          if (found.kind === 'before') {
-            refuse(reply, 404, 'before_history', found.range ? `history starts at ${found.range.fromAt} (seq ${found.range.fromSeq})` : 'no history is kept yet');
+          if (!('snapshot' in found)) {
+            refuse(reply, 404, 'before_history', found.message);
             return;
           }
           stop();

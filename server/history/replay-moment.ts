@@ -1,0 +1,43 @@
+import type { Snapshot } from '@shared/protocol';
+import type { HistoryRange } from '@shared/replay';
+import type { HistoryArchive } from './history-archive';
+
+/** A moment to replay, read from a request: a seq, or an instant (`at`, ISO 8601 with its offset). */
+export interface ReplayMoment {
+  at?: string;
+  seq?: number;
+}
+
+/** Why a moment cannot be replayed, as the HTTP route and the socket event both answer it. */
+export interface MomentRefusal {
+  status: 400 | 404;
+  message: string;
+  /** The parameter at fault (400). */
+  parameter?: 'at' | 'seq';
+  /** Where history starts (404), when anything is kept. */
+  historyStarts?: HistoryRange;
+}
+
+/**
+ * The checks a moment must pass before any history is read: not in the future, not beyond the last
+ * seq sent. Null when it passes. Shared by `GET /api/v1/snapshot?at=|seq=` and the `replay` event.
+ */
+export function refuseMoment(m: ReplayMoment, limits: { nowMs: number; liveSeq: number }): MomentRefusal | null {
+  if (m.at !== undefined && Date.parse(m.at) > limits.nowMs) {
+    return { status: 400, parameter: 'at', message: `at: ${m.at} lies in the future; a replay shows the past (leave at out for the live wall)` };
+  }
+  if (m.seq !== undefined && m.seq > limits.liveSeq) {
+    return { status: 400, parameter: 'seq', message: `seq: ${m.seq} is beyond the last one sent (${limits.liveSeq})` };
+  }
+  return null;
+}
+
+/** The walls' state at the moment (by seq when given, else by instant), or a 404 saying when history starts. */
+export async function seekMoment(history: HistoryArchive, m: ReplayMoment): Promise<{ snapshot: Snapshot } | MomentRefusal> {
+  const found = m.seq !== undefined ? await history.seekSeq(m.seq) : await history.seekTime(Date.parse(m.at!));
+  if (found.kind === 'found') return { snapshot: found.snapshot };
+  const range = found.range;
+  return range
+    ? { status: 404, message: `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept`, historyStarts: range }
+    : { status: 404, message: 'no history is kept yet' };
+}
