@@ -58,6 +58,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 }
 
+/** Signs in as `name` and returns the session token (fails the test unless the answer is 200). */
+export async function signInToken(base: string, name: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  if (res.status !== 200) throw new Error(`sign-in as ${name} answered ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 /** POSTs JSON to an ingest path with the test key (or the given headers). */
 export async function post(base: string, pathName: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(base + pathName, {

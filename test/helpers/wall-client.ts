@@ -15,8 +15,9 @@ export class WallClient {
   readonly frames: string[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
-  constructor(url: string) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  /** `token`: a session token sent with the handshake (a signed-in wall); none for an anonymous one. */
+  constructor(url: string, token?: string) {
+    this.socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
     this.socket.on('snapshot', (s) => this.record(() => this.snapshots.push(s), s));
     this.socket.on('delta', (d) => this.record(() => this.deltas.push(d), d));
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startChildServer } from '../helpers/child-server';
 import { uniquePrefix } from '../helpers/redis-server';
-import { post, startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
+import { post, signInToken, startTestServer, TEST_INGEST_KEY, type TestServer } from '../helpers/server';
 import { aReport, nowIso, WallClient } from '../helpers/wall-client';
 
 /**
@@ -24,12 +24,6 @@ afterEach(async () => {
   for (const w of walls.splice(0)) w.close();
   for (const s of servers.splice(0)) await s.close();
 });
-
-async function token(url: string, name: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
 
 const capTime = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().replace(/\.\d+Z$/, '+00:00');
 const flood = (id: string) =>
@@ -98,10 +92,9 @@ describe.each([
     const env = { IOC_USERS: USERS, ...storeEnv() };
     const server = await startTestServer({ env });
     servers.push(server);
-    const officer = await token(server.url, 'olga', 'pw-officer-1');
-    const wall = new WallClient(server.url);
+    const officer = await signInToken(server.url, 'olga', 'pw-officer-1');
+    const wall = new WallClient(server.url, officer);
     walls.push(wall);
-    wall.socket.auth = { token: officer };
     const states = recorder(wall);
     await wall.until(() => wall.snapshots.length === 1, 'snapshot');
     await happenings(server, officer);
@@ -122,7 +115,7 @@ describe.each([
     servers.splice(servers.indexOf(server), 1);
     const again = await startTestServer({ env, dataDir: server.dataDir });
     servers.push(again);
-    const officer2 = await token(again.url, 'olga', 'pw-officer-1');
+    const officer2 = await signInToken(again.url, 'olga', 'pw-officer-1');
     for (const [seq, held] of states) expectSame(await replayAt(again, seq, officer2), held, `seq ${seq} after a restart`);
   });
 });
@@ -131,8 +124,8 @@ describe('replay: who, and bad input', () => {
   it('a ward user replays its own ward’s share; bad moments are 400 naming the parameter; before history is 404', async () => {
     const server = await startTestServer({ env: { IOC_USERS: USERS } });
     servers.push(server);
-    const officer = await token(server.url, 'olga', 'pw-officer-1');
-    const ward = await token(server.url, 'wanda', 'pw-ward-1');
+    const officer = await signInToken(server.url, 'olga', 'pw-officer-1');
+    const ward = await signInToken(server.url, 'wanda', 'pw-ward-1');
     expect((await post(server.url, '/api/v1/reports', aReport('mine', { ward: '19753' }))).status).toBe(202);
     expect((await post(server.url, '/api/v1/reports', aReport('theirs', { ward: '19774' }))).status).toBe(202);
     await server.app.tick();
@@ -209,10 +202,9 @@ describe('replay on a socket', () => {
   it('replays from a seq at 3,600×: the moment’s snapshot, then the archived frames, and no live frame until live {}', async () => {
     const server = await startTestServer({ env: { IOC_USERS: USERS } });
     servers.push(server);
-    const officer = await token(server.url, 'olga', 'pw-officer-1');
-    const live = new WallClient(server.url);
+    const officer = await signInToken(server.url, 'olga', 'pw-officer-1');
+    const live = new WallClient(server.url, officer);
     walls.push(live);
-    live.socket.auth = { token: officer };
     const states = recorder(live);
     await live.until(() => live.snapshots.length === 1, 'snapshot');
     const from = live.snapshots[0]!.seq;
@@ -221,9 +213,8 @@ describe('replay on a socket', () => {
     const end = ((await (await fetch(`${server.url}/api/v1/snapshot`, { headers: { authorization: `Bearer ${officer}` } })).json()) as Snapshot).seq;
     await live.until(() => live.lastSeq >= end, 'the live wall at the end');
 
-    const w = new WallClient(server.url);
+    const w = new WallClient(server.url, officer);
     walls.push(w);
-    w.socket.auth = { token: officer };
     await w.until(() => w.snapshots.length === 1, 'live snapshot');
     const bad = await w.socket.emitWithAck('replay', { seq: from, speed: 7 } as never);
     expect(bad).toMatchObject({ ok: false, error: { status: 400, code: 'invalid_replay' } });

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, Delta, ResumeResult, ServerToClientEvents, Snapshot } from '@shared/protocol';
-import { post, startTestServer, type TestServer } from '../helpers/server';
+import { post, signInToken, startTestServer, type TestServer } from '../helpers/server';
 import { nowIso } from '../helpers/wall-client';
 
 /**
@@ -26,12 +26,6 @@ interface Wall {
 
 let server: TestServer;
 const tokens = { officer: '', a: '', b: '' };
-
-async function token(name: string, password: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
 
 async function wall(t: string): Promise<Wall> {
   const socket: WallSocket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: t } });
@@ -93,9 +87,9 @@ function expectOnlyWard(frames: Delta[], ward: string): void {
 
 beforeAll(async () => {
   server = await startTestServer({ env: { IOC_USERS: USERS } });
-  tokens.officer = await token('olga', 'pw-officer-1');
-  tokens.a = await token('anh', 'pw-ward-a');
-  tokens.b = await token('bao', 'pw-ward-b');
+  tokens.officer = await signInToken(server.url, 'olga', 'pw-officer-1');
+  tokens.a = await signInToken(server.url, 'anh', 'pw-ward-a');
+  tokens.b = await signInToken(server.url, 'bao', 'pw-ward-b');
 });
 
 afterAll(async () => {
