@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyDelta } from '@shared/apply-delta';
 import type { Delta, Snapshot } from '@shared/protocol';
 import { makeIncident, makeReport, makeSnapshot } from '../../client/stores/fixtures';
-import { HistoryArchive } from './history-archive';
+import { HistoryArchive, type Seek } from './history-archive';
+import type { DueOut } from './segment-reads';
 
 const dirs: string[] = [];
 const archives: HistoryArchive[] = [];
@@ -53,12 +54,10 @@ describe('HistoryArchive', () => {
     const frames = Array.from({ length: 30 }, (_, i) => frame(i + 1));
     for (const f of frames) a.record(f);
     for (const seq of [10, 11, 16, 17, 18, 25, 39, 40]) {
-      const got = await a.seekSeq(seq);
-      expect(got.kind).toBe('found');
-      expect(got.kind === 'found' && got.snapshot).toEqual(wallAt(base, frames, seq));
+      expect(await snapshotAt(a.seekSeq(seq))).toEqual(replayOf(wallAt(base, frames, seq)));
     }
     // Beyond the last frame kept: the last state.
-    expect(await a.seekSeq(1000)).toEqual({ kind: 'found', snapshot: wallAt(base, frames, 40) });
+    expect(await snapshotAt(a.seekSeq(1000))).toEqual(replayOf(wallAt(base, frames, 40)));
     // Before the first: where history starts.
     expect(await a.seekSeq(9)).toEqual({ kind: 'before', range: { fromSeq: 10, fromAt: iso(T0) } });
   });
@@ -70,9 +69,9 @@ describe('HistoryArchive', () => {
     const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
     for (const f of frames) a.record(f);
     // 5 min 30 s after T0: frames 1–5 were sent by then.
-    const got = await a.seekTime(T0 + 5 * 60_000 + 30_000);
-    expect(got.kind === 'found' && got.snapshot.seq).toBe(15);
-    expect(got.kind === 'found' && got.snapshot).toEqual(wallAt(base, frames, 15));
+    const got = await snapshotAt(a.seekTime(T0 + 5 * 60_000 + 30_000));
+    expect(got.seq).toBe(15);
+    expect(got).toEqual(replayOf(wallAt(base, frames, 15)));
     expect((await a.seekTime(T0 - 1)).kind).toBe('before');
   });
 
@@ -92,20 +91,79 @@ describe('HistoryArchive', () => {
 
     const again = await archive(dir);
     expect(readdirSync(dir).every((n) => n.endsWith('.ndjson.gz'))).toBe(true);
-    for (const seq of [12, 15, 20, 22]) expect(await again.seekSeq(seq)).toEqual({ kind: 'found', snapshot: wallAt(base, frames, seq) });
+    for (const seq of [12, 15, 20, 22]) expect(await snapshotAt(again.seekSeq(seq))).toEqual(replayOf(wallAt(base, frames, seq)));
     expect(again.lastSeq).toBe(22);
     // The files are the owner's only.
     for (const n of readdirSync(dir)) expect(statSync(path.join(dir, n)).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
-  it('plays the frames after a seq in order, across segments, as they were sent', async () => {
+  it('hands a replay the frames due after a seq, merged, across segments, in slices of at most max', async () => {
     const a = await archive(undefined, { checkpointFrames: 3 });
-    a.begin(makeSnapshot({ seq: 10, at: iso(T0) }));
+    const base = makeSnapshot({ seq: 10, at: iso(T0) });
+    a.begin(base);
     const frames = Array.from({ length: 10 }, (_, i) => frame(i + 1));
     for (const f of frames) a.record(f);
-    const played: Delta[] = [];
-    for await (const f of a.framesAfter(13)) played.push(f);
-    expect(played).toEqual(frames.filter((f) => f.seq > 13));
+    const at13 = await snapshotAt(a.seekSeq(13));
+    const play = (s: Snapshot, out: DueOut): Snapshot => (out.body ? applyDelta(s, { ...out.body, type: 'delta', fromSeq: s.seq + 1, seq: out.seq }) : s);
+
+    // Up to 7 min after T0: frames 4–7, merged; more is kept.
+    const upTo7 = await a.due(13, T0 + 7 * 60_000, 1_000);
+    expect({ seq: upTo7.seq, count: upTo7.count, end: upTo7.end }).toEqual({ seq: 17, count: 4, end: false });
+    expect(play(at13, upTo7)).toEqual(replayOf(wallAt(base, frames, 17)));
+
+    // Everything after, two frames at a time: the merged slices end where the kept frames end.
+    let s = play(at13, upTo7);
+    const slices: number[] = [];
+    for (;;) {
+      const out = await a.due(s.seq, Number.MAX_SAFE_INTEGER, 2);
+      s = play(s, out);
+      slices.push(out.count);
+      if (out.end) break;
+    }
+    expect(slices).toEqual([2, 1]);
+    expect(s).toEqual(replayOf(wallAt(base, frames, 20)));
+  });
+
+  it('reads a segment while it is being closed and once it is gzipped', async () => {
+    const a = await archive(undefined, { checkpointFrames: 50 });
+    const base = makeSnapshot({ seq: 10, at: iso(T0) });
+    a.begin(base);
+    const frames = Array.from({ length: 60 }, (_, i) => frame(i + 1));
+    for (const f of frames) a.record(f);
+    // Frame 50 closed the first segment: asked at once, while its compression is queued or running.
+    expect(await snapshotAt(a.seekSeq(40))).toEqual(replayOf(wallAt(base, frames, 40)));
+    await a.settled();
+    expect(readdirSync(dirs.at(-1)!).filter((n) => n.endsWith('.ndjson.gz'))).toHaveLength(1);
+    expect(await snapshotAt(a.seekSeq(41))).toEqual(replayOf(wallAt(base, frames, 41)));
+    expect(await snapshotAt(a.seekSeq(70))).toEqual(replayOf(wallAt(base, frames, 70)));
+  });
+
+  it('answers a seek cut to a scope, as JSON text when asked so', async () => {
+    const a = await archive();
+    const base = makeSnapshot({ seq: 10, at: iso(T0) });
+    a.begin(base);
+    const frames = Array.from({ length: 5 }, (_, i) => frame(i + 1));
+    for (const f of frames) a.record(f);
+    const got = await a.seekSeq(15, { scope: { kind: 'ward', code: 'none' }, as: 'json' });
+    if (got.kind !== 'found' || !('json' in got.moment)) throw new Error('expected JSON text');
+    const parsed = JSON.parse(got.moment.json) as Snapshot;
+    expect(parsed.seq).toBe(15);
+    expect(parsed.replay).toBe(true);
+    // No ward is called "none": none of the reports is its.
+    expect(wallAt(base, frames, 15).reports.length).toBeGreaterThan(0);
+    expect(parsed.reports).toEqual([]);
   });
 });
+
+/** The snapshot a seek found (as the object), failing when it found none. */
+async function snapshotAt(p: Promise<Seek>): Promise<Snapshot> {
+  const got = await p;
+  if (got.kind !== 'found' || !('snapshot' in got.moment)) throw new Error(`no snapshot: ${JSON.stringify(got)}`);
+  return got.moment.snapshot;
+}
+
+/** A replayed snapshot is the walls' state marked as a replay. */
+function replayOf(s: Snapshot): Snapshot {
+  return { ...s, replay: true };
+}

@@ -1,22 +1,23 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { applyDeltaInPlace, ReportIndex } from '@shared/apply-delta';
 import type { Delta, Snapshot } from '@shared/protocol';
 import type { HistoryRange } from '@shared/replay';
+import type { LiveScope } from '../live/scope';
+import { HistoryReader } from './history-reader';
+import type { DueOut, SeekOut, SegmentRef } from './segment-reads';
 
 const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 /** A checkpoint at least this often (of frame time): a seek folds at most this much of the log. */
 export const HISTORY_CHECKPOINT_MS = 60 * 60_000;
 /** …and at least every this many frames, so a busy hour does not make a slow seek. */
 export const HISTORY_CHECKPOINT_FRAMES = 2_000;
-/** Frames folded between two turns of the event loop while a seek reads the log. */
-const FOLD_SLICE_FRAMES = 250;
+/** Segments handed to one replay read: enough for its most frames (HISTORY_CHECKPOINT_FRAMES each). */
+const DUE_SEGMENTS = 4;
 
 /** A segment of history: a checkpoint (the state walls held at `fromSeq`) and every frame after it, to `toSeq`. */
 interface Segment {
@@ -31,7 +32,7 @@ interface Segment {
 interface OpenSegment extends Segment {
   /** The file, open for appending: each line is written before the frame goes to the walls' sockets. */
   fd: number;
-  /** The segment's lines, also kept here: a seek into the open segment reads no half-written file. */
+  /** The segment's lines, also kept here: compressed from memory when it closes. */
   lines: string[];
 }
 
@@ -44,7 +45,14 @@ export interface HistoryArchiveDeps {
 }
 
 /** Where a seek landed: the state walls held then, or why there is none. */
-export type Seek = { kind: 'found'; snapshot: Snapshot } | { kind: 'before'; range: HistoryRange | null };
+export type Seek = { kind: 'found'; moment: SeekOut } | { kind: 'before'; range: HistoryRange | null };
+
+/** How a seek's state is wanted: cut to a reader's scope, as JSON text (to send) or as the object. */
+export interface SeekView {
+  scope: LiveScope | null;
+  as: 'json' | 'object';
+}
+const WHOLE_OBJECT: SeekView = { scope: null, as: 'object' };
 
 const OPEN_NAME = /^seg-(\d+)-(\d+)\.ndjson$/;
 const CLOSED_NAME = /^seg-(\d+)-(\d+)-(\d+)-(\d+)\.ndjson\.gz$/;
@@ -61,6 +69,9 @@ const CLOSED_NAME = /^seg-(\d+)-(\d+)-(\d+)-(\d+)\.ndjson\.gz$/;
  * per line. The segment being written is plain NDJSON (appended as frames go out: a kill -9 loses at
  * most a line being written, which the next start cuts off); a closed segment is gzipped, its range
  * in its name. Nothing is ever deleted: history grows by the bytes README, "Replay", measures.
+ *
+ * This class writes on the main thread (a line per frame); every read — a seek, a replay's frames —
+ * runs on the reader's worker thread (history-reader.ts), which reads the same files.
  */
 export class HistoryArchive {
   private closed: Segment[] = [];
@@ -70,12 +81,11 @@ export class HistoryArchive {
   private shadowIndex: ReportIndex | null = null;
   /** Closing segments (end, compress, rename) one after another, off the live path. */
   private chores: Promise<void> = Promise.resolve();
-  /** Segments being closed, by their closed name: read from here until their file is written. */
-  private readonly closing = new Map<string, string[]>();
-  /** The last segment read by a seek, parsed: replays read forward through one segment. */
-  private cache: { file: string; lines: string[] } | null = null;
+  private readonly reader: HistoryReader;
 
-  constructor(private readonly deps: HistoryArchiveDeps) {}
+  constructor(private readonly deps: HistoryArchiveDeps) {
+    this.reader = new HistoryReader(deps.dir);
+  }
 
   /** Reads what earlier runs kept; a segment a crash left open is closed (a torn last line cut). */
   async open(): Promise<void> {
@@ -151,42 +161,39 @@ export class HistoryArchive {
   }
 
   /** The state walls held after the last frame at or before `seq`. */
-  seekSeq(seq: number): Promise<Seek> {
+  seekSeq(seq: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
     // A seq at the end of one segment and the start of the next (a restart in between: the walls got
     // a new snapshot at the same seq) is answered from the first, where the walls first reached it.
     const all = this.segments();
     const covering = all.find((s) => s.fromSeq <= seq && seq <= s.toSeq);
-    return this.seek(covering ?? all.filter((s) => s.fromSeq <= seq).at(-1), (d) => d.seq <= seq);
+    return this.seek(covering ?? all.filter((s) => s.fromSeq <= seq).at(-1), { seq }, view);
   }
 
   /** The state walls held after the last frame sent at or before `atMs`. */
-  seekTime(atMs: number): Promise<Seek> {
-    return this.seek(this.segments().filter((s) => s.fromAtMs <= atMs).at(-1), (d) => Date.parse(d.at) <= atMs);
+  seekTime(atMs: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
+    return this.seek(this.segments().filter((s) => s.fromAtMs <= atMs).at(-1), { atMs }, view);
+  }
+
+  /**
+   * What a replay that has shown up to `afterSeq` shows next: the frames after it sent at or before
+   * `untilAtMs` (at most `max`), as one merged frame body. `end` once nothing is kept after them
+   * (the replay caught up with the present).
+   */
+  async due(afterSeq: number, untilAtMs: number, max: number): Promise<DueOut> {
+    const after = this.segments().filter((s) => s.toSeq > afterSeq || s === this.current);
+    const refs = after.slice(0, DUE_SEGMENTS).map((s) => this.refOf(s));
+    const out = await this.reader.due(refs, afterSeq, untilAtMs, max);
+    // Segments beyond those handed over: not the end yet.
+    return after.length > DUE_SEGMENTS && out.end ? { ...out, end: false } : out;
   }
 
   private segments(): Segment[] {
     return [...this.closed, ...(this.current ? [this.current] : [])];
   }
 
-  /**
-   * Frames after `seq`, in order, as they were sent, up to the last one kept when the call reaches
-   * it (a replay that catches up with the present stops there).
-   */
-  async *framesAfter(seq: number): AsyncGenerator<Delta> {
-    let after = seq;
-    for (;;) {
-      const seg = this.segments().find((s) => s.toSeq > after);
-      if (!seg) return;
-      const lines = await this.linesOf(seg);
-      for (let i = 1; i < lines.length; i++) {
-        const frame = JSON.parse(lines[i]!) as Delta;
-        if (frame.seq <= after) continue;
-        after = frame.seq;
-        yield frame;
-      }
-      // A segment with no frame after `after` (it was rotated as we read): move past it.
-      after = Math.max(after, seg.toSeq);
-    }
+  private refOf(s: Segment): SegmentRef {
+    const open = s === this.current;
+    return { file: s.file, raw: open ? s.file : `seg-${s.fromSeq}-${s.fromAtMs}.ndjson`, open, toSeq: s.toSeq };
   }
 
   /** Bytes on disk, for the bench and the README's cost figures. */
@@ -208,30 +215,12 @@ export class HistoryArchive {
     this.shadow = null;
     if (seg) closeSync(seg.fd);
     await this.chores;
+    await this.reader.close();
   }
 
-  private async seek(seg: Segment | undefined, keep: (d: Delta) => boolean): Promise<Seek> {
+  private async seek(seg: Segment | undefined, keep: { seq: number } | { atMs: number }, view: SeekView): Promise<Seek> {
     if (!seg) return { kind: 'before', range: this.range() };
-    const lines = await this.linesOf(seg);
-    const snapshot = JSON.parse(lines[0]!) as Snapshot;
-    const index = new ReportIndex(snapshot.reports);
-    for (let i = 1; i < lines.length; i++) {
-      if (i % FOLD_SLICE_FRAMES === 0) await yieldToLoop();
-      const frame = JSON.parse(lines[i]!) as Delta;
-      if (!keep(frame)) break;
-      applyDeltaInPlace(snapshot, frame, index);
-    }
-    return { kind: 'found', snapshot };
-  }
-
-  private async linesOf(seg: Segment): Promise<string[]> {
-    if (this.current && seg.file === this.current.file) return this.current.lines.slice();
-    const closing = this.closing.get(seg.file);
-    if (closing) return closing;
-    if (this.cache?.file === seg.file) return this.cache.lines;
-    const lines = wholeLines((await gunzipAsync(await readFile(path.join(this.deps.dir, seg.file)))).toString('utf8'));
-    this.cache = { file: seg.file, lines };
-    return lines;
+    return { kind: 'found', moment: await this.reader.seek(this.refOf(seg), keep, view.scope, view.as) };
   }
 
   private startSegment(): void {
@@ -245,16 +234,13 @@ export class HistoryArchive {
     this.append(this.current, line);
     if (previous) {
       const done = { file: previous.file, fromSeq: previous.fromSeq, fromAtMs: previous.fromAtMs, toSeq: previous.toSeq, toAtMs: previous.toAtMs };
-      const name = closedName(done);
-      this.closed.push({ ...done, file: name });
-      this.closing.set(name, previous.lines);
+      this.closed.push({ ...done, file: closedName(done) });
       this.chores = this.chores
         .then(async () => {
           closeSync(previous.fd);
           await this.compress(previous.file, previous.lines, done);
         })
-        .catch((err: unknown) => this.deps.log.warn({ err, file: previous.file }, 'history: a segment could not be closed'))
-        .finally(() => this.closing.delete(name));
+        .catch((err: unknown) => this.deps.log.warn({ err, file: previous.file }, 'history: a segment could not be closed'));
     }
   }
 

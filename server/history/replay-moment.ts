@@ -1,6 +1,6 @@
-import type { Snapshot } from '@shared/protocol';
 import type { HistoryRange } from '@shared/replay';
-import type { HistoryArchive } from './history-archive';
+import type { HistoryArchive, SeekView } from './history-archive';
+import type { SeekOut } from './segment-reads';
 
 /** A moment to replay, read from a request: a seq, or an instant (`at`, ISO 8601 with its offset). */
 export interface ReplayMoment {
@@ -32,10 +32,13 @@ export function refuseMoment(m: ReplayMoment, limits: { nowMs: number; liveSeq: 
   return null;
 }
 
-/** The walls' state at the moment (by seq when given, else by instant), or a 404 saying when history starts. */
-export async function seekMoment(history: HistoryArchive, m: ReplayMoment): Promise<{ snapshot: Snapshot } | MomentRefusal> {
-  const found = m.seq !== undefined ? await history.seekSeq(m.seq) : await history.seekTime(Date.parse(m.at!));
-  if (found.kind === 'found') return { snapshot: found.snapshot };
+/**
+ * The walls' state at the moment (by seq when given, else by instant), marked `replay: true` and cut
+ * to the view's scope, or a 404 saying when history starts.
+ */
+export async function seekMoment(history: HistoryArchive, m: ReplayMoment, view: SeekView): Promise<{ moment: SeekOut } | MomentRefusal> {
+  const found = m.seq !== undefined ? await history.seekSeq(m.seq, view) : await history.seekTime(Date.parse(m.at!), view);
+  if (found.kind === 'found') return { moment: found.moment };
   const range = found.range;
   return range
     ? { status: 404, message: `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept`, historyStarts: range }

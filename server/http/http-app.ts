@@ -13,7 +13,7 @@ import type { Boundaries } from '../geo/boundaries';
 import type { CapIngest } from '../ingest/cap-ingest';
 import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
-import { publicScope, scopeOfRole, scopeSnapshot } from '../live/scope';
+import { publicScope, scopeOfRole, scopeSnapshot, type LiveScope } from '../live/scope';
 import type { Principal } from '../auth/roles';
 import type { HistoryArchive } from '../history/history-archive';
 import { historyOverview, replaySnapshot } from './replay-routes';
@@ -114,15 +114,16 @@ export function createHttpApp(d: HttpAppDeps): Express {
     res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
   });
   // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
+  const scopeFor = (who: Principal | null): LiveScope | null => (who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription));
   const scopedFor = (s: Snapshot, who: Principal | null): Snapshot => {
-    const scope = who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription);
+    const scope = scopeFor(who);
     return scope ? scopeSnapshot(s, scope) : s;
   };
   app.get(
     '/api/v1/snapshot',
     requireWallAccess(d.policy),
     // A past moment (?at= or ?seq=) from the history archive; without either, on to the live snapshot.
-    replaySnapshot({ history: d.history, liveSeq: d.snapshotSeq, now: d.now, publicReplay: d.config.publicReplay, scoped: scopedFor }),
+    replaySnapshot({ history: d.history, liveSeq: d.snapshotSeq, now: d.now, publicReplay: d.config.publicReplay, scopeOf: scopeFor }),
     (_req, res) => {
       res.json(scopedFor(d.snapshot(), principalOf(res.locals)));
     },

@@ -2,11 +2,11 @@ import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Alert } from '@shared/alerts';
-import type { Snapshot } from '@shared/protocol';
 import { historyQuerySchema, MAX_HISTORY_MARKS, snapshotQuerySchema, type HistoryHour, type HistoryMark, type HistoryOverview } from '@shared/replay';
 import { canSeeWard, type Principal } from '../auth/roles';
 import type { ItemStore } from '../store/store';
 import type { HistoryArchive } from '../history/history-archive';
+import type { LiveScope } from '../live/scope';
 import { refuseMoment, seekMoment, type MomentRefusal } from '../history/replay-moment';
 import { principalOf } from './auth';
 import { sendError } from './errors';
@@ -22,8 +22,8 @@ export interface ReplayRouterDeps {
   now: () => number;
   /** IOC_PUBLIC_REPLAY: may someone not signed in (a public wall) replay? */
   publicReplay: boolean;
-  /** The reader's share of a snapshot, as the live snapshot cuts it (ward, province, public). */
-  scoped: (snapshot: Snapshot, who: Principal | null) => Snapshot;
+  /** The reader's scope, as the live snapshot cuts it (ward, province, public); null for the whole. */
+  scopeOf: (who: Principal | null) => LiveScope | null;
 }
 
 /**
@@ -59,13 +59,14 @@ export function replaySnapshot(d: ReplayRouterDeps): RequestHandler {
     }
     limiter.consume(who ? `user:${who.name}` : `ip:${req.ip ?? '?'}`).then(
       async () => {
-        const found = await seekMoment(d.history, parsed.data);
-        if (!('snapshot' in found)) {
+        // Read, cut and written as JSON on the history reader's thread: sent here as it comes.
+        const found = await seekMoment(d.history, parsed.data, { scope: d.scopeOf(who), as: 'json' });
+        if (!('moment' in found)) {
           sendRefusal(res, found);
           return;
         }
         // A past moment never changes: a browser may keep it.
-        res.set('Cache-Control', 'private, max-age=3600').json({ ...d.scoped(found.snapshot, who), replay: true } satisfies Snapshot);
+        res.set('Cache-Control', 'private, max-age=3600').type('application/json').send('json' in found.moment ? found.moment.json : JSON.stringify(found.moment.snapshot));
       },
       (rejection: unknown) => {
         if (!(rejection instanceof RateLimiterRes)) {

@@ -291,21 +291,23 @@ export class LiveHub {
         refuse(reply, 400, 'invalid_replay', refused.message);
         return;
       }
-      seekMoment(history, parsed.data).then(
+      const scope = socket.data.scope;
+      // Cut to the socket's scope on the reader's thread, as its live snapshot is cut.
+      seekMoment(history, parsed.data, { scope: scope ?? null, as: 'object' }).then(
         (found) => {
           if (!socket.connected) return;
-          if (!('snapshot' in found)) {
+          if (!('moment' in found)) {
             refuse(reply, 404, 'before_history', found.message);
             return;
           }
+          if (!('snapshot' in found.moment)) throw new Error('a replay seek answered text where the object was asked');
           stop();
-          const scope = socket.data.scope;
           void socket.leave(CITY_ROOM);
           if (scope) void socket.leave(scopeRoom(scope));
-          const moment = found.snapshot;
-          socket.emit('snapshot', { ...(scope ? scopeSnapshot(moment, scope) : moment), replay: true });
+          const moment = found.moment.snapshot;
+          socket.emit('snapshot', moment);
           const player = new ReplayPlayer({
-            frames: history.framesAfter(moment.seq),
+            due: (afterSeq, untilAtMs, max) => history.due(afterSeq, untilAtMs, max),
             fromAtMs: Date.parse(moment.at),
             fromSeq: moment.seq,
             speed,

@@ -1,15 +1,15 @@
 import type { Delta } from '@shared/protocol';
 import type { ReplaySpeed } from '@shared/replay';
-import { mergeAll } from './frames';
+import type { DueOut } from '../history/segment-reads';
 
 /** How often a playing replay hands the wall what became due: one frame per tick, however fast it plays. */
 export const REPLAY_TICK_MS = 100;
-/** Most archived frames read ahead of the replayed clock. */
-const READ_AHEAD_FRAMES = 500;
+/** Most archived frames merged into one tick's frame; more due (a burst at 3,600×) go in the next ticks. */
+export const REPLAY_FRAMES_PER_TICK = 5_000;
 
 export interface ReplayPlayerDeps {
-  /** Archived frames after the moment, in order (HistoryArchive.framesAfter). */
-  frames: AsyncIterator<Delta>;
+  /** The archived frames after `afterSeq` sent by `untilAtMs`, merged (HistoryArchive.due, read off the main thread). */
+  due: (afterSeq: number, untilAtMs: number, max: number) => Promise<DueOut>;
   /** The replayed moment's own time (the snapshot's `at`). */
   fromAtMs: number;
   fromSeq: number;
@@ -25,12 +25,14 @@ export interface ReplayPlayerDeps {
  * Plays archived frames forward at `speed` × real time: every REPLAY_TICK_MS it sends, as one frame,
  * the frames whose time the replayed clock has passed (merged as the live feed merges a frame's
  * entries, so applying it equals applying each). At 3,600× an hour of the city is a second of
- * frames, and still one frame per tick to the wall. Speed 0 holds the moment and sends nothing.
+ * frames, and still one frame per tick to the wall. Reading and merging are the history reader's
+ * (a worker thread); this keeps the clock and asks once per tick, never twice at once, so a slow
+ * read delays its replay and nothing else. Speed 0 holds the moment and sends nothing. It stops
+ * asking once it has caught up with the present.
  */
 export class ReplayPlayer {
   private timer: NodeJS.Timeout | null = null;
-  private readonly queue: Delta[] = [];
-  private reading: Promise<void> | null = null;
+  private asking = false;
   private done = false;
   private stopped = false;
   private lastSeq: number;
@@ -45,14 +47,12 @@ export class ReplayPlayer {
     if (this.d.speed === 0) return;
     this.timer = setInterval(() => this.tick(), REPLAY_TICK_MS);
     this.timer.unref();
-    this.readAhead();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    void this.d.frames.return?.(undefined);
   }
 
   /** The replayed clock now. */
@@ -61,38 +61,24 @@ export class ReplayPlayer {
   }
 
   private tick(): void {
-    if (this.stopped) return;
-    const until = this.nowMs;
-    let n = 0;
-    while (n < this.queue.length && Date.parse(this.queue[n]!.at) <= until) n += 1;
-    if (n > 0) {
-      const due = this.queue.splice(0, n);
-      const body = mergeAll(due)!;
-      const frame: Delta = { ...body, type: 'delta', fromSeq: this.lastSeq + 1, seq: due.at(-1)!.seq, replay: true };
-      this.lastSeq = frame.seq;
-      this.d.emit(frame);
-    }
-    if (this.queue.length < READ_AHEAD_FRAMES / 2) this.readAhead();
-  }
-
-  private readAhead(): void {
-    if (this.reading || this.done || this.stopped) return;
-    this.reading = (async () => {
-      while (!this.stopped && this.queue.length < READ_AHEAD_FRAMES) {
-        const next = await this.d.frames.next();
-        if (next.done) {
-          this.done = true;
-          return;
+    if (this.stopped || this.asking || this.done) return;
+    this.asking = true;
+    this.d.due(this.lastSeq, this.nowMs, REPLAY_FRAMES_PER_TICK).then(
+      (out) => {
+        this.asking = false;
+        if (this.stopped) return;
+        if (out.body) {
+          const frame: Delta = { ...out.body, type: 'delta', fromSeq: this.lastSeq + 1, seq: out.seq, replay: true };
+          this.lastSeq = out.seq;
+          this.d.emit(frame);
         }
-        this.queue.push(next.value);
-      }
-    })()
-      .catch((err: unknown) => {
-        this.done = true;
+        if (out.end) this.stop();
+      },
+      (err: unknown) => {
+        this.asking = false;
+        this.stop();
         this.d.onError(err);
-      })
-      .finally(() => {
-        this.reading = null;
-      });
+      },
+    );
   }
 }
