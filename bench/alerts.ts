@@ -45,7 +45,7 @@ const START_LOCAL = process.env.BENCH_START ?? '2026-11-02';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const SOURCES: readonly AlertSource[] = ['incident', 'hotspot', 'threshold'];
+const SOURCES: readonly AlertSource[] = ['incident', 'hotspot', 'threshold', 'situation'];
 const quiet = { info: () => {}, warn: () => {}, error: (obj: object, msg: string) => console.error(msg, obj) };
 
 async function main(): Promise<void> {
@@ -110,14 +110,14 @@ async function main(): Promise<void> {
 
 function report(raised: Alert[], startMs: number, dateKey: (ms: number) => string, isWorkingDay: (key: string) => boolean): void {
   const perDay = new Map<string, Record<AlertSource, number>>();
-  for (let d = 0; d < DAYS; d++) perDay.set(dateKey(startMs + d * DAY_MS + 12 * 3_600_000), { incident: 0, hotspot: 0, threshold: 0 });
+  for (let d = 0; d < DAYS; d++) perDay.set(dateKey(startMs + d * DAY_MS + 12 * 3_600_000), { incident: 0, hotspot: 0, threshold: 0, situation: 0 });
   for (const a of raised) perDay.get(dateKey(Date.parse(a.raisedAt)))![a.source] += 1;
   console.log(`bench:alerts — ${describeCity(CITY)}`);
   console.log(`  ${DAYS} simulated days from ${START_LOCAL} (after ${HISTORY_DAYS} days of history), every alert resolved ${RESOLVE_MINUTES} min after it was raised`);
   console.log('');
   console.log('date        day           incident  hotspot  backlog  total');
   const weekday = (key: string) => new Date(`${key}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
-  const totals: Record<AlertSource, number> = { incident: 0, hotspot: 0, threshold: 0 };
+  const totals: Record<AlertSource, number> = { incident: 0, hotspot: 0, threshold: 0, situation: 0 };
   let maxDay = 0;
   for (const [key, c] of perDay) {
     const total = SOURCES.reduce((n, s) => n + c[s], 0);

@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService, toActionResult } from './alerts/alert-service';
 import { AlertSources } from './alerts/alert-sources';
+import { SituationGrouper } from './alerts/situations';
 import { LoginLimiter } from './auth/login-limiter';
 import { connectAuthRedis, redisLoginLimiter, RedisSessionStore } from './auth/redis-sessions';
 import { MemorySessionStore, SESSION_TTL_MS, type SessionStore } from './auth/sessions';
@@ -29,6 +30,7 @@ import { LiveFeed } from './live/feed';
 import { LiveHub, type IocServer } from './live/hub';
 import { LiveState } from './live/live-state';
 import { HistoryArchive } from './history/history-archive';
+import { redisSharedSegments } from './history/shared-segments';
 import { EmbeddedStore } from './store/embedded-store';
 import { RedisStore } from './store/redis/redis-store';
 import type { ItemStore } from './store/store';
@@ -129,7 +131,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const store = createStore(config, log);
   await store.open();
   // What the walls were sent, kept for replay (issue 20): beside the journal, in the data folder.
-  const history = new HistoryArchive({ dir: path.join(config.dataDir, 'history'), log });
+  // With Redis, closed segments are also kept there, so a node's history outlives the node.
+  const sharedHistory = config.redisUrl ? await redisSharedSegments(config.redisUrl, config.redisPrefix, (err) => log.error({ err }, 'history: Redis connection problem (it reconnects by itself)')) : undefined;
+  const history = new HistoryArchive({ dir: path.join(config.dataDir, 'history'), log, shared: sharedHistory });
   await history.open();
   // After the store: it refuses a Redis without AOF before anything else connects.
   const { sessions, limiter, close: closeAuth } = await createSessions(config, now, opts.sessionTtlMs ?? SESSION_TTL_MS, log);
@@ -139,6 +143,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   sources.load();
   const alerts = new AlertService({ store, config: policy.alertConfig, now });
   alerts.load();
+  const situations = new SituationGrouper({ rules: policy.situations, store, boundaries, alerts: () => alerts.all() });
+  situations.load();
   let hub: LiveHub | null = null;
   const feed: LiveFeed = new LiveFeed(store, {
     state,
@@ -159,7 +165,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     onItems: (accepted, seq) => pipeline.onItems(accepted, seq),
     onError: (err) => log.warn({ err }, 'a delta could not be made or published'),
   });
-  const pipeline = new AlertPipeline({ sources, alerts, lease: store, startSeq: store.seq, now, log, leaseMs: opts.alertLeaseMs, publishHotspots: (hotspots) => feed.publish({ at: new Date(now()).toISOString(), hotspots }) });
+  const pipeline = new AlertPipeline({ sources, alerts, situations, lease: store, startSeq: store.seq, now, log, leaseMs: opts.alertLeaseMs, publishHotspots: (hotspots) => feed.publish({ at: new Date(now()).toISOString(), hotspots }) });
   const snapshot = () => {
     // Pending changes go out first, so the snapshot stands exactly where the next frame begins.
     feed.flush();
@@ -232,6 +238,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     feed.close();
     await hub?.close(); // closes the HTTP server too
     await history.close();
+    await sharedHistory?.close();
     await closeAdapter?.();
     await closeAuth();
     await store.close();

@@ -7,8 +7,45 @@ import type { Dossier, Incident, PublicReport } from './schemas';
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-/** Where an alert came from: a hotspot, an incident rule, or a threshold rule. */
-export type AlertSource = 'hotspot' | 'incident' | 'threshold';
+/**
+ * Where an alert came from: a hotspot, an incident rule, a threshold rule, or a situation (tình huống):
+ * the rises of one kind of matter in several units grouped into one city alert (issue 21).
+ */
+export type AlertSource = 'hotspot' | 'incident' | 'threshold' | 'situation';
+
+/**
+ * One matter of a unit inside a situation: what would have been an alert of its own (a hotspot, a
+ * severe incident, a cluster of incidents), with its evidence, so grouping never hides it.
+ */
+export interface SituationMatter {
+  /** The key it would have alerted under alone (`hotspot:<id>`, `incident:<id>`, `incident-cluster:<ward>:<type>`). */
+  key: string;
+  category?: ReportCategory;
+  incidentType?: IncidentType;
+  severity: 1 | 2 | 3 | 4;
+  observed?: number;
+  expected?: number;
+  windowHours?: number;
+  reportIds?: string[];
+  incidentIds?: string[];
+  /** When the rise was first seen in the situation. */
+  since: string;
+  /** When it ended (its hotspot closed, its incident closed or aged out); its evidence is kept as last seen. */
+  endedAt?: string;
+  /** Its own alert, raised before the situation took it in; that alert goes on by itself too. */
+  alertId?: string;
+}
+
+/** A unit (xã, phường) of a situation: its matters and the CAP warnings in force over it. */
+export interface SituationUnit {
+  ward: string;
+  joinedAt: string;
+  /** Set when every matter of the unit has ended; cleared if one starts again. */
+  leftAt?: string;
+  matters: SituationMatter[];
+  /** Ids of the incidents carrying the CAP warnings in force over the unit when last seen. */
+  warningIds: string[];
+}
 
 /** The step of one person on an alert. */
 export interface AlertStep {
@@ -56,6 +93,10 @@ export interface Alert {
     observed?: number;
     expected?: number;
     windowHours?: number;
+    /** A situation's units, in the order they joined; `wards`, `reportIds` and `incidentIds` then hold their union. */
+    units?: SituationUnit[];
+    /** A situation's CAP warnings (the incidents that carry them) over any of its units. */
+    warningIds?: string[];
   };
 }
 
@@ -117,7 +158,7 @@ export interface AlertEvidence {
 /** One line of the append-only audit log; alerts are the fold of their events. */
 export type AlertEvent =
   | { type: 'raised'; at: string; alert: Alert }
-  | { type: 'updated'; at: string; alertId: string; severity: Alert['severity']; explanation: Label; evidence: Alert['evidence'] }
+  | { type: 'updated'; at: string; alertId: string; severity: Alert['severity']; explanation: Label; evidence: Alert['evidence']; /** A situation's title follows its units. */ title?: Label }
   | { type: 'escalated'; at: string; alertId: string; level: number }
   | { type: 'acknowledged'; at: string; alertId: string; by: string; note: string }
   | { type: 'resolved'; at: string; alertId: string; by: string; note: string }

@@ -4,6 +4,7 @@ import type { AlertService } from './alert-service';
 import type { AlertSources } from './alert-sources';
 import { ALERT_LEASE_MS, AlertLeader } from './leader';
 import type { AlertCandidate } from './lifecycle';
+import type { SituationGrouper } from './situations';
 
 /** Incident changes of the log kept on every node, for a new alert leader to handle what its predecessor had not. */
 export const RECENT_INCIDENT_ENTRIES = 2_000;
@@ -21,6 +22,8 @@ export interface AlertPipelineDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** How long the lease lasts without renewal; tests shorten it to see a takeover. */
   leaseMs?: number;
+  /** Groups rises of one kind in several units into one situation alert (config/situations.json); none: every matter alone. */
+  situations?: SituationGrouper;
 }
 
 /**
@@ -72,7 +75,7 @@ export class AlertPipeline {
 
   /** Item changes of the log entry `seq` (any node's): every node learns from them; the leader raises. */
   onItems(accepted: AcceptedChanges, seq: number): void {
-    const candidates = this.deps.sources.fromAccepted(accepted, this.deps.now());
+    const candidates = this.fromAccepted(accepted);
     if (accepted.kind === 'incident') {
       this.recentIncidents.push({ seq, accepted });
       if (this.recentIncidents.length > RECENT_INCIDENT_ENTRIES) this.recentIncidents.shift();
@@ -89,7 +92,8 @@ export class AlertPipeline {
     if (!this.isLeader) return Promise.resolve();
     if (watch.hotspotsChanged || this.announceHotspots) this.deps.publishHotspots(this.deps.sources.hotspots());
     this.announceHotspots = false;
-    const raised = this.raise(watch.candidates);
+    const candidates = this.deps.situations ? this.deps.situations.group(watch.candidates, 'tick', this.deps.now(), this.deps.sources.hotspots()) : watch.candidates;
+    const raised = this.raise(candidates);
     const timers = this.deps.alerts.tick().catch((err: unknown) => this.deps.log.error({ err }, 'alert timers failed'));
     return Promise.all([raised, timers]).then(() => undefined);
   }
@@ -98,10 +102,23 @@ export class AlertPipeline {
     this.deps.log.info({ after: mark }, 'this node now runs the alert sources and timers');
     // What came after the last holder's mark may never have been looked at: look now (a raise is
     // idempotent while its alert is unresolved).
-    for (const r of this.recentIncidents) if (r.seq > mark) this.raiseFrom(this.deps.sources.fromAccepted(r.accepted, this.deps.now()), r.seq);
+    for (const r of this.recentIncidents) if (r.seq > mark) this.raiseFrom(this.fromAccepted(r.accepted, false), r.seq);
     this.sourcedSeq = Math.max(this.sourcedSeq, mark, this.recentIncidents.at(-1)?.seq ?? 0);
     this.deps.sources.adopt([...this.deps.alerts.list('open', null), ...this.deps.alerts.list('acknowledged', null)]);
     this.announceHotspots = true;
+  }
+
+  /**
+   * The candidates of one log entry, grouped into situations; an incident change is also looked at by
+   * the situation rules (a CAP warning may put rising units under it). `observe` is false when the
+   * entry is looked at again (a new leader), so nothing is learnt twice.
+   */
+  private fromAccepted(accepted: AcceptedChanges, observe = true): AlertCandidate[] {
+    const candidates = this.deps.sources.fromAccepted(accepted, this.deps.now());
+    const situations = this.deps.situations;
+    if (!situations || accepted.kind !== 'incident') return candidates;
+    if (observe) situations.observe(accepted);
+    return situations.group(candidates, 'items', this.deps.now());
   }
 
   /** Raises from the log entry `seq`; the mark moves past it once nothing before it is in flight. */

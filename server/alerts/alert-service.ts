@@ -85,6 +85,11 @@ export class AlertService {
     return this.alerts.get(id);
   }
 
+  /** Every alert held, resolved ones included, unsorted (the situation rules read them each round). */
+  all(): Iterable<Alert> {
+    return this.alerts.values();
+  }
+
   /** The alerts a person may see, newest first; `all` includes resolved ones. */
   list(state: AlertState | 'all', who: Principal | null): Alert[] {
     return [...this.alerts.values()]

@@ -108,6 +108,18 @@ describe('alert life cycle', () => {
     expect(update(alert, { ...candidate, severity: 4 }, T0 + MIN)).toMatchObject({ severity: 4 });
   });
 
+  it('a new title goes with the update (a situation counts its units), and the fold applies it', () => {
+    const { alerts, alert } = raised();
+    const retitled = { ...candidate, title: { vi: 'Ngập lụt diện rộng — 4 xã, phường', en: 'Widespread flooding — 4 units' } };
+    const e = update(alert, retitled, T0 + MIN)!;
+    expect(e).toMatchObject({ type: 'updated', title: retitled.title });
+    expect(applyAlertEvent(alerts, e)!.title).toEqual(retitled.title);
+    // Unchanged title: the update carries none, and the alert keeps its own.
+    const e2 = update(alerts.get('a1')!, { ...retitled, severity: 4 }, T0 + 2 * MIN)!;
+    expect(e2).not.toHaveProperty('title');
+    expect(applyAlertEvent(alerts, e2)!.title).toEqual(retitled.title);
+  });
+
   it('rebuilds the same state from its events (the audit log is the source of truth)', () => {
     const { alerts, alert } = raised();
     const log = [raise(candidate, 'a1', T0, cfg)];

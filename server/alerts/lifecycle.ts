@@ -54,6 +54,7 @@ export function applyAlertEvent(alerts: Map<string, Alert>, e: AlertEvent): Aler
       next.severity = e.severity;
       next.explanation = e.explanation;
       next.evidence = e.evidence;
+      if (e.title) next.title = e.title;
       break;
     case 'escalated':
       next.level = e.level;
@@ -100,11 +101,15 @@ export function raise(c: AlertCandidate, id: string, nowMs: number, cfg: AlertCo
   return { type: 'raised', at: iso(nowMs), alert };
 }
 
-/** The same matter again while its alert is unresolved: an update when something changed, else nothing. */
+/**
+ * The same matter again while its alert is unresolved: an update when something changed, else nothing.
+ * A new title goes with it (a situation's "— 12 xã, phường" follows its units); other alerts keep theirs.
+ */
 export function update(a: Alert, c: AlertCandidate, nowMs: number): AlertEvent | null {
   const severity = Math.max(a.severity, c.severity) as Alert['severity'];
-  if (severity === a.severity && JSON.stringify(c.explanation) === JSON.stringify(a.explanation) && JSON.stringify(c.evidence) === JSON.stringify(a.evidence)) return null;
-  return { type: 'updated', at: iso(nowMs), alertId: a.id, severity, explanation: c.explanation, evidence: c.evidence };
+  const retitled = JSON.stringify(c.title) !== JSON.stringify(a.title);
+  if (severity === a.severity && !retitled && JSON.stringify(c.explanation) === JSON.stringify(a.explanation) && JSON.stringify(c.evidence) === JSON.stringify(a.evidence)) return null;
+  return { type: 'updated', at: iso(nowMs), alertId: a.id, severity, explanation: c.explanation, evidence: c.evidence, ...(retitled ? { title: c.title } : {}) };
 }
 
 export function acknowledge(a: Alert | undefined, by: string, note: string, nowMs: number): ActionResult {

@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { alertConfigSchema, type AlertConfig } from '../alerts/lifecycle';
-import { alertThresholdsSchema, incidentRulesConfigSchema, type AlertThresholds, type IncidentRulesConfig } from '../alerts/rules/rules-config';
+import {
+  alertThresholdsSchema,
+  incidentRulesConfigSchema,
+  situationRulesConfigSchema,
+  type AlertThresholds,
+  type IncidentRulesConfig,
+  type SituationRulesConfig,
+} from '../alerts/rules/rules-config';
 import { calendarDataSchema, calendarOverridesSchema, makeWorkingCalendar, type WorkingCalendar } from '../domain/calendar';
 import { hotspotConfigSchema, type HotspotConfig } from '../domain/hotspots/hotspot-config';
 import { indicesFileSchema, kpiFileSchema, type KpiConfig } from '../domain/kpi-config';
@@ -68,6 +75,11 @@ export function loadAlertConfig(dir: URL | string = DEFAULT_CONFIG_DIR): AlertCo
   return readJsonConfig(dir, 'alerts.json', alertConfigSchema);
 }
 
+/** Reads config/situations.json (or the one in `dir`): which rises group into one situation alert. */
+export function loadSituationRules(dir: URL | string = DEFAULT_CONFIG_DIR): SituationRulesConfig {
+  return readJsonConfig(dir, 'situations.json', situationRulesConfigSchema);
+}
+
 /** Every policy file the server runs on. */
 export interface Policy {
   calendar: WorkingCalendar;
@@ -76,6 +88,7 @@ export interface Policy {
   incidentRules: IncidentRulesConfig;
   thresholds: AlertThresholds;
   alertConfig: AlertConfig;
+  situations: SituationRulesConfig;
 }
 
 /** Reads every policy file at start; a bad file stops the start with a message that names it. */
@@ -87,5 +100,6 @@ export function loadPolicy(dir: URL | string = DEFAULT_CONFIG_DIR): Policy {
     incidentRules: loadIncidentRulesConfig(dir),
     thresholds: loadAlertThresholds(dir),
     alertConfig: loadAlertConfig(dir),
+    situations: loadSituationRules(dir),
   };
 }

@@ -27,7 +27,7 @@ const step = z.object({ by: z.string(), at: z.string(), note: z.string() });
 export const alertSchema = z.looseObject({
   id: z.string(),
   key: z.string(),
-  source: z.enum(['hotspot', 'incident', 'threshold']),
+  source: z.enum(['hotspot', 'incident', 'threshold', 'situation']).meta({ description: 'A situation is one city alert for rises of one kind (flooding) in several units; its evidence lists each unit (`evidence.units`).' }),
   ward: z.string().nullable(),
   category: z.enum(REPORT_CATEGORIES).optional(),
   incidentType: z.enum(INCIDENT_TYPES).optional(),
@@ -43,7 +43,25 @@ export const alertSchema = z.looseObject({
   renotifications: z.number().int(),
   acknowledged: step.optional(),
   resolved: step.optional(),
-  evidence: z.looseObject({ reportIds: z.array(z.string()).optional(), incidentIds: z.array(z.string()).optional(), dossierIds: z.array(z.string()).optional() }),
+  evidence: z.looseObject({
+    reportIds: z.array(z.string()).optional(),
+    incidentIds: z.array(z.string()).optional(),
+    dossierIds: z.array(z.string()).optional(),
+    wards: z.array(z.string()).optional(),
+    units: z
+      .array(
+        z.looseObject({
+          ward: z.string(),
+          joinedAt: z.string(),
+          leftAt: z.string().optional(),
+          matters: z.array(z.looseObject({ key: z.string(), severity: z.number().int().min(1).max(4), reportIds: z.array(z.string()).optional(), incidentIds: z.array(z.string()).optional() })),
+          warningIds: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .meta({ description: "A situation's units in the order they joined, each with its matters (what would have been an alert alone: observed/expected, reports, incidents) and the CAP warnings over it." }),
+    warningIds: z.array(z.string()).optional(),
+  }),
 });
 
 const alertId = z.object({ id: z.string().meta({ description: 'The alert id, as `GET /api/v1/alerts` lists it.' }) });
