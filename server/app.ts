@@ -30,6 +30,7 @@ import { LiveFeed } from './live/feed';
 import { LiveHub, type IocServer } from './live/hub';
 import { LiveState } from './live/live-state';
 import { HistoryArchive } from './history/history-archive';
+import { redisSharedSegments } from './history/shared-segments';
 import { EmbeddedStore } from './store/embedded-store';
 import { RedisStore } from './store/redis/redis-store';
 import type { ItemStore } from './store/store';
@@ -90,7 +91,7 @@ async function createSessions(config: Config, now: () => number, ttlMs: number, 
 function createStore(config: Config, log: Logger): ItemStore {
   const onError = (err: unknown): void => log.error({ err }, 'store: a connection or listener problem (a connection reconnects by itself)');
   if (!config.redisUrl) return new EmbeddedStore(config.dataDir, { onError, compactBytes: config.journalCompactBytes, compactOnClose: true });
-  return new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, allowVolatile: config.redisAllowVolatile, onError });
+  return new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, allowVolatile: config.redisAllowVolatile, logMaxLen: config.redisLogMaxLen, onError });
 }
 
 /**
@@ -130,7 +131,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const store = createStore(config, log);
   await store.open();
   // What the walls were sent, kept for replay (issue 20): beside the journal, in the data folder.
-  const history = new HistoryArchive({ dir: path.join(config.dataDir, 'history'), log });
+  // With Redis, closed segments are also kept there, so a node's history outlives the node.
+  const sharedHistory = config.redisUrl ? await redisSharedSegments(config.redisUrl, config.redisPrefix, (err) => log.error({ err }, 'history: Redis connection problem (it reconnects by itself)')) : undefined;
+  const history = new HistoryArchive({ dir: path.join(config.dataDir, 'history'), log, shared: sharedHistory });
   await history.open();
   // After the store: it refuses a Redis without AOF before anything else connects.
   const { sessions, limiter, close: closeAuth } = await createSessions(config, now, opts.sessionTtlMs ?? SESSION_TTL_MS, log);
@@ -235,6 +238,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     feed.close();
     await hub?.close(); // closes the HTTP server too
     await history.close();
+    await sharedHistory?.close();
     await closeAdapter?.();
     await closeAuth();
     await store.close();

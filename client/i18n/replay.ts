@@ -26,6 +26,7 @@ export const REPLAY_STRINGS = {
   failed: { vi: 'Không phát lại được: {m}', en: 'Cannot replay: {m}' },
   beforeHistory: { vi: 'Lịch sử bắt đầu từ {at}', en: 'History starts at {at}' },
   noHistoryYet: { vi: 'máy chủ chưa lưu lịch sử nào', en: 'the server has kept no history yet' },
+  notKept: { vi: 'máy chủ này chưa có lịch sử của khoảng thời gian đó (máy chủ khác đang giữ, sẽ chia sẻ trong vòng 1 giờ); thử lại sau', en: 'this server does not have that stretch of history yet (another server holds it and shares it within the hour); try again later' },
   badMoment: { vi: 'thời điểm không hợp lệ ({m})', en: 'not a valid moment ({m})' },
   signInToReplay: { vi: 'cần đăng nhập để xem lại quá khứ', en: 'sign in to replay the past' },
   tooMany: { vi: 'quá nhiều yêu cầu, thử lại sau ít giây', en: 'too many requests; try again in a few seconds' },
@@ -55,6 +56,7 @@ export function refusalText(e: ReplayRefusal, i18n: ReplayI18n): string {
       const ms = at ? Date.parse(at) : NaN;
       return Number.isFinite(ms) ? i18n.t('beforeHistory', { at: formatReplayMoment(ms, true) }) : i18n.t('noHistoryYet');
     }
+    if (e.code === 'not_kept') return i18n.t('notKept');
     if (e.status === 403) return i18n.t('signInToReplay');
     if (e.status === 429) return i18n.t('tooMany');
     if (e.status === 0) return i18n.t('noAnswer');

@@ -4,6 +4,7 @@ import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
 import { REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
 import { DEFAULT_FRAME_MS } from '../live/feed';
+import { DEFAULT_LOG_MAXLEN } from '../store/redis/redis-store';
 
 export interface IngestKey {
   source: string;
@@ -24,6 +25,8 @@ export interface Config {
   redisPrefix: string;
   /** IOC_REDIS_ALLOW_VOLATILE=1: run on a Redis without AOF (tests, demos), accepting the loss of acknowledged items. */
   redisAllowVolatile: boolean;
+  /** IOC_REDIS_LOG_MAXLEN: entries the shared log keeps before Redis trims the oldest (history is kept apart, not trimmed). */
+  redisLogMaxLen: number;
   dataDir: string;
   /** The embedded store compacts its journal past this many bytes (IOC_JOURNAL_COMPACT_MB), and daily, and at a clean shutdown. */
   journalCompactBytes: number;
@@ -318,6 +321,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     redisUrl: env.REDIS_URL && env.REDIS_URL.trim() !== '' ? env.REDIS_URL : null,
     redisPrefix: parseRedisPrefix(env.IOC_REDIS_PREFIX),
     redisAllowVolatile: env.IOC_REDIS_ALLOW_VOLATILE === '1' || env.IOC_REDIS_ALLOW_VOLATILE === 'true',
+    redisLogMaxLen: parseIntIn(env.IOC_REDIS_LOG_MAXLEN, 'IOC_REDIS_LOG_MAXLEN', DEFAULT_LOG_MAXLEN, 100, 100_000_000),
     dataDir: path.resolve(cwd, env.IOC_DATA_DIR ?? './data'),
     journalCompactBytes: parseIntIn(env.IOC_JOURNAL_COMPACT_MB, 'IOC_JOURNAL_COMPACT_MB', 256, 1, 1_000_000) * 1024 * 1024,
     ingestKeys: parseList(env.IOC_INGEST_KEYS, 'IOC_INGEST_KEYS', parseIngestKey, beforeColon),

@@ -83,9 +83,9 @@ describe('HistoryArchive', () => {
     first.begin(base);
     const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
     for (const f of frames) first.record(f);
-    await first.close();
+    // A crash: never closed (its segment stays open on disk), and mid-line in the segment being written.
+    await first.settled();
     archives.splice(archives.indexOf(first), 1);
-    // A crash mid-line in the segment that was being written.
     const open = readdirSync(dir).find((n) => n.endsWith('.ndjson'))!;
     appendFileSync(path.join(dir, open), '{"type":"delta","fromSeq":23,"se');
 
@@ -96,6 +96,24 @@ describe('HistoryArchive', () => {
     // The files are the owner's only.
     for (const n of readdirSync(dir)) expect(statSync(path.join(dir, n)).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('closes its open segment when it is closed, so a node that leaves keeps all it sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-history-'));
+    dirs.push(dir);
+    const first = await archive(dir, { checkpointFrames: 5 });
+    const base = makeSnapshot({ seq: 10, at: iso(T0) });
+    first.begin(base);
+    const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
+    for (const f of frames) first.record(f);
+    await first.close();
+    archives.splice(archives.indexOf(first), 1);
+    // Three segments (from seq 10, 15, 20), all closed and gzipped: nothing left for a next start to close.
+    const files = readdirSync(dir).sort();
+    expect(files.map((n) => n.split('-')[1])).toEqual(['10', '15', '20']);
+    expect(files.every((n) => n.endsWith('.ndjson.gz'))).toBe(true);
+    const again = await archive(dir);
+    expect(await snapshotAt(again.seekSeq(22))).toEqual(replayOf(wallAt(base, frames, 22)));
   });
 
   it('hands a replay the frames due after a seq, merged, across segments, in slices of at most max', async () => {

@@ -9,6 +9,7 @@ import type { HistoryRange } from '@shared/replay';
 import type { LiveScope } from '../live/scope';
 import { HistoryReader } from './history-reader';
 import type { DueOut, SeekOut, SegmentRef } from './segment-reads';
+import type { SharedSegments } from './shared-segments';
 
 const gzipAsync = promisify(gzip);
 
@@ -27,6 +28,8 @@ interface Segment {
   fromAtMs: number;
   toSeq: number;
   toAtMs: number;
+  /** Kept only in the shared store (another node's): fetched into the folder when first read. */
+  remote?: boolean;
 }
 
 interface OpenSegment extends Segment {
@@ -42,10 +45,19 @@ export interface HistoryArchiveDeps {
   log: { warn(obj: object, msg: string): void };
   checkpointMs?: number;
   checkpointFrames?: number;
+  /** With the Redis store: closed segments are also kept there, and read from there when this node lacks them. */
+  shared?: SharedSegments;
 }
 
+/** How often, at most, a seek looks for segments other nodes have put in the shared store since. */
+const SHARED_REFRESH_MS = 30_000;
+
 /** Where a seek landed: the state walls held then, or why there is none. */
-export type Seek = { kind: 'found'; moment: SeekOut } | { kind: 'before'; range: HistoryRange | null };
+export type Seek =
+  | { kind: 'found'; moment: SeekOut }
+  | { kind: 'before'; range: HistoryRange | null }
+  /** Inside history, where this node keeps nothing: entries went out (from another node) between `afterSeq` and `nextSeq`. */
+  | { kind: 'not_kept'; afterSeq: number; nextSeq: number };
 
 /** How a seek's state is wanted: cut to a reader's scope, as JSON text (to send) or as the object. */
 export interface SeekView {
@@ -82,6 +94,7 @@ export class HistoryArchive {
   /** Closing segments (end, compress, rename) one after another, off the live path. */
   private chores: Promise<void> = Promise.resolve();
   private readonly reader: HistoryReader;
+  private sharedSeenAt = -Infinity;
 
   constructor(private readonly deps: HistoryArchiveDeps) {
     this.reader = new HistoryReader(deps.dir);
@@ -115,8 +128,55 @@ export class HistoryArchive {
     this.closed = (await readdir(this.deps.dir))
       .map((name) => CLOSED_NAME.exec(name))
       .filter((m) => m !== null)
-      .map((m) => ({ file: m[0], fromSeq: Number(m[1]), fromAtMs: Number(m[2]), toSeq: Number(m[3]), toAtMs: Number(m[4]) }))
-      .sort((a, b) => a.fromSeq - b.fromSeq || a.fromAtMs - b.fromAtMs);
+      .map((m) => segmentOf(m));
+    sortSegments(this.closed);
+    const shared = this.deps.shared;
+    if (shared) {
+      const kept = new Set(await shared.names());
+      // Closed while the shared store was away, or before this node had one: put now, off the start.
+      const missing = this.closed.filter((s) => !kept.has(s.file));
+      for (const s of missing) {
+        this.chores = this.chores.then(async () => this.share(s.file, s, await readFile(path.join(this.deps.dir, s.file))));
+      }
+      this.addShared(kept);
+    }
+  }
+
+  /** Segments other nodes keep that this one lacks, as remote ones. */
+  private addShared(names: Iterable<string>): void {
+    this.sharedSeenAt = performance.now();
+    const have = new Set(this.closed.map((s) => s.file));
+    let added = false;
+    for (const name of names) {
+      const m = CLOSED_NAME.exec(name);
+      if (!m || have.has(name)) continue;
+      this.closed.push({ ...segmentOf(m), remote: true });
+      added = true;
+    }
+    if (added) sortSegments(this.closed);
+  }
+
+  /** Before a read: what other nodes have put since (at most every SHARED_REFRESH_MS), and the remote segments it needs, fetched. */
+  private async prepare(segs: Segment[]): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared) return;
+    for (const s of segs) {
+      if (!s.remote) continue;
+      const gz = await shared.get(s.file);
+      if (!gz) throw new Error(`history: segment ${s.file} is listed in the shared store but not kept there`);
+      const target = path.join(this.deps.dir, s.file);
+      // A tmp name of its own: two seeks may fetch the same segment at once.
+      const tmp = `${target}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, gz, { mode: 0o600 });
+      await rename(tmp, target);
+      s.remote = false;
+    }
+  }
+
+  private async refreshShared(): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared || performance.now() - this.sharedSeenAt < SHARED_REFRESH_MS) return;
+    this.addShared(await shared.names());
   }
 
   /**
@@ -161,17 +221,61 @@ export class HistoryArchive {
   }
 
   /** The state walls held after the last frame at or before `seq`. */
-  seekSeq(seq: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
-    // A seq at the end of one segment and the start of the next (a restart in between: the walls got
-    // a new snapshot at the same seq) is answered from the first, where the walls first reached it.
-    const all = this.segments();
-    const covering = all.find((s) => s.fromSeq <= seq && seq <= s.toSeq);
-    return this.seek(covering ?? all.filter((s) => s.fromSeq <= seq).at(-1), { seq }, view);
+  async seekSeq(seq: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
+    return this.seekWithShared(() => this.seekSeqHere(seq, view));
   }
 
   /** The state walls held after the last frame sent at or before `atMs`. */
-  seekTime(atMs: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
-    return this.seek(this.segments().filter((s) => s.fromAtMs <= atMs).at(-1), { atMs }, view);
+  async seekTime(atMs: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
+    return this.seekWithShared(() => this.seekTimeHere(atMs, view));
+  }
+
+  /** A seek over the segments known, and again after looking in the shared store when it finds a stretch not kept. */
+  private async seekWithShared(seek: () => Promise<Seek>): Promise<Seek> {
+    await this.refreshShared();
+    const first = await seek();
+    // A ZRANGE of names: cheap, and seeks are limited per person (replay-routes.ts, hub.ts).
+    if (first.kind !== 'not_kept' || !this.deps.shared) return first;
+    this.addShared(await this.deps.shared.names());
+    return seek();
+  }
+
+  private async seekSeqHere(seq: number, view: SeekView): Promise<Seek> {
+    // A seq at the end of one segment and the start of the next (a restart in between: the walls got
+    // a new snapshot at the same seq) is answered from the first, where the walls first reached it.
+    const all = this.segments();
+    const covering = all.filter((s) => s.fromSeq <= seq && seq <= s.toSeq);
+    if (covering.length === 1) return this.seek(covering[0], { seq }, view);
+    if (covering.length > 1) {
+      // Several nodes' segments (Redis): each node merged entries into frames its own way, so a seq
+      // one node's walls saw may fall inside another's frame. The one holding a state at exactly
+      // that seq answers; if none does, the first (as for one node: the last frame before it).
+      let first: Seek | null = null;
+      for (const seg of covering) {
+        const got = await this.seek(seg, { seq }, view);
+        if (got.kind === 'found' && got.moment.seq === seq) return got;
+        first ??= got;
+      }
+      return first!;
+    }
+    const prev = latest(all.filter((s) => s.toSeq < seq), (s) => s.toSeq);
+    const next = earliest(all.filter((s) => s.fromSeq > seq));
+    if (prev && next) return { kind: 'not_kept', afterSeq: prev.toSeq, nextSeq: next.fromSeq };
+    return this.seek(prev, { seq }, view);
+  }
+
+  private async seekTimeHere(atMs: number, view: SeekView): Promise<Seek> {
+    const all = this.segments();
+    const before = all.filter((s) => s.fromAtMs <= atMs);
+    // Segments of several nodes overlap: one that covers the moment, else the one that reached nearest to it.
+    const covering = before.find((s) => atMs <= s.toAtMs);
+    if (covering) return this.seek(covering, { atMs }, view);
+    const prev = latest(before, (s) => s.toAtMs);
+    // Between two segments: if no entry went out in between (the server was down), the walls held
+    // the first one's end; if some did (another node sent them), this node does not have them.
+    const next = earliest(all.filter((s) => s.fromAtMs > atMs));
+    if (prev && next && next.fromSeq > prev.toSeq) return { kind: 'not_kept', afterSeq: prev.toSeq, nextSeq: next.fromSeq };
+    return this.seek(prev, { atMs }, view);
   }
 
   /**
@@ -180,11 +284,29 @@ export class HistoryArchive {
    * (the replay caught up with the present).
    */
   async due(afterSeq: number, untilAtMs: number, max: number): Promise<DueOut> {
-    const after = this.segments().filter((s) => s.toSeq > afterSeq || s === this.current);
-    const refs = after.slice(0, DUE_SEGMENTS).map((s) => this.refOf(s));
-    const out = await this.reader.due(refs, afterSeq, untilAtMs, max);
+    const { chain, more } = this.chainAfter(afterSeq);
+    await this.prepare(chain);
+    const out = await this.reader.due(chain.map((s) => this.refOf(s)), afterSeq, untilAtMs, max);
     // Segments beyond those handed over: not the end yet.
-    return after.length > DUE_SEGMENTS && out.end ? { ...out, end: false } : out;
+    return more && out.end ? { ...out, end: false } : out;
+  }
+
+  /**
+   * The segments holding the frames after `seq`, in order, at most DUE_SEGMENTS: each time the one
+   * reaching furthest among those that hold the next frame (several nodes' segments overlap).
+   */
+  private chainAfter(seq: number): { chain: Segment[]; more: boolean } {
+    const all = this.segments();
+    const chain: Segment[] = [];
+    let at = seq;
+    for (;;) {
+      const holding = all.filter((s) => s.fromSeq <= at && s.toSeq > at);
+      const next = latest(holding, (s) => s.toSeq) ?? all.filter((s) => s.fromSeq > at).sort((a, b) => a.fromSeq - b.fromSeq)[0];
+      if (!next) return { chain: this.current && !chain.includes(this.current) ? [...chain, this.current] : chain, more: false };
+      if (chain.length === DUE_SEGMENTS) return { chain, more: true };
+      chain.push(next);
+      at = next.toSeq;
+    }
   }
 
   private segments(): Segment[] {
@@ -213,13 +335,22 @@ export class HistoryArchive {
     const seg = this.current;
     this.current = null;
     this.shadow = null;
-    if (seg) closeSync(seg.fd);
+    if (seg) {
+      closeSync(seg.fd);
+      // Closed now, not at the next start: a node that leaves for good (Redis) leaves its last segment shared.
+      const done = { file: seg.file, fromSeq: seg.fromSeq, fromAtMs: seg.fromAtMs, toSeq: seg.toSeq, toAtMs: seg.toAtMs };
+      this.closed.push({ ...done, file: closedName(done) });
+      this.chores = this.chores
+        .then(() => this.compress(seg.file, seg.lines, done))
+        .catch((err: unknown) => this.deps.log.warn({ err, file: seg.file }, 'history: a segment could not be closed (it is closed at the next start)'));
+    }
     await this.chores;
     await this.reader.close();
   }
 
   private async seek(seg: Segment | undefined, keep: { seq: number } | { atMs: number }, view: SeekView): Promise<Seek> {
     if (!seg) return { kind: 'before', range: this.range() };
+    await this.prepare([seg]);
     return { kind: 'found', moment: await this.reader.seek(this.refOf(seg), keep, view.scope, view.as) };
   }
 
@@ -261,11 +392,62 @@ export class HistoryArchive {
   private async compress(file: string, lines: string[], seg: Segment): Promise<void> {
     const target = path.join(this.deps.dir, closedName(seg));
     const tmp = `${target}.tmp`;
-    await writeFile(tmp, await gzipAsync(`${lines.join('\n')}\n`), { mode: 0o600 });
+    const gz = await gzipAsync(`${lines.join('\n')}\n`);
+    await writeFile(tmp, gz, { mode: 0o600 });
     await chmod(tmp, 0o600);
     await rename(tmp, target);
     await unlink(path.join(this.deps.dir, file)).catch(() => {});
+    await this.share(closedName(seg), seg, gz);
   }
+
+  /**
+   * Puts a closed segment in the shared store, unless segments there (other nodes', of the same
+   * log) already hold all its seqs: with n nodes up together, the store keeps about one copy of
+   * history, not n. If the store is away, the next start puts it (open()).
+   */
+  private async share(name: string, seg: Segment, gz: Buffer): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared) return;
+    try {
+      const kept = (await shared.names()).map((n) => CLOSED_NAME.exec(n)).filter((m) => m !== null).map((m) => segmentOf(m));
+      if (!covers(kept, seg.fromSeq, seg.toSeq)) await shared.put(name, gz);
+    } catch (err) {
+      this.deps.log.warn({ err, file: name }, 'history: a segment could not be put in the shared store');
+    }
+  }
+}
+
+function segmentOf(m: RegExpExecArray): Segment {
+  return { file: m[0], fromSeq: Number(m[1]), fromAtMs: Number(m[2]), toSeq: Number(m[3]), toAtMs: Number(m[4]) };
+}
+
+function sortSegments(segs: Segment[]): void {
+  segs.sort((a, b) => a.fromSeq - b.fromSeq || a.fromAtMs - b.fromAtMs);
+}
+
+/** Whether the segments together hold every seq from `from` to `to` (each holds its fromSeq…toSeq). */
+function covers(segs: Segment[], from: number, to: number): boolean {
+  let at = from;
+  for (const s of [...segs].sort((a, b) => a.fromSeq - b.fromSeq)) {
+    if (s.fromSeq > at) break;
+    at = Math.max(at, s.toSeq);
+    if (at >= to) return true;
+  }
+  return false;
+}
+
+/** The one that starts first, or undefined. */
+function earliest(segs: Segment[]): Segment | undefined {
+  let best: Segment | undefined;
+  for (const s of segs) if (!best || s.fromSeq < best.fromSeq || (s.fromSeq === best.fromSeq && s.fromAtMs < best.fromAtMs)) best = s;
+  return best;
+}
+
+/** The one with the greatest `by`, or undefined. */
+function latest(segs: Segment[], by: (s: Segment) => number): Segment | undefined {
+  let best: Segment | undefined;
+  for (const s of segs) if (!best || by(s) > by(best)) best = s;
+  return best;
 }
 
 function closedName(s: Segment): string {

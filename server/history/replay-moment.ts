@@ -11,6 +11,8 @@ export interface ReplayMoment {
 /** Why a moment cannot be replayed, as the HTTP route and the socket event both answer it. */
 export interface MomentRefusal {
   status: 400 | 404;
+  /** For a 404: before history starts, or a stretch inside it this node does not keep. */
+  code?: 'before_history' | 'not_kept';
   message: string;
   /** The parameter at fault (400). */
   parameter?: 'at' | 'seq';
@@ -39,8 +41,16 @@ export function refuseMoment(m: ReplayMoment, limits: { nowMs: number; liveSeq: 
 export async function seekMoment(history: HistoryArchive, m: ReplayMoment, view: SeekView): Promise<{ moment: SeekOut } | MomentRefusal> {
   const found = m.seq !== undefined ? await history.seekSeq(m.seq, view) : await history.seekTime(Date.parse(m.at!), view);
   if (found.kind === 'found') return { moment: found.moment };
+  if (found.kind === 'not_kept') {
+    // With several nodes, what another node sent in the last hour reaches this one when that node closes its segment.
+    return {
+      status: 404,
+      code: 'not_kept',
+      message: `entries ${found.afterSeq + 1}–${found.nextSeq} are not in this node's history: no wall it served saw them, or another node sent them (a node shares its history hourly and when it stops; try again later)`,
+    };
+  }
   const range = found.range;
   return range
-    ? { status: 404, message: `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept`, historyStarts: range }
-    : { status: 404, message: 'no history is kept yet' };
+    ? { status: 404, code: 'before_history', message: `history starts at ${range.fromAt} (seq ${range.fromSeq}); nothing earlier is kept`, historyStarts: range }
+    : { status: 404, code: 'before_history', message: 'no history is kept yet' };
 }

@@ -79,21 +79,23 @@ export class SegmentReads {
   due(segs: readonly SegmentRef[], afterSeq: number, untilAtMs: number, max: number): DueOut {
     const picked: Delta[] = [];
     let more = false;
+    // Segments of two nodes may overlap (Redis: shared-segments.ts): a frame is taken once, by seq.
+    let last = afterSeq;
     outer: for (const seg of segs) {
-      if (seg.toSeq <= afterSeq && !seg.open) continue;
+      if (seg.toSeq <= last && !seg.open) continue;
       const c = this.read(seg);
       const frames = framesOf(c);
       for (const f of frames) {
-        if (f.seq <= afterSeq) continue;
+        if (f.seq <= last) continue;
         if (Date.parse(f.at) > untilAtMs || picked.length >= max) {
           more = true;
           break outer;
         }
         picked.push(f);
+        last = f.seq;
       }
     }
-    const last = picked.at(-1);
-    return { body: mergeAll(picked), seq: last?.seq ?? afterSeq, count: picked.length, end: !more };
+    return { body: mergeAll(picked), seq: last, count: picked.length, end: !more };
   }
 
   private read(seg: SegmentRef): Cached {

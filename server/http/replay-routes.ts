@@ -154,6 +154,6 @@ function sendInvalidQuery(res: Response, error: z.ZodError, fallback: string): v
 }
 
 function sendRefusal(res: Response, r: MomentRefusal): void {
-  if (r.status === 404) sendError(res, 404, 'before_history', r.message, r.historyStarts ? { historyStarts: r.historyStarts } : undefined);
+  if (r.status === 404) sendError(res, 404, r.code ?? 'before_history', r.message, r.historyStarts ? { historyStarts: r.historyStarts } : undefined);
   else sendError(res, 400, 'invalid_query', r.message, { parameter: r.parameter });
 }

@@ -297,7 +297,7 @@ export class LiveHub {
         (found) => {
           if (!socket.connected) return;
           if (!('moment' in found)) {
-            refuse(reply, 404, 'before_history', found.message);
+            refuse(reply, 404, found.code ?? 'before_history', found.message);
             return;
           }
           if (!('snapshot' in found.moment)) throw new Error('a replay seek answered text where the object was asked');

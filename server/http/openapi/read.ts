@@ -77,7 +77,7 @@ export const readPaths: ZodOpenApiPathsObject = {
         ...errorResponses({
           400: '`at` does not parse, has no offset or lies in the future; `seq` is not a whole number or beyond the last one sent; both given. `details.parameter` names it.',
           403: 'A replay asked by someone not signed in, without IOC_PUBLIC_REPLAY=1.',
-          404: 'The moment is before the history kept; the message and `details.historyStarts` say when it starts.',
+          404: 'The moment is before the history kept (`before_history`; the message and `details.historyStarts` say when it starts), or in a stretch this node does not keep yet (`not_kept`: with several nodes, what another node sent in its last hour reaches this one within the hour).',
           429: 'Too many replays: wait `Retry-After` seconds.',
         }),
         ...wallErrors,
