@@ -52,9 +52,17 @@ export class AlertSources {
   private active: Hotspot[] = [];
   /** Hotspot id → the key of an alert another node raised for the same hotspot (its detector named it differently). */
   private readonly adopted = new Map<string, string>();
+  /**
+   * Recent reports by `ward|category` (id, creation time): a hotspot's evidence without a pass over
+   * every stored report for each open hotspot each minute (bench:alerts, a heavy-rain day: ~40 open
+   * hotspots × ~70,000 reports a minute). Kept for the longest window and a margin.
+   */
+  private readonly recentReports = new Map<string, { id: string; ms: number }[]>();
+  private readonly keepReportsMs: number;
 
   constructor(private readonly deps: AlertSourcesDeps) {
     this.detector = makeHotspotDetector(deps.hotspotConfig);
+    this.keepReportsMs = (Math.max(...deps.hotspotConfig.windowsHours) + 1) * HOUR_MS;
   }
 
   /** Teaches the detector the history (at start, after replay). */
@@ -63,13 +71,45 @@ export class AlertSources {
   }
 
   private observe(r: Report): void {
-    this.detector.observe({ ward: r.ward, category: r.category, createdAtMs: Date.parse(r.createdAt) });
+    const createdAtMs = Date.parse(r.createdAt);
+    this.detector.observe({ ward: r.ward, category: r.category, createdAtMs });
+    this.index(r, createdAtMs);
+  }
+
+  private index(r: Report, ms: number): void {
+    const key = `${r.ward}|${r.category}`;
+    const list = this.recentReports.get(key);
+    if (list) list.push({ id: r.id, ms });
+    else this.recentReports.set(key, [{ id: r.id, ms }]);
+  }
+
+  /** A report moved to another ward or category by an update: its evidence moves with it (as the store holds it). */
+  private reindex(previous: Report, r: Report): void {
+    if (previous.ward === r.ward && previous.category === r.category) return;
+    const list = this.recentReports.get(`${previous.ward}|${previous.category}`);
+    const i = list?.findIndex((x) => x.id === r.id) ?? -1;
+    if (i < 0) return;
+    const [moved] = list!.splice(i, 1);
+    this.index(r, moved!.ms);
+  }
+
+  /** Drops what no window reaches any more. */
+  private pruneReports(nowMs: number): void {
+    const from = nowMs - this.keepReportsMs;
+    for (const [key, list] of this.recentReports) {
+      const kept = list.filter((x) => x.ms >= from);
+      if (kept.length === 0) this.recentReports.delete(key);
+      else if (kept.length < list.length) this.recentReports.set(key, kept);
+    }
   }
 
   /** New reports feed the detector; new or changed incidents go through the incident rules. */
   fromAccepted(accepted: AcceptedChanges, nowMs: number): AlertCandidate[] {
     if (accepted.kind === 'report') {
-      for (const c of accepted.changes) if (!c.previous) this.observe(c.item as Report);
+      for (const c of accepted.changes) {
+        if (!c.previous) this.observe(c.item as Report);
+        else this.reindex(c.previous as Report, c.item as Report);
+      }
       return [];
     }
     if (accepted.kind !== 'incident') return [];
@@ -93,6 +133,7 @@ export class AlertSources {
     if (nowMs - this.lastEvaluationMs >= HOTSPOT_EVALUATION_STEP_MS) {
       this.active = this.detector.evaluate(nowMs).active;
       this.lastEvaluationMs = nowMs;
+      this.pruneReports(nowMs);
     }
     const evaluation = { active: this.active };
     for (const id of this.adopted.keys()) if (!this.active.some((h) => h.id === id)) this.adopted.delete(id);
@@ -134,8 +175,8 @@ export class AlertSources {
     const category = REPORT_CATEGORY_LABELS[h.category];
     const where = wardByCode(h.ward)?.nameFull ?? h.ward;
     const fromMs = Date.parse(h.updatedAt) - h.windowHours * HOUR_MS;
-    const reportIds = [...this.deps.store.items('report')]
-      .filter((r) => r.ward === h.ward && r.category === h.category && Date.parse(r.createdAt) >= fromMs)
+    const reportIds = (this.recentReports.get(`${h.ward}|${h.category}`) ?? [])
+      .filter((r) => r.ms >= fromMs)
       .map((r) => r.id)
       .sort();
     return {
