@@ -84,6 +84,9 @@ export class SituationGrouper {
   group(round: readonly AlertCandidate[], origin: 'tick' | 'items', nowMs: number, hotspots: readonly HotspotView[] = []): AlertCandidate[] {
     const { rules } = this.deps.rules;
     if (rules.length === 0) return [...round];
+    // A CAP warning's own incident alert is an official message, acknowledged on its own: never a member.
+    const official = round.filter((c) => this.isWarningAlert(c));
+    round = round.filter((c) => !official.includes(c));
     const members = round.filter((c) => ruleOf(c, rules) !== undefined);
     if (origin === 'tick') {
       const started = new Map(hotspots.map((h) => [h.id, Date.parse(h.startedAt)]));
@@ -107,7 +110,12 @@ export class SituationGrouper {
       alerts: this.deps.alerts(),
       nowMs,
     });
-    this.deps.onPlan?.(round, plan);
-    return plan.candidates;
+    this.deps.onPlan?.([...official, ...round], plan);
+    return [...official, ...plan.candidates];
+  }
+
+  private isWarningAlert(c: AlertCandidate): boolean {
+    const ids = c.evidence.incidentIds ?? [];
+    return c.source === 'incident' && ids.length > 0 && ids.every((id) => this.warnings.has(id));
   }
 }

@@ -68,6 +68,11 @@ export const situationRuleSchema = z.strictObject({
   severity,
   /** …and one more when at least this many units are rising. */
   moreSevereAtUnits: z.number().int().min(2).max(41),
+  /**
+   * Counts alone (observed, the reports listed) refresh the situation's evidence at most this often;
+   * a unit or matter joining or leaving, a warning, the title or the severity update it at once.
+   */
+  refreshMinutes: z.number().min(0).max(240),
 });
 export type SituationRule = z.infer<typeof situationRuleSchema>;
 

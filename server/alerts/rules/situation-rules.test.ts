@@ -26,6 +26,7 @@ const FLOODING: SituationRule = {
   incidentHoldHours: 12,
   severity: 2,
   moreSevereAtUnits: 10,
+  refreshMinutes: 15,
 };
 
 // Low-lying units of Huế (server/sim/rhythm.ts) and an inland one.
@@ -201,6 +202,14 @@ describe('while the situation is open', () => {
     const plan = tick([lone], [held(empty, 'sit-1')], [], NOW + 2 * HOUR_MS);
     expect(plan.absorbed).toEqual([lone.candidate]);
     expect(situationOf(plan.candidates)[0]!.evidence.units!.at(-1)!.ward).toBe(A_LUOI_5);
+  });
+
+  it('counts alone refresh it at most every refreshMinutes; a change of units at once', () => {
+    const sit = open();
+    const grown = [rise(hotspot(PHU_XUAN, 'infrastructure', 11, 1), 1), ...first.slice(1)];
+    expect(situationOf(tick(grown, [sit], [], NOW + 14 * 60_000).candidates)).toEqual([]);
+    expect(situationOf(tick(grown, [sit], [], NOW + 15 * 60_000).candidates)[0]!.evidence.units![0]!.matters[0]!.observed).toBe(11);
+    expect(situationOf(tick(first.slice(1), [sit], [], NOW + 60_000).candidates)).toHaveLength(1);
   });
 
   it('a member that already had its own unresolved alert goes on updating it, and the situation names that alert', () => {

@@ -131,9 +131,18 @@ export function planSituations(input: SituationInput): SituationPlan {
     }
     if (!stands) continue;
     const key = current?.key ?? `${prefix}${episodes.length + 1}`;
-    out.push(situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs));
+    const candidate = situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs);
+    // Counts move every minute in a flood; the whole evidence is not rewritten for each (refreshMinutes).
+    const quiet = current && shapeOf(candidate) === shapeOf(current) && nowMs - Date.parse(current.updatedAt) < rule.refreshMinutes * 60_000;
+    if (!quiet) out.push(candidate);
   }
   return { candidates: out, absorbed, dealtWith };
+}
+
+/** What a situation update must never wait for: its title, severity, units and their matters coming and going, warnings. */
+function shapeOf(s: Pick<Alert, 'title' | 'severity' | 'evidence'>): string {
+  const units = (s.evidence.units ?? []).map((u) => [u.ward, u.leftAt ?? '', u.warningIds, u.matters.map((m) => [m.key, m.severity, m.endedAt ?? ''])]);
+  return JSON.stringify([s.title, s.severity, units]);
 }
 
 function uniqueByKey(rises: readonly Rise[]): Rise[] {
