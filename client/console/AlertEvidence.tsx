@@ -4,6 +4,7 @@ import { INCIDENT_TYPE_LABELS, REPORT_CATEGORY_LABELS } from '@shared/categories
 import type { DeskState, Evidence } from './desk-state';
 import { formatTime, wardName } from './desk-text';
 import { HotspotChart } from './HotspotChart';
+import { SituationUnits } from './SituationUnits';
 
 /** One line of evidence: when, what kind, and its title. */
 interface EvidenceRow {
@@ -72,7 +73,11 @@ export function AlertEvidence(props: { desk: DeskState; alert: Alert }) {
           <HotspotChart observed={a().evidence.observed ?? 0} expected={a().evidence.expected ?? 0} labels={{ observed: i18n.t('observed'), expected: i18n.t('expected') }} />
         </div>
       </Show>
+      <Show when={a().source === 'situation'}>
+        <SituationUnits desk={desk} alert={a()} evidence={desk.mayAct ? desk.evidence() : null} />
+      </Show>
       <Switch>
+        <Match when={a().source === 'situation'}>{null}</Match>
         <Match when={!desk.mayAct}>
           <p class="desk__empty">{i18n.t('evidenceForbidden')}</p>
         </Match>

@@ -31,7 +31,8 @@ export function stateText(state: Alert['state'], i18n: ConsoleI18n): string {
 }
 
 export function sourceText(a: Alert, i18n: ConsoleI18n): string {
-  return i18n.t(a.source === 'hotspot' ? 'sourceHotspot' : a.source === 'incident' ? 'sourceIncident' : 'sourceThreshold');
+  const keys = { hotspot: 'sourceHotspot', incident: 'sourceIncident', threshold: 'sourceThreshold', situation: 'sourceSituation' } as const;
+  return i18n.t(keys[a.source]);
 }
 
 /** What the alert is about: its report category or incident type, else where it came from. */

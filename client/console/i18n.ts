@@ -74,6 +74,16 @@ export const CONSOLE_STRINGS = {
   sourceHotspot: { vi: 'Điểm nóng', en: 'Hotspot' },
   sourceIncident: { vi: 'Vụ việc', en: 'Incident' },
   sourceThreshold: { vi: 'Ngưỡng', en: 'Threshold' },
+  sourceSituation: { vi: 'Tình huống', en: 'Situation' },
+  situationUnits: { vi: 'Xã, phường trong tình huống ({n})', en: 'Units in the situation ({n})' },
+  unitJoined: { vi: 'vào {at}', en: 'joined {at}' },
+  unitLeft: { vi: 'hết tăng {at}', en: 'no longer rising since {at}' },
+  unitUnderWarning: { vi: 'Trong vùng cảnh báo CAP', en: 'Under a CAP warning' },
+  unitFocused: { vi: 'Đơn vị đang lọc', en: 'The filtered unit' },
+  matterCounts: { vi: '{observed} / kỳ vọng {expected} trong {n} giờ', en: '{observed} / {expected} expected in {n} h' },
+  matterIncidents: { vi: '{n} vụ việc', en: '{n} incidents' },
+  matterEnded: { vi: 'đã hết', en: 'ended' },
+  matterOwnAlert: { vi: 'có cảnh báo riêng', en: 'has its own alert' },
   noActionsInReplay: { vi: 'Đang phát lại: không tiếp nhận, giải quyết được. Bấm TRỰC TIẾP để quay lại.', en: 'Replaying: acknowledging and resolving are off. Press LIVE to return.' },
 } as const satisfies Record<string, Label>;
 

@@ -26,12 +26,19 @@ export function compareQueue(a: Alert, b: Alert): number {
   return b.severity - a.severity || Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id);
 }
 
+/**
+ * A situation is the city's, and each of its units' too: filtered by a ward it lists, it shows (that
+ * unit's part is drawn first), and by a category or incident type one of its matters has.
+ */
 export function matchesFilters(a: Alert, f: QueueFilters): boolean {
-  if (f.ward === 'city' ? a.ward !== null : f.ward !== '' && a.ward !== f.ward) return false;
+  const units = a.evidence.units ?? [];
+  const listsWard = units.some((u) => u.ward === f.ward);
+  if (f.ward === 'city' ? a.ward !== null : f.ward !== '' && a.ward !== f.ward && !listsWard) return false;
   if (f.kind !== '') {
     const [kind, value] = f.kind.split(':');
-    if (kind === 'cat' && a.category !== value) return false;
-    if (kind === 'inc' && a.incidentType !== value) return false;
+    const matters = units.flatMap((u) => u.matters);
+    if (kind === 'cat' && a.category !== value && !matters.some((m) => m.category === value)) return false;
+    if (kind === 'inc' && a.incidentType !== value && !matters.some((m) => m.incidentType === value)) return false;
   }
   if (f.state === 'active') return a.state !== 'resolved';
   return f.state === 'all' || a.state === f.state;
