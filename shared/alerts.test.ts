@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NOTE_LENGTH, parseAlertAction, type AlertAction } from './alerts';
+import { MAX_NOTE_LENGTH, parseAlertAction, situationPart, type Alert, type AlertAction } from './alerts';
 
 describe('parseAlertAction', () => {
   /** [case, action, request, path id (HTTP) or undefined (socket), what it reads as] */
@@ -29,5 +29,46 @@ describe('parseAlertAction', () => {
   ];
   it.each(refused)('refuses %s', (_name, action, raw, pathId, words) => {
     expect(parseAlertAction(action, raw, pathId)).toEqual({ ok: false, message: expect.stringMatching(words) });
+  });
+});
+
+describe('situationPart', () => {
+  const matter = (ward: string, n: number) => ({ key: `hotspot:${ward}`, category: 'infrastructure' as const, severity: 2 as const, reportIds: Array.from({ length: n }, (_, i) => `${ward}-${i}`), since: '2026-10-20T01:00:00.000Z' });
+  const situation: Alert = {
+    id: 's1',
+    key: 'situation:flooding:1',
+    source: 'situation',
+    ward: null,
+    severity: 3,
+    level: 0,
+    state: 'open',
+    title: { vi: 'Ngập lụt diện rộng — 2 xã, phường', en: 'Widespread flooding — 2 units' },
+    explanation: { vi: '', en: '' },
+    raisedAt: '2026-10-20T01:00:00.000Z',
+    updatedAt: '2026-10-20T01:00:00.000Z',
+    ackDueAt: '2026-10-20T01:15:00.000Z',
+    resolveDueAt: '2026-10-20T09:00:00.000Z',
+    renotifications: 0,
+    evidence: {
+      units: [
+        { ward: '19753', joinedAt: '2026-10-20T01:00:00.000Z', matters: [matter('19753', 3)], warningIds: ['cap-1'] },
+        { ward: '19774', joinedAt: '2026-10-20T01:00:00.000Z', matters: [matter('19774', 2)], warningIds: [] },
+      ],
+      wards: ['19753', '19774'],
+      reportIds: ['19753-0', '19753-1', '19753-2', '19774-0', '19774-1'],
+      warningIds: ['cap-1'],
+    },
+  };
+
+  it("is one unit's part: its matters, reports and warnings only", () => {
+    const part = situationPart(situation, (w) => w === '19774')!;
+    expect(part.evidence).toEqual({ units: [situation.evidence.units![1]], wards: ['19774'], reportIds: ['19774-0', '19774-1'], incidentIds: [], warningIds: [] });
+    expect(part.id).toBe('s1');
+  });
+
+  it('is nothing for a unit it does not list; any other alert is returned whole', () => {
+    expect(situationPart(situation, (w) => w === '20050')).toBeNull();
+    const other: Alert = { ...situation, source: 'hotspot', ward: '19753' };
+    expect(situationPart(other, () => false)).toBe(other);
   });
 });

@@ -100,6 +100,28 @@ export interface Alert {
   };
 }
 
+/**
+ * A situation as a person limited to some units sees it (a ward official, a province wall): only
+ * the part of its units in scope — their matters, reports, incidents and warnings — or null when it
+ * lists none of them. Any other alert is returned as it is: its ward decides who sees it.
+ */
+export function situationPart(a: Alert, inScope: (ward: string) => boolean): Alert | null {
+  if (a.source !== 'situation') return a;
+  const units = (a.evidence.units ?? []).filter((u) => inScope(u.ward));
+  if (units.length === 0) return null;
+  const union = (ids: string[]) => [...new Set(ids)].sort();
+  return {
+    ...a,
+    evidence: {
+      units,
+      wards: units.map((u) => u.ward),
+      reportIds: union(units.flatMap((u) => u.matters.flatMap((m) => m.reportIds ?? []))),
+      incidentIds: union(units.flatMap((u) => u.matters.flatMap((m) => m.incidentIds ?? []))),
+      warningIds: union(units.flatMap((u) => u.warningIds)),
+    },
+  };
+}
+
 /** The two steps an officer takes on an alert: acknowledge it, then resolve it. */
 export const ALERT_ACTIONS = ['ack', 'resolve'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertEvent, AlertState } from '@shared/alerts';
+import { situationPart, type Alert, type AlertEvent, type AlertState } from '@shared/alerts';
 import type { AlertActionResult } from '@shared/protocol';
 import { canActOnWard, canSeeWard, type Principal } from '../auth/roles';
 import {
@@ -21,6 +21,12 @@ export type AlertActionOutcome =
 /** An action's outcome as the socket acknowledgement carries it. */
 export function toActionResult(out: AlertActionOutcome): AlertActionResult {
   return out.ok ? out : { ok: false, error: { status: out.status, code: out.code, message: out.message } };
+}
+
+/** The alert as `who` sees it: whole, a situation's part in their units, or not at all (null). */
+function seenBy(a: Alert, who: Principal): Alert | null {
+  if (canSeeWard(who, a.ward)) return a;
+  return a.source === 'situation' ? situationPart(a, (ward) => canSeeWard(who, ward)) : null;
 }
 
 /** Resolved alerts stay on the wall and in `state=all` lists; the audit log keeps them for ever. */
@@ -90,10 +96,15 @@ export class AlertService {
     return this.alerts.values();
   }
 
-  /** The alerts a person may see, newest first; `all` includes resolved ones. */
+  /**
+   * The alerts a person may see, newest first; `all` includes resolved ones. A situation (a city
+   * alert) is seen by a ward official as the part of it in their unit (situationPart).
+   */
   list(state: AlertState | 'all', who: Principal | null): Alert[] {
     return [...this.alerts.values()]
-      .filter((a) => (state === 'all' || a.state === state) && (who === null || canSeeWard(who, a.ward)))
+      .filter((a) => state === 'all' || a.state === state)
+      .map((a) => (who === null ? a : seenBy(a, who)))
+      .filter((a) => a !== null)
       .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
   }
 
@@ -137,7 +148,7 @@ export class AlertService {
     return this.serial(async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const a = this.alerts.get(id);
-        if (a && !canSeeWard(who, a.ward)) return { ok: false, status: 404, code: 'unknown_alert', message: `no alert ${id}` };
+        if (a && !seenBy(a, who)) return { ok: false, status: 404, code: 'unknown_alert', message: `no alert ${id}` };
         if (a && !canActOnWard(who, a.ward)) {
           return { ok: false, status: 403, code: 'forbidden', message: `${who.role} may not ${action === 'ack' ? 'acknowledge' : 'resolve'} alerts` };
         }

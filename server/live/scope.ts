@@ -1,5 +1,6 @@
 import type { ChartData, Delta, LiveCountsPatch, Ranking, Snapshot } from '@shared/protocol';
 import { provinceOfRole, provinceRole, wardOfRole, wardRole } from '@shared/roles';
+import { situationPart } from '@shared/alerts';
 import { wardByCode } from '@shared/wards';
 import { anonymousIncident, anonymousReport } from '../domain/public-record';
 
@@ -84,7 +85,8 @@ export function scopeSnapshot(s: Snapshot, scope: LiveScope): Snapshot {
     wards: pickWards(s.wards, scope),
     reports: s.reports.filter(mine),
     incidents: s.incidents.filter(mine),
-    alerts: s.alerts.filter(mine),
+    // A situation (a city alert) shows as the part of it in the scope's units.
+    alerts: s.alerts.map((a) => (mine(a) ? a : a.source === 'situation' ? situationPart(a, (ward) => inScope(scope, ward)) : null)).filter((a) => a !== null),
     hotspots: s.hotspots.filter(mine),
     charts: { ...s.charts, dossiersByWard: s.charts.dossiersByWard.filter(mine) },
   };
@@ -160,7 +162,17 @@ export class FrameScopes {
     for (const r of d.reports ?? []) shareOf(r.ward)?.reports.push(r);
     for (const x of d.dossiers ?? []) shareOf(x.ward)?.dossiers.push(x);
     for (const i of d.incidents ?? []) shareOf(i.ward)?.incidents.push(i);
-    for (const a of d.alerts ?? []) shareOf(a.ward)?.alerts.push(a);
+    for (const a of d.alerts ?? []) {
+      if (a.ward !== null || a.source !== 'situation') {
+        shareOf(a.ward)?.alerts.push(a);
+        continue;
+      }
+      // A situation goes to each scope its units lie in, as that scope's part of it.
+      for (const key of new Set((a.evidence.units ?? []).map((u) => keyOf(kind, u.ward)))) {
+        const part = key === null ? null : situationPart(a, (ward) => keyOf(kind, ward) === key);
+        if (part) shareOf(part.evidence.units![0]!.ward)?.alerts.push(part);
+      }
+    }
     for (const h of d.hotspots ?? []) shareOf(h.ward)?.hotspots.push(h);
     for (const b of d.charts?.dossiersByWard ?? []) shareOf(b.ward)?.dossierBars.push(b);
     if (kind === 'province') for (const row of d.ranking?.rows ?? []) shareOf(row.ward)?.rankingRows.push(row);

@@ -5,8 +5,10 @@ import { WallClient } from '../helpers/wall-client';
 
 let server: TestServer | undefined;
 let wall: WallClient | undefined;
+let wardWall: WallClient | undefined;
 afterEach(async () => {
   wall?.close();
+  wardWall?.close();
   await server?.close();
 });
 
@@ -46,7 +48,7 @@ const reportsOfUnit = (a: Alert, ward: string) => new Set(unitOf(a, ward)?.matte
 it('a CAP flood warning and flood reports in twelve units are ONE situation listing each unit with its evidence; an inland noise burst stays its own alert; acknowledged once; a unit joining later updates it; nothing lost', async () => {
   const clock = { ms: START };
   const now = () => clock.ms;
-  server = await startTestServer({ now, env: { IOC_USERS: 'olga:officer:pw-officer-1,vera:viewer:pw-viewer-1' } });
+  server = await startTestServer({ now, env: { IOC_USERS: `olga:officer:pw-officer-1,wanda:ward:${FLOODED[1]}:pw-ward-1,ivan:ward:${INLAND}:pw-ward-2` } });
   // The detector learns each unit's usual rate from at least four whole weeks: give it five.
   await backfillSimulatedHistory(server, { days: 35, seed: 'situation-e2e', now });
   const token = await signInToken(server.url, 'olga', 'pw-officer-1');
@@ -97,6 +99,22 @@ it('a CAP flood warning and flood reports in twelve units are ONE situation list
   // The warning is an official message, acknowledged on its own.
   expect(others.some((a) => a.key === `incident:${CAP_ID}`)).toBe(true);
 
+  // A unit's own view: its official sees the situation as that unit's part, and may not act on the city's alert.
+  const wardToken = await signInToken(server.url, 'wanda', 'pw-ward-1');
+  const mine = (await (await fetch(`${server.url}/api/v1/alerts?state=all`, { headers: { authorization: `Bearer ${wardToken}` } })).json()) as { alerts: Alert[] };
+  const part = mine.alerts.find((a) => a.id === sit!.id)!;
+  expect(part.evidence.units!.map((u) => u.ward)).toEqual([FLOODED[1]]);
+  expect(new Set(part.evidence.reportIds)).toEqual(reportsOfUnit(sit!, FLOODED[1]!));
+  expect((await fetch(`${server.url}/api/v1/alerts/${sit!.id}/ack`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${wardToken}` }, body: '{}' })).status).toBe(403);
+  const inlandToken = await signInToken(server.url, 'ivan', 'pw-ward-2');
+  const inland = (await (await fetch(`${server.url}/api/v1/alerts?state=all`, { headers: { authorization: `Bearer ${inlandToken}` } })).json()) as { alerts: Alert[] };
+  expect(inland.alerts.map((a) => a.source)).not.toContain('situation');
+  expect(inland.alerts.some((a) => a.id === noiseAlert!.id)).toBe(true);
+  wardWall = new WallClient(server.url, wardToken);
+  await wardWall.until(() => wardWall!.snapshots.length === 1, 'the ward wall snapshot');
+  const seen = wardWall.snapshots[0]!.alerts.find((a) => a.id === sit!.id);
+  expect(seen?.evidence.units?.map((u) => u.ward)).toEqual([FLOODED[1]]);
+
   // The officer acknowledges it once, over HTTP; a second acknowledgement is refused, as is a bad note.
   const ack = (body: unknown) => fetch(`${server!.url}/api/v1/alerts/${sit!.id}/ack`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   const bad = await ack({ note: 5 });
@@ -123,6 +141,10 @@ it('a CAP flood warning and flood reports in twelve units are ONE situation list
   expect(grown.title.vi).toBe(`Ngập lụt diện rộng — ${active} xã, phường`);
   expect(active).toBe(sit!.evidence.units!.filter((u) => u.leftAt === undefined).length + 1);
   await wall.until(() => wall!.deltas.some((d) => d.alerts?.some((a) => a.id === sit!.id && a.evidence.units?.some((u) => u.ward === LATER) === true)), 'the grown situation on the wall');
+  // The ward's wall is sent the update too, as its own unit's part only.
+  await wardWall.until(() => wardWall!.deltas.some((d) => d.alerts?.some((a) => a.id === sit!.id && a.title.vi === grown.title.vi) === true), 'the update on the ward wall');
+  const wardDelta = wardWall.deltas.flatMap((d) => d.alerts ?? []).filter((a) => a.id === sit!.id);
+  for (const a of wardDelta) expect(a.evidence.units!.map((u) => u.ward)).toEqual([FLOODED[1]]);
   // The audit log tells it: raised, acknowledged, then updated with the new title.
   const story = [...server.app.store.alertEvents()].filter((e) => (e.type === 'raised' ? e.alert.id : e.alertId) === sit!.id);
   expect(story[0]!.type).toBe('raised');
