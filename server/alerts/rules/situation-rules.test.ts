@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '@shared/alerts';
 import type { ReportCategory } from '@shared/categories';
 import { loadAlertConfig, loadSituationRules } from '../../config/policy';
-import { acknowledge, applyAlertEvent, raise, resolve, type AlertCandidate } from '../lifecycle';
+import { acknowledge, applyAlertEvent, dueTimers, raise, resolve, type AlertCandidate } from '../lifecycle';
 import { situationRulesConfigSchema, type SituationRule } from './rules-config';
 import { planSituations, type Rise, type WarningInForce } from './situation-rules';
 
@@ -217,6 +217,21 @@ describe('while the situation is open', () => {
     const plan = tick(first, [own]);
     expect(plan.candidates.filter((c) => c.source === 'hotspot').map((c) => c.key)).toEqual([first[0]!.candidate.key]);
     expect(situationOf(plan.candidates)[0]!.evidence.units![0]!.matters[0]!.alertId).toBe('own-1');
+  });
+});
+
+describe('escalation and re-notification', () => {
+  it('work on a situation as on any alert: unacknowledged past its time it escalates; acknowledged past its deadline it is notified again', () => {
+    const rises = [rise(hotspot(PHU_XUAN, 'infrastructure', 8, 1), 1), rise(hotspot(KIM_LONG, 'infrastructure', 7, 1), 1), rise(hotspot(VY_DA, 'environment', 5, 1), 1)];
+    const c = situationOf(tick(rises).candidates)[0]!;
+    const open = held(c, 'sit-1');
+    // Severity 2: acknowledge within 30 minutes (config/alerts.json).
+    const ackMs = ALERT_CONFIG.ackWithinMinutes[2] * 60_000;
+    expect(dueTimers([open], NOW + ackMs - 1, ALERT_CONFIG)).toEqual([]);
+    expect(dueTimers([open], NOW + ackMs, ALERT_CONFIG)).toEqual([{ type: 'escalated', at: new Date(NOW + ackMs).toISOString(), alertId: 'sit-1', level: 1 }]);
+    const acked = held(c, 'sit-1', ['ack']);
+    const resolveMs = ALERT_CONFIG.resolveWithinMinutes[2] * 60_000;
+    expect(dueTimers([acked], NOW + resolveMs, ALERT_CONFIG)).toEqual([{ type: 'renotified', at: new Date(NOW + resolveMs).toISOString(), alertId: 'sit-1' }]);
   });
 });
 
