@@ -12,6 +12,7 @@ import { createDeskKeys } from './desk-keys';
 import { createDeskState } from './desk-state';
 import { roleText, wardName } from './desk-text';
 import { DeskQueue } from './DeskQueue';
+import { mapFocusOf } from './situation';
 import type { ConsoleI18n } from './i18n';
 
 /** The duty desk of one session: the queue, the map of the selected alert's ward, its detail, the shortcuts. */
@@ -22,6 +23,8 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
   const wards = createWardCollection();
   const replayI18n = makeReplayI18n(i18n.lang);
   const replay = desk.live.replay;
+  // A situation is the city's: the map zooms to its unit only on that unit's page (the ward filter).
+  const mapFocus = () => mapFocusOf(desk.selected(), desk.filters().ward);
 
   return (
     <div class="desk" classList={{ 'desk--replay': desk.replaying() }} data-testid="console-desk" data-role={session.role}>
@@ -58,8 +61,8 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
       <DeskQueue desk={desk} />
 
       <section class="desk__map">
-        <FocusMap collection={wards} focus={() => desk.selected()?.ward ?? null} testId="console-map" />
-        <Show when={desk.selected()?.ward}>{(code) => <div class="desk__map-name">{wardName(code(), i18n)}</div>}</Show>
+        <FocusMap collection={wards} focus={mapFocus} testId="console-map" />
+        <Show when={mapFocus()}>{(code) => <div class="desk__map-name">{wardName(code(), i18n)}</div>}</Show>
       </section>
 
       <AlertDetail desk={desk} />

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, AlertEvidence, SituationUnit } from '@shared/alerts';
 import type { PublicReport } from '@shared/schemas';
 import { matchesFilters, DEFAULT_FILTERS } from './queue';
-import { situationRows } from './situation';
+import { mapFocusOf, situationRows } from './situation';
 
 const unit = (ward: string, joinedAt: string, over: Partial<SituationUnit> = {}): SituationUnit => ({
   ward,
@@ -61,6 +61,14 @@ describe('a situation on the desk', () => {
     expect(rows[0]!.matters[0]!.reports.map((r) => r.id)).toEqual(['19753-b', '19753-a']);
     expect(rows[1]!.matters[0]!.reports.map((r) => r.id)).toEqual(['19777-a']);
     expect(rows[2]!.matters[0]!.reports).toEqual([]);
+  });
+
+  it("the map zooms to the filtered unit of a situation, else shows the city; any other alert's own ward", () => {
+    expect(mapFocusOf(situation, '19777')).toBe('19777');
+    expect(mapFocusOf(situation, '')).toBeNull();
+    expect(mapFocusOf(situation, '20050')).toBeNull();
+    expect(mapFocusOf({ ...situation, source: 'hotspot', ward: '19753' }, '19777')).toBe('19753');
+    expect(mapFocusOf(null, '19777')).toBeNull();
   });
 
   it('the queue shows it under the ward filter of any unit it lists, and under its matters’ category', () => {

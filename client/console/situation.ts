@@ -48,3 +48,10 @@ export function situationRows(a: Alert, evidence: AlertEvidence | null | undefin
   const rank = (r: UnitRow) => (r.focused ? 0 : r.leftAt === undefined ? 1 : 2);
   return rows.sort((x, y) => rank(x.row) - rank(y.row) || x.order - y.order).map((x) => x.row);
 }
+
+/** The unit the desk's map zooms to: the alert's ward, or, for a situation, the filtered unit if it lists it (else the city). */
+export function mapFocusOf(a: Alert | null, filterWard: string): string | null {
+  if (!a) return null;
+  if (a.ward !== null) return a.ward;
+  return (a.evidence.units ?? []).some((u) => u.ward === filterWard) ? filterWard : null;
+}
