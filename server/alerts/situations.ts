@@ -70,8 +70,11 @@ export class SituationGrouper {
     const out: WarningInForce[] = [];
     for (const [id, { incident: i, wards }] of this.warnings) {
       const w = i.warning!;
-      if (i.status === 'closed' || i.status === 'contained') continue;
-      if (w.expires !== undefined && Date.parse(w.expires) <= nowMs) continue;
+      // Over: forgotten, so a server running for years holds only the warnings in force (an Update brings one back).
+      if (i.status === 'closed' || i.status === 'contained' || (w.expires !== undefined && Date.parse(w.expires) <= nowMs)) {
+        this.warnings.delete(id);
+        continue;
+      }
       out.push({ id, incidentType: i.type, severity: w.severity, wards });
     }
     return out;
