@@ -8,6 +8,8 @@ import type { SituationRulesConfig } from './rules/rules-config';
 import { planSituations, ruleOf, type Rise, type SituationPlan, type WarningInForce } from './rules/situation-rules';
 
 const HOUR_MS = 3_600_000;
+/** How long the last evidence of a matter that stopped rising is kept for the situation that lists it. */
+const LAST_SEEN_KEEP_MS = 24 * HOUR_MS;
 
 export interface SituationGrouperDeps {
   rules: SituationRulesConfig;
@@ -27,6 +29,8 @@ export interface SituationGrouperDeps {
  */
 export class SituationGrouper {
   private hotspotRises: Rise[] = [];
+  /** The last candidate of each member matter, and when it was seen (kept a day). */
+  private readonly lastSeen = new Map<string, { candidate: AlertCandidate; atMs: number }>();
   private readonly incidentRises = new Map<string, Rise>();
   /** Incidents carrying a CAP warning, with the units under them (computed once per version). */
   private readonly warnings = new Map<string, { incident: Incident; wards: string[] }>();
@@ -105,13 +109,17 @@ export class SituationGrouper {
       const rule = ruleOf(r.candidate, rules);
       if (!rule || nowMs - r.startedAtMs > hold.get(rule.id)!) this.incidentRises.delete(key);
     }
+    const rises = [...this.hotspotRises, ...this.incidentRises.values()];
+    for (const r of rises) this.lastSeen.set(r.candidate.key, { candidate: r.candidate, atMs: nowMs });
+    for (const [key, seen] of this.lastSeen) if (nowMs - seen.atMs > LAST_SEEN_KEEP_MS) this.lastSeen.delete(key);
     const plan = planSituations({
       rules,
       round,
-      rises: [...this.hotspotRises, ...this.incidentRises.values()],
+      rises,
       warnings: this.warningsInForce(nowMs),
       alerts: this.deps.alerts(),
       nowMs,
+      lastSeen: new Map([...this.lastSeen].map(([key, seen]) => [key, seen.candidate])),
     });
     this.deps.onPlan?.([...official, ...round], plan);
     return [...official, ...plan.candidates];

@@ -212,6 +212,17 @@ describe('while the situation is open', () => {
     expect(situationOf(tick(first.slice(1), [sit], [], NOW + 60_000).candidates)).toHaveLength(1);
   });
 
+  it('a matter that ends between two refreshes is kept with its last evidence, not the one last written', () => {
+    const sit = open();
+    const last = hotspot(PHU_XUAN, 'infrastructure', 11, 1);
+    // Counts grew to 11 within the refresh time (not written), then the hotspot closed.
+    expect(situationOf(tick([rise(last, 1), ...first.slice(1)], [sit], [], NOW + 5 * 60_000).candidates)).toEqual([]);
+    const plan = planSituations({ rules: [FLOODING], round: [], rises: first.slice(1), warnings: [], alerts: [sit], nowMs: NOW + 6 * 60_000, lastSeen: new Map([[last.key, last]]) });
+    const ended = situationOf(plan.candidates)[0]!.evidence.units![0]!.matters[0]!;
+    expect(ended).toMatchObject({ observed: 11, endedAt: new Date(NOW + 6 * 60_000).toISOString(), since: AT });
+    expect(ended.reportIds).toHaveLength(11);
+  });
+
   it('a member that already had its own unresolved alert goes on updating it, and the situation names that alert', () => {
     const own = held(first[0]!.candidate, 'own-1');
     const plan = tick(first, [own]);

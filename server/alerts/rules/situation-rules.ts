@@ -45,6 +45,11 @@ export interface SituationInput {
   /** Every alert the service holds, resolved ones included (they say what was dealt with). */
   alerts: Iterable<Alert>;
   nowMs: number;
+  /**
+   * The last candidate seen of each member matter: a matter that ends between two refreshes of the
+   * situation is kept with its last evidence, not with the one last written (refreshMinutes).
+   */
+  lastSeen?: ReadonlyMap<string, AlertCandidate>;
 }
 
 /** What goes to AlertService.raiseOrUpdate: the round's candidates with members grouped, plus one candidate per standing situation. */
@@ -131,7 +136,7 @@ export function planSituations(input: SituationInput): SituationPlan {
     }
     if (!stands) continue;
     const key = current?.key ?? `${prefix}${episodes.length + 1}`;
-    const candidate = situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs);
+    const candidate = situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs, input.lastSeen);
     // Counts move every minute in a flood; the whole evidence is not rewritten for each (refreshMinutes).
     const quiet = current && shapeOf(candidate) === shapeOf(current) && nowMs - Date.parse(current.updatedAt) < rule.refreshMinutes * 60_000;
     if (!quiet) out.push(candidate);
@@ -182,12 +187,19 @@ export function situationCandidate(
   warningsOver: (ward: string) => WarningInForce[],
   latestByKey: ReadonlyMap<string, Alert>,
   nowMs: number,
+  lastSeen: ReadonlyMap<string, AlertCandidate> = new Map(),
 ): AlertCandidate {
   const now = iso(nowMs);
   const units = new Map<string, SituationUnit>();
   for (const u of current?.evidence.units ?? []) units.set(u.ward, { ...u, matters: u.matters.map((m) => ({ ...m })), warningIds: [...u.warningIds] });
   const rising = new Set(members.map((r) => r.candidate.key));
-  for (const u of units.values()) for (const m of u.matters) if (!rising.has(m.key) && m.endedAt === undefined) m.endedAt = now;
+  for (const u of units.values()) {
+    u.matters = u.matters.map((m) => {
+      if (rising.has(m.key) || m.endedAt !== undefined) return m;
+      const last = lastSeen.get(m.key);
+      return { ...(last ? matterOf(last, m.since, latestByKey.get(m.key)) : m), endedAt: now };
+    });
+  }
   for (const r of members) {
     const ward = r.candidate.ward!;
     let unit = units.get(ward);
