@@ -20,7 +20,7 @@ const REPORTS = Number(process.env.BENCH_REPORTS ?? (demo ? 600 : 1000));
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? (demo ? 10 : 100));
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ioc-bench-'));
-const server = await startChildServer(dataDir, demo ? { IOC_SIMULATE: '1', IOC_SIM_HISTORY_DAYS: '28' } : {});
+const server = await startChildServer(dataDir, demo ? { IOC_SIMULATE: '1', IOC_SIM_HISTORY_DAYS: '28' } : {}, 300_000);
 // Ready: replay, the demo's history and the first figures are done.
 while (!(await fetch(`${server.url}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 50));
 const readyAt = performance.now();

@@ -78,6 +78,20 @@ export interface RunningApp {
   readonly capFollower: CapFollower | null;
   /** The Express app, for tests that read its registered routes (the OpenAPI coverage test). */
   readonly httpApp: Express;
+  /** Sends what is pending to the walls (and the history) now: the demo's past, lived a step at a time, stamps each frame with its step's time. */
+  flushFrames(): void;
+  /** Starts keeping history now (markReady also does): the demo's past is kept from its first moment. */
+  beginHistory(): void;
+  /** When the last frame kept was sent; null before anything is kept. */
+  historyEndMs(): number | null;
+  /**
+   * A tick for the demo's past, lived faster than real time: with `slow`, the slow figures are
+   * computed at once (no pauses between slices: nothing waits on the server yet); without, only the
+   * tick entry (today's figures) and the alert pipeline (hotspots, backlog, timers) run.
+   */
+  tickPast(slow: boolean, rankingEveryMs: number): Promise<void>;
+  /** Pushes a CAP document as the given producer would (the demo's flood warning). */
+  pushCap(xml: string, producer: string): Promise<{ status: number }>;
   close(): Promise<void>;
 }
 
@@ -245,5 +259,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     metrics.close();
   };
   const isAlertLeader = () => pipeline.isLeader;
-  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, httpApp: app, close };
+  const flushFrames = () => feed.flush();
+  const tickPast = async (slow: boolean, rankingEveryMs: number): Promise<void> => {
+    if (slow) await state.prepareSlow(now(), { pause: () => new Promise<void>((r) => setImmediate(r)), rankingEveryMs });
+    feed.tick();
+    await pipeline.tick();
+  };
+  const beginHistory = () => history.begin(snapshot());
+  const historyEndMs = () => history.lastAtMs;
+  const pushCap = (xml: string, producer: string) => cap.ingestDocument(Buffer.from(xml, 'utf8'), producer);
+  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, httpApp: app, flushFrames, tickPast, beginHistory, historyEndMs, pushCap, close };
 }

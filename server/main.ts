@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installWardRegistry } from '@shared/wards';
 import { loadRegistry, RegistryError } from './geo/registry';
 
 /** The demo's simulator seed: the same history on every machine. */
 const DEMO_SEED = 'hue-demo';
+const DAY_MS = 86_400_000;
 
 /**
  * `npm start` (production: no simulator unless IOC_SIMULATE=1) and `npm run demo` (`--demo`:
@@ -16,7 +18,15 @@ async function main(): Promise<void> {
   // The registry goes in before the rest of the server is imported: some modules copy the ward
   // codes when they load (the ingest schema's enum of codes), so they must load after this.
   if (env.IOC_REGISTRY_DIR) installWardRegistry(loadRegistry(path.resolve(env.IOC_REGISTRY_DIR)).wards);
-  const [{ pino }, { startApp }, { configFromEnv }, { SimRunner }] = await Promise.all([import('pino'), import('./app'), import('./config/env'), import('./sim/runner')]);
+  const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { lastKeptAtMs }] = await Promise.all([
+    import('pino'),
+    import('./app'),
+    import('./config/env'),
+    import('./sim/runner'),
+    import('./sim/past'),
+    import('./sim/demo-flood'),
+    import('./history/history-archive'),
+  ]);
   if (demo) env.IOC_SIMULATE ??= '1';
   const config = configFromEnv(env);
   const log = pino({ level: config.logLevel });
@@ -46,23 +56,51 @@ async function main(): Promise<void> {
     config.publicReplay = true;
     log.info('demo with no IOC_USERS: anyone may replay its history (/?at=…); set IOC_PUBLIC_REPLAY=0 to refuse');
   }
-  const app = await startApp(config, { logger: log, deferReady: config.simulate });
+  // The demo lives its past through the server with the clock set to each past moment (issue 24);
+  // once it is lived, the clock is the real one.
+  const days = config.simHistoryDays;
+  const nowMs = Date.now();
+  // Set before the server starts: its figures are built for the moment it starts at. A rerun on the
+  // same data folder lives only the time since the last run's end (at most `days`).
+  const historyDir = path.join(config.dataDir, 'history');
+  const fromMs = Math.max(nowMs - days * DAY_MS, lastKeptAtMs(historyDir) ?? -Infinity);
+  // A data folder from before servers kept history (items, no history folder) gets the old one-go backfill.
+  const legacy = existsSync(config.dataDir) && readdirSync(config.dataDir).length > 0 && !existsSync(historyDir);
+  let pastClockMs: number | null = config.simulate && !legacy && days > 0 && fromMs < nowMs ? fromMs : null;
+  const app = await startApp(config, { logger: log, deferReady: config.simulate, now: () => pastClockMs ?? Date.now() });
   // Printed before the history loads: /healthz answers now, /readyz once the figures are whole.
   console.log(`  IOC Wall listening on http://localhost:${app.port}/ (ready once /readyz answers 200)`);
   let sim: InstanceType<typeof SimRunner> | null = null;
   if (config.simulate) {
-    sim = new SimRunner({
-      ingest: app.ingest,
-      feed: { seed: DEMO_SEED, boundaries: app.boundaries, calendar: app.calendar, speed: config.simSpeed },
-      now: Date.now,
-      onError: (err) => log.error({ err }, 'simulator failed'),
-    });
-    log.info(`backfilling ${config.simHistoryDays} days of simulated history…`);
-    const b = await sim.backfill(config.simHistoryDays);
-    log.info(b, 'simulated history loaded');
-    // The history changes the trends, charts and ranking at once: refresh them before walls connect.
-    await app.tick();
-    sim.startLive();
+    const feed = { seed: DEMO_SEED, boundaries: app.boundaries, calendar: app.calendar, speed: config.simSpeed };
+    const episode = demoFloodEpisodeOf(config.dataDir, nowMs - days * DAY_MS, nowMs, feed.seed, app.calendar);
+    const feedWithFlood = { ...feed, extraFloodDays: new Set(episode.extra) };
+    sim = new SimRunner({ ingest: app.ingest, feed: feedWithFlood, now: Date.now, onError: (err) => log.error({ err }, 'simulator failed') });
+    if (legacy) {
+      log.info(`backfilling ${days} days of simulated history…`);
+      log.info(await sim.backfill(days), 'simulated history loaded');
+      await app.tick();
+    } else if (pastClockMs !== null) {
+      log.info(`living ${((nowMs - fromMs) / DAY_MS).toFixed(1)} days of simulated past through the server (alerts, duty desk, history)…`);
+      app.beginHistory();
+      const lived = await livePast(
+        {
+          ingest: app.ingest,
+          feed: feedWithFlood,
+          setClock: (ms) => (pastClockMs = ms),
+          tick: (slow) => app.tickPast(slow, PAST_RANKING_EVERY_MS),
+          flush: () => app.flushFrames(),
+          alerts: app.alerts,
+          pushCap: (xml) => app.pushCap(xml, SIMULATOR_SOURCE),
+        },
+        fromMs,
+        nowMs,
+        episode.days.filter((d) => Date.parse(`${d}T23:59:59+07:00`) > fromMs),
+      );
+      pastClockMs = null;
+      log.info(lived, 'simulated past lived');
+    }
+    sim.startLive(nowMs);
   }
   app.markReady();
   const url = `http://localhost:${app.port}/`;

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -220,6 +220,12 @@ export class HistoryArchive {
     return this.current?.toSeq ?? this.closed.at(-1)?.toSeq ?? 0;
   }
 
+  /** When the last frame kept was sent (this node's and those shared); null before anything is. */
+  get lastAtMs(): number | null {
+    const all = this.segments();
+    return all.length === 0 ? null : Math.max(...all.map((s) => s.toAtMs));
+  }
+
   /** The state walls held after the last frame at or before `seq`. */
   async seekSeq(seq: number, view: SeekView = WHOLE_OBJECT): Promise<Seek> {
     return this.seekWithShared(() => this.seekSeqHere(seq, view));
@@ -415,6 +421,27 @@ export class HistoryArchive {
       this.deps.log.warn({ err, file: name }, 'history: a segment could not be put in the shared store');
     }
   }
+}
+
+/**
+ * When the last frame kept in `dir` was sent, read from the files' names alone (before a server
+ * opens it: the demo starts its clock there); null when nothing is kept.
+ */
+export function lastKeptAtMs(dir: string): number | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return null;
+  }
+  let last: number | null = null;
+  for (const name of names) {
+    const closed = CLOSED_NAME.exec(name);
+    // An open segment (a crash) holds frames after its start: its start is a lower bound.
+    const at = closed ? Number(closed[4]) : Number(OPEN_NAME.exec(name)?.[2] ?? NaN);
+    if (Number.isFinite(at)) last = Math.max(last ?? at, at);
+  }
+  return last;
 }
 
 function segmentOf(m: RegExpExecArray): Segment {

@@ -206,7 +206,7 @@ export class LiveState {
    * The slow figures, in steps (one ward's comparisons, one slice of the ranking's pass, the charts):
    * `prepareSlow` spreads them over several turns of the event loop, start-up runs them at once.
    */
-  private *slowSteps(nowMs: number, forceRanking: boolean): Generator<void, Staged, void> {
+  private *slowSteps(nowMs: number, forceRanking: boolean, rankingEveryMs?: number): Generator<void, Staged, void> {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
     const dayFromMs = this.dayFromMs;
     const windows = {
@@ -233,9 +233,10 @@ export class LiveState {
       index766: periodKpis.index766,
       maxPoints: index766FullPoints(this.deps.config.index766),
     };
-    const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= RANKING_INTERVAL_MS;
+    const due = this.changesSinceRanking > 0 && nowMs - this.rankingAtMs >= (rankingEveryMs ?? RANKING_INTERVAL_MS);
+    const bulk = rankingEveryMs === undefined && this.changesSinceRanking >= RANKING_BULK_CHANGES_PER_WARD * WARD_CODES.length;
     let ranking: Staged['ranking'];
-    if (forceRanking || due || this.changesSinceRanking >= RANKING_BULK_CHANGES_PER_WARD * WARD_CODES.length) {
+    if (forceRanking || due || bulk) {
       const changesBefore = this.changesSinceRanking;
       ranking = { ...(yield* this.rankingSteps(nowMs)), atMs: nowMs, changes: changesBefore };
     }
@@ -249,11 +250,12 @@ export class LiveState {
    * `sliceMs`, letting requests and deltas through between them; the next tick entry publishes them.
    * So no single turn of the event loop pays for a full pass over the history.
    */
-  async prepareSlow(nowMs: number, opts: { sliceMs?: number; pause?: () => Promise<void> } = {}): Promise<void> {
+  async prepareSlow(nowMs: number, opts: { sliceMs?: number; pause?: () => Promise<void>; rankingEveryMs?: number } = {}): Promise<void> {
     const sliceMs = opts.sliceMs ?? SLOW_SLICE_MS;
     // A timer, not setImmediate: the loop gets a whole slice's length to itself between slices.
     const pause = opts.pause ?? (() => new Promise<void>((r) => setTimeout(r, sliceMs)));
-    const steps = this.slowSteps(nowMs, false);
+    // `rankingEveryMs`: the demo's past recomputes the ranking only this often (a full pass over the history, ~1.5 s).
+    const steps = this.slowSteps(nowMs, false, opts.rankingEveryMs);
     let sliceStart = performance.now();
     let r = steps.next();
     while (!r.done) {

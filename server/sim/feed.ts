@@ -41,6 +41,8 @@ export interface FeedOptions {
    * The hotspot detector's own model, for tests of its logic apart from the data's over-dispersion.
    */
   poisson?: boolean;
+  /** Local dates (YYYY-MM-DD) that are heavy-rain days besides the season's own (the demo's flood episode). */
+  extraFloodDays?: ReadonlySet<string>;
 }
 
 /**

@@ -18,7 +18,7 @@ export function incidentsOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, 
   const weights: readonly (readonly [Ward, number])[] = WARDS.map((w) => [w, w.population * truth.get(w.code)!.incidentFactor]);
   const compact = dayKey(dayStartMs).replaceAll('-', '');
   const ordinary = rng.negativeBinomial(INCIDENTS_PER_DAY * speed, INCIDENT_DAY_SHAPE);
-  const flood = isFloodDay(opts.seed, dayStartMs) ? rng.poisson(FLOOD_INCIDENTS_PER_DAY * speed) : 0;
+  const flood = isFloodDay(opts.seed, dayStartMs, opts.extraFloodDays) ? rng.poisson(FLOOD_INCIDENTS_PER_DAY * speed) : 0;
   const lowLying = weights.filter(([w]) => LOW_LYING_WARDS.has(w.code));
   for (let n = 1; n <= ordinary + flood; n++) {
     const isFlood = n > ordinary;

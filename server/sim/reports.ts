@@ -120,7 +120,7 @@ export function reportsOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, ou
   const pairFactor = new Float64Array(WARDS.length * C);
   WARDS.forEach((w, wi) => {
     REPORT_CATEGORIES.forEach((c, ci) => {
-      pairFactor[wi * C + ci] = city * floodFactor(opts.seed, dayStartMs, w.code, c) * dayMultiplier(REPORT_DISPERSION.pairDayShape);
+      pairFactor[wi * C + ci] = city * floodFactor(opts.seed, dayStartMs, w.code, c, opts.extraFloodDays) * dayMultiplier(REPORT_DISPERSION.pairDayShape);
     });
   });
   for (let h = 0; h < 24; h++) {

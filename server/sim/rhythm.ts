@@ -139,15 +139,18 @@ export function floodDaysOfYear(seed: string, year: number): ReadonlySet<string>
   return out;
 }
 
-/** Whether the local day starting at `dayStartMs` is a heavy-rain day for the feed seeded `seed`. */
-export function isFloodDay(seed: string, dayStartMs: number): boolean {
+/**
+ * Whether the local day starting at `dayStartMs` is a heavy-rain day for the feed seeded `seed`, or
+ * one of `extra` (local dates a caller adds: the demo puts one episode in any month's history).
+ */
+export function isFloodDay(seed: string, dayStartMs: number, extra?: ReadonlySet<string>): boolean {
   const key = dateKeyOf(dayStartMs);
-  return floodDaysOfYear(seed, Number(key.slice(0, 4))).has(key);
+  return extra?.has(key) === true || floodDaysOfYear(seed, Number(key.slice(0, 4))).has(key);
 }
 
 /** The report multiplier of a ward × category on a day (1 except on heavy-rain days in low-lying units). */
-export function floodFactor(seed: string, dayStartMs: number, ward: string, category: ReportCategory): number {
+export function floodFactor(seed: string, dayStartMs: number, ward: string, category: ReportCategory, extra?: ReadonlySet<string>): number {
   const m = FLOOD_MULTIPLIER[category];
-  if (m === undefined || !LOW_LYING_WARDS.has(ward) || !isFloodDay(seed, dayStartMs)) return 1;
+  if (m === undefined || !LOW_LYING_WARDS.has(ward) || !isFloodDay(seed, dayStartMs, extra)) return 1;
   return m;
 }

@@ -123,10 +123,10 @@ export class SimRunner {
     return { items: events.length, accepted, ms: Date.now() - started };
   }
 
-  /** Starts sending, as time passes, every event after the backfill's moment. */
-  startLive(): void {
+  /** Starts sending, as time passes, every event after the backfill's moment (or after `fromMs`: the end of the lived past). */
+  startLive(fromMs?: number): void {
     if (this.timer) return;
-    this.timeline = new FeedTimeline(this.deps.feed, this.backfilledAtMs || this.deps.now());
+    this.timeline = new FeedTimeline(this.deps.feed, fromMs ?? (this.backfilledAtMs || this.deps.now()));
     this.timer = setInterval(() => void this.step(), SIM_TICK_MS);
     this.timer.unref();
   }

@@ -13,7 +13,7 @@ export interface ChildServer {
  * The production entry point (server/main.ts) in its own process, for tests that must kill it
  * the hard way. Resolves once it prints its URL.
  */
-export function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export function startChildServer(dataDir: string, env: Record<string, string> = {}, startTimeoutMs = 30_000): Promise<ChildServer> {
   // BENCH_CPU_PROF=<dir>: a benchmark's server writes a V8 CPU profile there when it exits.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve('server/main.ts')], {
@@ -33,7 +33,7 @@ export function startChildServer(dataDir: string, env: Record<string, string> = 
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${out}${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${out}${err}`)), startTimeoutMs);
     child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
