@@ -1,0 +1,100 @@
+/**
+ * npm run bench:replay-wall — what a replay at 3,600× costs the wall in the browser (issue 20:
+ * "at 3,600× the wall keeps up with no long task over 100 ms from the replay itself"; "first frame
+ * on the wall ≤ 1 s").
+ *
+ * A server (its own process) on three days of history made of real frames at Huế's volume
+ * (bench/lib/replay-history.ts), a public wall that may replay. Chromium (SwiftShader: WebGL on the
+ * CPU, so the map itself makes long tasks) opens the wall at 1920×1080, side by side in one run:
+ *   1. live, BENCH_WALL_S seconds (20): long tasks over 100 ms;
+ *   2. `/?at=<a day into the history>&speed=3600`, the same time: long tasks over 100 ms, and how
+ *      long from the address to the PHÁT LẠI banner with the replayed figures on the tiles;
+ *   3. live again (the browser's own drift).
+ * What the replay adds is phase 2 beside 1 and 3. A benchmark, not a test: it never fails.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../test/browser/chromium';
+import { buildHistory, captureFrames, DAY_MS } from './lib/replay-history';
+import { stopProcess } from './lib/processes';
+import { startServer } from './lib/replay-history';
+
+const WALL_S = Number(process.env.BENCH_WALL_S ?? 20);
+const DAYS = 3;
+
+interface Phase {
+  name: string;
+  longTasks: number[];
+  firstFrameMs?: number;
+  framesApplied?: number;
+}
+
+/** Long tasks the page saw from now for `seconds`. */
+async function longTasksFor(page: Page, seconds: number): Promise<number[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __long: number[]; __obs?: PerformanceObserver };
+    w.__long = [];
+    w.__obs?.disconnect();
+    w.__obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push(e.duration);
+    });
+    w.__obs.observe({ type: 'longtask' });
+  });
+  await page.waitForTimeout(seconds * 1000);
+  return page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+}
+
+const hueAt = (ms: number) => `${new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16)}+07:00`;
+const summary = (xs: number[]) => {
+  const over = xs.filter((x) => x > 100);
+  return `${xs.length} long tasks (> 50 ms), ${over.length} over 100 ms${over.length ? ` (max ${Math.max(...over).toFixed(0)} ms, total ${over.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`;
+};
+
+console.log(`bench:replay-wall — ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const real = await captureFrames();
+const root = mkdtempSync(path.join(tmpdir(), 'bench-replay-wall-'));
+const browser = await launchChromium();
+try {
+  const dataDir = path.join(root, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const t0 = Date.now() - (DAYS + 1) * DAY_MS;
+  const built = await buildHistory(path.join(dataDir, 'history'), DAYS, t0, real);
+  console.log(`history: ${DAYS} days, ${built.frames.toLocaleString('en')} frames`);
+  // No users: the wall is public; IOC_PUBLIC_REPLAY lets it replay, as the demo does.
+  const server = await startServer(dataDir, { IOC_USERS: '', IOC_PUBLIC_REPLAY: '1' });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    const phases: Phase[] = [];
+    const live = async (name: string) => {
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('[data-testid="tile-reports-today-value"]', { timeout: 90_000 });
+      phases.push({ name, longTasks: await longTasksFor(page, WALL_S) });
+    };
+    await live('live');
+
+    const momentMs = t0 + DAY_MS + 3 * 3_600_000;
+    const started = performance.now();
+    await page.goto(`${server.url}/?at=${hueAt(momentMs)}&speed=3600`);
+    await page.waitForFunction(() => /^PHÁT LẠI · /.test(document.querySelector('[data-testid="replay-banner-text"]')?.textContent ?? '') && (document.querySelector('[data-testid="tile-reports-today-value"]')?.textContent ?? '') !== '', undefined, { timeout: 90_000, polling: 20 });
+    const firstFrameMs = performance.now() - started;
+    const clockBefore = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
+    const longTasks = await longTasksFor(page, WALL_S);
+    const clockAfter = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
+    phases.push({ name: `replay at 3,600× (${((clockAfter - clockBefore) / 3_600_000).toFixed(1)} h of history in ${WALL_S} s)`, longTasks, firstFrameMs });
+    await live('live again');
+
+    console.log('');
+    for (const p of phases) console.log(`${p.name}: ${summary(p.longTasks)}${p.firstFrameMs !== undefined ? `; address → banner and replayed tiles ${p.firstFrameMs.toFixed(0)} ms (page load included)` : ''}`);
+    await context.close();
+  } finally {
+    await stopProcess(server.proc, server.exited);
+  }
+} finally {
+  await browser.close();
+  rmSync(root, { recursive: true, force: true });
+}
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+process.exit(0);
