@@ -37,11 +37,20 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function isOpenDossier(d: Dossier): boolean {
-  return d.status !== 'resolved' && d.status !== 'returned';
+/**
+ * Whether a dossier was still open at `atMs`: a past week's end is judged as it stood then, not by
+ * the dossier's state today (one resolved since was open at that week's end, and may have been late).
+ */
+function wasOpenDossier(d: Dossier, atMs: number): boolean {
+  if (d.status !== 'resolved' && d.status !== 'returned') return true;
+  const closedAt = Date.parse(d.resolvedAt ?? d.updatedAt);
+  return closedAt >= atMs;
 }
-function isOpenReport(r: Report): boolean {
-  return r.status !== 'responded' && r.status !== 'rejected';
+/** Whether a report was still awaiting its answer at `atMs` (as wasOpenDossier). */
+function wasOpenReport(r: Report, atMs: number): boolean {
+  if (r.status !== 'responded' && r.status !== 'rejected') return true;
+  const closedAt = Date.parse(r.respondedAt ?? r.updatedAt);
+  return closedAt >= atMs;
 }
 
 function handling(alerts: readonly BriefingAlert[]): AlertHandling {
@@ -120,7 +129,7 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
   const dueSoon = new Map<string, number>();
   const items = input.items();
   for (const d of items.dossiers) {
-    if (!isOpenDossier(d) || Date.parse(d.receivedAt) >= to) continue;
+    if (Date.parse(d.receivedAt) >= to || !wasOpenDossier(d, to)) continue;
     const due = effectiveDueMs(d, to);
     if (due < to) {
       overdueDossiers.push({
@@ -139,7 +148,7 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
   const deadlineDays = input.ctx.config.reportDeadlineWorkingDays.handle;
   const overdueReports: OverdueReport[] = [];
   for (const r of items.reports) {
-    if (!isOpenReport(r) || Date.parse(r.createdAt) >= to) continue;
+    if (Date.parse(r.createdAt) >= to || !wasOpenReport(r, to)) continue;
     const deadline = input.ctx.calendar.reportDeadlineMs(Date.parse(r.createdAt), deadlineDays);
     if (to < deadline) continue;
     overdueReports.push({ id: r.id, ward: r.ward, category: r.category, title: r.title ?? null, createdAt: r.createdAt, deadline: iso(deadline), daysOverdue: Math.floor((to - deadline) / DAY_MS) });

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@shared/alerts';
 import type { KpiSet } from '@shared/kpis';
+import type { Briefing } from '@shared/briefing';
 import type { Snapshot } from '@shared/protocol';
+import { formatIsoWeek, isoWeekOf } from '@shared/week';
 import { cityMean, cityTruth, TRUTH_RANGES } from '../../server/sim/truth';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { signInToken } from '../helpers/server';
@@ -77,6 +79,11 @@ describe("the demo's past", () => {
       expect(k.dossiers.onTimeRate!, `dossiers on time, week of ${week}`).toBeGreaterThan(TRUTH_RANGES.dossierOnTime[0] - 0.04);
       expect(k.dossiers.onTimeRate!).toBeLessThan(TRUTH_RANGES.dossierOnTime[1] + 0.005);
       expect(k.dossiers.late, `late dossiers, week of ${week}`).toBeGreaterThan(0);
+      // The briefing of that week: the backlog at its end, as it stood then.
+      const b = await get<Briefing>(`/api/v1/briefing?week=${formatIsoWeek(isoWeekOf(w.fromMs + DAY_MS))}`);
+      expect(b.city.overdueReports, `reports overdue at the end of the week of ${week}`).toBeGreaterThan(0);
+      expect(b.city.overdueDossiers, `dossiers overdue at the end of the week of ${week}`).toBeGreaterThan(0);
+      expect(b.city.alerts.raised, `alerts in the briefing of the week of ${week}`).toBeGreaterThan(0);
     }
   });
 
