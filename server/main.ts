@@ -18,13 +18,14 @@ async function main(): Promise<void> {
   // The registry goes in before the rest of the server is imported: some modules copy the ward
   // codes when they load (the ingest schema's enum of codes), so they must load after this.
   if (env.IOC_REGISTRY_DIR) installWardRegistry(loadRegistry(path.resolve(env.IOC_REGISTRY_DIR)).wards);
-  const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { lastKeptAtMs }] = await Promise.all([
+  const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { cacheSimulatedDays }, { lastKeptAtMs }] = await Promise.all([
     import('pino'),
     import('./app'),
     import('./config/env'),
     import('./sim/runner'),
     import('./sim/past'),
     import('./sim/demo-flood'),
+    import('./sim/feed'),
     import('./history/history-archive'),
   ]);
   if (demo) env.IOC_SIMULATE ??= '1';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     const feed = { seed: DEMO_SEED, boundaries: app.boundaries, calendar: app.calendar, speed: config.simSpeed };
     const episode = demoFloodEpisodeOf(config.dataDir, nowMs - days * DAY_MS, nowMs, feed.seed, app.calendar);
     const feedWithFlood = { ...feed, extraFloodDays: new Set(episode.extra) };
+    cacheSimulatedDays(feedWithFlood);
     sim = new SimRunner({ ingest: app.ingest, feed: feedWithFlood, now: Date.now, onError: (err) => log.error({ err }, 'simulator failed') });
     if (legacy) {
       log.info(`backfilling ${days} days of simulated history…`);

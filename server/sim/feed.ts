@@ -59,6 +59,33 @@ export function simulateDay(opts: FeedOptions, dayStartMs: number): FeedEvent[] 
  * runs in. Each kind has its own seeded stream, so the steps give the same events as one go.
  */
 function* simulateDaySteps(opts: FeedOptions, dayStartMs: number): Generator<void, FeedEvent[], void> {
+  const cache = dayCaches.get(opts);
+  const cached = cache?.get(dayStartMs);
+  if (cached) return cached;
+  const events = yield* computeDaySteps(opts, dayStartMs);
+  if (cache) {
+    cache.set(dayStartMs, events);
+    // Oldest first out: the live feed's window is SIM_LOOKBACK_DAYS + 1 days.
+    while (cache.size > CACHED_DAYS) cache.delete(cache.keys().next().value!);
+  }
+  return events;
+}
+
+/** Days kept per cached feed: the demo's past (28 + 45 days) and then the live feed's 46. */
+const CACHED_DAYS = 80;
+const dayCaches = new WeakMap<FeedOptions, Map<number, FeedEvent[]>>();
+
+/**
+ * Keeps the days this feed simulates, so that each is drawn once (they are pure in the feed and the
+ * day): the demo's start simulated most days three times — the backlog, the past's versions and the
+ * live feed's first window (~6 s of its start on 2 cores) — and the live feed re-draws 46 days every
+ * day. The events are shared: callers must not change them (ingest copies what it keeps).
+ */
+export function cacheSimulatedDays(opts: FeedOptions): void {
+  if (!dayCaches.has(opts)) dayCaches.set(opts, new Map());
+}
+
+function* computeDaySteps(opts: FeedOptions, dayStartMs: number): Generator<void, FeedEvent[], void> {
   const key = dayKey(dayStartMs);
   const out: FeedEvent[] = [];
   reportsOfDay(opts, dayStartMs, makeRng(`${opts.seed}:reports:${key}`), out);
