@@ -17,9 +17,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/browser/chromium';
-import { buildHistory, captureFrames, DAY_MS } from './lib/replay-history';
 import { stopProcess } from './lib/processes';
-import { startServer } from './lib/replay-history';
+import { buildHistory, captureFrames, DAY_MS, startServer } from './lib/replay-history';
 
 const WALL_S = Number(process.env.BENCH_WALL_S ?? 20);
 const DAYS = 3;

@@ -76,13 +76,7 @@ describe('HistoryArchive', () => {
   });
 
   it('keeps its history across a restart, and cuts a line a crash tore', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-history-'));
-    dirs.push(dir);
-    const first = await archive(dir, { checkpointFrames: 5 });
-    const base = makeSnapshot({ seq: 10, at: iso(T0) });
-    first.begin(base);
-    const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
-    for (const f of frames) first.record(f);
+    const { dir, first, base, frames } = await twelveFramesInFolder();
     // A crash: never closed (its segment stays open on disk), and mid-line in the segment being written.
     await first.settled();
     archives.splice(archives.indexOf(first), 1);
@@ -99,13 +93,7 @@ describe('HistoryArchive', () => {
   });
 
   it('closes its open segment when it is closed, so a node that leaves keeps all it sent', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-history-'));
-    dirs.push(dir);
-    const first = await archive(dir, { checkpointFrames: 5 });
-    const base = makeSnapshot({ seq: 10, at: iso(T0) });
-    first.begin(base);
-    const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
-    for (const f of frames) first.record(f);
+    const { dir, first, base, frames } = await twelveFramesInFolder();
     await first.close();
     archives.splice(archives.indexOf(first), 1);
     // Three segments (from seq 10, 15, 20), all closed and gzipped: nothing left for a next start to close.
@@ -173,6 +161,18 @@ describe('HistoryArchive', () => {
     expect(parsed.reports).toEqual([]);
   });
 });
+
+/** An archive in a folder of its own (for a second archive to open after it), checkpointing every 5 frames, with frames 1–12 recorded. */
+async function twelveFramesInFolder(): Promise<{ dir: string; first: HistoryArchive; base: Snapshot; frames: Delta[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ioc-history-'));
+  dirs.push(dir);
+  const first = await archive(dir, { checkpointFrames: 5 });
+  const base = makeSnapshot({ seq: 10, at: iso(T0) });
+  first.begin(base);
+  const frames = Array.from({ length: 12 }, (_, i) => frame(i + 1));
+  for (const f of frames) first.record(f);
+  return { dir, first, base, frames };
+}
 
 /** The snapshot a seek found (as the object), failing when it found none. */
 async function snapshotAt(p: Promise<Seek>): Promise<Snapshot> {

@@ -1,4 +1,5 @@
-import { createClient, RESP_TYPES } from 'redis';
+import { RESP_TYPES } from 'redis';
+import { connectAuthRedis } from '../auth/redis-sessions';
 
 /**
  * Closed history segments kept where every node finds them: with the Redis store, a node's history
@@ -24,14 +25,9 @@ export interface SharedSegments {
  * gives the growth: the same bytes a day as on disk).
  */
 export async function redisSharedSegments(url: string, prefix: string, onError: (err: unknown) => void): Promise<SharedSegments> {
-  const client = createClient({ url, RESP: 2, socket: { reconnectStrategy: (n) => Math.min(100 * 2 ** n, 2_000) } });
-  let reported = false;
-  client.on('error', (err: unknown) => {
-    if (!reported) onError(err);
-    reported = true;
-  });
-  client.on('ready', () => (reported = false));
-  await client.connect();
+  // The same kind of connection sign-in uses (its own, no offline queue: a put while Redis is away
+  // fails at once and is retried at the next start, open()).
+  const { client, close } = await connectAuthRedis(url, onError);
   const bytes = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   const index = `${prefix}history:segments`;
   const keyOf = (name: string) => `${prefix}history:segment:${name}`;
@@ -42,9 +38,6 @@ export async function redisSharedSegments(url: string, prefix: string, onError: 
     },
     names: () => client.zRange(index, 0, -1),
     get: (name) => bytes.get(keyOf(name)) as Promise<Buffer | null>,
-    async close() {
-      if (client.isReady) await client.close().catch(() => client.destroy());
-      else if (client.isOpen) client.destroy();
-    },
+    close,
   };
 }

@@ -83,8 +83,7 @@ export async function livePast(d: PastDeps, fromMs: number, toMs: number, floodD
   let cursor = 0;
   let ticks = 1;
   let slowTicks = 1;
-  const dayStart = (ms: number) => Date.parse(`${localIso(ms).slice(0, 10)}T00:00:00+07:00`);
-  let nextSlowMs = dayStart(fromMs) + PAST_SLOW_EVERY_MS;
+  let nextSlowMs = d.feed.calendar.localDayStartMs(fromMs) + PAST_SLOW_EVERY_MS;
   for (let t = fromMs; t < toMs; ) {
     const end = Math.min(t + PAST_STEP_MS, toMs);
     await desk.actUntil(end);
