@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installWardRegistry } from '@shared/wards';
+import type { UserEntry } from './config/env';
 import { loadRegistry, RegistryError } from './geo/registry';
 
 /** The demo's simulator seed: the same history on every machine. */
 const DEMO_SEED = 'hue-demo';
 const DAY_MS = 86_400_000;
+
+/** The demo's officer and admin, each with a password made up for this run. */
+function makeUpDemoUsers(): UserEntry[] {
+  return (['officer', 'admin'] as const).map((role) => ({ name: role, role, password: randomBytes(9).toString('base64url') }));
+}
 
 /**
  * `npm start` (production: no simulator unless IOC_SIMULATE=1) and `npm run demo` (`--demo`:
@@ -56,6 +62,17 @@ async function main(): Promise<void> {
     // too (a real public wall keeps IOC_PUBLIC_REPLAY's default, off).
     config.publicReplay = true;
     log.info('demo with no IOC_USERS: anyone may replay its history (/?at=…); set IOC_PUBLIC_REPLAY=0 to refuse');
+  }
+  // A newcomer can try the duty console and the briefing's officer views at once, with people made
+  // up for this run and printed (as the ingest key is); the wall stays open to anyone. Printed from
+  // here: the user directory wipes the passwords it is given once it has hashed them.
+  let demoSignIns: string | null = null;
+  if (config.simulate && config.users.length === 0) {
+    const demoUsers = makeUpDemoUsers();
+    demoSignIns = demoUsers.map((u) => `${u.name} / ${u.password}`).join(', ');
+    log.info(`no IOC_USERS set: this run signs in ${demoUsers.map((u) => `${u.role} "${u.name}" with password "${u.password}"`).join(' and ')} (/console, /briefing)`);
+    config.users.push(...demoUsers);
+    if (env.IOC_PUBLIC_WALL === undefined) config.publicWall = true;
   }
   // The demo lives its past through the server with the clock set to each past moment (issue 24);
   // once it is lived, the clock is the real one.
@@ -108,7 +125,7 @@ async function main(): Promise<void> {
   const url = `http://localhost:${app.port}/`;
   log.info(`IOC Wall is running: ${url}${config.simulate ? ' (DEMO DATA: simulated Huế feed)' : ''}`);
   // Printed plainly too, for a person reading the terminal.
-  console.log(`\n  IOC Wall → ${url}\n`);
+  console.log(`\n  IOC Wall → ${url}\n${demoSignIns ? `  Duty console → ${url}console  (${demoSignIns})\n` : ''}`);
 
   const shutdown = (signal: string): void => {
     log.info(`${signal}: shutting down`);
