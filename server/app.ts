@@ -16,6 +16,7 @@ import { loadPolicy } from './config/policy';
 import type { WorkingCalendar } from './domain/calendar';
 import type { KpiConfig } from './domain/kpis';
 import { loadBoundaries, type Boundaries } from './geo/boundaries';
+import { readClientBuild } from './http/client-build';
 import { socketPrincipal } from './http/auth';
 import { fromAllowedOrigin } from './http/origin';
 import { createHttpApp } from './http/http-app';
@@ -151,7 +152,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await history.open();
   // After the store: it refuses a Redis without AOF before anything else connects.
   const { sessions, limiter, close: closeAuth } = await createSessions(config, now, opts.sessionTtlMs ?? SESSION_TTL_MS, log);
-  const state = new LiveState({ store, ...ctx, demo: config.simulate, index766Period: config.index766Period }, now());
+  const state = new LiveState({ store, ...ctx, demo: config.simulate, build: readClientBuild(config.clientDir), index766Period: config.index766Period }, now());
   state.load(now());
   const sources = new AlertSources({ store, ...policy });
   sources.load();

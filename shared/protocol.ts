@@ -11,6 +11,13 @@ import type { Dossier, Incident, PublicReport } from './schemas';
  */
 export const PROTOCOL_VERSION = 5;
 
+/**
+ * The `<meta name>` of the built page that names its client build (`content`: a hash of the
+ * build's files, set by vite.config.ts). The server reads it from the page it serves and sends it
+ * as `Snapshot.build`; a wall whose own page names another build reloads (client/stores/reload-guard.ts).
+ */
+export const BUILD_META_NAME = 'ioc-build';
+
 /** How often the server says it is alive when nothing else happens. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** A wall that heard nothing (delta or heartbeat) for this long shows itself stale. */
@@ -123,6 +130,11 @@ export interface LiveCountsPatch {
 export interface Snapshot {
   type: 'snapshot';
   protocol: number;
+  /**
+   * The client build this server serves (BUILD_META_NAME); absent when it serves none (a server
+   * started without `npm run build`, or behind `vite` in development).
+   */
+  build?: string;
   seq: number;
   at: string;
   /** True while the simulated Huế feed is the source: the wall says "DEMO DATA". */

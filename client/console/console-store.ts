@@ -24,7 +24,8 @@ export interface ConsoleLive {
 /**
  * The console's live state: the wall's own live store (snapshot, deltas, resume), with the socket
  * authenticated by the session token so the server scopes a ward user's rooms, plus the officers'
- * actions. A protocol mismatch is only reported: an officer mid-note must not lose it to a reload.
+ * actions. A protocol mismatch or a new build is only reported: an officer mid-note must not lose it
+ * to a reload.
  */
 export function createConsoleLive(token: string | undefined, search = window.location.search): ConsoleLive {
   // `/console?at=…&speed=…` opens the desk on that moment, as a shared link asks.
@@ -33,6 +34,7 @@ export function createConsoleLive(token: string | undefined, search = window.loc
     auth: token ? { token } : {},
     ...(asked?.ok ? { replay: { at: asked.at, speed: asked.speed } } : {}),
     onProtocolMismatch: () => console.warn(`the server speaks another protocol than this console (${PROTOCOL_VERSION}): reload the page`),
+    onNewBuild: () => console.warn('the server runs another version of the console: reload the page once the note is sent'),
   });
   const act = (action: AlertAction, id: string, note: string) =>
     new Promise<AlertActionResult>((resolve) => {

@@ -9,6 +9,7 @@ import type { ReplayResult, ReplaySpeed } from '@shared/replay';
 import { applyDeltaInPlace, decideDelta, ReportIndex } from '@shared/apply-delta';
 import { createNow } from './clock';
 import { measured } from './measure';
+import { pageBuild, reloadAtMostOnceAMinute, servesAnotherBuild } from './reload-guard';
 import { anchorAfterFrame, hueMoment, replayedAt, type ReplayAnchor } from './replay-clock';
 
 const RESUME_TIMEOUT_MS = 10_000;
@@ -84,25 +85,18 @@ export interface LiveStoreOptions {
   now?: Accessor<number>;
   /** Called when the server speaks another protocol version; reloads the page by default. */
   onProtocolMismatch?: () => void;
+  /** Called when the server serves another client build than this page's (an upgrade); reloads the page by default. */
+  onNewBuild?: () => void;
   /** Replay from this moment as soon as connected (the wall's `?at=&speed=`); live frames are not shown meanwhile. */
   replay?: { at: string; speed: ReplaySpeed };
 }
 
-const RELOAD_GUARD_KEY = 'ioc-wall:protocol-reload-at';
-const RELOAD_GUARD_MS = 60_000;
-
-/**
- * Loads the wall's new version. At most once a minute: while a server is being rolled out the
- * wall may meet an old one again, and a reload loop would blank the screen. The badge goes stale.
- */
+/** Loads the wall's new version, at most once a minute (reload-guard.ts). */
 function reloadOnce(): void {
-  const last = Number(sessionStorage.getItem(RELOAD_GUARD_KEY) ?? 0);
-  if (Date.now() - last < RELOAD_GUARD_MS) {
-    console.warn('server speaks another protocol version; not reloading again so soon');
-    return;
+  const storage = { getItem: (k: string) => sessionStorage.getItem(k), setItem: (k: string, v: string) => sessionStorage.setItem(k, v) };
+  if (!reloadAtMostOnceAMinute({ storage, now: Date.now, reload: () => window.location.reload() })) {
+    console.warn('the server runs another version of the wall; not reloading again so soon');
   }
-  sessionStorage.setItem(RELOAD_GUARD_KEY, String(Date.now()));
-  window.location.reload();
 }
 
 /**
@@ -114,6 +108,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
   const [state, setState] = createStore<{ data: Snapshot | null }>({ data: null });
   const [connected, setConnected] = createSignal(false);
   const [lastMessageAt, setLastMessageAt] = createSignal<number | null>(null);
+  const ownBuild = pageBuild();
   // While a resume is in flight, later out-of-order deltas would only ask again.
   let resuming = false;
   // Where each held report sits: rebuilt with every snapshot, kept up to date by each frame.
@@ -246,6 +241,9 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
       (options.onProtocolMismatch ?? reloadOnce)();
       return;
     }
+    // After an upgrade the server serves another build: loaded the same way, the wall going on
+    // meanwhile. A replayed snapshot names the build of its moment, not the server's.
+    if (!snapshot.replay && servesAnotherBuild(ownBuild, snapshot.build)) (options.onNewBuild ?? reloadOnce)();
     if (snapshot.replay) {
       if (!wanted) {
         // A seek answered after live {} was sent: the server replays again, so say live once more.

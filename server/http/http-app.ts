@@ -140,11 +140,28 @@ export function createHttpApp(d: HttpAppDeps): Express {
   return app;
 }
 
+/** The page names the build's files: asked again each time (a 304 when unchanged), so a reload after an upgrade gets the new build. */
+const PAGE_CACHE_CONTROL = 'no-cache';
+/** Vite's assets/ hold files named by their content's hash: a name never changes content. */
+const HASHED_ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 function serveWall(app: Express, clientDir: string): void {
-  if (existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+  const page = path.join(clientDir, 'index.html');
+  if (existsSync(page)) {
+    const hashedAssets = path.join(clientDir, 'assets') + path.sep;
+    app.use(
+      express.static(clientDir, {
+        index: 'index.html',
+        // Other public files (boundaries, icons) keep their names across builds: an hour.
+        maxAge: '1h',
+        setHeaders: (res, file) => {
+          if (file === page) res.setHeader('Cache-Control', PAGE_CACHE_CONTROL);
+          else if (file.startsWith(hashedAssets)) res.setHeader('Cache-Control', HASHED_ASSET_CACHE_CONTROL);
+        },
+      }),
+    );
     // The wall's pages are client routes: serve the app for them, not a 404.
-    app.get(/^\/(console|briefing)(\/.*)?$/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    app.get(/^\/(console|briefing)(\/.*)?$/, (_req, res) => res.sendFile(page, { headers: { 'Cache-Control': PAGE_CACHE_CONTROL } }));
   } else {
     // Every page of the wall says so, with the same headers as the built pages (not express's bare 404).
     app.get(/^\/((console|briefing)(\/.*)?)?$/, (_req, res) => {

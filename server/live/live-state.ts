@@ -52,6 +52,8 @@ export interface LiveStateDeps {
   calendar: WorkingCalendar;
   config: KpiConfig;
   demo: boolean;
+  /** The client build the server serves (readClientBuild), sent in every snapshot; none when null. @default null */
+  build?: string | null;
   /** The assessment period of the wall's 766 figure (IOC_766_PERIOD). @default 'month' */
   index766Period?: Index766Period;
 }
@@ -453,6 +455,7 @@ export class LiveState {
     return {
       type: 'snapshot',
       protocol: PROTOCOL_VERSION,
+      ...(this.deps.build ? { build: this.deps.build } : {}),
       seq,
       at: new Date(nowMs).toISOString(),
       demo: this.deps.demo,

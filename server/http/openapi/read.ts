@@ -29,6 +29,7 @@ const kpiSet = z.looseObject({
 const snapshotSchema = z.looseObject({
   type: z.literal('snapshot'),
   protocol: z.number().int().meta({ description: `The live protocol version (${PROTOCOL_VERSION}).` }),
+  build: z.string().optional().meta({ description: 'The client build this server serves (a hash of its files): a wall whose page names another build reloads, at most once a minute.' }),
   seq: z.number().int(),
   at: z.string(),
   demo: z.boolean().meta({ description: 'True while the simulated feed is the source.' }),
