@@ -69,6 +69,19 @@ export const STRINGS = {
   warningWards: { vi: 'Xã, phường bị ảnh hưởng', en: 'Affected wards' },
   warningAreaLegend: { vi: 'Vùng cảnh báo', en: 'Warning area' },
   warningWardsLegend: { vi: 'Xã, phường bị ảnh hưởng', en: 'Affected ward' },
+  copWarningArea: { vi: 'Vùng cảnh báo thiên tai — {n} xã, phường', en: 'Disaster warning area — {n} units' },
+  copNotAcknowledged: { vi: 'Chưa tiếp nhận', en: 'Not acknowledged' },
+  copAcknowledged: { vi: 'Đã tiếp nhận', en: 'Acknowledged' },
+  copUnit: { vi: 'Xã, phường', en: 'Unit' },
+  copReports3h: { vi: 'Phản ánh ngập 3 giờ', en: 'Flood reports 3 h' },
+  copIncidents: { vi: 'Vụ việc mở', en: 'Open incidents' },
+  copPopulation: { vi: 'Dân số', en: 'Population' },
+  copTrend: { vi: 'Mỗi giờ, 12 giờ qua', en: 'Per hour, last 12 h' },
+  copTotal: { vi: 'Toàn vùng ({n})', en: 'All ({n} units)' },
+  copRest: { vi: '+{n} xã, phường khác', en: '+{n} more units' },
+  copLegendFill: { vi: 'Phản ánh ngập lụt 3 giờ qua', en: 'Flood reports, last 3 hours' },
+  copLegendWarned: { vi: 'Trong vùng cảnh báo', en: 'Under the warning' },
+  copLegendRising: { vi: 'Đang tăng trong tình huống', en: 'Rising in the situation' },
 } as const satisfies Record<string, Label>;
 
 /** The licences ask for this attribution verbatim (../shared/data/SOURCES.md), so it is not translated. */

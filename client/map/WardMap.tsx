@@ -47,6 +47,11 @@ export interface WardMapProps {
   incidents: () => readonly Incident[];
   /** CAP warnings in force: their areas hatched, the wards they lie over outlined and named first. @default none */
   warnings?: () => readonly ActiveWarning[];
+  /**
+   * Affected units beyond the warnings' (a situation's, on the warnings scene): outlined like the
+   * warned wards, named first and never crowded out. @default none
+   */
+  litWards?: () => readonly string[];
   /** Where to fit the view instead of `bounds` while it is not null (the warnings scene). @default bounds */
   fitTo?: () => BBox | null;
 }
@@ -76,8 +81,11 @@ export function WardMap(props: WardMapProps) {
 
     const relayoutLabels = () => placeLabels(labels, props.hideCrowdedLabels ?? false);
     const fit = () => {
-      const box = props.fitTo?.() ?? bounds;
-      map.fitBounds(box, { padding: FIT_PADDING_PX * 3, animate: false, maxZoom: box === bounds ? 22 : MAX_FIT_ZOOM });
+      const focus = props.fitTo?.() ?? null;
+      // A focused view's margin is a share of the screen, as the rest of the wall is sized: a fixed
+      // margin let a 4K wall zoom further than a 1080p one and cut the edge of the area off.
+      const padding = focus ? Math.round((FIT_PADDING_PX * 3 * window.innerHeight) / 1080) : FIT_PADDING_PX * 3;
+      map.fitBounds(focus ?? bounds, { padding, animate: false, maxZoom: focus ? MAX_FIT_ZOOM : 22 });
     };
     // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
     // draws incidents as large as the city view does) so 4K and 1080p look alike.
@@ -156,16 +164,21 @@ export function WardMap(props: WardMapProps) {
 
     const applyWarnings = () => {
       const list = props.warnings?.() ?? [];
+      const lit = props.litWards?.() ?? [];
       if (!wardsReady) return;
-      setWarnings(map, list);
-      // The wards a warning lies over are named first and never crowded out.
+      setWarnings(map, list, lit);
+      // The wards a warning lies over (and the other lit units) are named first and never crowded out.
       const warned = new Set(list.flatMap((w) => w.wards));
+      const litSet = new Set(lit);
       for (const l of labels) {
-        const on = warned.has(l.el.dataset['ward'] ?? '');
-        l.el.classList.toggle('ward-label--warned', on);
+        const code = l.el.dataset['ward'] ?? '';
+        const on = warned.has(code) || litSet.has(code);
+        l.el.classList.toggle('ward-label--warned', warned.has(code));
+        l.el.classList.toggle('ward-label--lit', litSet.has(code) && !warned.has(code));
         l.priority = on ? Number.MAX_SAFE_INTEGER - l.base : l.base;
       }
       el.dataset['warnedWards'] = [...warned].join(',');
+      el.dataset['litWards'] = lit.join(',');
       relayoutLabels();
     };
     createEffect(applyWarnings);

@@ -51,3 +51,23 @@ describe('wardFillMax', () => {
     expect(wardFillMax({ a: null })).toBe(1);
   });
 });
+
+describe('a palette of its own (the warnings scene lights affected units by their flood reports)', () => {
+  const steps = ['#a', '#b', '#c'] as const;
+
+  it('colours on the given steps, 0 lit as the lowest when zero is a value, a ward without a figure empty', () => {
+    expect(wardFillExpression({ '19753': 0, '19777': 5, '19789': 10, '19804': null }, { zeroIsValue: true, steps })).toEqual([
+      'match',
+      ['to-string', ['get', 'code']],
+      '19753',
+      '#a',
+      '19777',
+      '#b',
+      '19789',
+      '#c',
+      '19804',
+      WARD_FILL_EMPTY,
+      WARD_FILL_EMPTY,
+    ]);
+  });
+});

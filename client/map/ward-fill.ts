@@ -17,17 +17,19 @@ export interface WardFillOptions {
    * 0 open reports is the calm background. @default false
    */
   zeroIsValue?: boolean;
+  /** The colours from lowest to highest, in equal steps. @default WARD_FILL_STEPS */
+  steps?: readonly string[];
 }
 
 /**
  * The colour of one value on a scale up to `max`: none (null) or 0 → empty, then five equal steps.
  * A plain function so the legend and the map agree and it can be tested from a table.
  */
-export function wardFillColor(value: number | null, max: number, zeroIsValue = false): string {
+export function wardFillColor(value: number | null, max: number, zeroIsValue = false, steps: readonly string[] = WARD_FILL_STEPS): string {
   if (value === null || !Number.isFinite(value) || !(max > 0)) return WARD_FILL_EMPTY;
   if (value <= 0 && !zeroIsValue) return WARD_FILL_EMPTY;
-  const step = Math.min(WARD_FILL_STEPS.length - 1, Math.floor((Math.max(0, value) / max) * WARD_FILL_STEPS.length));
-  return WARD_FILL_STEPS[step] ?? WARD_FILL_EMPTY;
+  const step = Math.min(steps.length - 1, Math.floor((Math.max(0, value) / max) * steps.length));
+  return steps[step] ?? WARD_FILL_EMPTY;
 }
 
 /** The top of the scale `wardFillExpression` uses for these values. */
@@ -45,6 +47,6 @@ export function wardFillExpression(values: Readonly<Record<string, number | null
   const entries = Object.entries(values);
   if (entries.length === 0) return WARD_FILL_EMPTY;
   const max = wardFillMax(values, options);
-  const pairs = entries.flatMap(([code, v]) => [code, wardFillColor(v, max, options.zeroIsValue)]);
+  const pairs = entries.flatMap(([code, v]) => [code, wardFillColor(v, max, options.zeroIsValue, options.steps)]);
   return ['match', ['to-string', ['get', 'code']], ...pairs, WARD_FILL_EMPTY] as ExpressionSpecification;
 }

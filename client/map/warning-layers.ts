@@ -89,12 +89,15 @@ export function warningAreasCollection(list: readonly ActiveWarning[]): FeatureC
   return { type: 'FeatureCollection', features: [...shapes.filter((s) => s.properties.severity === 'Severe'), ...shapes.filter((s) => s.properties.severity === 'Extreme')] };
 }
 
-/** Shows these warnings (none clears the layers). */
-export function setWarnings(map: MapLibreMap, list: readonly ActiveWarning[]): void {
+/**
+ * Shows these warnings (none clears the layers), and outlines the wards they lie over together with
+ * `lit`: the other affected units of a situation (the common operating picture), outlined alike.
+ */
+export function setWarnings(map: MapLibreMap, list: readonly ActiveWarning[], lit: readonly string[] = []): void {
   const source = map.getSource<GeoJSONSource>(WARNING_SOURCE);
   if (!source) return;
   source.setData(warningAreasCollection(list));
-  const codes = [...new Set(list.flatMap((a) => a.wards))];
+  const codes = [...new Set([...list.flatMap((a) => a.wards), ...lit])];
   const filter: ExpressionSpecification = ['in', ['get', 'code'], ['literal', codes]];
   map.setFilter(WARNED_WARD_GLOW_LAYER, filter);
   map.setFilter(WARNED_WARD_LINE_LAYER, filter);

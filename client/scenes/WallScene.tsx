@@ -9,8 +9,9 @@ import { createSceneRotation } from '../stores/scene-rotation';
 import type { LiveStore } from '../stores/live-store';
 import { settingsFromSearch } from '../stores/wall-settings';
 import type { WallSettings } from '../stores/wall-settings';
-import { warningsBounds } from '../warnings/active-warnings';
+import { union as unionBoxes, warningsBounds } from '../warnings/active-warnings';
 import { createActiveWarnings } from '../warnings/create-active-warnings';
+import { createOperatingPicture } from '../warnings/create-operating-picture';
 import { WarningBanner } from '../warnings/WarningBanner';
 import { AlertTicker } from '../ui/AlertTicker';
 import { makeReplayI18n, refusalText } from '../i18n/replay';
@@ -56,6 +57,9 @@ export function WallScene(props: WallSceneProps) {
   const wardCollection = createWardCollection();
   // Judged by the server's time: a wall whose clock is wrong must not end a warning early or late.
   const warnings = createActiveWarnings(() => data()?.incidents ?? [], live.serverNow, () => wardCollection());
+  // The common operating picture: from the held alerts, reports and incidents at the server's (or
+  // the replayed) time, so a replay shows it as it stood then.
+  const cop = createOperatingPicture(data, warnings, live.serverNow);
   const warningBounds = createMemo((): BBox | null => {
     const coll = wardCollection();
     const boxOf = (code: string) => {
@@ -64,9 +68,13 @@ export function WallScene(props: WallSceneProps) {
       const c = wardByCode(code)?.center;
       return c ? ([c[0], c[1], c[0], c[1]] as BBox) : undefined;
     };
-    return warningsBounds(warnings(), boxOf);
-  });
-  const rotation = createSceneRotation(settings, live.now, () => warnings().length > 0);
+    const fromWarnings = warningsBounds(warnings(), boxOf);
+    // A situation's units may lie outside the warnings' areas (or there is no warning): they are shown too.
+    const units = (cop()?.units ?? []).map((u) => boxOf(u.ward)).filter((b) => b !== undefined);
+    return units.length === 0 ? fromWarnings : unionBoxes(fromWarnings ? [fromWarnings, ...units] : units);
+  }, null, { equals: (a, b) => a?.join() === b?.join() });
+  // Disaster mode: a warning in force, or a situation open without one, brings the warnings scene.
+  const rotation = createSceneRotation(settings, live.now, () => warnings().length > 0 || cop() !== null);
   const scenes = rotation.scenes;
   const scene = () => rotation.state().scene;
 
@@ -125,7 +133,7 @@ export function WallScene(props: WallSceneProps) {
          */}
         <Show when={scenes().includes('warnings')}>
           <div class="scene" classList={{ 'scene--hidden': scene() !== 'warnings' }} data-testid="scene-warnings">
-            <WarningsScene i18n={i18n} warnings={warnings} bounds={warningBounds} incidents={() => data()?.incidents ?? []} />
+            <WarningsScene i18n={i18n} warnings={warnings} bounds={warningBounds} incidents={() => data()?.incidents ?? []} cop={cop} />
           </div>
         </Show>
         <Show when={scene() === 'ranking'}>

@@ -111,7 +111,8 @@ export function activeWarnings(incidents: readonly Incident[], atMs: number, mat
   return out.sort(compareWarnings);
 }
 
-function union(boxes: Iterable<Box>): Box | null {
+/** The box around all of these, or null for none. */
+export function union(boxes: Iterable<Box>): Box | null {
   const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [w, s, e, n] of boxes) {
     box[0] = Math.min(box[0], w);

@@ -140,15 +140,19 @@ describe('disaster mode on the wall', () => {
       expect(await page.getByTestId('warning-banner-sender').textContent()).toBe('Nguồn: Đài Khí tượng Thủy văn Huế');
       expect(await page.getByTestId('warning-banner-headline').textContent()).toBe('Mực nước sông Hương tại Kim Long vượt báo động 3');
 
-      // The scene lists it with the affected wards named, and its map lights them.
+      // The scene lists it, with what to do; its map lights the affected wards and names them, and
+      // the common operating picture beside it lists each of them (test/browser/wall-cop.test.ts).
       const card = page.getByTestId('warning-card');
       expect(await card.count()).toBe(1);
-      const wards = await page.getByTestId('warning-card-wards').textContent();
-      expect(wards).toContain('Phú Xuân');
-      expect(wards).toContain('Thuận An');
       expect(await card.textContent()).toContain('Sơ tán người dân vùng trũng ven sông');
       await waitForWarnedMap(page, 'warnings-map');
-      expect(await page.locator('[data-testid="warnings-map"] .ward-label--warned').count()).toBe(wards!.split(', ').length);
+      const warned = ((await page.getByTestId('warnings-map').getAttribute('data-warned-wards')) ?? '').split(',');
+      const named = await page.locator('[data-testid="warnings-map"] .ward-label--warned').allTextContents();
+      expect(named).toContain('Phú Xuân');
+      expect(named).toContain('Thuận An');
+      expect(named).toHaveLength(warned.length);
+      await waitUntil(page, () => document.querySelector('[data-testid="cop"]') !== null);
+      expect(((await page.getByTestId('cop').getAttribute('data-units')) ?? '').split(',').sort()).toEqual([...warned].sort());
       await painted(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}/wall-warnings-rotating-1920x1080.png` });
 
