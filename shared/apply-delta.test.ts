@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KpiCounts } from '@shared/kpi-derive';
 import { MAX_WALL_REPORTS, WALL_REPORTS_SLACK, type Delta, type Snapshot, type WindowCounts } from '@shared/protocol';
-import { applyDelta, applyDeltaInPlace, decideDelta, keepRecentReports, ReportIndex } from './apply-delta';
+import { applyDelta, applyDeltaInPlace, applyFramesInPlace, decideDelta, keepRecentReports, ReportIndex } from './apply-delta';
 import { makeAlert, makeCharts, makeIncident, makeKpis, makeRanking, makeReport, makeSnapshot } from '../client/stores/fixtures';
 
 const AT = '2026-11-20T09:00:05+07:00';
@@ -236,5 +236,41 @@ describe('applyDeltaInPlace', () => {
     expect(inPlace).toEqual(pure);
     if (reports) expect(inPlace.reports.map((r) => r.id)).toEqual(reports);
     else expect(inPlace.reports).toHaveLength(MAX_WALL_REPORTS + 1);
+  });
+});
+
+describe('applyFramesInPlace (a replay drawn in batches)', () => {
+  const frame = (seq: number, at: string, extra: Partial<Delta> = {}): Delta => ({ type: 'delta', fromSeq: seq, seq, at, ...extra });
+  const DAY1 = '2026-11-20T08:00:00+07:00';
+  // Reports age out on every frame, one aged report is updated after it was dropped, and the cap is
+  // passed mid-batch then added to: where writing the list once at the end could differ from frame by frame.
+  const start = makeSnapshot({ reports: [makeReport('r0', '2026-11-19T08:00:00+07:00'), makeReport('r1', '2026-11-19T09:00:00+07:00'), makeReport('r2', '2026-11-19T10:00:00+07:00')] });
+  const frames = [
+    frame(11, '2026-11-20T08:30:00+07:00', { reports: [makeReport('n1', DAY1)] }),
+    frame(12, '2026-11-20T09:30:00+07:00', { reports: [makeReport('r0', '2026-11-19T08:00:00+07:00', { status: 'handling' }), makeReport('n2', DAY1)] }),
+    frame(13, '2026-11-20T09:40:00+07:00', { reports: Array.from({ length: MAX_WALL_REPORTS + WALL_REPORTS_SLACK }, (_, i) => makeReport(`f${i}`, DAY1)) }),
+    frame(14, '2026-11-20T10:30:00+07:00', { reports: [makeReport('n3', DAY1), makeReport('r2', '2026-11-19T10:00:00+07:00', { status: 'handling' })] }),
+  ];
+
+  it.each([1, 2, 3, 4])('gives what frame-by-frame gives, in batches of %i', (size) => {
+    const pure = frames.reduce((s, f) => applyDelta(s, f), start);
+    const batched = structuredClone(start);
+    const index = new ReportIndex(batched.reports);
+    for (let i = 0; i < frames.length; i += size) expect(applyFramesInPlace(batched, frames.slice(i, i + size), index)).toBe('applied');
+    expect(batched).toEqual(pure);
+    // By hand: r0, r1 age out, the cap at frame 13 keeps the newest 20,000 of r2, n1, n2, f0…f21999
+    // (f2000 on), r2 updated after the cap comes back aged and goes again; n3 last.
+    expect(batched.reports).toHaveLength(MAX_WALL_REPORTS + 1);
+    expect(batched.reports.slice(0, 2).map((r) => r.id)).toEqual(['f2000', 'f2001']);
+    expect(batched.reports.at(-1)?.id).toBe('n3');
+  });
+
+  it('skips frames already held and stops at a gap, keeping what came before it', () => {
+    const held = structuredClone(start);
+    const index = new ReportIndex(held.reports);
+    expect(applyFramesInPlace(held, [frames[0]!, frames[0]!, frames[2]!], index)).toBe('gap');
+    expect(held.seq).toBe(11);
+    // r0 aged out with frame 11 (24 h before 08:30 on the 20th).
+    expect(held.reports.map((r) => r.id)).toEqual(['r1', 'r2', 'n1']);
   });
 });

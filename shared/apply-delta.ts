@@ -72,39 +72,70 @@ export function keepRecentReports(reports: readonly PublicReport[], nowMs: numbe
  * applied in place at a cost that follows the frame, not the thousands of reports held.
  */
 export class ReportIndex {
+  /*
+   * The index keeps its own plain copy of the list and each report's creation time. A wall applies
+   * frames to a Solid store, where every read of `s.reports` goes through a proxy: ageing reports out
+   * by reading the held list back cost a replay at 3,600× (a day's reports age on every frame) most
+   * of its main thread. Here the whole pass reads plain arrays and writes `s.reports` once.
+   */
+  private list: PublicReport[] = [];
+  private createdMs: number[] = [];
+  // The list was cut since `s.reports` was last written whole: `settle` writes it (once per batch).
+  private cut = false;
   private readonly at = new Map<string, number>();
   private oldestMs = Number.POSITIVE_INFINITY;
 
   constructor(reports: readonly PublicReport[]) {
-    this.rebuild(reports);
+    this.rebuild(reports.slice());
   }
 
-  private rebuild(reports: readonly PublicReport[]): void {
+  private rebuild(reports: PublicReport[]): void {
+    this.list = reports;
+    this.createdMs = reports.map((r) => Date.parse(r.createdAt));
     this.at.clear();
     this.oldestMs = Number.POSITIVE_INFINITY;
     reports.forEach((r, i) => {
       this.at.set(r.id, i);
-      this.oldestMs = Math.min(this.oldestMs, Date.parse(r.createdAt));
+      this.oldestMs = Math.min(this.oldestMs, this.createdMs[i]!);
     });
   }
 
   /** Puts the frame's reports into `s.reports` (replacing by id, else appending) and drops what keepRecentReports would. */
   apply(s: Snapshot, reports: readonly PublicReport[] | undefined, nowMs: number): void {
     for (const r of reports ?? []) {
+      const createdMs = Date.parse(r.createdAt);
       const i = this.at.get(r.id);
       if (i === undefined) {
-        this.at.set(r.id, s.reports.length);
-        s.reports.push(r);
+        this.at.set(r.id, this.list.length);
+        this.list.push(r);
+        this.createdMs.push(createdMs);
+        if (!this.cut) s.reports.push(r);
       } else {
-        s.reports[i] = r;
+        this.list[i] = r;
+        this.createdMs[i] = createdMs;
+        if (!this.cut) s.reports[i] = r;
       }
-      this.oldestMs = Math.min(this.oldestMs, Date.parse(r.createdAt));
+      this.oldestMs = Math.min(this.oldestMs, createdMs);
     }
     // Whole passes only when something has aged out or the cap is passed: rarely, on a normal day.
-    if (this.oldestMs < nowMs - RECENT_REPORTS_MS || s.reports.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK) {
-      s.reports = keepRecentReports(s.reports, nowMs);
-      this.rebuild(s.reports);
+    if (this.oldestMs < nowMs - RECENT_REPORTS_MS || this.list.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK) {
+      // keepRecentReports, from the times already read.
+      const cutoff = nowMs - RECENT_REPORTS_MS;
+      const kept = capReports(this.list.filter((_, i) => this.createdMs[i]! >= cutoff));
+      this.rebuild(kept);
+      this.cut = true;
     }
+  }
+
+  /**
+   * Writes the list whole into `s.reports` if it was cut since the last time. A store unwraps a
+   * whole array it is given, report by report, so a batch of frames writes it once, at its end.
+   */
+  settle(s: Snapshot): void {
+    if (!this.cut) return;
+    this.cut = false;
+    // A copy: the store takes the array it is given as its own, and this list must stay ours.
+    s.reports = this.list.slice();
   }
 }
 
@@ -113,6 +144,30 @@ export class ReportIndex {
  * carries, where applyDelta rebuilds every list. unit tests hold the two to the same results.
  */
 export function applyDeltaInPlace(s: Snapshot, delta: Delta, reportIndex: ReportIndex): void {
+  applyOne(s, delta, reportIndex);
+  reportIndex.settle(s);
+}
+
+/**
+ * Frames in turn, as `decideDelta` says, done to `s` in place: the same result as applying each with
+ * applyDeltaInPlace, with the held reports written whole at most once (a fast replay draws frames in
+ * batches). Stops at a frame after a gap and says so: the caller asks for what was missed.
+ */
+export function applyFramesInPlace(s: Snapshot, frames: readonly Delta[], reportIndex: ReportIndex): 'applied' | 'gap' {
+  let outcome: 'applied' | 'gap' = 'applied';
+  for (const delta of frames) {
+    const decision = decideDelta(s.seq, delta);
+    if (decision === 'apply') applyOne(s, delta, reportIndex);
+    else if (decision === 'resume') {
+      outcome = 'gap';
+      break;
+    }
+  }
+  reportIndex.settle(s);
+  return outcome;
+}
+
+function applyOne(s: Snapshot, delta: Delta, reportIndex: ReportIndex): void {
   const nowMs = Date.parse(delta.at);
   reportIndex.apply(s, delta.reports, nowMs);
   if (delta.incidents) s.incidents = keepOpenIncidents(upsertById(s.incidents, delta.incidents));

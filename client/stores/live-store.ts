@@ -6,11 +6,11 @@ import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Delta, ServerToClientEvents, Snapshot } from '@shared/protocol';
 import { PROTOCOL_VERSION, STALE_AFTER_MS } from '@shared/protocol';
 import type { ReplayResult, ReplaySpeed } from '@shared/replay';
-import { applyDeltaInPlace, decideDelta, ReportIndex } from '@shared/apply-delta';
+import { applyFramesInPlace, ReportIndex } from '@shared/apply-delta';
 import { createNow } from './clock';
 import { measured } from './measure';
 import { pageBuild, reloadAtMostOnceAMinute, servesAnotherBuild } from './reload-guard';
-import { anchorAfterFrame, hueMoment, replayedAt, type ReplayAnchor } from './replay-clock';
+import { anchorAfterFrame, hueMoment, replayDrawIntervalMs, replayedAt, type ReplayAnchor } from './replay-clock';
 
 const RESUME_TIMEOUT_MS = 10_000;
 /** How long a replay or live request waits for the server's answer before saying so. */
@@ -235,6 +235,33 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), SERVER_DISCONNECT_RETRY_MS);
   });
 
+  /**
+   * Applies frames in order as one change to the held state. Measured (bench:wall): the main thread's
+   * cost, before the map's layers follow. In place, through produce: a frame costs what it carries,
+   * not the thousands of reports held (applyDelta is the same rule as a pure function, held to it by
+   * tests). A frame after a gap asks for what was missed and drops the rest, which would not apply.
+   */
+  const applyFrames = (frames: Delta[]) => {
+    const outcome = { of: 'applied' as 'applied' | 'gap' };
+    measured('ioc:apply', () => setState('data', produce((draft) => void (outcome.of = applyFramesInPlace(draft!, frames, reportIndex)))));
+    if (outcome.of === 'gap') resume();
+  };
+  // Replayed frames waiting for the next draw, and the timer that draws them.
+  let pendingReplay: Delta[] = [];
+  let drawTimer: ReturnType<typeof setTimeout> | undefined;
+  const drawPendingReplay = () => {
+    drawTimer = undefined;
+    const frames = pendingReplay;
+    pendingReplay = [];
+    // Frames held back across a switch of mode or a new snapshot are stale: the snapshot dropped them.
+    if (stream === 'replay' && !holding && state.data) applyFrames(frames);
+  };
+  const dropPendingReplay = () => {
+    pendingReplay = [];
+    clearTimeout(drawTimer);
+    drawTimer = undefined;
+  };
+
   socket.on('snapshot', (snapshot: Snapshot) => {
     if (snapshot.protocol !== PROTOCOL_VERSION) {
       // Not counted as heard: figures this wall cannot read must not look live.
@@ -260,6 +287,7 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
       stream = 'live';
     }
     resuming = false;
+    dropPendingReplay();
     reportIndex = new ReportIndex(snapshot.reports);
     setState('data', reconcile(snapshot, { key: 'id' }));
   });
@@ -274,22 +302,24 @@ export function createLiveStore(socketUrl?: string, options: LiveStoreOptions = 
     } else {
       heard(delta.at);
     }
-    const data = state.data;
-    if (!data) return;
-    const decision = decideDelta(data.seq, delta);
-    if (decision === 'apply') {
-      // Measured (bench:wall): the main thread's cost of one frame, before the map's layers follow.
-      // In place, through produce: a frame costs what it carries, not the thousands of reports held
-      // (bench:wall measures it; applyDelta is the same rule as a pure function, held to it by tests).
-      measured('ioc:apply', () => setState('data', produce((draft) => applyDeltaInPlace(draft!, delta, reportIndex))));
-    } else if (decision === 'resume') {
-      resume();
+    if (!state.data) return;
+    if (delta.replay) {
+      // A fast replay draws its frames in batches (replayDrawIntervalMs): the wall redraws at a pace
+      // it keeps up with, and every frame is still applied, in order.
+      const interval = replayDrawIntervalMs(anchor()?.speed ?? 1);
+      if (interval > 0) {
+        pendingReplay.push(delta);
+        drawTimer ??= setTimeout(drawPendingReplay, interval);
+        return;
+      }
     }
+    applyFrames([delta]);
   });
 
   socket.on('heartbeat', (beat) => heard(beat.at));
 
   onCleanup(() => {
+    clearTimeout(drawTimer);
     clearTimeout(retry);
     socket.removeAllListeners();
     socket.close();

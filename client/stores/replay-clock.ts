@@ -106,3 +106,18 @@ export function searchWithMoment(search: string, moment: { atMs: number; speed: 
 export function replayLink(page: '/' | '/console', atMs: number, speed: ReplaySpeed, lang: string): string {
   return `${page}${searchWithMoment(lang === 'vi' ? '' : `?lang=${lang}`, { atMs, speed })}`;
 }
+
+/**
+ * How often a replay at `speed` redraws the wall (ms; 0: each frame as it comes). At 600× and 3,600×
+ * the server sends a frame every 100 ms, each a few replayed minutes; drawing each one redraws the
+ * map and its heat layer ten times a second, which a wall in software WebGL cannot keep up with (the
+ * compositor's commit blocks the page for 0.4–1.7 s, measured by bench:replay-wall). Frames that
+ * arrive within one interval are applied together, in order, as one change: at 3,600× the wall
+ * moves a replayed quarter of an hour each time, about as often as the live wall redraws.
+ */
+export function replayDrawIntervalMs(speed: ReplaySpeed): number {
+  if (speed >= 3600) return 1000;
+  if (speed >= 600) return 500;
+  if (speed >= 60) return 250;
+  return 0;
+}
