@@ -6,6 +6,7 @@ import { loadBoundaries } from '../../geo/boundaries';
 import { simulateDay, type FeedOptions } from '../../sim/feed';
 import { makeHotspotDetector, explainHotspot, type HotspotDetector } from './detector';
 import { type HotspotConfig } from './hotspot-config';
+import { poissonUpperTail } from './stats';
 import { loadCalendar, loadHotspotConfig } from '../../config/policy';
 
 const MINUTE_MS = 60_000;
@@ -117,6 +118,45 @@ describe('makeHotspotDetector: life cycle', () => {
     const detector = makeHotspotDetector(testConfig());
     for (let i = 0; i < 10; i++) detector.observe({ ward: WARD, category: 'noise', createdAtMs: START + i });
     expect(detector.evaluate(START + HOUR_MS)).toMatchObject({ learning: true, raised: [], active: [] });
+  });
+});
+
+describe('makeHotspotDetector: the negative binomial tail', () => {
+  const t0 = START + 35 * DAY_MS + 10 * HOUR_MS;
+  /** Five weeks of 12 traffic reports a day in WARD on average: every day alike, or 0 and 24 on alternate days. */
+  function history(detector: HotspotDetector, alternate: boolean): void {
+    warmUp(detector, t0);
+    const firstDay = t0 - 10 * HOUR_MS - 35 * DAY_MS;
+    for (let d = 0; d < 35; d++) {
+      const n = alternate ? (d % 2 === 0 ? 0 : 24) : 12;
+      for (let i = 0; i < n; i++) detector.observe({ ward: WARD, category: 'traffic', createdAtMs: firstDay + d * DAY_MS + ((i + 0.5) * DAY_MS) / n });
+    }
+  }
+  function burst(config: HotspotConfig, alternate: boolean, size: number) {
+    const detector = makeHotspotDetector(config);
+    history(detector, alternate);
+    for (let i = 0; i < size; i++) detector.observe({ ward: WARD, category: 'traffic', createdAtMs: t0 + i * MINUTE_MS });
+    return detector.evaluate(t0 + 30 * MINUTE_MS).active.find((h) => h.ward === WARD && h.category === 'traffic');
+  }
+
+  it('a pair whose days vary much (0 or 24) finds the same burst less surprising than one whose days are alike', () => {
+    const steady = burst(testConfig(), false, 9)!;
+    expect(steady.observed).toBe(9);
+    // Days alike: no dispersion of its own, nor in the city (every pair is steadier than Poisson), so the Poisson tail.
+    expect(steady.pValue).toBe(poissonUpperTail(steady.observed, steady.expected));
+    // 0 or 24 a day (α near 1): 9 in 30 min is no hotspot there; 20 are, with a tail orders of magnitude fatter.
+    expect(burst(testConfig(), true, 9)).toBeUndefined();
+    const calm = burst(testConfig(), false, 20)!;
+    const bumpy = burst(testConfig(), true, 20)!;
+    expect(bumpy.observed).toBe(20);
+    expect(bumpy.pValue).toBeGreaterThan(1e6 * calm.pValue);
+    expect(calm.pValue).toBe(poissonUpperTail(calm.observed, calm.expected));
+  });
+
+  it('dispersion disabled: the Poisson tail, whatever the history', () => {
+    const poissonConfig: HotspotConfig = { ...testConfig(), dispersion: { ...testConfig().dispersion, enabled: false } };
+    const bumpy = burst(poissonConfig, true, 20)!;
+    expect(bumpy.pValue).toBe(poissonUpperTail(bumpy.observed, bumpy.expected));
   });
 });
 

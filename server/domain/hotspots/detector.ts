@@ -4,7 +4,8 @@ import type { Label } from '@shared/labels';
 import { WARDS, type Ward } from '@shared/wards';
 import { HOUR_MS, WEEK_HOURS, hourIndexOf, hourOfWeekOfHour, learnBaseline, makeHourlyCounts, type Baseline, type PairLayout } from './baseline';
 import type { HotspotConfig } from './hotspot-config';
-import { ewma, poissonCusum, poissonUpperTail } from './stats';
+import { learnDispersion } from './dispersion';
+import { ewma, negativeBinomialUpperTail, poissonCusum } from './stats';
 
 const MINUTE_MS = 60_000;
 
@@ -85,8 +86,11 @@ export function explainHotspot(h: Pick<Hotspot, 'category' | 'observed' | 'expec
  * window), so the state is bounded whatever the run length. The baseline is relearned at the first
  * evaluation of each local day from the whole weeks before that day.
  *
- * At each evaluation, for each category and window, the 40 wards' Poisson p-values are adjusted
- * together (Benjamini–Hochberg). A ward × category is raised when some window has q < alphaRaise
+ * At each evaluation, for each category and window, the 40 wards' p-values are adjusted together
+ * (Benjamini–Hochberg). A p-value is the negative binomial tail at the pair's expected count and its
+ * own dispersion, learnt with the baseline (config `dispersion`; the Poisson tail when disabled):
+ * real counts vary more from day to day than a Poisson's, and a Poisson tail then calls a busy
+ * pair's ordinary busy day a hotspot. A ward × category is raised when some window has q < alphaRaise
  * and at least minCount reports, or when its CUSUM of hourly counts passes the threshold with at
  * least minCount reports in the longest window. It stays open while a window has q ≤ alphaClear
  * (with minCount reports) or its CUSUM is still above the threshold; otherwise it fades, and closes
@@ -149,6 +153,8 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
   const tracks = new Map<number, Track>();
   let baseline: Baseline | undefined;
   let baselineDayHour = Number.NaN;
+  /** Each pair's dispersion α, learnt with the baseline from the same weeks. */
+  let dispersion: Float64Array = new Float64Array(pairs);
 
   const lowerBound = (xs: readonly number[], t: number): number => {
     let lo = 0;
@@ -195,6 +201,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
       const dayHour = localDayStartHour(nowMs);
       if (baseline === undefined || dayHour !== baselineDayHour) {
         baseline = learnBaseline(hourly, dayHour, layout, config.baseline);
+        dispersion = learnDispersion(hourly, dayHour, baseline.weeks, layout, config.dispersion);
         baselineDayHour = dayHour;
       }
       for (const xs of recent) {
@@ -215,7 +222,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
           const e = b.expectedIn(p, nowMs - span, nowMs);
           observedAt[k] = n;
           expectedAt[k] = e;
-          pAt[k] = poissonUpperTail(n, e);
+          pAt[k] = negativeBinomialUpperTail(n, e, dispersion[p]!);
         }
         for (let c = 0; c < C; c++) bhAdjustInPlace(i * pairs + c, C);
       }
