@@ -4,7 +4,9 @@
 #     a playwright-downloaded browser is never used),
 #   - xmllint (libxml2-utils), with which the CAP tests check the Atom feed's messages against the schema,
 #   - redis-server/redis-cli, and a Redis answering on 127.0.0.1:$IOC_TEST_REDIS_PORT (default 6379)
-#     for the integration tests.
+#     for the integration tests,
+#   - Debian's nginx and openssl for the deploy test (npm run test:deploy), which starts an nginx of
+#     its own on free ports with its own folder (whatever nginx the package itself starts is left alone).
 # Idempotent: prints one line per action taken and nothing when everything is already there.
 set -euo pipefail
 
@@ -35,6 +37,11 @@ fi
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   echo "test-env: installing redis-server"
   apt_install redis-server
+fi
+
+if ! command -v nginx >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+  echo "test-env: installing nginx and openssl"
+  apt_install nginx openssl
 fi
 
 # Bounded: a listener on the port that is not Redis must not hang the check.

@@ -25,11 +25,12 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback address (`host`) right now. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
@@ -50,15 +51,18 @@ export interface OwnRedis {
 
 /**
  * A redis-server of the test's own, on a free loopback port in a temporary folder, for tests that
- * stop Redis or need its persistence settings. The machine's shared Redis is never touched.
+ * stop Redis or need its persistence settings (or a deployment's settings file, `conf`). The
+ * machine's shared Redis is never touched.
  */
-export async function startOwnRedis(opts: { appendonly?: 'yes' | 'no' } = {}): Promise<OwnRedis> {
+export async function startOwnRedis(opts: { appendonly?: 'yes' | 'no'; conf?: string } = {}): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'ioc-redis-'));
   let child: ChildProcess | null = null;
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.appendonly ?? 'yes', '--appendfsync', 'everysec', '--daemonize', 'no'], {
+      // `conf`: a settings file as deployed (its persistence as it stands), only placed on this port and folder.
+      const settings = opts.conf ? [opts.conf] : ['--save', '', '--appendonly', opts.appendonly ?? 'yes', '--appendfsync', 'everysec'];
+      const c = spawn('redis-server', [...settings, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;
