@@ -85,10 +85,13 @@ export function WarningsScene(props: WarningsSceneProps) {
               </span>
             </div>
           </Show>
-          <span class="legend__sev">
-            <span class="warnings-legend__hatch" />
-            {i18n.t('warningAreaLegend')}
-          </span>
+          {/* A situation alone has no warning area to explain. */}
+          <Show when={props.warnings().length > 0}>
+            <span class="legend__sev">
+              <span class="warnings-legend__hatch" />
+              {i18n.t('warningAreaLegend')}
+            </span>
+          </Show>
           <span class="legend__sev">
             <span class="warnings-legend__ward" style={{ 'border-color': WARNED_WARD_COLOR }} />
             {i18n.t('warningWardsLegend')}

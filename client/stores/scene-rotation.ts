@@ -13,7 +13,8 @@ export interface RotationState {
 
 /**
  * The scenes that take turns: the pinned one alone, else the regular ones, led by the warnings
- * scene while a CAP warning is in force (a pinned wall keeps its scene; the banner still shows).
+ * scene while a CAP warning is in force or a situation is open (a pinned wall keeps its scene; a
+ * warning's banner still shows).
  */
 export function rotationScenes(settings: WallSettings, warningsActive: boolean): readonly SceneId[] {
   if (settings.pinnedScene) return [settings.pinnedScene];
@@ -50,7 +51,7 @@ export interface SceneRotation {
  * The rotation as signals, driven by the wall's clock. It starts again whenever the scenes taking
  * turns change: a warning coming into force puts its scene up at once, and when the last one ends
  * the wall goes back to the map rather than to wherever the longer list had got to.
- * @param warningsActive whether a CAP warning is in force; @default never
+ * @param warningsActive whether disaster mode is on (a CAP warning in force, a situation open); @default never
  */
 export function createSceneRotation(settings: WallSettings, now: Accessor<number>, warningsActive: Accessor<boolean> = () => false): SceneRotation {
   const scenes = () => rotationScenes(settings, warningsActive());

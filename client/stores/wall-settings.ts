@@ -3,7 +3,7 @@ import type { FillKpiId } from '../map/fill-kpis';
 
 /** The wall's scenes, in the order they rotate. */
 export const SCENE_IDS = ['map', 'ranking', 'charts'] as const;
-/** Disaster mode's scene: it joins the rotation, first, only while a CAP warning is in force. */
+/** Disaster mode's scene: it joins the rotation, first, only while a CAP warning is in force or a situation is open (its common operating picture). */
 export const WARNINGS_SCENE = 'warnings';
 export type SceneId = (typeof SCENE_IDS)[number] | typeof WARNINGS_SCENE;
 /** What `?scene=` may pin: the rotating scenes, and the warnings one (a wall kept for disasters). */

@@ -153,14 +153,19 @@ export function OperatingPicturePanel(props: OperatingPicturePanelProps) {
         </Show>
       </div>
       <footer class="cop__legend">
-        <span class="cop__legend-item">
-          <span class="cop__mark cop__mark--rising" />
-          {i18n.t('copLegendRising')}
-        </span>
-        <span class="cop__legend-item">
-          <span class="cop__mark cop__mark--warned" />
-          {i18n.t('copLegendWarned')}
-        </span>
+        {/* Only the marks the rows use. */}
+        <Show when={props.cop().units.some((u) => u.inSituation)}>
+          <span class="cop__legend-item">
+            <span class="cop__mark cop__mark--rising" />
+            {i18n.t('copLegendRising')}
+          </span>
+        </Show>
+        <Show when={props.cop().units.some((u) => u.underWarning)}>
+          <span class="cop__legend-item">
+            <span class="cop__mark cop__mark--warned" />
+            {i18n.t('copLegendWarned')}
+          </span>
+        </Show>
       </footer>
     </section>
   );
