@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPLAY_SPEEDS as SHARED_SPEEDS, replayMomentSchema } from '@shared/replay';
-import { anchorAfterFrame, readMoment, REPLAY_SPEEDS, hueMoment, replayedAt, replayFromSearch, replayLink, searchWithMoment } from './replay-clock';
+import { anchorAfterFrame, readMoment, REPLAY_SPEEDS, hueMoment, replayDrawIntervalMs, replayedAt, replayFromSearch, replayLink, searchWithMoment } from './replay-clock';
 
 const T0 = Date.parse('2026-10-28T04:00:00+07:00');
 
@@ -53,5 +53,19 @@ describe('the rule restated without zod', () => {
       const shared = replayMomentSchema.safeParse(text);
       expect(readMoment(text), text).toEqual(shared.success ? { ok: true, at: shared.data } : { ok: false, message: expect.any(String) as string });
     }
+  });
+});
+
+describe('how often a replay redraws the wall', () => {
+  // A replayed hour per redraw at 3,600x, five minutes at 600x, fifteen seconds at 60x; each frame below.
+  it.each([
+    [0, 0],
+    [1, 0],
+    [10, 0],
+    [60, 250],
+    [600, 500],
+    [3600, 1000],
+  ] as const)('at %ix: every %i ms', (speed, ms) => {
+    expect(replayDrawIntervalMs(speed)).toBe(ms);
   });
 });

@@ -113,7 +113,8 @@ export function replayLink(page: '/' | '/console', atMs: number, speed: ReplaySp
  * map and its heat layer ten times a second, which a wall in software WebGL cannot keep up with (the
  * compositor's commit blocks the page for 0.4–1.7 s, measured by bench:replay-wall). Frames that
  * arrive within one interval are applied together, in order, as one change: at 3,600× the wall
- * moves a replayed quarter of an hour each time, about as often as the live wall redraws.
+ * moves a replayed hour each time (its clock moves on every second regardless), about as often as
+ * the live wall redraws.
  */
 export function replayDrawIntervalMs(speed: ReplaySpeed): number {
   if (speed >= 3600) return 1000;
