@@ -26,23 +26,36 @@ const DAYS = 3;
 interface Phase {
   name: string;
   longTasks: number[];
+  apply: number[];
   firstFrameMs?: number;
   framesApplied?: number;
 }
 
-/** Long tasks the page saw from now for `seconds`. */
-async function longTasksFor(page: Page, seconds: number): Promise<number[]> {
+/**
+ * Long tasks the page saw from now for `seconds`, and the wall's own work applying frames (its
+ * `ioc:apply` measures: the store's change and what Solid runs from it, before the map redraws).
+ */
+async function longTasksFor(page: Page, seconds: number): Promise<{ long: number[]; apply: number[] }> {
   await page.evaluate(() => {
-    const w = window as unknown as { __long: number[]; __obs?: PerformanceObserver };
+    const w = window as unknown as { __long: number[]; __apply: number[]; __obs?: PerformanceObserver[] };
     w.__long = [];
-    w.__obs?.disconnect();
-    w.__obs = new PerformanceObserver((list) => {
+    w.__apply = [];
+    for (const o of w.__obs ?? []) o.disconnect();
+    const long = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__long.push(e.duration);
     });
-    w.__obs.observe({ type: 'longtask' });
+    long.observe({ type: 'longtask' });
+    const apply = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'ioc:apply') w.__apply.push(e.duration);
+    });
+    apply.observe({ type: 'measure' });
+    w.__obs = [long, apply];
   });
   await page.waitForTimeout(seconds * 1000);
-  return page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+  return page.evaluate(() => {
+    const w = window as unknown as { __long: number[]; __apply: number[] };
+    return { long: w.__long, apply: w.__apply };
+  });
 }
 
 const hueAt = (ms: number) => `${new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16)}+07:00`;
@@ -71,7 +84,8 @@ try {
     const live = async (name: string) => {
       await page.goto(`${server.url}/`);
       await page.waitForSelector('[data-testid="tile-reports-today-value"]', { timeout: 90_000 });
-      phases.push({ name, longTasks: await longTasksFor(page, WALL_S) });
+      const seen = await longTasksFor(page, WALL_S);
+      phases.push({ name, longTasks: seen.long, apply: seen.apply });
     };
     await live('live');
 
@@ -100,13 +114,13 @@ try {
     const firstFrameMs = firstFrame.shownAt;
     seekToScreen = { asked: firstFrame.askedAt, scripts: firstFrame.scriptsAt, shown: firstFrame.shownAt };
     const clockBefore = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
-    const longTasks = await longTasksFor(page, WALL_S);
+    const seen = await longTasksFor(page, WALL_S);
     const clockAfter = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
-    phases.push({ name: `replay at 3,600× (${((clockAfter - clockBefore) / 3_600_000).toFixed(1)} h of history in ${WALL_S} s)`, longTasks, firstFrameMs });
+    phases.push({ name: `replay at 3,600× (${((clockAfter - clockBefore) / 3_600_000).toFixed(1)} h of history in ${WALL_S} s)`, longTasks: seen.long, apply: seen.apply, firstFrameMs });
     await live('live again');
 
     console.log('');
-    for (const p of phases) console.log(`${p.name}: ${summary(p.longTasks)}${p.firstFrameMs !== undefined ? `; address → banner and replayed tiles ${p.firstFrameMs.toFixed(0)} ms (page load included)` : ''}`);
+    for (const p of phases) console.log(`${p.name}: frames applied in ${p.apply.length} changes, max ${Math.max(0, ...p.apply).toFixed(0)} ms, total ${p.apply.reduce((a, b) => a + b, 0).toFixed(0)} ms; ${summary(p.longTasks)}${p.firstFrameMs !== undefined ? `; address → banner and replayed tiles ${p.firstFrameMs.toFixed(0)} ms (page load included)` : ''}`);
     if (seekToScreen) {
       const { asked, scripts, shown } = seekToScreen;
       console.log(`first frame, from the page's start: scripts loaded ${scripts.toFixed(0)} ms, replay asked ${asked.toFixed(0)} ms, on screen ${shown.toFixed(0)} ms: seek asked → replayed figures on screen ${(shown - asked).toFixed(0)} ms`);
