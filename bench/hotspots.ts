@@ -12,14 +12,16 @@
  * plant per ~4.6 days, so its baseline is not swamped by plants).
  *
  * Cities (bench/lib/cities.ts). By default the bench prints the **report city**: its own truth
- * (truth seed `report-city-issue-18`), feed seeds `hotspots-report-18:0` … and plant pairs no tuning
+ * (truth seed `report-city-issue-21`), feed seeds `hotspots-report-21:0` … and plant pairs no tuning
  * run planted on; nothing was tuned on it. `--tuning` runs the **tuning city**: the demo's truth,
- * feed seeds `bench-hotspots:0` …, the other half of the pairs. The shipped config
- * (config/hotspots.json) was tuned on `bench-hotspots:0` … `49` (the old Poisson simulator) and its
- * alphaRaise on `bench-hotspots:0` … `7` (this simulator, the demo's truth, all candidate pairs);
- * the old report seeds `hotspots-report:0` … `15` were looked at before that last retune, so they
- * are no report city any more. Tune with `--tuning` (BENCH_CONFIG_DIR=<a config folder> for a
- * trial config); BENCH_SEED changes the feed seed prefix.
+ * feed seeds `bench-hotspots:0` …, the other half of the pairs. Every figure line is tagged with its
+ * city. The shipped config (config/hotspots.json) was tuned on the tuning city only: most settings on
+ * `bench-hotspots:0` … `49` (the old Poisson simulator), alphaRaise with the negative binomial tail on
+ * `bench-hotspots:0` … `3` (BENCH_TRY, below). Earlier report cities (`hotspots-report:*`, then
+ * truth `report-city-issue-18` with `hotspots-report-18:*`) were looked at before later changes, so
+ * they are history. Tune with `--tuning`: BENCH_CONFIG_DIR=<a config folder> for a trial config, or
+ * BENCH_TRY='[{"name":"a=0.001","alphaRaise":0.001},…]' to run variants beside the shipped one on
+ * the same reports; BENCH_SEED changes the feed seed prefix.
  *
  * Methods, on the same reports:
  * - project: the detector as it ships (makeHotspotDetector + config/hotspots.json), evaluated every
@@ -27,6 +29,9 @@
  * - project at looser thresholds: the same detector with only alphaRaise changed in the bench
  *   (alphaClear raised to it when below), to compare with EARS at equal false-alert rates; the
  *   shipped config file is never changed;
+ * - the Poisson tail: the shipped config with `dispersion.enabled` false (the detector before the
+ *   negative binomial), and any BENCH_TRY variants; their false alerts are split by what raised
+ *   them (window, CUSUM);
  * - EARS C1, C2, C3 (bench/ears.ts) on moving 24-h counts evaluated at every hour's end: a day is
  *   EARS's unit, and hourly counts of pairs seeing one report a day have a standard deviation of 0
  *   or a mean + 3 sd below one report, so any report would alarm. Alarm: C1 > 3, C2 > 3 (3 sds),
@@ -40,7 +45,7 @@
  *   than 24 h before it); per simulated day, city-wide.
  *
  * The simulator (server/sim/README.md) is the realistic one: over-dispersed counts (gamma day
- * multipliers: negative binomial, not the detector's Poisson), weekly rhythm, holidays and Tết, and
+ * multipliers: negative binomial, α ≈ 0.12 a pair-day), weekly rhythm, holidays and Tết, and
  * heavy-rain days in October–November. A heavy-rain episode's rise in a low-lying unit's
  * infrastructure or environment reports is a true event: a raise on that pair while the episode
  * lasts (or DETECT_GRACE_MS after) detects it, and raises up to ATTRIBUTION_MS after it are not false
@@ -54,7 +59,7 @@ import { REPORT_CATEGORIES, type ReportCategory } from '@shared/categories';
 import { WARDS } from '@shared/wards';
 
 import { makeHotspotDetector } from '../server/domain/hotspots/detector';
-import type { HotspotConfig } from '../server/domain/hotspots/hotspot-config';
+import { hotspotConfigSchema, type HotspotConfig } from '../server/domain/hotspots/hotspot-config';
 
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateDay, type FeedOptions } from '../server/sim/feed';
@@ -62,8 +67,8 @@ import { FLOOD_MULTIPLIER, LOW_LYING_WARDS, floodDaysOfYear } from '../server/si
 import { makeRng } from '../server/sim/random';
 import { earsAlarms } from './ears';
 import { plantPairs } from './hotspot-pairs';
-import { benchCity, describeCity, tuningTruth } from './lib/cities';
-import { quantile } from './stats';
+import { benchCity, cityTag, describeCity, tuningTruth } from './lib/cities';
+import { printSummary, type Cell, type FloodEvent, type MonthResult, type Plant } from './lib/hotspots-summary';
 import { loadCalendar, loadHotspotConfig } from '../server/config/policy';
 
 const QUICK = process.argv.includes('--quick');
@@ -72,7 +77,7 @@ const EVAL_MINUTES = Number(process.env.BENCH_EVAL_MINUTES ?? 2);
 const PLANTS_PER_CELL = Number(process.env.BENCH_PLANTS_PER_CELL ?? 3);
 const CITY = benchCity('hotspots');
 const SEED = CITY.feedSeed;
-const TUNING_SEEDS = 'bench-hotspots:0 … 49 (the old Poisson simulator), alphaRaise on bench-hotspots:0 … 7 (this one)';
+const TUNING_SEEDS = 'the tuning city: bench-hotspots:0 … 49 (the old Poisson simulator), alphaRaise with the negative binomial tail on bench-hotspots:0 … 3 (this one)';
 /** Looser alphaRaise values tried in the bench only, to meet EARS at its false-alert rate. */
 const SWEEP_ALPHAS: readonly number[] = QUICK ? [0.01, 0.1] : [0.003, 0.01, 0.03, 0.1, 0.3];
 const JOBS = Math.max(1, Math.min(MONTHS, Number(process.env.BENCH_JOBS ?? Math.min(4, availableParallelism()))));
@@ -90,54 +95,38 @@ const MONTH_STRIDE_DAYS = WARMUP_DAYS + TEST_DAYS;
 const RATES = [0.05, 0.2, 1] as const;
 const EXCESSES = [3, 5, 10] as const;
 const DURATIONS_H = [1, 3] as const;
-interface Cell {
-  rate: number;
-  excess: number;
-  hours: number;
-}
 const CELLS: Cell[] = RATES.flatMap((rate) => EXCESSES.flatMap((excess) => DURATIONS_H.map((hours) => ({ rate, excess, hours }))));
-const cellName = (c: Cell) => `${c.rate}/h +${c.excess} in ${c.hours} h`;
 
 const C = REPORT_CATEGORIES.length;
 const PAIRS = WARDS.length * C;
 const { ratePairs: RATE_PAIRS, startHoursFor, usualOver, pairLabel } = plantPairs(RATES, 6 * PLANTS_PER_CELL, CITY.name, CITY.truth, tuningTruth('hotspots'));
 
-interface Plant {
-  cell: number;
-  pair: number;
-  startMs: number;
-  endMs: number;
-  /** The pair's usual rate over the plant's hours. */
-  usualPerHour: number;
-  /** Raise time by method (undefined: missed). */
-  detectedAtMs: Record<string, number | undefined>;
-}
-
-/**
- * A heavy-rain episode's rise in one low-lying ward × flood category (the simulator multiplies
- * them, server/sim/rhythm.ts): a true event, detected when a method raises on its pair while the
- * episode lasts (or within DETECT_GRACE_MS of its end).
- */
-interface FloodEvent {
-  pair: number;
-  startMs: number;
-  endMs: number;
-  detectedAtMs: Record<string, number | undefined>;
-}
-
-interface MonthResult {
-  month: number;
-  days: number;
-  plants: Plant[];
-  floods: FloodEvent[];
-  falseAlerts: Record<string, number>;
-}
-
 const shipped = loadHotspotConfig(process.env.BENCH_CONFIG_DIR ?? undefined);
-const variants: { name: string; config: HotspotConfig }[] = [
+/** The shipped config and the same at looser alphaRaise only (alphaClear raised to it when below): the at-equal-rates family. */
+const sweep: { name: string; config: HotspotConfig }[] = [
   { name: 'project', config: shipped },
   ...SWEEP_ALPHAS.map((a) => ({ name: `project α=${a}`, config: { ...shipped, alphaRaise: a, alphaClear: Math.max(shipped.alphaClear, a) } })),
 ];
+/**
+ * Beside it: the shipped config with the Poisson tail (dispersion off, as before the negative
+ * binomial), and settings to try on the tuning city, BENCH_TRY='[{"name":…,"alphaRaise":…,"dispersion":{…}},…]'
+ * (each an override of the shipped config; objects are merged one level down).
+ */
+const tries = JSON.parse(process.env.BENCH_TRY ?? '[]') as ({ name: string } & Record<string, unknown>)[];
+const withOverrides = (o: Record<string, unknown>): HotspotConfig => {
+  const merged: Record<string, unknown> = { ...shipped };
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'name') continue;
+    const base = merged[k];
+    merged[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && typeof base === 'object' ? { ...(base as object), ...(v as object) } : v;
+  }
+  return hotspotConfigSchema.parse(merged);
+};
+const others: { name: string; config: HotspotConfig }[] = [
+  { name: 'Poisson tail', config: { ...shipped, dispersion: { ...shipped.dispersion, enabled: false } } },
+  ...tries.map((t) => ({ name: t.name, config: withOverrides(t) })),
+];
+const variants = [...sweep, ...others];
 const EARS = ['EARS C1', 'EARS C2', 'EARS C3'] as const;
 /** Standard alarm limits (C1, C2: 3 sds; C3: 2), then stricter ones tried to meet the project at its false-alert rate. */
 const EARS_LIMITS: readonly (readonly number[])[] = [
@@ -220,14 +209,17 @@ function runMonth(m: number): MonthResult {
   const eventsOf = new Map<number, (Plant | FloodEvent)[]>();
   for (const p of [...plants, ...floods]) eventsOf.set(p.pair, [...(eventsOf.get(p.pair) ?? []), p]);
   const falseAlerts: Record<string, number> = Object.fromEntries(METHODS.map((k) => [k, 0]));
-  const onRaise = (method: string, pair: number, atMs: number) => {
+  const falseBy: Record<string, Record<string, number>> = Object.fromEntries(variants.map((v) => [v.name, {}]));
+  const onRaise = (method: string, pair: number, atMs: number, what?: string) => {
     let explained = false;
     for (const p of eventsOf.get(pair) ?? []) {
       if (atMs < p.startMs) continue;
       if (atMs <= p.endMs + DETECT_GRACE_MS && p.detectedAtMs[method] === undefined) p.detectedAtMs[method] = atMs;
       if (atMs <= p.endMs + ATTRIBUTION_MS) explained = true;
     }
-    if (!explained) falseAlerts[method]! += 1;
+    if (explained) return;
+    falseAlerts[method]! += 1;
+    if (what !== undefined) falseBy[method]![what] = (falseBy[method]![what] ?? 0) + 1;
   };
 
   // Hourly counts over warm-up and test, for EARS.
@@ -250,14 +242,16 @@ function runMonth(m: number): MonthResult {
       while (i < reports.length && reports[i]!.createdAtMs < t) i++;
       for (const { name, d: det } of detectors) {
         for (let k = upTo; k < i; k++) det.observe(reports[k]!);
-        for (const h of det.evaluate(t).raised) onRaise(name, wardIdx.get(h.ward)! * C + catIdx.get(h.category)!, Date.parse(h.startedAt));
+        for (const h of det.evaluate(t).raised) {
+          onRaise(name, wardIdx.get(h.ward)! * C + catIdx.get(h.category)!, Date.parse(h.startedAt), h.trigger === 'cusum' ? 'cusum' : `window ${h.windowHours} h`);
+        }
       }
     }
   }
 
   // EARS on moving 24-h counts, at every hour's end in the test days.
   earsAlarms(counts, PAIRS, HOURS, WARMUP_DAYS * 24, EARS_LIMITS, (e, k, pair, hourEnd) => onRaise(earsName(e, k), pair, monthStart + hourEnd * HOUR_MS));
-  return { month: m, days: TEST_DAYS, plants, floods, falseAlerts };
+  return { month: m, days: TEST_DAYS, plants, floods, falseAlerts, falseBy };
 }
 
 if (process.env.BENCH_WORKER !== undefined) {
@@ -275,6 +269,7 @@ async function main(): Promise<void> {
   console.log(`  ${describeCity(CITY)}`);
   console.log(`  seeds: ${SEED}:0 … ${SEED}:${MONTHS - 1} (plants: ${SEED}:plants:<m>); the shipped config was tuned on ${TUNING_SEEDS}`);
   console.log(`  shipped config: ${JSON.stringify(shipped)}`);
+  for (const t of tries) console.log(`  tried: ${JSON.stringify(t)}`);
   const results: MonthResult[] = [];
   await new Promise<void>((resolve, reject) => {
     if (JOBS <= 1) {
@@ -300,98 +295,19 @@ async function main(): Promise<void> {
     }
   });
 
-  RATES.forEach((rate, ri) => {
-    const ps = RATE_PAIRS[ri]!;
-    console.log(`  ~${rate}/h: ${ps.length} pairs, e.g. ${ps.slice(0, 3).map(pairLabel).join('; ')}`);
+  printSummary({
+    city: cityTag(CITY),
+    results,
+    cells: CELLS,
+    rates: RATES,
+    ratePairs: RATE_PAIRS,
+    pairLabel,
+    sweep: sweep.map((v) => v.name),
+    others: others.map((v) => v.name),
+    ears: EARS,
+    earsLimits: EARS_LIMITS,
+    earsName,
+    floodCategories: Object.keys(FLOOD_MULTIPLIER),
   });
-  const planted = results.flatMap((r) => r.plants);
-  RATES.forEach((rate) => {
-    const us = planted.filter((p) => CELLS[p.cell]!.rate === rate).map((p) => p.usualPerHour);
-    if (us.length) console.log(`  ~${rate}/h plants: usual rate over the plant's hours ${quantile(us, 0.1).toFixed(3)}–${quantile(us, 0.9).toFixed(3)}/h (10th–90th percentile)`);
-  });
-  const days = results.reduce((s, r) => s + r.days, 0);
-  const plants = results.flatMap((r) => r.plants);
-  const falsePerDay = (m: string) => results.reduce((s, r) => s + (r.falseAlerts[m] ?? 0), 0) / days;
-  const recallOf = (m: string, cell: number) => {
-    const ps = plants.filter((p) => p.cell === cell);
-    const found = ps.filter((p) => p.detectedAtMs[m] !== undefined);
-    const delays = found.map((p) => (p.detectedAtMs[m]! - p.startMs) / MINUTE_MS);
-    return { recall: ps.length ? found.length / ps.length : NaN, n: ps.length, delay: found.length ? quantile(delays, 0.5) : NaN };
-  };
-  const fmt = (m: string, cell: number) => {
-    const { recall, delay } = recallOf(m, cell);
-    return `${(100 * recall).toFixed(0).padStart(3)} % ${Number.isNaN(delay) ? '    -' : `${delay.toFixed(0).padStart(4)}′`}`;
-  };
-  const cols = ['project', ...EARS];
-  console.log('');
-  console.log(`  ${plants.length} plants over ${days} simulated days (${plants.length / CELLS.length} per cell); recall and median delay (minutes)`);
-  console.log(`  | usual rate | plant | ${cols.map((c) => c.padEnd(11)).join(' | ')} |`);
-  console.log(`  |---|---|${cols.map(() => '---').join('|')}|`);
-  CELLS.forEach((c, i) => console.log(`  | ${c.rate}/h | +${c.excess} in ${c.hours} h | ${cols.map((m) => fmt(m, i)).join(' | ')} |`));
-  console.log(`  | false alerts/day | | ${cols.map((m) => falsePerDay(m).toFixed(2).padStart(11)).join(' | ')} |`);
-  const floods = results.flatMap((r) => r.floods);
-  const episodes = new Set(results.flatMap((r) => r.floods.map((f) => `${r.month}:${f.startMs}`))).size;
-  console.log('');
-  console.log(
-    `  heavy-rain episodes in the test days: ${episodes} (${floods.length} events: episode × low-lying ward × ${Object.keys(FLOOD_MULTIPLIER).join('/')}); raised while they last (shown on the wall), not false alerts:`,
-  );
-  if (floods.length) {
-    console.log(`    ${cols.map((m) => `${m} ${((100 * floods.filter((f) => f.detectedAtMs[m] !== undefined).length) / floods.length).toFixed(0)} %`).join(', ')}`);
-  }
-  console.log('');
-  console.log('  the project at looser alphaRaise (bench only): false alerts/day');
-  for (const v of variants) console.log(`    ${v.name.padEnd(16)} ${falsePerDay(v.name).toFixed(2)}`);
-
-  console.log('');
-  console.log('  at equal false-alert rates: the project\u2019s loosest setting whose false alerts/day ≤ the EARS method\u2019s');
-  let beatsAll = true;
-  for (const e of EARS) {
-    const fe = falsePerDay(e);
-    const under = variants.filter((v) => falsePerDay(v.name) <= fe).sort((a, b) => falsePerDay(b.name) - falsePerDay(a.name));
-    const match = under[0];
-    if (!match) {
-      beatsAll = false;
-      console.log(`    ${e} (${fe.toFixed(2)}/day): no project setting tried is as quiet; not compared`);
-      continue;
-    }
-    const worse: string[] = [];
-    let better = 0;
-    let tied = 0;
-    CELLS.forEach((c, i) => {
-      const a = recallOf(match.name, i).recall;
-      const b = recallOf(e, i).recall;
-      if (a > b) better++;
-      else if (a === b && a === 1) tied++;
-      else worse.push(`${cellName(c)} ${(100 * a).toFixed(0)} % vs ${(100 * b).toFixed(0)} %`);
-    });
-    if (worse.length) beatsAll = false;
-    console.log(`    ${e} (${fe.toFixed(2)}/day) vs ${match.name} (${falsePerDay(match.name).toFixed(2)}/day): better in ${better}, both 100 % in ${tied}, not better in ${worse.length} of ${CELLS.length} cells`);
-    console.log(`      ${CELLS.map((c, i) => `${cellName(c)}: ${(100 * recallOf(match.name, i).recall).toFixed(0)} vs ${(100 * recallOf(e, i).recall).toFixed(0)}`).join('; ')}`);
-    for (const w of worse) console.log(`      not better: ${w}`);
-  }
-
-  console.log('');
-  console.log('  and the other way round: each EARS method at its loosest limit whose false alerts/day ≤ the shipped project\u2019s');
-  const shippedFalse = falsePerDay('project');
-  EARS.forEach((e, ei) => {
-    const tried = EARS_LIMITS[ei]!.map((limit, k) => ({ limit, name: earsName(ei, k), f: falsePerDay(earsName(ei, k)) }));
-    console.log(`    ${e}: false alerts/day by limit ${tried.map((t) => `>${t.limit}: ${t.f.toFixed(2)}`).join(', ')}`);
-    const match = tried.find((t) => t.f <= shippedFalse);
-    if (!match) {
-      console.log(`      no limit tried is as quiet as the project (${shippedFalse.toFixed(2)}/day)`);
-      return;
-    }
-    const worse = CELLS.filter((_, i) => !(recallOf('project', i).recall > recallOf(match.name, i).recall || recallOf('project', i).recall === 1));
-    console.log(`      ${match.name} (${match.f.toFixed(2)}/day) vs project (${shippedFalse.toFixed(2)}/day): project better or 100 % in ${CELLS.length - worse.length} of ${CELLS.length} cells`);
-    console.log(`      ${CELLS.map((c, i) => `${cellName(c)}: ${(100 * recallOf('project', i).recall).toFixed(0)} vs ${(100 * recallOf(match.name, i).recall).toFixed(0)}`).join('; ')}`);
-  });
-  const key = CELLS.findIndex((c) => c.rate === 0.2 && c.excess === 5 && c.hours === 1);
-  const keyRecall = recallOf('project', key).recall;
-  const yes = (b: boolean) => (b ? 'MET' : 'NOT MET');
-  console.log('');
-  console.log('  targets');
-  console.log(`    ≤ 1 false alert per day city-wide (shipped config): ${shippedFalse.toFixed(2)}/day — ${yes(shippedFalse <= 1)}`);
-  console.log(`    recall ≥ 90 % for +5 in 1 h at 0.2/h (shipped config): ${(100 * keyRecall).toFixed(0)} % — ${yes(keyRecall >= 0.9)}`);
-  console.log(`    better than every EARS variant in every cell at equal false alerts (ties only at 100 %): ${yes(beatsAll)}`);
   console.log(`  total ${((performance.now() - started) / 1000).toFixed(0)} s on ${JOBS} process${JOBS === 1 ? '' : 'es'}`);
 }
