@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisDurabilityError } from '../../server/store/redis/redis-store';
 import { startOwnRedis, uniquePrefix, type OwnRedis } from '../helpers/redis-server';
@@ -33,6 +36,23 @@ describe('durability guard', () => {
     expect(failed).toBeInstanceOf(RedisDurabilityError);
     expect((failed as Error).message).toMatch(/appendonly no/);
     expect((failed as Error).message).toMatch(/IOC_REDIS_ALLOW_VOLATILE=1/);
+  });
+
+  it('refuses a Redis that evicts keys when full, naming the setting', async () => {
+    const conf = path.join(mkdtempSync(path.join(tmpdir(), 'ioc-redis-conf-')), 'evicting.conf');
+    writeFileSync(conf, 'appendonly yes\nappendfsync everysec\nmaxmemory-policy allkeys-lru\n');
+    const r = await startOwnRedis({ conf });
+    redises.push(r);
+    const failed = await startTestServer({ env: { REDIS_URL: r.url, IOC_REDIS_PREFIX: uniquePrefix() } }).then(
+      (s) => {
+        servers.push(s);
+        return null;
+      },
+      (err: unknown) => err,
+    );
+    rmSync(path.dirname(conf), { recursive: true, force: true });
+    expect(failed).toBeInstanceOf(RedisDurabilityError);
+    expect((failed as Error).message).toMatch(/maxmemory-policy allkeys-lru/);
   });
 
   it('starts on it when told to accept losing data', async () => {

@@ -39,14 +39,20 @@ export class RedisDurabilityError extends Error {
 
 /**
  * Why a Redis with these settings would lose acknowledged items, or null when it would not.
- * `appendfsync no` leaves flushing to the OS (~30 s at risk on a power cut), so it is refused as well.
+ * `appendfsync no` leaves flushing to the OS (~30 s at risk on a power cut), so it is refused as well;
+ * so is any eviction policy, under which a full Redis deletes keys (items, the log, sessions) to
+ * make room, where noeviction refuses the write (ingest answers 503 and the producer retries).
  */
-export function durabilityProblem(settings: { appendonly?: string; appendfsync?: string }): string | null {
+export function durabilityProblem(settings: { appendonly?: string; appendfsync?: string; 'maxmemory-policy'?: string }): string | null {
   if (settings.appendonly !== 'yes') {
     return `Redis runs with appendonly ${settings.appendonly ?? '(unknown)'}: every acknowledged item since the last snapshot would be lost on a restart. Set "appendonly yes" and "appendfsync everysec" (or "always")`;
   }
   if (settings.appendfsync === 'no') {
     return 'Redis runs with appendfsync no: the OS decides when the AOF reaches the disk (often ~30 s). Set "appendfsync everysec" (or "always")';
+  }
+  const policy = settings['maxmemory-policy'];
+  if (policy !== undefined && policy !== 'noeviction') {
+    return `Redis runs with maxmemory-policy ${policy}: once its memory is full it deletes keys, items among them, to make room. Set "maxmemory-policy noeviction"`;
   }
   return null;
 }
@@ -119,7 +125,7 @@ export class RedisStore extends MirroredReads implements ItemStore {
 
   async open(): Promise<void> {
     await this.conn.connect();
-    const config = (await this.conn.client.configGet('append*')) as Record<string, string>;
+    const config = { ...(await this.conn.client.configGet('append*')), ...(await this.conn.client.configGet('maxmemory-policy')) } as Record<string, string>;
     const problem = durabilityProblem(config);
     if (problem && !this.opts.allowVolatile) {
       await this.close();
