@@ -30,6 +30,8 @@ import { attachRedisAdapter } from './live/adapter';
 import { LiveFeed } from './live/feed';
 import { LiveHub, type IocServer } from './live/hub';
 import { LiveState } from './live/live-state';
+import { cutDataFolder } from './backup/backup-cut';
+import { listenForBackups } from './backup/backup-socket';
 import { HistoryArchive } from './history/history-archive';
 import { redisSharedSegments } from './history/shared-segments';
 import { EmbeddedStore } from './store/embedded-store';
@@ -91,6 +93,8 @@ export interface RunningApp {
    * tick entry (today's figures) and the alert pipeline (hotspots, backlog, timers) run.
    */
   tickPast(slow: boolean, rankingEveryMs: number): Promise<void>;
+  /** The history's checkpoint rule for a while (the demo's past: daily), or null for the usual one. */
+  historyCheckpointEvery(ms: number | null): void;
   /** Pushes a CAP document as the given producer would (the demo's flood warning). */
   pushCap(xml: string, producer: string): Promise<{ status: number }>;
   close(): Promise<void>;
@@ -242,11 +246,25 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const tick = makeTick({ state, feed, pipeline, now, log });
   const timer = setInterval(() => void tick(), TICK_INTERVAL_MS).unref();
   if (!opts.deferReady) markReady();
+  // npm run backup asks a running embedded store for a consistent cut on a socket in its data folder:
+  // the pending frame goes out first, so the cut stands exactly at the seq the walls last got.
+  const backups =
+    store instanceof EmbeddedStore
+      ? await listenForBackups({
+          dataDir: config.dataDir,
+          log,
+          cut: () => {
+            feed.flush();
+            return cutDataFolder(config.dataDir, feed.seq, store.journalPoint());
+          },
+        })
+      : null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     clearInterval(timer);
+    await backups?.close();
     await capFollower?.stop();
     await cap.dispose();
     await pipeline.stop();
@@ -267,7 +285,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     await pipeline.tick();
   };
   const beginHistory = () => history.begin(snapshot());
+  const historyCheckpointEvery = (ms: number | null) => history.checkpointEvery(ms);
   const historyEndMs = () => history.lastAtMs;
   const pushCap = (xml: string, producer: string) => cap.ingestDocument(Buffer.from(xml, 'utf8'), producer);
-  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, httpApp: app, flushFrames, tickPast, beginHistory, historyEndMs, pushCap, close };
+  return { url: `http://127.0.0.1:${port}`, port, config, store, ingest, boundaries, calendar: policy.calendar, kpiConfig: policy.kpiConfig, log, metrics, alerts, isAlertLeader, tick, markReady, io: hub.io, capFollower, httpApp: app, flushFrames, tickPast, beginHistory, historyCheckpointEvery, historyEndMs, pushCap, close };
 }

@@ -111,6 +111,7 @@ async function main(): Promise<void> {
           flush: () => app.flushFrames(),
           alerts: app.alerts,
           pushCap: (xml) => app.pushCap(xml, SIMULATOR_SOURCE),
+          checkpointEvery: (ms) => app.historyCheckpointEvery(ms),
         },
         fromMs,
         nowMs,

@@ -104,6 +104,26 @@ describe('HistoryArchive', () => {
     expect(await snapshotAt(again.seekSeq(22))).toEqual(replayOf(wallAt(base, frames, 22)));
   });
 
+  it('checkpoints by the rule it is given for a while (the demo\'s past: daily), then by the usual one again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-history-'));
+    dirs.push(dir);
+    const a = await archive(dir, { checkpointMs: 10 * 60_000 });
+    const base = makeSnapshot({ seq: 10, at: iso(T0) });
+    a.begin(base);
+    const frames = Array.from({ length: 40 }, (_, i) => frame(i + 1));
+    // Frames a minute apart. Under a 30-minute rule: segments from seq 10 and 40 (frame 30 is 30 min in).
+    a.checkpointEvery(30 * 60_000);
+    for (const f of frames.slice(0, 34)) a.record(f);
+    // Back to the archive's 10-minute rule: the segment begun at seq 40 (T0 + 30 min) closes with frame 50.
+    a.checkpointEvery(null);
+    for (const f of frames.slice(34)) a.record(f);
+    await a.close();
+    archives.splice(archives.indexOf(a), 1);
+    expect(readdirSync(dir).map((n) => Number(n.split('-')[1])).sort((x, y) => x - y)).toEqual([10, 40, 50]);
+    const again = await archive(dir);
+    for (const seq of [25, 40, 45, 50]) expect(await snapshotAt(again.seekSeq(seq))).toEqual(replayOf(wallAt(base, frames, seq)));
+  });
+
   it('hands a replay the frames due after a seq, merged, across segments, in slices of at most max', async () => {
     const a = await archive(undefined, { checkpointFrames: 3 });
     const base = makeSnapshot({ seq: 10, at: iso(T0) });

@@ -189,6 +189,19 @@ export class HistoryArchive {
     this.startSegment();
   }
 
+  // A checkpoint rule for a while (the demo's past), instead of the deps' or the default.
+  private checkpointMsNow: number | null = null;
+
+  /**
+   * Checkpoints at most every `ms` of history from now on (null: back to the usual rule). The demo's
+   * past sends a frame or two per simulated hour: an hourly checkpoint there is a whole state written
+   * and gzipped for two frames (a tenth of the demo's start-up, profiled), where a daily one leaves a
+   * seek at most a day's ~60 frames to fold. The frame limit still holds.
+   */
+  checkpointEvery(ms: number | null): void {
+    this.checkpointMsNow = ms;
+  }
+
   /** A frame the walls were just sent. */
   record(frame: Delta): void {
     const shadow = this.shadow;
@@ -204,7 +217,7 @@ export class HistoryArchive {
     seg.toSeq = frame.seq;
     seg.toAtMs = Date.parse(frame.at);
     const frames = seg.lines.length - 1;
-    if (frames >= (this.deps.checkpointFrames ?? HISTORY_CHECKPOINT_FRAMES) || seg.toAtMs - seg.fromAtMs >= (this.deps.checkpointMs ?? HISTORY_CHECKPOINT_MS)) {
+    if (frames >= (this.deps.checkpointFrames ?? HISTORY_CHECKPOINT_FRAMES) || seg.toAtMs - seg.fromAtMs >= (this.checkpointMsNow ?? this.deps.checkpointMs ?? HISTORY_CHECKPOINT_MS)) {
       this.startSegment();
     }
   }

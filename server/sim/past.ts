@@ -20,6 +20,8 @@ export const PAST_STEP_MS = 60 * 60_000;
 export const PAST_SLOW_EVERY_MS = 24 * 60 * 60_000;
 /** …and the ranking (most of that pass) at most weekly: the weekly meeting's ranking is a week's anyway. */
 export const PAST_RANKING_EVERY_MS = 7 * 24 * 60 * 60_000;
+/** The past's history keeps a checkpoint a simulated day (HistoryArchive.checkpointEvery says why). */
+export const PAST_CHECKPOINT_MS = 24 * 60 * 60_000;
 /** The simulated duty desk: who acknowledges and resolves the past's alerts. */
 export const DESK_OFFICER: Principal = { name: 'trực ban (mô phỏng)', role: 'officer' };
 const HOUR_MS = 3_600_000;
@@ -39,6 +41,8 @@ export interface PastDeps {
   };
   /** Pushes a CAP document, as the hydro-meteorological service would. */
   pushCap: (xml: string) => Promise<{ status: number }>;
+  /** Sets the history's checkpoint rule (PAST_CHECKPOINT_MS while the past is lived; null after). */
+  checkpointEvery?: (ms: number | null) => void;
 }
 
 export interface LivedPast {
@@ -68,6 +72,15 @@ export interface LivedPast {
  */
 export async function livePast(d: PastDeps, fromMs: number, toMs: number, floodDays: readonly string[]): Promise<LivedPast> {
   const started = Date.now();
+  d.checkpointEvery?.(PAST_CHECKPOINT_MS);
+  try {
+    return await lived(d, fromMs, toMs, floodDays, started);
+  } finally {
+    d.checkpointEvery?.(null);
+  }
+}
+
+async function lived(d: PastDeps, fromMs: number, toMs: number, floodDays: readonly string[], started: number): Promise<LivedPast> {
   d.setClock(fromMs);
   const lookbackDays = SIM_LOOKBACK_DAYS + Math.ceil((toMs - fromMs) / DAY_MS) + 1;
   const events = simulateBetween(d.feed, fromMs, toMs, lookbackDays);
