@@ -66,3 +66,41 @@ describe('AlertService: a resolved matter raised again', () => {
     if (expected === 2) expect(all.find((a) => a.id !== first!.id)).toMatchObject({ state: 'open', severity: after });
   });
 });
+
+describe("AlertService: 'unless-new-wards' (the week's backlog alert)", () => {
+  const backlog = (wards: string[]): AlertCandidate => ({
+    key: 'threshold:backlog:2026-W49',
+    source: 'threshold',
+    ward: null,
+    severity: 2,
+    title: { vi: `Tồn đọng vượt ngưỡng — ${wards.length} xã, phường`, en: `Backlog over threshold — ${wards.length} wards` },
+    explanation: { vi: wards.join('; '), en: wards.join('; ') },
+    evidence: { wards },
+    oncePerKey: 'unless-new-wards',
+  });
+
+  it.each([
+    // [wards offered after the alert listing 20050 and 19753 was resolved, alerts in the end]
+    ['the same wards stay quiet', ['20050', '19753'], 1],
+    ['fewer of them too', ['19753'], 1],
+    ['a ward it did not list is raised again, with every ward over', ['19753', '20017'], 2],
+  ] as const)('%s', async (_name, after, expected) => {
+    const alerts = await service();
+    const [first] = await alerts.raiseOrUpdate([backlog(['20050', '19753'])]);
+    await alerts.act('ack', first!.id, officer, '');
+    await alerts.act('resolve', first!.id, officer, 'Đã nhắc các phường');
+    await alerts.raiseOrUpdate([backlog([...after])]);
+    const all = alerts.list('all', null).filter((a) => a.source === 'threshold');
+    expect(all).toHaveLength(expected);
+    if (expected === 2) expect(all.find((a) => a.id !== first!.id)).toMatchObject({ state: 'open', evidence: { wards: after } });
+  });
+
+  it('while open it is updated, not raised again, whatever wards come and go', async () => {
+    const alerts = await service();
+    await alerts.raiseOrUpdate([backlog(['20050'])]);
+    await alerts.raiseOrUpdate([backlog(['20050', '20017'])]);
+    const all = alerts.list('all', null).filter((a) => a.source === 'threshold');
+    expect(all).toHaveLength(1);
+    expect(all[0]!.evidence.wards).toEqual(['20050', '20017']);
+  });
+});

@@ -124,14 +124,31 @@ export class AlertService {
       for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
         const now = this.deps.now();
         const open = new Map([...this.alerts.values()].filter((a) => a.state !== 'resolved').map((a) => [a.key, a]));
-        // The highest severity each resolved key was resolved at.
+        // The highest severity each resolved key was resolved at, and the wards its resolved alerts listed.
         const resolvedAt = new Map<string, number>();
-        for (const a of this.alerts.values()) if (a.state === 'resolved') resolvedAt.set(a.key, Math.max(resolvedAt.get(a.key) ?? 0, a.severity));
+        const resolvedWards = new Map<string, Set<string>>();
+        for (const a of this.alerts.values()) {
+          if (a.state !== 'resolved') continue;
+          resolvedAt.set(a.key, Math.max(resolvedAt.get(a.key) ?? 0, a.severity));
+          const wards = resolvedWards.get(a.key) ?? new Set<string>();
+          for (const w of a.evidence.wards ?? []) wards.add(w);
+          if (a.ward !== null) wards.add(a.ward);
+          resolvedWards.set(a.key, wards);
+        }
+        const dealtWith = (c: AlertCandidate, resolvedSeverity: number): boolean => {
+          if (c.oncePerKey === true) return true;
+          if (c.oncePerKey === 'unless-worse') return c.severity <= resolvedSeverity;
+          if (c.oncePerKey === 'unless-new-wards') {
+            const seen = resolvedWards.get(c.key)!;
+            return [...(c.evidence.wards ?? []), ...(c.ward !== null ? [c.ward] : [])].every((w) => seen.has(w));
+          }
+          return false;
+        };
         const offered: { c: AlertCandidate; e: AlertEvent }[] = [];
         for (const c of pending) {
           const held = open.get(c.key);
           const resolvedSeverity = resolvedAt.get(c.key);
-          if (!held && resolvedSeverity !== undefined && (c.oncePerKey === true || (c.oncePerKey === 'unless-worse' && c.severity <= resolvedSeverity))) continue;
+          if (!held && resolvedSeverity !== undefined && dealtWith(c, resolvedSeverity)) continue;
           const e = held ? update(held, c, now) : raise(c, randomUUID(), now, this.deps.config);
           if (e) offered.push({ c, e });
         }

@@ -27,13 +27,14 @@ export interface AlertCandidate {
   explanation: Label;
   evidence: Alert['evidence'];
   /**
-   * Once resolved, the same key is not raised again: `true` for the day's backlog alert (resolving it
-   * means the day's list was dealt with; the next working day has a key of its own); 'unless-worse'
-   * for a hotspot, whose key is one episode: the officer who resolved it has dealt with it, so while
-   * it persists it is raised again only at a higher severity than the one resolved (a new episode,
-   * after it has ended, has a key of its own).
+   * Once resolved, the same key is not raised again: `true` never; 'unless-worse' for a hotspot, whose
+   * key is one episode: the officer who resolved it has dealt with it, so while it persists it is
+   * raised again only at a higher severity than the one resolved (a new episode, after it has ended,
+   * has a key of its own); 'unless-new-wards' for the week's backlog alert: resolving it means the
+   * wards it listed were dealt with this week, so it is raised again only when it lists a ward
+   * (`evidence.wards`) that no resolved alert of its key listed (the next week has a key of its own).
    */
-  oncePerKey?: boolean | 'unless-worse';
+  oncePerKey?: boolean | 'unless-worse' | 'unless-new-wards';
 }
 
 export type ActionResult = { ok: true; event: AlertEvent } | { ok: false; status: 404 | 409; code: string; message: string };

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Alert, AlertEvidence } from '@shared/alerts';
+import { WARDS } from '@shared/wards';
 import { backfillSimulatedHistory, post, startTestServer, type TestServer } from '../helpers/server';
 import { nowIso, WallClient } from '../helpers/wall-client';
 
@@ -86,7 +87,7 @@ it('in office hours the backlog is one city alert listing the wards, with the la
   const backlog = server.app.alerts.list('all', null).filter((a) => a.source === 'threshold');
   expect(backlog).toHaveLength(1);
   const [a] = backlog as [Alert];
-  expect(a).toMatchObject({ key: 'threshold:backlog:2026-11-30', ward: null, state: 'open' });
+  expect(a).toMatchObject({ key: 'threshold:backlog:2026-W49', ward: null, state: 'open' });
   expect(a.evidence.wards).toContain(SMALL_WARD);
   // Its 12 and whatever the simulated history left late there.
   expect(a.explanation.vi).toMatch(/A Lưới 5: 1[2-9] hồ sơ trễ hạn \(ngưỡng 10\)/);
@@ -98,10 +99,27 @@ it('in office hours the backlog is one city alert listing the wards, with the la
   const ev = (await res.json()) as AlertEvidence;
   expect(ev.dossiers.map((d) => d.id)).toEqual(a.evidence.dossierIds);
   for (const d of ev.dossiers) expect(a.evidence.wards).toContain(d.ward);
-  // Once resolved, the day's alert is not raised again the same day, though the backlog is still there.
+  // Once resolved, the week's alert is not raised again that week for the wards it listed, though their
+  // backlog is still there: not later that day, nor on Tuesday.
   await server.app.alerts.act('ack', a.id, { name: 'duty', role: 'officer' }, '');
   await server.app.alerts.act('resolve', a.id, { name: 'duty', role: 'officer' }, 'Đã nhắc các phường');
   clock.ms += 30 * 60_000;
   await server.app.tick();
+  clock.ms = Date.parse('2026-12-01T09:00:00+07:00');
+  await server.app.tick();
   expect(server.app.alerts.list('all', null).filter((a) => a.source === 'threshold')).toHaveLength(1);
+  // A ward it did not list goes over on Tuesday: that is a matter nobody has seen, raised again with it.
+  const newcomer = WARDS.filter((w) => !a.evidence.wards!.includes(w.code)).sort((x, y) => x.population - y.population)[0]!.code;
+  const moreLate = lateDossiers.map((d) => ({ ...d, id: `later-${d.id}`, ward: newcomer }));
+  expect((await post(server.url, '/api/v1/dossiers', moreLate)).status).toBe(202);
+  clock.ms += 20 * 60_000;
+  await server.app.tick();
+  const again = server.app.alerts.list('all', null).filter((x) => x.source === 'threshold' && x.id !== a.id);
+  expect(again).toHaveLength(1);
+  expect(again[0]).toMatchObject({ key: 'threshold:backlog:2026-W49', state: 'open' });
+  expect(again[0]!.evidence.wards).toContain(newcomer);
+  // The next Monday is a new week: a new alert, whichever wards.
+  clock.ms = Date.parse('2026-12-07T09:00:00+07:00');
+  await server.app.tick();
+  expect(server.app.alerts.list('all', null).filter((x) => x.key === 'threshold:backlog:2026-W50')).toHaveLength(1);
 });

@@ -59,11 +59,11 @@ describe('backlogAlertCandidate', () => {
   it('scales with the ward: 11 late is over for 3,760 residents, not for 36,296; 41 is over for 130,247', () => {
     const c = backlogAlertCandidate([backlog(SMALL, 11), backlog(MIDDLE, 11), backlog(LARGE, 41)], monday, calendar, T);
     expect(c).toMatchObject({
-      key: 'threshold:backlog:2026-11-30',
+      key: 'threshold:backlog:2026-W49',
       source: 'threshold',
       ward: null,
       severity: 2,
-      oncePerKey: true,
+      oncePerKey: 'unless-new-wards',
       // 11/10 = 1.1 before 41/40 = 1.025: the furthest over first.
       evidence: { wards: [SMALL, LARGE], observed: 52, dossierIds: ['d-20050-000', 'd-20050-001', 'd-20050-002'], reportIds: [] },
     });
@@ -71,6 +71,14 @@ describe('backlogAlertCandidate', () => {
     expect(c!.explanation.en).toBe(
       'Xã A Lưới 5: 11 late dossiers (threshold 10), 0 overdue reports (threshold 25); Phường Phú Xuân: 41 late dossiers (threshold 40), 0 overdue reports (threshold 66)',
     );
+  });
+
+  it('is one matter a week: the same key from Monday to Friday, a new one the next Monday (ISO weeks, local time)', () => {
+    const keyAt = (at: string) => backlogAlertCandidate([backlog(SMALL, 11)], local(at), calendar, T)?.key;
+    expect(keyAt('2026-11-30T07:30:00')).toBe('threshold:backlog:2026-W49');
+    expect(keyAt('2026-12-04T16:59:00')).toBe('threshold:backlog:2026-W49');
+    expect(keyAt('2026-12-07T07:30:00')).toBe('threshold:backlog:2026-W50');
+    expect(keyAt('2026-12-28T09:00:00')).toBe('threshold:backlog:2026-W53');
   });
 
   it('at the threshold is not over it; nothing over, no alert', () => {

@@ -1,5 +1,6 @@
 import type { Dossier, Report } from '@shared/schemas';
 import { WARDS } from '@shared/wards';
+import { formatIsoWeek, isoWeekOf } from '@shared/week';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { dossierTimes, effectiveDueMs, reportTimes } from '../../domain/kpis';
 import type { AlertCandidate } from '../lifecycle';
@@ -78,11 +79,18 @@ interface OverWard {
 }
 
 /**
- * The backlog alert: ONE city alert per working day listing every ward whose late dossiers or overdue
- * reports are over its size-scaled threshold, with the late items themselves as evidence. Raised only in
- * office hours: a backlog is dealt with by the offices, so at 03:00 on a Sunday it would only teach the
- * duty officer to ignore the queue. Keyed by the local date: through the day the same alert is updated as
- * wards come and go; the next working day is a new matter. Null when no ward is over or outside office hours.
+ * The backlog alert: ONE city alert per week listing every ward whose late dossiers or overdue reports
+ * are over its size-scaled threshold, with the late items themselves as evidence. Raised only in office
+ * hours: a backlog is dealt with by the offices, so at 03:00 on a Sunday it would only teach the duty
+ * officer to ignore the queue.
+ *
+ * Keyed by the ISO week (local time), not the day: a backlog moves over days and weeks, and the same
+ * wards over their threshold every working day are one matter for the week, the week the city reviews
+ * with its 40 wards (the weekly briefing). A new alert each morning listing mostly the same wards
+ * taught the officer that the backlog alert is the one to click away (bench:alerts: it was a fifth of
+ * an ordinary day's alerts). Through the week the same alert is updated as wards come and go; once
+ * resolved it is raised again that week only for a ward it did not list ('unless-new-wards'), so no
+ * ward's backlog waits for next week unseen. Null when no ward is over or outside office hours.
  */
 export function backlogAlertCandidate(
   backlogs: readonly WardBacklog[],
@@ -114,10 +122,10 @@ export function backlogAlertCandidate(
   const dossierIds = over.flatMap((o) => o.lateDossierIds).slice(0, t.maxEvidenceItems);
   const reportIds = over.flatMap((o) => o.overdueReportIds).slice(0, t.maxEvidenceItems);
   return {
-    key: `threshold:backlog:${calendar.localDateKey(nowMs)}`,
+    key: `threshold:backlog:${formatIsoWeek(isoWeekOf(nowMs))}`,
     source: 'threshold',
     ward: null,
-    oncePerKey: true,
+    oncePerKey: 'unless-new-wards',
     severity,
     title: { vi: `Tồn đọng vượt ngưỡng — ${over.length} xã, phường`, en: `Backlog over threshold — ${over.length} ${over.length === 1 ? 'ward' : 'wards'}` },
     explanation: { vi: over.map(lineVi).join('; '), en: over.map(lineEn).join('; ') },
