@@ -242,6 +242,20 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
         return window < 0 ? undefined : { window, test: testOf(window, p) };
       };
       const longestTest = (p: number) => testOf(nWindows - 1, p);
+      /**
+       * The window a hotspot shows (its observed/expected, its reports as evidence): the longest in
+       * which it is elevated (q ≤ alphaClear, the level that keeps it open, with enough reports), so a
+       * burst's evidence holds all of its reports; else the best. With the negative binomial tail a
+       * short window often has the smallest q (a long window's expected count leaves more room for an
+       * ordinary busy day), and showing it alone left the burst's earlier reports out of the evidence.
+       */
+      const shownOf = (p: number, bt: { window: number; test: Test } | undefined): { window: number; test: Test } => {
+        for (let i = nWindows - 1; i >= 0; i--) {
+          const k = i * pairs + p;
+          if (observedAt[k]! >= config.minCount && qAt[k]! <= config.alphaClear) return { window: i, test: testOf(i, p) };
+        }
+        return bt ?? { window: nWindows - 1, test: longestTest(p) };
+      };
       const cusumAlarm = (p: number) => config.cusum.enabled && cusum[p]! > config.cusum.threshold && observedAt[(nWindows - 1) * pairs + p]! >= config.minCount;
       const rawElevated = (p: number) => {
         for (let i = 0; i < nWindows; i++) if (pAt[i * pairs + p]! < config.neighbourAlpha && observedAt[i * pairs + p]! >= 2) return true;
@@ -261,7 +275,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
           if (!raise && !viaCusum) continue;
           const w = Math.floor(p / C);
           const c = p % C;
-          const shown = bt ?? { window: nWindows - 1, test: longestTest(p) };
+          const shown = shownOf(p, bt);
           const ratio = shown.test.observed / shown.test.expected;
           track = {
             quiet: 0,
@@ -291,7 +305,7 @@ export function makeHotspotDetector(config: HotspotConfig, options: HotspotDetec
           continue;
         }
         const h = track.hotspot;
-        const shown = bt ?? { window: nWindows - 1, test: longestTest(p) };
+        const shown = shownOf(p, bt);
         h.windowHours = windowsMs[shown.window]! / HOUR_MS;
         h.observed = shown.test.observed;
         h.expected = shown.test.expected;
