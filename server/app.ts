@@ -253,10 +253,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       ? await listenForBackups({
           dataDir: config.dataDir,
           log,
-          cut: () => {
-            feed.flush();
-            return cutDataFolder(config.dataDir, feed.seq, store.journalPoint());
-          },
+          cut: () =>
+            cutDataFolder(config.dataDir, () => {
+              feed.flush();
+              return { seq: feed.seq, journal: store.journalPoint() };
+            }),
         })
       : null;
   let closed = false;

@@ -328,6 +328,16 @@ export class EmbeddedStore extends MirroredReads implements ItemStore {
     await step('cleaned');
   }
 
+  /**
+   * Where the journal stands: every byte of generation `gen` before `bytes` is fsynced and applied to
+   * memory (its group's appends resolved), and nothing after it is. Taken between two macrotasks,
+   * when the resolved groups' continuations have run, it is the point the log's `seq` stands at
+   * (server/backup/backup-cut.ts).
+   */
+  journalPoint(): { gen: number; bytes: number } {
+    return { gen: this.journal.gen, bytes: this.journal.bytes };
+  }
+
   /** One process: it always holds the lease (acquired at the first call). */
   async lease(_ms: number, sourcedSeq?: number): Promise<LeaseState> {
     const acquired = !this.leased;
