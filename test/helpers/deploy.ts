@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { freePort } from './redis-server';
@@ -80,7 +80,22 @@ export interface UnitNode {
   url: string;
   child: ChildProcess;
   exited: Promise<number | null>;
-  output: () => string;
+}
+
+/**
+ * Resolves once `up()` holds, asked every `everyMs`; rejects with `why()` when the process exits
+ * first (`exited`) or after `timeoutMs`.
+ */
+async function untilUp(up: () => Promise<boolean>, exited: Promise<unknown>, why: () => string, timeoutMs: number, everyMs: number): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (gone) throw new Error(`exited at start: ${why()}`);
+    if (Date.now() > deadline) throw new Error(`not up within ${timeoutMs} ms: ${why()}`);
+    if (await up()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 /**
@@ -104,17 +119,9 @@ export async function startUnitNode(opts: { unit: string; envFile: string; setti
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`the node on ${opts.port} exited before it was ready:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the node on ${opts.port} was not ready in time:\n${out}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { port: opts.port, url, child, exited, output: () => out };
+  const ready = () => fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+  await untilUp(ready, exited, () => `the node on ${opts.port}:\n${out}`, opts.startTimeoutMs ?? 30_000, 100);
+  return { port: opts.port, url, child, exited };
 }
 
 export interface Nginx {
@@ -192,23 +199,7 @@ export async function startNginx(opts: { site: string; dir: string; cert: string
       return out;
     }
   };
-  const deadline = Date.now() + 10_000;
-  let gone = false;
-  void exited.then(() => (gone = true));
-  // Up once its pid file is written and the port takes connections.
-  for (;;) {
-    if (gone) throw new Error(`nginx exited at start:\n${errors()}`);
-    if (Date.now() > deadline) throw new Error(`nginx did not start:\n${errors()}`);
-    const pidWritten = (() => {
-      try {
-        return statSync(path.join(d, 'nginx.pid')).size > 0;
-      } catch {
-        return false;
-      }
-    })();
-    if (pidWritten && (await portTakesConnections(httpsPort))) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilUp(() => portTakesConnections(httpsPort), exited, () => `nginx:\n${errors()}`, 10_000, 50);
   return {
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
     httpUrl: `http://127.0.0.1:${httpPort}`,
