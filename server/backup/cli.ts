@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const name = err instanceof Error ? err.name : '';
   // A person's mistake or a bad file: the message says what to do; anything else with its stack.
-  if (err instanceof UsageError || err instanceof BackupFileError || name === 'ConfigError') console.error(`${process.argv[2] ?? 'backup'}: ${(err as Error).message}; nothing was changed`);
+  if (err instanceof UsageError || err instanceof BackupFileError || name === 'ConfigError') console.error(`${process.argv[2] ?? 'backup'}: ${(err as Error).message}\nnothing was changed`);
   else console.error(`${process.argv[2] ?? 'backup'} failed:`, err);
   process.exit(1);
 });
