@@ -256,7 +256,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
           cut: () =>
             cutDataFolder(config.dataDir, () => {
               feed.flush();
-              return { seq: feed.seq, journal: store.journalPoint() };
+              return { seq: feed.seq, journal: store.journalPoint(), history: history.openSegment() };
             }),
         })
       : null;

@@ -46,7 +46,7 @@ async function backup(file: string, dataDir: string): Promise<string> {
   if (existsSync(file)) throw new UsageError(`${file} exists already: name a new file (a backup never overwrites one)`);
   const asked = await requestCut(dataDir);
   // No server listens on the folder: it is copied as it lies, which is consistent only if no server uses it.
-  const cut = asked ?? (await cutDataFolder(dataDir, () => ({ seq: null, journal: null })));
+  const cut = asked ?? (await cutDataFolder(dataDir, () => ({ seq: null, journal: null, history: null })));
   try {
     const bytes = await writeBackupFile(file, { createdAt: new Date().toISOString(), store: 'embedded', seq: cut.seq }, cutSources(cut));
     const how = asked ? `the running server's cut at seq ${cut.seq}, which held it ${cut.heldMs.toFixed(1)} ms` : 'no server answered on the folder: copied as it lies (stop the server first for a consistent copy)';

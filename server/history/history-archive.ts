@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -226,6 +226,15 @@ export class HistoryArchive {
   range(): HistoryRange | null {
     const first = this.closed[0] ?? this.current;
     return first ? { fromSeq: first.fromSeq, fromAt: new Date(first.fromAtMs).toISOString() } : null;
+  }
+
+  /**
+   * The segment being written, and its length now: every frame sent so far is in it (written
+   * synchronously before it goes out), none after. A backup's cut (server/backup/backup-cut.ts).
+   */
+  openSegment(): { file: string; bytes: number } | null {
+    const seg = this.current;
+    return seg ? { file: seg.file, bytes: fstatSync(seg.fd).size } : null;
   }
 
   /** The last seq and moment kept. */
