@@ -202,6 +202,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const markReady = (): void => {
     // History begins with what a wall connecting now is sent; frames before it (a backfill) are not kept.
     history.begin(snapshot());
+    history.warmReader();
     ready = true;
     metrics.markReady();
   };

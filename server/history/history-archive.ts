@@ -202,6 +202,11 @@ export class HistoryArchive {
     this.checkpointMsNow = ms;
   }
 
+  /** Readies the reader's thread for the first seek (HistoryReader.warm). */
+  warmReader(): void {
+    this.reader.warm();
+  }
+
   /** A frame the walls were just sent. */
   record(frame: Delta): void {
     const shadow = this.shadow;

@@ -32,6 +32,15 @@ export class HistoryReader {
     return this.ask({ kind: 'due', segs, afterSeq, untilAtMs, max }) as Promise<DueOut>;
   }
 
+  /**
+   * Starts the worker thread now rather than at the first read: a wall opened on a past moment
+   * right after a start would otherwise wait for the thread to load (~0.5 s through tsx) before its
+   * seek. Unref'd, so an idle reader keeps no process alive.
+   */
+  warm(): void {
+    if (!this.closed) this.ensureWorker();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const w = this.worker;
