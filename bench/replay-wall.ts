@@ -7,10 +7,14 @@
  * (bench/lib/replay-history.ts), a public wall that may replay. Chromium (SwiftShader: WebGL on the
  * CPU, so the map itself makes long tasks) opens the wall at 1920×1080, side by side in one run:
  *   1. live, BENCH_WALL_S seconds (20): long tasks over 100 ms;
- *   2. `/?at=<a day into the history>&speed=3600`, the same time: long tasks over 100 ms, and how
- *      long from the address to the PHÁT LẠI banner with the replayed figures on the tiles;
- *   3. live again (the browser's own drift).
- * What the replay adds is phase 2 beside 1 and 3. A benchmark, not a test: it never fails.
+ *   2. `/?at=<a day into the history>&speed=0`: that moment held, the same picture the replay starts
+ *      from (a day's incidents, alerts and heat: the bench's live wall has no traffic);
+ *   3. the same address at speed=3600, the same time: long tasks over 100 ms, the wall's own work
+ *      applying frames, and how long from the address to the PHÁT LẠI banner with the replayed
+ *      figures on the tiles;
+ *   4. live again (the browser's own drift).
+ * Every phase on the map scene (`?scene=map`), the heaviest. What the replay itself adds is phase 3
+ * beside 2. A benchmark, not a test: it never fails.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -82,7 +86,7 @@ try {
     const phases: Phase[] = [];
     let seekToScreen: { asked: number; scripts: number; shown: number } | undefined;
     const live = async (name: string) => {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${server.url}/?scene=map`);
       await page.waitForSelector('[data-testid="tile-reports-today-value"]', { timeout: 90_000 });
       const seen = await longTasksFor(page, WALL_S);
       phases.push({ name, longTasks: seen.long, apply: seen.apply });
@@ -103,7 +107,14 @@ try {
         requestAnimationFrame(look);
       })();`,
     });
-    await page.goto(`${server.url}/?at=${hueAt(momentMs)}&speed=3600`);
+    // The same moment held (speed 0): the same picture as the replay starts from, drawn without
+    // playing. What the replay itself costs is the playing phase beside this one.
+    await page.goto(`${server.url}/?scene=map&at=${hueAt(momentMs)}&speed=0`);
+    await page.waitForFunction(() => /^PHÁT LẠI · \d/.test(document.querySelector('[data-testid="replay-banner-text"]')?.textContent ?? ''), undefined, { timeout: 90_000, polling: 50 });
+    const held = await longTasksFor(page, WALL_S);
+    phases.push({ name: 'the same moment held (speed 0)', longTasks: held.long, apply: held.apply });
+
+    await page.goto(`${server.url}/?scene=map&at=${hueAt(momentMs)}&speed=3600`);
     await page.waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt !== undefined, undefined, { timeout: 90_000, polling: 50 });
     // From the page's start (navigation), and from the wall asking the server for the moment.
     const firstFrame = await page.evaluate(() => ({
