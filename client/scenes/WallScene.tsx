@@ -119,9 +119,12 @@ export function WallScene(props: WallSceneProps) {
         {/*
          * The map stays built while other scenes are up (only hidden): rebuilding MapLibre and
          * deck.gl every rotation would churn WebGL contexts on a wall that runs for weeks.
-         * The lighter scenes are built when they come round and disposed when they go.
+         * The lighter scenes are built when they come round and disposed when they go. The map is
+         * first built once the first snapshot is in: building it holds the page's main thread (in
+         * software WebGL for seconds), and the socket's connect, a replay's seek and the tiles
+         * would wait behind it (bench:replay-wall's first frame).
          */}
-        <Show when={scenes().includes('map')}>
+        <Show when={scenes().includes('map') && data() !== null}>
           <div class="scene" classList={{ 'scene--hidden': scene() !== 'map' }} data-testid="scene-map">
             <MapScene i18n={i18n} live={live} fill={() => rotation.state().fill} warnings={warnings} />
           </div>
