@@ -84,7 +84,6 @@ try {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const page = await context.newPage();
     const phases: Phase[] = [];
-    let seekToScreen: { asked: number; scripts: number; shown: number } | undefined;
     const live = async (name: string) => {
       await page.goto(`${server.url}/?scene=map`);
       await page.waitForSelector('[data-testid="tile-reports-today-value"]', { timeout: 90_000 });
@@ -123,7 +122,7 @@ try {
       scriptsAt: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? Number.NaN,
     }));
     const firstFrameMs = firstFrame.shownAt;
-    seekToScreen = { asked: firstFrame.askedAt, scripts: firstFrame.scriptsAt, shown: firstFrame.shownAt };
+    const seekToScreen = { asked: firstFrame.askedAt, scripts: firstFrame.scriptsAt, shown: firstFrame.shownAt };
     const clockBefore = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
     const seen = await longTasksFor(page, WALL_S);
     const clockAfter = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
@@ -132,10 +131,8 @@ try {
 
     console.log('');
     for (const p of phases) console.log(`${p.name}: frames applied in ${p.apply.length} changes, max ${Math.max(0, ...p.apply).toFixed(0)} ms, total ${p.apply.reduce((a, b) => a + b, 0).toFixed(0)} ms; ${summary(p.longTasks)}${p.firstFrameMs !== undefined ? `; address → banner and replayed tiles ${p.firstFrameMs.toFixed(0)} ms (page load included)` : ''}`);
-    if (seekToScreen) {
-      const { asked, scripts, shown } = seekToScreen;
-      console.log(`first frame, from the page's start: scripts loaded ${scripts.toFixed(0)} ms, replay asked ${asked.toFixed(0)} ms, on screen ${shown.toFixed(0)} ms: seek asked → replayed figures on screen ${(shown - asked).toFixed(0)} ms`);
-    }
+    const { asked, scripts, shown } = seekToScreen;
+    console.log(`first frame, from the page's start: scripts loaded ${scripts.toFixed(0)} ms, replay asked ${asked.toFixed(0)} ms, on screen ${shown.toFixed(0)} ms: seek asked → replayed figures on screen ${(shown - asked).toFixed(0)} ms`);
     await context.close();
   } finally {
     await stopProcess(server.proc, server.exited);
