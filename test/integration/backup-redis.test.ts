@@ -5,9 +5,9 @@ import { createClient } from 'redis';
 import { afterAll, expect, it } from 'vitest';
 import type { Alert } from '@shared/alerts';
 import type { Snapshot } from '@shared/protocol';
-import type { AlertCandidate } from '../../server/alerts/lifecycle';
 import { startOwnRedis, uniquePrefix, type OwnRedis } from '../helpers/redis-server';
 import { post, startTestServer, type TestServer } from '../helpers/server';
+import { anIncidentCandidate } from '../helpers/alerts';
 import { aReport } from '../helpers/wall-client';
 
 /**
@@ -21,17 +21,6 @@ afterAll(async () => {
   for (const s of made.servers) await s.close();
   for (const r of made.redis) await r.close();
   for (const d of made.dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const candidate = (key: string): AlertCandidate => ({
-  key,
-  source: 'incident',
-  ward: '19753',
-  incidentType: 'fire',
-  severity: 3,
-  title: { vi: 'Cháy', en: 'Fire' },
-  explanation: { vi: 'Vụ cháy mức 3', en: 'Severity 3 fire' },
-  evidence: { incidentIds: [] },
 });
 
 async function redisCommand(url: string, ...args: string[]): Promise<string> {
@@ -63,7 +52,7 @@ it('a Redis store backed up with BGSAVE under ingest and restored from dump.rdb 
   const live = await startTestServer({ dataDir, env });
   made.servers.push(live);
 
-  const [before] = (await live.app.alerts.raiseOrUpdate([candidate('redis-before')])) as [Alert];
+  const [before] = (await live.app.alerts.raiseOrUpdate([anIncidentCandidate('redis-before')])) as [Alert];
   const acknowledged: { id: string; atMs: number }[] = [];
   let next = 0;
   let stop = false;

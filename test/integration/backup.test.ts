@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@shared/alerts';
 import { applyDelta } from '@shared/apply-delta';
 import type { Delta, LiveKpis, Snapshot } from '@shared/protocol';
-import type { AlertCandidate } from '../../server/alerts/lifecycle';
 import type { EmbeddedStore } from '../../server/store/embedded-store';
 import { post, startTestServer, type TestServer } from '../helpers/server';
+import { anIncidentCandidate } from '../helpers/alerts';
 import { aReport } from '../helpers/wall-client';
 
 /** Every folder and file a test made, removed at the end. */
@@ -36,17 +36,6 @@ function cli(command: 'backup' | 'restore', file: string, dataDir: string): Prom
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err, ms: performance.now() - started })));
 }
-
-const candidate = (key: string): AlertCandidate => ({
-  key,
-  source: 'incident',
-  ward: '19753',
-  incidentType: 'fire',
-  severity: 3,
-  title: { vi: 'Cháy', en: 'Fire' },
-  explanation: { vi: 'Vụ cháy mức 3', en: 'Severity 3 fire' },
-  evidence: { incidentIds: [] },
-});
 
 /** What a wall held after a frame: enough to compare with a restored server's snapshot. */
 interface Held {
@@ -116,7 +105,7 @@ describe('npm run backup / restore on the embedded store', () => {
     });
     await connected;
 
-    const [before] = (await live.app.alerts.raiseOrUpdate([candidate('backup-before')])) as [Alert];
+    const [before] = (await live.app.alerts.raiseOrUpdate([anIncidentCandidate('backup-before')])) as [Alert];
     const acknowledged: { id: string; atMs: number }[] = [];
     let next = 0;
     let stop = false;
@@ -150,7 +139,7 @@ describe('npm run backup / restore on the embedded store', () => {
     // Ingest goes on after the backup, and an alert is raised after it.
     const countAtBackup = acknowledged.length;
     await waitFor(countAtBackup + 500);
-    const [after] = (await live.app.alerts.raiseOrUpdate([candidate('backup-after')])) as [Alert];
+    const [after] = (await live.app.alerts.raiseOrUpdate([anIncidentCandidate('backup-after')])) as [Alert];
     stop = true;
     await Promise.all(producers);
     // The cut leaves nothing behind in the live folder.
