@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProvinceRecord } from './province-data';
+
+/**
+ * The 34 provinces' registries shipped with the product (`npm run data:provinces` writes them from
+ * the nationwide data set; attribution in NOTICE): `provinces.json` and, per province, a folder
+ * `<code>/` in the IOC_REGISTRY_DIR format (wards.json + boundaries.geojson).
+ */
+export const PROVINCES_DIR = fileURLToPath(new URL('../../shared/data/provinces/', import.meta.url));
+export const PROVINCES_INDEX_FILE = 'provinces.json';
+
+/** The province the server serves unless IOC_PROVINCE names another: Huế, from its own hand-kept registry. */
+export const DEFAULT_PROVINCE = '46';
+
+/** A province as the server describes it (GET /api/v1/wards' `province` member). */
+export interface Province {
+  /** 2-digit official code, e.g. "01". */
+  code: string;
+  /** "Hà Nội". */
+  name: string;
+  /** "Thành phố Hà Nội" / "Tỉnh Lâm Đồng". */
+  nameFull: string;
+  type: 'thanh_pho' | 'tinh';
+  unitCount: number;
+  areaKm2: number;
+  /** The sum of its units' populations. */
+  population: number;
+  /** [minLng, minLat, maxLng, maxLat] of all its units. */
+  bbox: [number, number, number, number];
+  /** The same without the offshore units: what the map fits. */
+  mainlandBbox: [number, number, number, number];
+  /** Codes of the units far offshore (Hoàng Sa, Trường Sa, Côn Đảo, Bạch Long Vĩ, Phú Quốc …), for an inset. */
+  offshore: string[];
+}
+
+export class ProvinceError extends Error {
+  override name = 'ProvinceError';
+}
+
+export function toProvince(r: ProvinceRecord): Province {
+  return {
+    code: r.code,
+    name: r.name,
+    nameFull: r.name_full,
+    type: r.type === 'thanh_pho' ? 'thanh_pho' : 'tinh',
+    unitCount: r.unit_count,
+    areaKm2: r.area_km2,
+    population: r.population,
+    bbox: r.bbox,
+    mainlandBbox: r.mainland_bbox,
+    offshore: r.offshore,
+  };
+}
+
+/** The shipped provinces, sorted by code. */
+export function loadProvinceIndex(dir = PROVINCES_DIR): Province[] {
+  const file = path.join(dir, PROVINCES_INDEX_FILE);
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as ProvinceRecord[]).map(toProvince);
+  } catch (err) {
+    throw new ProvinceError(`cannot read the provinces from ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** What IOC_PROVINCE selects: the province, and the registry folder to load (null: Huế's bundled one). */
+export interface ProvinceChoice {
+  province: Province;
+  registryDir: string | null;
+}
+
+/**
+ * IOC_PROVINCE (a 2-digit code; default 46, Huế) → its province and registry folder. An unknown code
+ * throws ProvinceError listing the valid ones, so the start stops with a message a person can act on.
+ */
+export function chooseProvince(raw: string | undefined, dir = PROVINCES_DIR): ProvinceChoice {
+  const code = raw === undefined || raw.trim() === '' ? DEFAULT_PROVINCE : raw.trim();
+  const all = loadProvinceIndex(dir);
+  const province = all.find((p) => p.code === code);
+  if (!province) {
+    const list = all.map((p) => `${p.code} ${p.name}`).join(', ');
+    throw new ProvinceError(`IOC_PROVINCE "${code.slice(0, 20)}" is not one of the ${all.length} province codes: ${list}`);
+  }
+  // Huế keeps its hand-kept registry (admin centres, English names), the one it always had.
+  return { province, registryDir: code === DEFAULT_PROVINCE ? null : path.join(dir, code) };
+}
