@@ -53,7 +53,7 @@ export interface Recovery {
   overdueToClear: number;
 }
 
-/** One ward in the week's ranking: `index` holds the posterior pillars, score and rank (README, "The published ranking"). */
+/** One ward in the week's ranking: `index` holds the posterior pillars, score and rank (docs/figures.md, "The published ranking"). */
 export interface BriefingRankingRow {
   ward: string;
   name: string;

@@ -3,7 +3,7 @@ import type { DossierKpis, Index766, IncidentKpis, KpiSet, ReportKpis } from './
 /**
  * How a KpiSet's rates and 766 points follow from its counts. Shared so the server computes them
  * and a wall derives them from the counts a frame carries in exactly the same way (the frames send
- * counts only: README, "Live protocol").
+ * counts only: docs/integrating.md, "Frames" under the ingest API).
  */
 
 /** The additive part of a KpiSet: every rate and the 766 index are derived from these. */
@@ -28,7 +28,7 @@ export interface Index766Config {
   satisfaction: Index766Part;
 }
 
-/** A rate, or null when there is nothing to divide by (README, Indicators: N/A when the denominator is 0). */
+/** A rate, or null when there is nothing to divide by (docs/figures.md, Indicators: N/A when the denominator is 0). */
 export function rate(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
@@ -80,7 +80,7 @@ export function kpiSetFromCounts(counts: KpiCounts, from: string, to: string, co
     incidents: { open: counts.incidents.open, bySeverity: { ...counts.incidents.bySeverity } },
     index766: computeIndex766(
       {
-        // progress uses the dossier on-time rate; satisfaction the report satisfaction rate (README, Decision 766).
+        // progress uses the dossier on-time rate; satisfaction the report satisfaction rate (docs/figures.md, Decision 766).
         progress: dossiers.onTimeRate,
         online: dossiers.onlineRate,
         payment: dossiers.onlinePaymentRate,

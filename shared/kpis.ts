@@ -1,7 +1,7 @@
 /**
  * KPI shapes computed by server/domain/kpis.ts over a window [from, to).
  * Rates are fractions 0–1, or null when their denominator is 0.
- * The rules are in the README's "Indicators" section.
+ * The rules are in docs/figures.md, "Indicators".
  */
 export interface ReportKpis {
   /** Created in the window. */
@@ -63,7 +63,7 @@ export interface Index766 {
   max: number;
 }
 
-/** Whether a ward's standing changed beyond sampling noise since the window before (README, "The published ranking"). */
+/** Whether a ward's standing changed beyond sampling noise since the window before (docs/figures.md, "The published ranking"). */
 export type Movement = 'up' | 'down' | 'steady';
 
 /** The comprehensive ward index: four pillars 0–100, score 0–100, rank 1–40 (ties share a rank). */

@@ -50,7 +50,7 @@ export type Index766Period = (typeof INDEX766_PERIODS)[number];
 /**
  * The city's Decision 766 index over the assessment period the wall shows, the same figure as
  * `GET /api/v1/city/kpis?from=&to=` for that window. Always out of the full points (`maxPoints`,
- * 82): a part with no data in the period scores 0 (README, "Decision 766 over a period").
+ * 82): a part with no data in the period scores 0 (docs/figures.md, "Decision 766/QĐ-TTg service index", over an assessment period).
  */
 export interface PeriodIndex766 {
   period: Index766Period;
@@ -64,7 +64,7 @@ export interface PeriodIndex766 {
 }
 
 /**
- * One ward's line in the ranking scene. Score, pillars and rank are the posterior ones (README,
+ * One ward's line in the ranking scene. Score, pillars and rank are the posterior ones (docs/figures.md,
  * "The published ranking"): around 50 for the city's typical ward, 10 points per between-ward sd.
  */
 export interface RankingRow {
@@ -163,7 +163,7 @@ export interface Snapshot {
 
 /**
  * A frame: every change of the store's log entries `fromSeq`…`seq`, coalesced over a short window
- * (README, "Live protocol"). `fromSeq` is the previous frame's `seq` + 1; on a quiet line a frame
+ * (docs/integrating.md, "Frames"). `fromSeq` is the previous frame's `seq` + 1; on a quiet line a frame
  * covers one entry, so `fromSeq === seq`. Items are their latest versions in the range; KPI figures
  * are counts of the windows that moved.
  */
@@ -232,7 +232,7 @@ export interface ClientToServerEvents {
   'alert:resolve': (request: AlertActionRequest, ack: (result: AlertActionResult) => void) => void;
 }
 
-/** Error body of every HTTP error (the public contract; README, Ingest API). */
+/** Error body of every HTTP error (the public contract; docs/integrating.md, Ingest API). */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }

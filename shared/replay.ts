@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Time replay (README, "Replay"): the wall as it was at a past moment, played forward. The server
+ * Time replay (docs/integrating.md, "Replay"): the wall as it was at a past moment, played forward. The server
  * keeps every frame it sent its walls, with checkpoints of the state they built, so a moment is
  * answered with exactly what a live wall showed then.
  */

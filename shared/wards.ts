@@ -38,7 +38,7 @@ export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'n
  */
 export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties>;
 
-/** One unit as the registry's facts file writes it (snake_case, as in ../shared/data). */
+/** One unit as the registry's facts file writes it (snake_case, as in shared/data/hue-wards-facts.json). */
 export interface WardFact {
   code: string;
   name: string;
@@ -81,7 +81,7 @@ export function toWard(f: WardFact): Ward {
   };
 }
 
-/** Huế's 40 units, sorted by code. Taken from ../shared/data/hue-wards-facts.json (see NOTICE). */
+/** Huế's 40 units, sorted by code. Taken from shared/data/hue-wards-facts.json (sources in NOTICE). */
 export const BUNDLED_WARDS: readonly Ward[] = (facts as WardFact[]).map(toWard);
 
 // `export let`: ES modules export live bindings, so the modules that read WARDS see the registry

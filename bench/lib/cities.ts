@@ -2,14 +2,14 @@ import { SIM_TRUTH_SEED, cityTruth, type CityTruth } from '../../server/sim/trut
 
 /**
  * Each quality bench runs on one of two simulated cities: a **tuning** city, the only one a
- * detector or threshold setting may be chosen on, and a **report** city, whose figures the README
+ * detector or threshold setting may be chosen on, and a **report** city, whose figures docs/figures.md
  * gives and on which nothing has been tuned. They differ in how the wards truly perform (the truth
  * seed, server/sim/truth.ts), in the feed (the feed seed: counts, heavy-rain days) and, in
  * bench:hotspots, in the ward × category pairs planted on (bench/hotspot-pairs.ts).
  *
  * The report city is chosen before any run on it. Looking at the report city's figures and then
  * changing a setting makes it a tuning city: choose a new report city then (truth seed and feed
- * seeds), and say in the README which figures were seen before which change. The first report
+ * seeds), and say in docs/figures.md which figures were seen before which change. The first report
  * city (truth `report-city-issue-18`, feeds `hotspots-report-18`, `alerts-report-18`) was seen
  * before the negative binomial tail and the weekly backlog alert: it is history now, and the
  * report city is `report-city-issue-21` (issue 21), run once after those settings were chosen on

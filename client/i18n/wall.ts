@@ -84,7 +84,7 @@ export const STRINGS = {
   copLegendRising: { vi: 'Đang tăng trong tình huống', en: 'Rising in the situation' },
 } as const satisfies Record<string, Label>;
 
-/** The licences ask for this attribution verbatim (../shared/data/SOURCES.md), so it is not translated. */
+/** The licences ask for this attribution verbatim (vietnam-3d-map, MIT; Vietnam Administrative Divisions Dataset, CC BY 4.0: see NOTICE), so it is not translated. */
 export const MAP_ATTRIBUTION =
   'Boundaries: vietnam-3d-map © 2025 Lam Ngoc Khuong (MIT) · names: Vietnam Administrative Divisions Dataset (CC BY 4.0)';
 

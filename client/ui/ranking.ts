@@ -27,7 +27,7 @@ export interface RankChange {
 
 /**
  * The change vs last week as the wall draws it: ▲/▼ only for a real movement (the server's
- * `movement`, README "The published ranking"), with the places gained or lost when the rank moved
+ * `movement`, docs/figures.md, "The published ranking"), with the places gained or lost when the rank moved
  * the same way; a rank that shifted within the noise is "=", so a leader reads no news into it.
  */
 export function rankChange(row: Pick<RankingRow, 'rank' | 'previousRank' | 'movement'>): RankChange {

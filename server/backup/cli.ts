@@ -18,7 +18,7 @@ class UsageError extends Error {
 }
 
 const REDIS_WAY =
-  'REDIS_URL is set: with the Redis store the items, alerts and shared history live in Redis; back up Redis itself (BGSAVE and copy dump.rdb, or copy the AOF folder) as the README\'s "Backup and restore" explains';
+  'REDIS_URL is set: with the Redis store the items, alerts and shared history live in Redis; back up Redis itself (BGSAVE and copy dump.rdb, or copy the AOF folder) as docs/operating.md, "Backup and restore", explains';
 
 function parseArgs(argv: string[]): { command: 'backup' | 'restore'; file: string; dataDir: string | null } {
   const [command, ...rest] = argv;

@@ -308,7 +308,7 @@ function parseRedisPrefix(raw: string | undefined): string {
 }
 
 /**
- * Reads the environment variables documented in the README. Unknown values fail loudly at start,
+ * Reads the environment variables documented in docs/operating.md. Unknown values fail loudly at start,
  * because a wall that silently runs on the wrong store or without keys is worse than one that stops.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {

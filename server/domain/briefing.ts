@@ -95,7 +95,7 @@ export function buildBriefing(input: BriefingInput, week: IsoWeek, nowMs: number
   const prevWindow = weekWindow(prevWeek);
   const current = computeWindowKpis(input.items(), window, input.ctx);
   const previous = computeWindowKpis(input.items(), prevWindow, input.ctx);
-  // The published ranking rests on the weeks before as well (README, "The published ranking").
+  // The published ranking rests on the weeks before as well (docs/figures.md, "The published ranking").
   const older = [];
   for (let j = 2, w = previousWeek(prevWeek); j <= RANKING_HISTORY_WEEKS; j++, w = previousWeek(w)) older.push(computeWindowKpis(input.items(), weekWindow(w), input.ctx));
   const published = runToEnd(publishedRankingSteps([current, previous, ...older], input.ctx.config.wardIndex));

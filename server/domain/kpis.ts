@@ -141,7 +141,7 @@ function effectiveDueOfTimes(t: DossierTimes, toMs: number): number {
 
 /**
  * A dossier's effective due time: `dueAt` plus the total length of its pauses (time waiting for
- * the citizen's supplement does not count: README, Indicators). A pause still open counts up to `toMs`.
+ * the citizen's supplement does not count: docs/figures.md, Indicators). A pause still open counts up to `toMs`.
  */
 export function effectiveDueMs(dossier: Pick<Dossier, 'dueAt' | 'pauses'>, toMs: number): number {
   let due = Date.parse(dossier.dueAt);
@@ -214,7 +214,7 @@ export function kpisFromCounts(counts: KpiCounts, window: KpiWindow, config: Kpi
   return kpiSetFromCounts(counts, new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString(), config.index766);
 }
 
-/** The KPIs of the given items over [fromMs, toMs), by the rules in the README's Indicators. Pure. */
+/** The KPIs of the given items over [fromMs, toMs), by the rules in docs/figures.md, Indicators. Pure. */
 export function computeKpis(items: KpiItems, window: KpiWindow, ctx: KpiContext): KpiSet {
   assertWindow(window);
   const counts = emptyKpiCounts();

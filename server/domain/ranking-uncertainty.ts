@@ -23,7 +23,7 @@ import { INDICATOR_DIRECTIONS, PILLAR_INDICATORS, competitionRanks, type Indicat
 import type { WindowKpis } from './window-kpis';
 
 /**
- * The published ward ranking, with the uncertainty its sample sizes imply (README, "Indicators",
+ * The published ward ranking, with the uncertainty its sample sizes imply (docs/figures.md, "Indicators",
  * "The published ranking"). Min–max scaling of small-sample rates over 40 wards turned sampling
  * noise into rank changes of 30 places on a city whose wards did not change; here each indicator
  * is a posterior that pulls small denominators towards the city, the order is by the posterior

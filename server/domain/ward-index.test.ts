@@ -78,7 +78,7 @@ describe('wardIndicators', () => {
 });
 
 describe('computeWardIndex', () => {
-  // Hand-computed in the comments; see the README's "Indicators" section for the rules.
+  // Hand-computed in the comments; see docs/figures.md, "Indicators", for the rules.
   const wards = () =>
     m({
       A: inputs({ dossierOnTimeRate: 1, reportOnTimeRate: 0.5, dossierOnlineRate: 0.6, reportSatisfactionRate: 0.9 }),

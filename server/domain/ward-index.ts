@@ -6,7 +6,7 @@ import type { KpiWindow } from './kpis';
 /**
  * The comprehensive ward index (Bộ chỉ số đánh giá xã, phường toàn diện): four pillars named by
  * the city's directive, each 0–100 relative to the wards in the same window. Every number is
- * explained in the README's "Indicators" section.
+ * explained in docs/figures.md, "Indicators".
  */
 
 type BySeverity = { 1: number; 2: number; 3: number; 4: number };

@@ -5,7 +5,7 @@ import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { z } from 'zod';
 import { WARDS, WARD_CODES, wardByCode, type WardCollection, type WardFeatureProperties } from '@shared/wards';
 
-/** The bundled boundaries (copied from ../shared/data; attribution in NOTICE). */
+/** The bundled boundaries (derived from vietnam-3d-map, MIT; attribution in NOTICE). */
 export const BUNDLED_BOUNDARIES_PATH = fileURLToPath(
   new URL('../../public/boundaries/hue-40-communes-2025.geojson', import.meta.url),
 );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { toWard, type Ward } from '@shared/wards';
 
-/** In an IOC_REGISTRY_DIR: the units' facts (the format of ../shared/data/hue-wards-facts.json, plus `province`). */
+/** In an IOC_REGISTRY_DIR: the units' facts (the format of shared/data/hue-wards-facts.json, plus `province`). */
 export const REGISTRY_FACTS_FILE = 'wards.json';
 /** In an IOC_REGISTRY_DIR: their boundaries, a GeoJSON FeatureCollection with `properties.code`. */
 export const REGISTRY_BOUNDARIES_FILE = 'boundaries.geojson';
@@ -17,7 +17,7 @@ const factSchema = z.object({
   code,
   name: z.string().min(1),
   name_full: z.string().min(1),
-  type: z.enum(['phuong', 'xa']),
+  type: z.enum(['phuong', 'xa', 'dac_khu']),
   area_km2: z.number().positive(),
   population: z.number().int().nonnegative(),
   admin_center: z.string(),

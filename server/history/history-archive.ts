@@ -80,7 +80,7 @@ const CLOSED_NAME = /^seg-(\d+)-(\d+)-(\d+)-(\d+)\.ndjson\.gz$/;
  * On disk, in `dir`: one file per segment, its first line the checkpoint (a Snapshot), then one frame
  * per line. The segment being written is plain NDJSON (appended as frames go out: a kill -9 loses at
  * most a line being written, which the next start cuts off); a closed segment is gzipped, its range
- * in its name. Nothing is ever deleted: history grows by the bytes README, "Replay", measures.
+ * in its name. Nothing is ever deleted: history grows by the bytes docs/performance.md, "Replay", measures.
  *
  * This class writes on the main thread (a line per frame); every read — a seek, a replay's frames —
  * runs on the reader's worker thread (history-reader.ts), which reads the same files.
@@ -351,7 +351,7 @@ export class HistoryArchive {
     return { file: s.file, raw: open ? s.file : `seg-${s.fromSeq}-${s.fromAtMs}.ndjson`, open, toSeq: s.toSeq };
   }
 
-  /** Bytes on disk, for the bench and the README's cost figures. */
+  /** Bytes on disk, for the bench and the cost figures of docs/performance.md. */
   async diskBytes(): Promise<number> {
     let total = 0;
     for (const name of await readdir(this.deps.dir)) total += (await stat(path.join(this.deps.dir, name))).size;

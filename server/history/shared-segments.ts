@@ -21,7 +21,7 @@ export interface SharedSegments {
 
 /**
  * In Redis: one string per segment (its gzipped bytes, ~0.1–1 MiB) and a sorted set of the names by
- * first seq. Nothing expires: history is kept as long as Redis keeps its data (README, "Replay",
+ * first seq. Nothing expires: history is kept as long as Redis keeps its data (docs/performance.md, "Replay",
  * gives the growth: the same bytes a day as on disk).
  */
 export async function redisSharedSegments(url: string, prefix: string, onError: (err: unknown) => void): Promise<SharedSegments> {

@@ -29,7 +29,7 @@ export interface KpiRoutesDeps {
 
 /**
  * `GET /api/v1/wards/:code/kpis?from=&to=` and `GET /api/v1/city/kpis?from=&to=`: the KPI rules
- * (README "Indicators") over any window [from, to); without a window, today so far (local time).
+ * (docs/figures.md, "Indicators") over any window [from, to); without a window, today so far (local time).
  * A ward user gets its own ward and the city; another ward is a 404.
  */
 export function kpiRouter(deps: KpiRoutesDeps): Router {

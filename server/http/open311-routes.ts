@@ -75,7 +75,8 @@ export const open311PlainQuery = z.strictObject(
 const requestId = z.string().min(1).max(MAX_ID_LENGTH, `a service_request_id has at most ${MAX_ID_LENGTH} characters`);
 
 /**
- * Open311 GeoReport v2 under /api/v1/open311 (../shared/docs/INTEROP-SPECS.md §1): services,
+ * Open311 GeoReport v2 under /api/v1/open311 (the standard: https://wiki.open311.org/GeoReport_v2;
+ * what this server offers of it: docs/integrating.md, "Open311 GeoReport v2"): services,
  * service definitions, discovery, requests (GET with filters, POST) and one request, each as `.xml`
  * or `.json`, with errors in the standard's format. POST needs a producer's ingest key (`api_key`
  * or Bearer) and goes through the same IngestService as every producer; GETs are public and show

@@ -27,7 +27,7 @@ export interface ReplayRouterDeps {
 }
 
 /**
- * `GET /api/v1/snapshot?at=…` or `?seq=…`: the snapshot the walls held at a past moment (README, "Replay").
+ * `GET /api/v1/snapshot?at=…` or `?seq=…`: the snapshot the walls held at a past moment (docs/integrating.md, "Replay").
  * Without either parameter the request goes on to the live snapshot. Same access as live: behind
  * the wall's access rule (mounted after it), cut to the reader's scope; an anonymous reader of a
  * public wall only with IOC_PUBLIC_REPLAY=1. Seeks are limited per person (or address) so replays

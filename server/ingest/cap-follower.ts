@@ -54,7 +54,7 @@ export interface CapFollowerDeps {
   timeoutMs?: number;
   cap: CapIngest;
   now: () => number;
-  /** Only the node holding the alert lease polls (see README, CAP); the others stand by. */
+  /** Only the node holding the alert lease polls (see docs/integrating.md, CAP); the others stand by. */
   shouldPoll: () => boolean;
   metrics?: CapFeedMetrics;
   log: { warn(obj: object, msg: string): void };

@@ -2,7 +2,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 
 /**
- * OASIS CAP 1.2 (also 1.1 and 1.0) XML → validated alerts. See ../shared/docs/INTEROP-SPECS.md §2.
+ * OASIS CAP 1.2 (also 1.1 and 1.0) XML → validated alerts. The standard: OASIS Common Alerting
+ * Protocol Version 1.2, 1 July 2010, §3.2 (the alert, info, resource and area elements) and its
+ * schema CAP-v1.2-os.xsd: http://docs.oasis-open.org/emergency/cap/v1.2/CAP-v1.2-os.html
  * fast-xml-parser reads the XML (well-kept, no native code); entities are never expanded and any
  * DOCTYPE is refused, so external entities, XInclude and remote stylesheets cannot be resolved.
  * The same reader serves the push endpoint (`<alert>`, or an `<alerts>` wrapper) and the feed

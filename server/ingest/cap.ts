@@ -6,7 +6,8 @@ import type { Boundaries } from '../geo/boundaries';
 import type { CapAlert, CapInfo, CapResult } from './cap-parse';
 
 /**
- * What a CAP message means for the wall (see ../shared/docs/INTEROP-SPECS.md §2): an incident located
+ * What a CAP message means for the wall (OASIS CAP 1.2, §3.2: msgType, references, info, area;
+ * docs/integrating.md, "CAP"): an incident located
  * in Huế, carrying the warning itself (event, urgency, expiry, sender, every area); or the closing of
  * earlier ones. Reading the XML is cap-parse.ts; storing is cap-ingest.ts.
  */

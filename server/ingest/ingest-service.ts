@@ -5,7 +5,7 @@ import type { Boundaries } from '../geo/boundaries';
 import type { ItemStore } from '../store/store';
 import { normalizeItem } from './normalize';
 
-/** Largest batch one request may carry (the public contract; README, Ingest API). */
+/** Largest batch one request may carry (the public contract; docs/integrating.md, Ingest API). */
 export const MAX_BATCH_ITEMS = 5000;
 
 export type IngestOutcome =

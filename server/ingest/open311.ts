@@ -8,8 +8,9 @@ import { VIETNAM_UTC_OFFSET_MS, type WorkingCalendar } from '../domain/calendar'
 import { publicCoordinate } from '../domain/public-record';
 
 /**
- * Open311 GeoReport v2 `POST requests` → a report (../shared/docs/INTEROP-SPECS.md §1.3).
- * Tolerates what real feeds send (§1.7): `lon` for `long`, empty strings meaning "not given",
+ * Open311 GeoReport v2 `POST requests` → a report (the standard's "POST Service Request" arguments:
+ * https://wiki.open311.org/GeoReport_v2). Tolerates what real city feeds send (San Francisco's 2010
+ * GeoReport feed among them): `lon` for `long`, empty strings meaning "not given",
  * the strings "null"/"true", datetimes with no zone (taken as Huế time) or a space for `T`.
  */
 

@@ -303,7 +303,7 @@ export class LiveState {
     const ctx = { calendar: this.deps.calendar, config: this.deps.config };
     const items = () => storeWindowItems(this.deps.store);
     // The ranked 7 days and those before it: the previous rank and movement need one more window,
-    // the order rests on RANKING_HISTORY_WEEKS of them (README, "The published ranking").
+    // the order rests on RANKING_HISTORY_WEEKS of them (docs/figures.md, "The published ranking").
     const windows: WindowKpis[] = [];
     for (let j = 0; j <= RANKING_HISTORY_WEEKS; j++) {
       windows.push(yield* windowKpiSteps(items(), { fromMs: nowMs - (j + 1) * RANKING_WINDOW_MS, toMs: nowMs - j * RANKING_WINDOW_MS }, ctx));

@@ -171,7 +171,7 @@ const INGEST_BATCH_MAX = 5_000;
  * Acknowledgement and resolution delays, drawn per alert from its own seeded stream (the same past
  * on every machine). Medians by severity (4 critical … 1 low), in minutes; log-normal with σ 0.6.
  * Outside office hours (07:30–17:00 on weekdays) one officer is on the night shift: ×2.5 to
- * acknowledge, ×1.5 to resolve. **Assumptions**, written once here (README, "The demo's past").
+ * acknowledge, ×1.5 to resolve. **Assumptions**, written once here (docs/figures.md, "The demo's past").
  */
 export const DESK_ACK_MEDIAN_MIN: Record<1 | 2 | 3 | 4, number> = { 4: 4, 3: 10, 2: 25, 1: 45 };
 export const DESK_RESOLVE_MEDIAN_MIN: Record<1 | 2 | 3 | 4, number> = { 4: 120, 3: 180, 2: 300, 1: 480 };

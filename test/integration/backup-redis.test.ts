@@ -11,7 +11,7 @@ import { anIncidentCandidate } from '../helpers/alerts';
 import { aReport } from '../helpers/wall-client';
 
 /**
- * The Redis store is backed up the Redis way, as the README's "Backup and restore" tells an
+ * The Redis store is backed up the Redis way, as docs/operating.md, "Backup and restore", tells an
  * operator: BGSAVE (a fork's point-in-time copy) and dump.rdb copied aside; restored by starting a
  * Redis on a folder holding that dump, then turning AOF on again (CONFIG SET appendonly yes, which
  * writes the AOF from what was loaded). npm run backup itself refuses with REDIS_URL set.

@@ -161,7 +161,7 @@ it('an oversized body is 413 and stores nothing, whether or not its items are va
   }
 }, 60_000);
 
-/** A form field as Open311 reads it: trimmed; empty or "null" means not given (GeoReport v2, §1.7 of INTEROP-SPECS). */
+/** A form field as Open311 reads it: trimmed; empty or "null" means not given (GeoReport v2 as real city feeds send it, e.g. San Francisco's 2010 feed). */
 function given(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t === undefined || t === '' || t.toLowerCase() === 'null' ? undefined : t;

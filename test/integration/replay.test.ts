@@ -370,7 +370,7 @@ describe('replay with Redis: nodes coming and going', () => {
     await log.close();
     expect(kept, 'entries the trimmed log still holds').toBeLessThan(lastOnB - 100);
     // While both ran, their walls can differ in what a node works out itself when it starts (the
-    // ranking it publishes, freshness) until those are next published: README, "Replay", says so. So
+    // ranking it publishes, freshness) until those are next published: docs/integrating.md, "Replay", says so. So
     // the seqs compared are those A's wall saw before B started, and those B's saw after A left.
     const bStart = Math.min(...seenOnB.keys());
     const alone = [

@@ -1,6 +1,6 @@
 /**
  * The expected count of reports per ward × category and hour of the week, learned from the
- * trailing weeks of report times (README, "Alerts, hotspots and who may do what"). Pure: time is passed in.
+ * trailing weeks of report times (docs/figures.md, "Alerts, hotspots and who may do what"). Pure: time is passed in.
  */
 
 export const HOUR_MS = 3_600_000;

@@ -207,7 +207,7 @@ describe('makeHotspotDetector on the simulated feed (seeded)', () => {
   });
 
   // On Poisson counts, its own model: the realistic feed's day-to-day over-dispersion makes it raise
-  // more (bench:hotspots measures how many, README). Three seeded cities, four days each: one city's
+  // more (bench:hotspots measures how many, docs/figures.md). Three seeded cities, four days each: one city's
   // two days are too few to tell a rate of one a day from chance.
   it('leaves quiet days of Poisson counts almost alone (at most one raise a day across the city, on average)', () => {
     const raised = ['hotspot-test', 'quiet-a', 'quiet-b'].reduce((n, seed) => n + run([], { poisson: true, seed, evaluatedDays: 4 }).length, 0);

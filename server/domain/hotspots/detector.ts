@@ -81,7 +81,7 @@ export function explainHotspot(h: Pick<Hotspot, 'category' | 'observed' | 'expec
 }
 
 /**
- * Hotspot detection per ward × report category (README, "Alerts, hotspots and who may do what"). Reports are counted per hour (for the
+ * Hotspot detection per ward × report category (docs/figures.md, "Alerts, hotspots and who may do what"). Reports are counted per hour (for the
  * baseline, kept for `baseline.maxWeeks`) and by time (for the windows, kept for the longest
  * window), so the state is bounded whatever the run length. The baseline is relearned at the first
  * evaluation of each local day from the whole weeks before that day.

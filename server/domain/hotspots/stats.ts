@@ -1,5 +1,5 @@
 /**
- * The statistics behind hotspot detection (README, "Alerts, hotspots and who may do what"): Poisson and
+ * The statistics behind hotspot detection (docs/figures.md, "Alerts, hotspots and who may do what"): Poisson and
  * negative binomial tails, Benjamini–Hochberg, EWMA and a Poisson CUSUM. Pure functions of numbers.
  */
 

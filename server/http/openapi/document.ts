@@ -24,7 +24,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       description:
         "The HTTP API of Huế's operations centre wall: ingest of citizen reports, dossiers and incidents, the read API of the wall and the weekly briefing, " +
         'the duty console, Open311 GeoReport v2 and OASIS CAP 1.2. Errors are `{ "error": { "code", "message", "details"? } }` except on the GeoReport paths, which use the standard\'s. ' +
-        'The live feed (socket.io) is described in the README.',
+        'The live feed (socket.io) is described in docs/integrating.md (Ingest API: Frames).',
     },
     tags: [
       { name: 'Ingest', description: 'Producers send items; behind an ingest key.' },

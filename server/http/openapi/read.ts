@@ -70,7 +70,7 @@ export const readPaths: ZodOpenApiPathsObject = {
       operationId: 'snapshot',
       tags: ['Read'],
       summary: 'The city and all wards now, or at a past moment (replay)',
-      description: `KPIs, open alerts, hotspots, the ranking and the recent items: what a wall starts from. ${wallAccess} With \`at\` or \`seq\`, the snapshot the walls held after the last frame sent at or before that moment (or up to that seq), exactly as they held it, marked \`replay: true\`; from the history this server kept since it first started (README, Replay). An anonymous reader of a public wall may replay only with \`IOC_PUBLIC_REPLAY=1\`. At most ${REPLAY_SEEKS_PER_WINDOW} replays per ${REPLAY_WINDOW_S} s per person or address.`,
+      description: `KPIs, open alerts, hotspots, the ranking and the recent items: what a wall starts from. ${wallAccess} With \`at\` or \`seq\`, the snapshot the walls held after the last frame sent at or before that moment (or up to that seq), exactly as they held it, marked \`replay: true\`; from the history this server kept since it first started (docs/integrating.md, Replay). An anonymous reader of a public wall may replay only with \`IOC_PUBLIC_REPLAY=1\`. At most ${REPLAY_SEEKS_PER_WINDOW} replays per ${REPLAY_WINDOW_S} s per person or address.`,
       security: signedIn(true),
       requestParams: { query: snapshotQueryDoc },
       responses: {
