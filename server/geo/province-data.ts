@@ -2,7 +2,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from
 import type { WardFact } from '@shared/wards';
 
 /**
- * Turns the nationwide data set (../shared/data/nationwide: provinces.json and one GeoJSON of
+ * Turns the nationwide data set (the folder given to `npm run data:provinces`: provinces.json and one GeoJSON of
  * commune-level units per province) into the registries the server loads for IOC_PROVINCE: per
  * province a facts file in the format of Huế's (label point and neighbours computed here, as the
  * data has neither) and its boundaries. Used by `npm run data:provinces` (provinces-cli.ts).
@@ -155,7 +155,7 @@ export const NEIGHBOUR_MIN_TOUCHES = 2;
 
 /**
  * Units that share a border. The data's shared borders do not coincide (each ring was simplified on
- * its own, leaving gaps and overlaps of up to ~50 m, ../shared/data/nationwide/SOURCES.md), so two
+ * its own, leaving gaps and overlaps of up to ~50 m, as the data set's SOURCES.md says; see NOTICE), so two
  * units are neighbours when at least NEIGHBOUR_MIN_TOUCHES vertices of one lie within
  * NEIGHBOUR_TOLERANCE_DEG of the other's border. Segments are found through a grid of cells.
  */
