@@ -1,6 +1,6 @@
 /**
  * How over-dispersed each ward × category's counts are: the α of a negative binomial whose variance
- * is μ + α·μ² (README, "Alerts, hotspots and who may do what"). Pure: the counts and the hour are passed in.
+ * is μ + α·μ² (docs/figures.md, "Alerts, hotspots and who may do what"). Pure: the counts and the hour are passed in.
  *
  * Why a day's counts: what makes real counts vary more than a Poisson's is mostly that some days are
  * busier than others for a ward and category (a street's problem reported by several people, a
