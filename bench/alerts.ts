@@ -85,6 +85,19 @@ interface SeasonResult {
   missing: string[];
   refused: number;
   seconds: number;
+  /** Every alert raised on a heavy-rain day (local time, source, key, ward, category or incident type, a situation's units): what the heaviest day is made of. */
+  rainAlerts?: RainAlert[];
+}
+
+interface RainAlert {
+  date: string;
+  /** Local HH:MM. */
+  at: string;
+  source: AlertSource;
+  key: string;
+  ward: string | null;
+  what: string;
+  units?: number;
 }
 
 async function runSeason(seed: string): Promise<SeasonResult> {
@@ -188,6 +201,19 @@ async function runSeason(seed: string): Promise<SeasonResult> {
   const raised = all.filter((a) => Date.parse(a.raisedAt) >= startMs && Date.parse(a.raisedAt) < endMs);
   for (const a of raised) byDate.get(dateKey(Date.parse(a.raisedAt)))!.counts[a.source] += 1;
   const situationUnits = raised.filter((a) => a.source === 'situation').map((a) => a.evidence.units?.length ?? 0);
+  const localTime = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(11, 16);
+  const rainAlerts: RainAlert[] = raised
+    .filter((a) => byDate.get(dateKey(Date.parse(a.raisedAt)))!.heavyRain)
+    .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt))
+    .map((a) => ({
+      date: dateKey(Date.parse(a.raisedAt)),
+      at: localTime(Date.parse(a.raisedAt)),
+      source: a.source,
+      key: a.key,
+      ward: a.ward,
+      what: a.category ?? a.incidentType ?? '',
+      ...(a.source === 'situation' ? { units: a.evidence.units?.length ?? 0 } : {}),
+    }));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   return {
@@ -202,6 +228,7 @@ async function runSeason(seed: string): Promise<SeasonResult> {
     situationUnits,
     missing: missing.slice(0, 20),
     refused,
+    rainAlerts,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -261,6 +288,11 @@ function summary(results: SeasonResult[]): void {
   console.log(
     `  ${tag} ordinary days: mean ${ordMean.toFixed(2)} a day (incident ${(ord.incident / Math.max(1, ordinary.length)).toFixed(2)}, hotspot ${(ord.hotspot / Math.max(1, ordinary.length)).toFixed(2)}, situation ${(ord.situation / Math.max(1, ordinary.length)).toFixed(2)}, backlog ${(ord.threshold / Math.max(1, ordinary.length)).toFixed(2)}), busiest ${busiestOrdinary}, operational ${pct(operational(ord))}`,
   );
+  if (heaviest) {
+    const list = (results.find((r) => r.seed === heaviest.seed)?.rainAlerts ?? []).filter((a) => a.date === heaviest.date);
+    console.log(`  ${tag} the heaviest heavy-rain day's alerts (${heaviest.seed} ${heaviest.date}, local time):`);
+    for (const a of list) console.log(`    ${a.at}  ${a.source.padEnd(9)} ${(a.ward ?? 'city').padEnd(6)} ${a.what.padEnd(15)} ${a.units !== undefined ? `${a.units} units at the end` : a.key}`);
+  }
   console.log(`  ${tag} situations raised: ${all.situation}, listing ${units.length ? (units.reduce((n, x) => n + x, 0) / units.length).toFixed(1) : '—'} units on average (most ${Math.max(0, ...units)})`);
   console.log(
     `  ${tag} coverage: ${covered}/${offered} offered matters in some alert's evidence (${pct(offered ? covered / offered : 1)}); ${results.reduce((n, r) => n + r.grouped, 0)} taken into situations; backlog: ${backlogCovered}/${backlogOffered} ward-weeks over threshold listed by some version of that week's alert${covered < offered || backlogCovered < backlogOffered ? `; missing e.g. ${results.flatMap((r) => r.missing).slice(0, 5).join(', ')}` : ''}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../sim/random';
 import { HOUR_MS, WEEK_HOURS, hourIndexOf, makeHourlyCounts, type PairLayout } from './baseline';
-import { dispersionMoments, learnDispersion, pooledDispersion, shrunkDispersion } from './dispersion';
+import { dispersionMoments, learnDispersion, medianCategoryDispersion, pooledDispersion, robustMoments, shrunkDispersion } from './dispersion';
 
 const MONDAY_MIDNIGHT = Date.parse('2026-05-18T00:00:00+07:00');
 const UNTIL = hourIndexOf(MONDAY_MIDNIGHT);
@@ -30,6 +30,64 @@ describe('pooledDispersion and shrunkDispersion', () => {
     expect(shrunkDispersion({ excess: 0, weight: 0 }, 0.1, 0, 5)).toBeCloseTo(0.1, 15);
     expect(shrunkDispersion({ excess: -30, weight: 12 }, 0.1, 8, 5)).toBe(0);
     expect(shrunkDispersion({ excess: 60, weight: 12 }, 0.1, 8, 0.5)).toBe(0.5);
+  });
+});
+
+describe('medianCategoryDispersion', () => {
+  it('takes the median of the categories’ pooled α (pair-major moments), the mean of the middle two when even', () => {
+    // 2 wards × 3 categories, pair p = ward × 3 + category. Category 0: (2 + 4)/(12 + 8) = 0.3;
+    // category 1: (−6 + 1)/(10 + 10) < 0, so 0; category 2 (a flood): (40 + 20)/(30 + 30) = 1. Median 0.3.
+    const moments = [
+      { excess: 2, weight: 12 },
+      { excess: -6, weight: 10 },
+      { excess: 40, weight: 30 },
+      { excess: 4, weight: 8 },
+      { excess: 1, weight: 10 },
+      { excess: 20, weight: 30 },
+    ];
+    expect(medianCategoryDispersion(moments, 3)).toBeCloseTo(0.3, 15);
+    // The pooled α of all six would be (2 − 6 + 40 + 4 + 1 + 20)/100 = 0.61: the flood category pulls it.
+    expect(pooledDispersion(moments)).toBeCloseTo(0.61, 15);
+    // 1 ward × 2 categories: 0.3 (6/20) and 1 (60/60), mean 0.65.
+    expect(medianCategoryDispersion([{ excess: 6, weight: 20 }, { excess: 60, weight: 60 }], 2)).toBeCloseTo(0.65, 15);
+    expect(medianCategoryDispersion([], 0)).toBe(0);
+  });
+});
+
+describe('robustMoments', () => {
+  // Four days expecting 8 each (the pair's 32 reports spread evenly); the fourth day sees 20.
+  // Poisson: P(X ≥ 20 | 8) = 1 − Σ_{k<20} e^−8 8^k/k! = 2.53e-4; with α = 0.11 it is 7.8e-3, with α = 2, 0.12.
+  const observed = [3, 5, 4, 20];
+  const expected = [8, 8, 8, 8];
+
+  it('leaves out a day rarer than trimTail and rescales the kept days to their own total (hand-computed sums)', () => {
+    // Kept 3, 5, 4: total 12 against 24 expected, so e' = 4 each.
+    // Excess (3 − 4)² − 3 + (5 − 4)² − 5 + (4 − 4)² − 4 = −2 − 4 − 4 = −10; weight 3 × 16 = 48.
+    expect(robustMoments(observed, expected, 0, 1e-3)).toEqual({ excess: -10, weight: 48 });
+  });
+
+  it('keeps every day when none is that rare: dispersionMoments’ sums', () => {
+    // (3 − 8)² − 3 + (5 − 8)² − 5 + (4 − 8)² − 4 + (20 − 8)² − 20 = 22 + 4 + 12 + 124 = 162; weight 4 × 64 = 256.
+    expect(robustMoments(observed, expected, 0, 1e-4)).toEqual({ excess: 162, weight: 256 });
+    expect(robustMoments(observed, expected, 0, 1e-4)).toEqual(dispersionMoments(observed, expected));
+    // The same 20 under a reference α of 0.11 or 2 is not rare enough at 1e-3.
+    expect(robustMoments(observed, expected, 0.11, 1e-3)).toEqual({ excess: 162, weight: 256 });
+    expect(robustMoments(observed, expected, 2, 1e-3)).toEqual({ excess: 162, weight: 256 });
+  });
+
+  it('judges the kept days again against their own level until none more is left out', () => {
+    // Six days of a pair with 63 reports, 10.5 expected each. Poisson tails: P(X ≥ 30 | 10.5) = 6.7e-7,
+    // left out; P(X ≥ 17 | 10.5) = 0.040, kept at first. The five kept hold 33 of 52.5 expected, so
+    // e' = 6.6: P(X ≥ 17 | 6.6) = 5.1e-4, left out. The four 4s against 16/42 × 10.5 = 4 each: kept.
+    // Excess 4 × ((4 − 4)² − 4) = −16; weight 4 × 16 = 64. (Judged once, the 17 would stay and give
+    // 4 × (2.6² − 4) + 10.4² − 17 = 102.2 against 5 × 6.6² = 217.8.)
+    expect(robustMoments([4, 4, 4, 4, 17, 30], [10.5, 10.5, 10.5, 10.5, 10.5, 10.5], 0, 1e-3)).toEqual({ excess: -16, weight: 64 });
+  });
+
+  it('never leaves out a day at or below its expectation, and rejects mismatched lengths', () => {
+    // A silent day (0 against 8) has P(X ≥ 0) = 1: kept. Excess (0 − 8)² − 0 = 64 + (8 − 8)² − 8 = −8: 56; weight 128.
+    expect(robustMoments([0, 8], [8, 8], 0, 0.5)).toEqual({ excess: 56, weight: 128 });
+    expect(() => robustMoments([1], [1, 2], 0, 1e-3)).toThrow(RangeError);
   });
 });
 
@@ -110,5 +168,44 @@ describe('learnDispersion', () => {
     // With an overwhelming prior every ward takes the pooled value.
     expect(Math.abs(draw(0.2)[0]! - 0.2)).toBeLessThan(0.04);
     expect(draw(0)[0]!).toBeLessThan(0.02);
+  });
+
+  it('with trimTail, a flood in two categories of nine does not teach the detector that floods are noise', () => {
+    // 40 wards × 9 categories of gamma–Poisson days (α = 0.12, 8 weeks); two rain episodes of three
+    // days, the 20 "low-lying" wards see category 7 ×5 and category 1 ×3 (the simulator's flood).
+    const C = 9;
+    const layout: PairLayout = { wards: 40, categories: C, populationShares: new Array<number>(40).fill(1 / 40) };
+    const rng = makeRng('dispersion-test:flood');
+    const c = makeHourlyCounts(40 * C, 8 * WEEK_HOURS + 24);
+    const from = UNTIL - 8 * WEEK_HOURS;
+    for (let w = 0; w < 40; w++) {
+      for (let k = 0; k < C; k++) {
+        const mean = 1 + (9 * ((w * C + k) % 17)) / 16;
+        for (let d = 0; d < 56; d++) {
+          const flood = w < 20 && ((d >= 36 && d < 39) || (d >= 50 && d < 53)) ? (k === 7 ? 5 : k === 1 ? 3 : 1) : 1;
+          const n = rng.poisson(mean * flood * rng.gamma(1 / 0.12, 0.12));
+          for (let i = 0; i < n; i++) c.add(w * C + k, (from + d * 24) * HOUR_MS + rng.next() * 24 * HOUR_MS);
+        }
+      }
+    }
+    const pooledOf = (trimTail?: number) => learnDispersion(c, UNTIL, 8, layout, { enabled: true, priorStrength: 1e12, max: 10, trimTail })[0]!;
+    // Every day counted: the flood days read as dispersion, far above the true 0.12 (0.22).
+    expect(pooledOf()).toBeGreaterThan(0.18);
+    // Trimmed at 1e-3, and pooled as the median category: back near 0.12 (0.124).
+    expect(Math.abs(pooledOf(1e-3) - 0.12)).toBeLessThan(0.02);
+    // Each pair with the shipped prior weight (800): the flooded pairs' α falls from 0.61 to 0.21 on
+    // average (their own moments still hold the rain days a single day cannot tell from noise, ×3 on
+    // a quiet pair), and the others stay near the truth (0.118: the rarest ordinary days are lost too).
+    const shipped = (trimTail?: number) => learnDispersion(c, UNTIL, 8, layout, { enabled: true, priorStrength: 800, max: 10, trimTail });
+    const flooded = (p: number) => Math.floor(p / C) < 20 && (p % C === 7 || p % C === 1);
+    const meanOver = (a: Float64Array, which: (p: number) => boolean) => {
+      const ps = Array.from({ length: 40 * C }, (_, p) => p).filter(which);
+      return ps.reduce((s, p) => s + a[p]!, 0) / ps.length;
+    };
+    const plain = shipped();
+    const trimmed = shipped(1e-3);
+    expect(meanOver(plain, (p) => p % C === 7 && flooded(p))).toBeGreaterThan(0.5);
+    expect(meanOver(trimmed, (p) => p % C === 7 && flooded(p))).toBeLessThan(0.3);
+    expect(Math.abs(meanOver(trimmed, (p) => !flooded(p)) - 0.12)).toBeLessThan(0.02);
   });
 });

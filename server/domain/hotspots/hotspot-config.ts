@@ -29,7 +29,13 @@ export const hotspotConfigSchema = z
      * from its daily counts over the baseline's weeks and shrunk towards the city's pooled α
      * (domain/hotspots/dispersion.ts); enabled false: the Poisson tail (α = 0).
      */
-    dispersion: z.object({ enabled: z.boolean(), priorStrength: z.number().min(0), max: z.number().min(0) }),
+    dispersion: z.object({
+      enabled: z.boolean(),
+      priorStrength: z.number().min(0),
+      max: z.number().min(0),
+      /** Days rarer than this under the categories' median α are left out of the estimate (a flood is not noise); absent: none. */
+      trimTail: probability.optional(),
+    }),
     /** EWMA of the observed/expected ratio: a hotspot is intensifying while it rises this much above its value at the raise. */
     ewma: z.object({ lambda: z.number().gt(0).max(1), intensifyMargin: z.number().min(0) }),
     /** Poisson CUSUM on hourly counts, for slow rises: shift ratio ρ and decision threshold h. */
