@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { installWardRegistry } from '@shared/wards';
 import type { UserEntry } from './config/env';
+import { chooseProvince, ProvinceError } from './geo/provinces';
 import { loadRegistry, RegistryError } from './geo/registry';
 
 /** The demo's simulator seed: the same history on every machine. */
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   // The registry goes in before the rest of the server is imported: some modules copy the ward
   // codes when they load (the ingest schema's enum of codes), so they must load after this.
-  if (env.IOC_REGISTRY_DIR) installWardRegistry(loadRegistry(path.resolve(env.IOC_REGISTRY_DIR)).wards);
+  // IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped registry (none for Huế: its bundled one).
+  const registryDir = env.IOC_REGISTRY_DIR ? path.resolve(env.IOC_REGISTRY_DIR) : chooseProvince(env.IOC_PROVINCE).registryDir;
+  if (registryDir) installWardRegistry(loadRegistry(registryDir).wards);
   const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { cacheSimulatedDays }, { lastKeptAtMs }] = await Promise.all([
     import('pino'),
     import('./app'),
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   }
   app.markReady();
   const url = `http://localhost:${app.port}/`;
-  log.info(`IOC Wall is running: ${url}${config.simulate ? ' (DEMO DATA: simulated Huế feed)' : ''}`);
+  log.info(`IOC Wall is running: ${url}${config.simulate ? ` (DEMO DATA: simulated ${config.province?.name ?? 'city'} feed)` : ''}`);
   // Printed plainly too, for a person reading the terminal.
   console.log(`\n  IOC Wall → ${url}\n${demoSignIns ? `  Duty console → ${url}console  (${demoSignIns})\n` : ''}`);
 
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // By name: ConfigError and BoundaryError live in modules main() imports only after the registry.
   const name = err instanceof Error ? err.name : '';
-  if (err instanceof RegistryError || name === 'ConfigError' || name === 'BoundaryError') {
+  if (err instanceof RegistryError || err instanceof ProvinceError || name === 'ConfigError' || name === 'BoundaryError') {
     console.error(`IOC Wall cannot start: ${(err as Error).message}`);
   } else {
     console.error('IOC Wall cannot start:', err);

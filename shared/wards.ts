@@ -1,8 +1,9 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import facts from './data/hue-wards-facts.json' with { type: 'json' };
+import type { Province } from './province';
 
-/** A commune-level unit's type: phường (urban ward) or xã (rural commune). */
-export type WardType = 'phuong' | 'xa';
+/** A commune-level unit's type: phường (urban ward), xã (rural commune) or đặc khu (special zone: islands such as Phú Quốc, Côn Đảo). */
+export type WardType = 'phuong' | 'xa' | 'dac_khu';
 
 /** One of Huế's 40 commune-level units (since 1 July 2025, Resolution 1675/NQ-UBTVQH15). */
 export interface Ward {
@@ -36,7 +37,10 @@ export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'n
  * `GET /api/v1/wards`: the 40 boundaries, in registry order, with the registry's facts as
  * properties; each feature's `id` is its code as a number (MapLibre's feature state needs numbers).
  */
-export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties>;
+export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties> & {
+  /** The province served (IOC_PROVINCE), absent for a custom registry (IOC_REGISTRY_DIR without IOC_PROVINCE). */
+  province?: Province;
+};
 
 /** One unit as the registry's facts file writes it (snake_case, as in shared/data/hue-wards-facts.json). */
 export interface WardFact {
@@ -65,7 +69,7 @@ export function toAscii(text: string): string {
 export function toWard(f: WardFact): Ward {
   const [lng, lat] = f.center;
   if (lng === undefined || lat === undefined) throw new Error(`ward ${f.code}: center missing`);
-  if (f.type !== 'phuong' && f.type !== 'xa') throw new Error(`ward ${f.code}: unknown type ${f.type}`);
+  if (f.type !== 'phuong' && f.type !== 'xa' && f.type !== 'dac_khu') throw new Error(`ward ${f.code}: unknown type ${f.type}`);
   return {
     code: f.code,
     name: f.name.normalize('NFC'),

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
+import { chooseProvince, type Province } from '../geo/provinces';
 import { REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
 import { DEFAULT_FRAME_MS } from '../live/feed';
 import { DEFAULT_LOG_MAXLEN } from '../store/redis/redis-store';
@@ -45,6 +46,12 @@ export interface Config {
    * of Huế's 40; server/main.ts installs it before the rest of the server loads.
    */
   registryDir: string | null;
+  /**
+   * IOC_PROVINCE: the province served (2-digit code; default 46, Huế), its units and boundaries from
+   * shared/data/provinces/<code>/ unless IOC_REGISTRY_DIR names another registry. Null for a custom
+   * registry when IOC_PROVINCE is not set.
+   */
+  province: Province | null;
   /** Folder of the built client (vite build); not served when missing. */
   clientDir: string;
   /** Days of simulated history to backfill at start when simulating. */
@@ -307,6 +314,27 @@ function parseRedisPrefix(raw: string | undefined): string {
   return raw;
 }
 
+function provinceOf(raw: string | undefined): Province {
+  try {
+    return chooseProvince(raw).province;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+/**
+ * The registry folder the server loads: IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped one, else null
+ * (Huế's bundled registry). server/main.ts installs it before the rest of the server loads.
+ */
+export function registryDirOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | null {
+  if (env.IOC_REGISTRY_DIR) return path.resolve(cwd, env.IOC_REGISTRY_DIR);
+  try {
+    return chooseProvince(env.IOC_PROVINCE).registryDir;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 /**
  * Reads the environment variables documented in docs/operating.md. Unknown values fail loudly at start,
  * because a wall that silently runs on the wrong store or without keys is worse than one that stops.
@@ -315,6 +343,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
   const simulate = env.IOC_SIMULATE === '1' || env.IOC_SIMULATE === 'true';
   const speed = env.IOC_SIM_SPEED === undefined ? 1 : Number(env.IOC_SIM_SPEED);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 1000) throw new ConfigError(`IOC_SIM_SPEED must be a number in (0, 1000], got "${env.IOC_SIM_SPEED}"`);
+  const registryDir = registryDirOf(env, cwd);
+  const province = env.IOC_REGISTRY_DIR && !env.IOC_PROVINCE ? null : provinceOf(env.IOC_PROVINCE);
   return {
     port: parseIntIn(env.PORT, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
@@ -331,8 +361,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
     publicReplay: parseFlag(env.IOC_PUBLIC_REPLAY, 'IOC_PUBLIC_REPLAY', false),
     // The registry's own boundaries unless IOC_BOUNDARIES names others.
-    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR, REGISTRY_BOUNDARIES_FILE) : null,
-    registryDir: env.IOC_REGISTRY_DIR ? path.resolve(cwd, env.IOC_REGISTRY_DIR) : null,
+    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : registryDir ? path.join(registryDir, REGISTRY_BOUNDARIES_FILE) : null,
+    registryDir,
+    province,
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,

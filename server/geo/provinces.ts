@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Province } from '@shared/province';
 import type { ProvinceRecord } from './province-data';
 
 /**
@@ -13,27 +14,6 @@ export const PROVINCES_INDEX_FILE = 'provinces.json';
 
 /** The province the server serves unless IOC_PROVINCE names another: Huế, from its own hand-kept registry. */
 export const DEFAULT_PROVINCE = '46';
-
-/** A province as the server describes it (GET /api/v1/wards' `province` member). */
-export interface Province {
-  /** 2-digit official code, e.g. "01". */
-  code: string;
-  /** "Hà Nội". */
-  name: string;
-  /** "Thành phố Hà Nội" / "Tỉnh Lâm Đồng". */
-  nameFull: string;
-  type: 'thanh_pho' | 'tinh';
-  unitCount: number;
-  areaKm2: number;
-  /** The sum of its units' populations. */
-  population: number;
-  /** [minLng, minLat, maxLng, maxLat] of all its units. */
-  bbox: [number, number, number, number];
-  /** The same without the offshore units: what the map fits. */
-  mainlandBbox: [number, number, number, number];
-  /** Codes of the units far offshore (Hoàng Sa, Trường Sa, Côn Đảo, Bạch Long Vĩ, Phú Quốc …), for an inset. */
-  offshore: string[];
-}
 
 export class ProvinceError extends Error {
   override name = 'ProvinceError';
@@ -63,6 +43,8 @@ export function loadProvinceIndex(dir = PROVINCES_DIR): Province[] {
     throw new ProvinceError(`cannot read the provinces from ${file}: ${(err as Error).message}`);
   }
 }
+
+export type { Province };
 
 /** What IOC_PROVINCE selects: the province, and the registry folder to load (null: Huế's bundled one). */
 export interface ProvinceChoice {

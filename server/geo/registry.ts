@@ -17,7 +17,7 @@ const factSchema = z.object({
   code,
   name: z.string().min(1),
   name_full: z.string().min(1),
-  type: z.enum(['phuong', 'xa']),
+  type: z.enum(['phuong', 'xa', 'dac_khu']),
   area_km2: z.number().positive(),
   population: z.number().int().nonnegative(),
   admin_center: z.string(),

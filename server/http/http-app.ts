@@ -110,8 +110,10 @@ export function createHttpApp(d: HttpAppDeps): Express {
   const allowedOrigins = new Set(d.config.allowedOrigins);
   app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
   app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store, allowedOrigins }));
+  // The registry's boundaries and facts, with the province served (its name and extents) as a foreign member.
+  const wards = d.config.province ? { ...d.boundaries.collection, province: d.config.province } : d.boundaries.collection;
   app.get('/api/v1/wards', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=3600').json(d.boundaries.collection);
+    res.set('Cache-Control', 'public, max-age=3600').json(wards);
   });
   // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
   const scopeFor = (who: Principal | null): LiveScope | null => (who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription));

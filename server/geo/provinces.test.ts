@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLED_WARDS, installWardRegistry } from '@shared/wards';
+import { ConfigError, configFromEnv, registryDirOf } from '../config/env';
+import { loadBoundaries } from './boundaries';
+import { chooseProvince, PROVINCES_DIR, ProvinceError } from './provinces';
+import { loadRegistry, REGISTRY_BOUNDARIES_FILE, REGISTRY_FACTS_FILE } from './registry';
+
+afterAll(() => installWardRegistry(BUNDLED_WARDS));
+
+describe('IOC_PROVINCE', () => {
+  it("is Huế by default, from Huế's bundled registry", () => {
+    const c = chooseProvince(undefined);
+    expect(c.province).toMatchObject({ code: '46', name: 'Huế', nameFull: 'Thành phố Huế', unitCount: 40 });
+    expect(c.registryDir).toBeNull();
+    expect(chooseProvince('46').registryDir).toBeNull();
+    const config = configFromEnv({});
+    expect(config.province?.code).toBe('46');
+    expect(config.registryDir).toBeNull();
+    expect(config.boundariesPath).toBeNull();
+  });
+
+  it("selects another province's shipped registry, name and figures", () => {
+    const config = configFromEnv({ IOC_PROVINCE: '01' });
+    expect(config.province).toMatchObject({ code: '01', name: 'Hà Nội', type: 'thanh_pho', unitCount: 126 });
+    expect(config.province!.population).toBeGreaterThan(8_000_000);
+    expect(config.registryDir).toBe(path.join(PROVINCES_DIR, '01'));
+    expect(config.boundariesPath).toBe(path.join(PROVINCES_DIR, '01', REGISTRY_BOUNDARIES_FILE));
+    expect(registryDirOf({ IOC_PROVINCE: '79' })).toBe(path.join(PROVINCES_DIR, '79'));
+  });
+
+  it('gives way to IOC_REGISTRY_DIR, and to IOC_BOUNDARIES for the boundaries', () => {
+    const config = configFromEnv({ IOC_PROVINCE: '01', IOC_REGISTRY_DIR: '/srv/reg' });
+    expect(config.registryDir).toBe('/srv/reg');
+    expect(config.boundariesPath).toBe(path.join('/srv/reg', REGISTRY_BOUNDARIES_FILE));
+    expect(config.province?.name).toBe('Hà Nội');
+    // A custom registry alone names no province.
+    expect(configFromEnv({ IOC_REGISTRY_DIR: '/srv/reg' }).province).toBeNull();
+    expect(configFromEnv({ IOC_PROVINCE: '79', IOC_BOUNDARIES: '/srv/b.geojson' }).boundariesPath).toBe('/srv/b.geojson');
+  });
+
+  it.each(['99', '1', 'hue', '001'])('refuses the unknown code "%s", listing the valid ones', (code) => {
+    expect(() => chooseProvince(code)).toThrow(ProvinceError);
+    expect(() => configFromEnv({ IOC_PROVINCE: code })).toThrow(ConfigError);
+    expect(() => registryDirOf({ IOC_PROVINCE: code })).toThrow(/is not one of the 34 province codes: 01 Hà Nội, 04 Cao Bằng, .*46 Huế, .*79 Hồ Chí Minh, .*96 Cà Mau$/);
+  });
+});
+
+describe("a province registry's bad data stops the start, naming it", () => {
+  const copyOf = (code: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-province-'));
+    cpSync(path.join(PROVINCES_DIR, code), dir, { recursive: true });
+    return dir;
+  };
+  const facts = (dir: string) => JSON.parse(readFileSync(path.join(dir, REGISTRY_FACTS_FILE), 'utf8')) as Record<string, unknown>[];
+
+  it('a unit without a population', () => {
+    const dir = copyOf('01');
+    try {
+      const f = facts(dir);
+      delete f[7]!.population;
+      writeFileSync(path.join(dir, REGISTRY_FACTS_FILE), JSON.stringify(f));
+      expect(() => loadRegistry(dir)).toThrow(new RegExp(`unit 7 \\(${f[7]!.code as string}\\): population`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('units that are not in the boundaries', () => {
+    const dir = copyOf('79');
+    try {
+      const b = JSON.parse(readFileSync(path.join(dir, REGISTRY_BOUNDARIES_FILE), 'utf8')) as { features: { properties: { code: string } }[] };
+      const gone = b.features.splice(10, 2).map((f) => f.properties.code);
+      writeFileSync(path.join(dir, REGISTRY_BOUNDARIES_FILE), JSON.stringify(b));
+      installWardRegistry(loadRegistry(dir).wards);
+      expect(() => loadBoundaries(path.join(dir, REGISTRY_BOUNDARIES_FILE))).toThrow(`missing 2 of the 168 units: ${gone.join(', ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * The province a server serves (IOC_PROVINCE; default 46, Huế): GET /api/v1/wards carries it as the
+ * collection's `province` member, so a wall can title itself and fit the map without knowing the data.
+ */
+export interface Province {
+  /** 2-digit official code, e.g. "01". */
+  code: string;
+  /** "Hà Nội". */
+  name: string;
+  /** "Thành phố Hà Nội" / "Tỉnh Lâm Đồng". */
+  nameFull: string;
+  /** thanh_pho: a centrally-run city; tinh: a province. */
+  type: 'thanh_pho' | 'tinh';
+  unitCount: number;
+  areaKm2: number;
+  /** The sum of its units' populations. */
+  population: number;
+  /** [minLng, minLat, maxLng, maxLat] of all its units. */
+  bbox: [number, number, number, number];
+  /** The same without the offshore units: what the map should fit. */
+  mainlandBbox: [number, number, number, number];
+  /** Codes of its units far offshore (Hoàng Sa, Trường Sa, Côn Đảo, Bạch Long Vĩ, Phú Quốc …), for an inset. */
+  offshore: string[];
+}
