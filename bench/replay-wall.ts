@@ -27,9 +27,21 @@ import { buildHistory, captureFrames, DAY_MS, startServer } from './lib/replay-h
 const WALL_S = Number(process.env.BENCH_WALL_S ?? 20);
 const DAYS = 3;
 
+/** A long animation frame (over 100 ms) split by what the page spent it on (LoAF, Chromium ≥ 123). */
+interface SlowFrame {
+  duration: number;
+  /** Scripts run in the frame (tasks, socket messages, timers, animation-frame callbacks). */
+  script: number;
+  /** From the rendering step's style and layout to the frame's end: paint and the compositor's commit. */
+  render: number;
+  /** The longest script of the frame: what called it, and its function. */
+  top: string;
+}
+
 interface Phase {
   name: string;
   longTasks: number[];
+  slowFrames: SlowFrame[];
   apply: number[];
   firstFrameMs?: number;
   framesApplied?: number;
@@ -39,11 +51,12 @@ interface Phase {
  * Long tasks the page saw from now for `seconds`, and the wall's own work applying frames (its
  * `ioc:apply` measures: the store's change and what Solid runs from it, before the map redraws).
  */
-async function longTasksFor(page: Page, seconds: number): Promise<{ long: number[]; apply: number[] }> {
+async function longTasksFor(page: Page, seconds: number): Promise<{ long: number[]; apply: number[]; slow: SlowFrame[] }> {
   await page.evaluate(() => {
-    const w = window as unknown as { __long: number[]; __apply: number[]; __obs?: PerformanceObserver[] };
+    const w = window as unknown as { __long: number[]; __apply: number[]; __slow: SlowFrame[]; __obs?: PerformanceObserver[] };
     w.__long = [];
     w.__apply = [];
+    w.__slow = [];
     for (const o of w.__obs ?? []) o.disconnect();
     const long = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__long.push(e.duration);
@@ -53,12 +66,29 @@ async function longTasksFor(page: Page, seconds: number): Promise<{ long: number
       for (const e of list.getEntries()) if (e.name === 'ioc:apply') w.__apply.push(e.duration);
     });
     apply.observe({ type: 'measure' });
-    w.__obs = [long, apply];
+    // Long animation frames say what a long frame was spent on: scripts (ours, MapLibre's,
+    // deck.gl's) or rendering (paint and the compositor's commit, which SwiftShader does on the CPU).
+    interface Loaf extends PerformanceEntry { renderStart: number; styleAndLayoutStart: number; scripts: { duration: number; invoker: string; sourceFunctionName: string }[] }
+    const frames = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as Loaf[]) {
+        if (e.duration <= 100) continue;
+        const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration);
+        const layout = e.styleAndLayoutStart > 0 ? e.styleAndLayoutStart : e.startTime + e.duration;
+        w.__slow.push({
+          duration: e.duration,
+          script: scripts.reduce((a, x) => a + x.duration, 0),
+          render: e.startTime + e.duration - layout,
+          top: scripts[0] ? `${scripts[0].invoker} ${scripts[0].sourceFunctionName} ${scripts[0].duration.toFixed(0)} ms` : '',
+        });
+      }
+    });
+    frames.observe({ type: 'long-animation-frame' });
+    w.__obs = [long, apply, frames];
   });
   await page.waitForTimeout(seconds * 1000);
   return page.evaluate(() => {
-    const w = window as unknown as { __long: number[]; __apply: number[] };
-    return { long: w.__long, apply: w.__apply };
+    const w = window as unknown as { __long: number[]; __apply: number[]; __slow: SlowFrame[] };
+    return { long: w.__long, apply: w.__apply, slow: w.__slow };
   });
 }
 
@@ -88,7 +118,7 @@ try {
       await page.goto(`${server.url}/?scene=map`);
       await page.waitForSelector('[data-testid="tile-reports-today-value"]', { timeout: 90_000 });
       const seen = await longTasksFor(page, WALL_S);
-      phases.push({ name, longTasks: seen.long, apply: seen.apply });
+      phases.push({ name, longTasks: seen.long, slowFrames: seen.slow, apply: seen.apply });
     };
     await live('live');
 
@@ -111,7 +141,7 @@ try {
     await page.goto(`${server.url}/?scene=map&at=${hueAt(momentMs)}&speed=0`);
     await page.waitForFunction(() => /^PHÁT LẠI · \d/.test(document.querySelector('[data-testid="replay-banner-text"]')?.textContent ?? ''), undefined, { timeout: 90_000, polling: 50 });
     const held = await longTasksFor(page, WALL_S);
-    phases.push({ name: 'the same moment held (speed 0)', longTasks: held.long, apply: held.apply });
+    phases.push({ name: 'the same moment held (speed 0)', longTasks: held.long, slowFrames: held.slow, apply: held.apply });
 
     await page.goto(`${server.url}/?scene=map&at=${hueAt(momentMs)}&speed=3600`);
     await page.waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt !== undefined, undefined, { timeout: 90_000, polling: 50 });
@@ -126,11 +156,19 @@ try {
     const clockBefore = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
     const seen = await longTasksFor(page, WALL_S);
     const clockAfter = await page.evaluate(() => Date.parse(document.querySelector('[data-testid="clock"]')?.getAttribute('data-at') ?? ''));
-    phases.push({ name: `replay at 3,600× (${((clockAfter - clockBefore) / 3_600_000).toFixed(1)} h of history in ${WALL_S} s)`, longTasks: seen.long, apply: seen.apply, firstFrameMs });
+    phases.push({ name: `replay at 3,600× (${((clockAfter - clockBefore) / 3_600_000).toFixed(1)} h of history in ${WALL_S} s)`, longTasks: seen.long, slowFrames: seen.slow, apply: seen.apply, firstFrameMs });
     await live('live again');
 
     console.log('');
     for (const p of phases) console.log(`${p.name}: frames applied in ${p.apply.length} changes, max ${Math.max(0, ...p.apply).toFixed(0)} ms, total ${p.apply.reduce((a, b) => a + b, 0).toFixed(0)} ms; ${summary(p.longTasks)}${p.firstFrameMs !== undefined ? `; address → banner and replayed tiles ${p.firstFrameMs.toFixed(0)} ms (page load included)` : ''}`);
+    console.log('\nlong animation frames (> 100 ms), split: scripts in the frame / paint and commit after layout');
+    for (const p of phases) {
+      const f = p.slowFrames;
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      const scriptOver = f.filter((x) => x.script > 100);
+      console.log(`  ${p.name}: ${f.length} frames, ${sum(f.map((x) => x.duration)).toFixed(0)} ms; scripts ${sum(f.map((x) => x.script)).toFixed(0)} ms (max ${Math.max(0, ...f.map((x) => x.script)).toFixed(0)} ms, ${scriptOver.length} frames with over 100 ms of script), paint and commit ${sum(f.map((x) => x.render)).toFixed(0)} ms (max ${Math.max(0, ...f.map((x) => x.render)).toFixed(0)} ms)`);
+      for (const x of [...scriptOver].sort((a, b) => b.script - a.script).slice(0, 3)) console.log(`    script ${x.script.toFixed(0)} ms of ${x.duration.toFixed(0)} ms: ${x.top}`);
+    }
     const { asked, scripts, shown } = seekToScreen;
     console.log(`first frame, from the page's start: scripts loaded ${scripts.toFixed(0)} ms, replay asked ${asked.toFixed(0)} ms, on screen ${shown.toFixed(0)} ms: seek asked → replayed figures on screen ${(shown - asked).toFixed(0)} ms`);
     await context.close();

@@ -57,7 +57,7 @@ function upsertById<T extends { id: string }>(list: readonly T[], updates: reado
 }
 
 /** The newest MAX_WALL_REPORTS once more than MAX_WALL_REPORTS + WALL_REPORTS_SLACK are held. */
-function capReports(reports: PublicReport[]): PublicReport[] {
+function capReports<T>(reports: T[]): T[] {
   return reports.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK ? reports.slice(reports.length - MAX_WALL_REPORTS) : reports;
 }
 
@@ -89,9 +89,9 @@ export class ReportIndex {
     this.rebuild(reports.slice());
   }
 
-  private rebuild(reports: PublicReport[]): void {
+  private rebuild(reports: PublicReport[], createdMs = reports.map((r) => Date.parse(r.createdAt))): void {
     this.list = reports;
-    this.createdMs = reports.map((r) => Date.parse(r.createdAt));
+    this.createdMs = createdMs;
     this.at.clear();
     this.oldestMs = Number.POSITIVE_INFINITY;
     reports.forEach((r, i) => {
@@ -121,8 +121,12 @@ export class ReportIndex {
     if (this.oldestMs < nowMs - RECENT_REPORTS_MS || this.list.length > MAX_WALL_REPORTS + WALL_REPORTS_SLACK) {
       // keepRecentReports, from the times already read.
       const cutoff = nowMs - RECENT_REPORTS_MS;
-      const kept = capReports(this.list.filter((_, i) => this.createdMs[i]! >= cutoff));
-      this.rebuild(kept);
+      // (By index, so the kept reports' times are carried over, not parsed again.)
+      const kept = capReports(this.createdMs.flatMap((ms, i) => (ms >= cutoff ? [i] : [])));
+      this.rebuild(
+        kept.map((i) => this.list[i]!),
+        kept.map((i) => this.createdMs[i]!),
+      );
       this.cut = true;
     }
   }

@@ -91,8 +91,15 @@ export function WardMap(props: WardMapProps) {
     // draws incidents as large as the city view does) so 4K and 1080p look alike.
     const px = (share: number) => Math.max(4, Math.round(window.innerHeight * share));
 
+    // Which wards are drawn, and where their labels fit, change only when the view moves: counting
+    // them on every idle (after each heat or fill redraw) read back the rendered tiles and forced a
+    // layout of every label, up to a second a minute of a replay's main thread in software WebGL.
+    let viewMoved = true;
+    map.on('move', () => void (viewMoved = true));
+    map.on('resize', () => void (viewMoved = true));
     const countRenderedWards = () => {
-      if (!wardsReady) return;
+      if (!wardsReady || !viewMoved) return;
+      viewMoved = false;
       const codes = new Set(map.queryRenderedFeatures({ layers: [WARD_FILL_LAYER] }).map((f) => String(f.properties['code'])));
       el.dataset['wardCount'] = String(codes.size);
       relayoutLabels();
