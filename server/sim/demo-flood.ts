@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkingCalendar } from '../domain/calendar';
 import { demoFloodEpisode } from './past';
-import { isFloodDay } from './rhythm';
+import { HAS_FLOOD_SEASON, isFloodDay } from './rhythm';
 
 const FILE = 'demo-flood-days.json';
 
@@ -11,8 +11,11 @@ const FILE = 'demo-flood-days.json';
  * season's model (`extra`). Added days are kept in the data folder: the simulator draws each day's
  * items from (seed, day, its heavy rain), so a rerun must see the same days as heavy-rain days or it
  * would send other items for them. A window with none (a rerun weeks later) gets a new episode.
+ * None in a province without the flood season (rhythm.ts, FLOOD_SEASON_PROVINCES).
  */
 export function demoFloodEpisodeOf(dataDir: string, fromMs: number, toMs: number, seed: string, calendar: WorkingCalendar): { days: string[]; extra: string[] } {
+  // A province without the flood season (the north, the south) has no flood to show.
+  if (!HAS_FLOOD_SEASON) return { days: [], extra: [] };
   const file = path.join(dataDir, FILE);
   let kept: string[] = [];
   try {

@@ -1,7 +1,7 @@
 import type { DossierInput } from '@shared/schemas';
 import { WARDS, type Ward } from '@shared/wards';
 import type { FeedEvent, FeedOptions } from './feed';
-import { CITY_LEVEL_DOSSIER_SHARE, DOSSIERS_PER_WORKING_DAY, DOSSIER_DAY_SHAPE, PROCEDURES } from './profile';
+import { CITY_LEVEL_DOSSIER_SHARE, DOSSIERS_PER_WORKING_DAY, DOSSIER_DAY_SHAPE, POPULATION_SCALE, PROCEDURES } from './profile';
 import type { Rng } from './random';
 import { dossierDayFactor } from './rhythm';
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayKey, localIso, logNormalMs, toOfficeHours } from './time-and-place';
@@ -18,7 +18,7 @@ export function dossiersOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, o
   const factor = dossierDayFactor(opts.calendar, dayStartMs);
   if (factor === 0) return;
   const truth = opts.truth ?? cityTruth();
-  const count = rng.negativeBinomial(DOSSIERS_PER_WORKING_DAY * (opts.speed ?? 1) * factor, DOSSIER_DAY_SHAPE);
+  const count = rng.negativeBinomial(DOSSIERS_PER_WORKING_DAY * POPULATION_SCALE * (opts.speed ?? 1) * factor, DOSSIER_DAY_SHAPE);
   const compact = dayKey(dayStartMs).replaceAll('-', '');
   const cityOnTime = cityMean(truth, 'dossierOnTime');
   const cityOnline = cityMean(truth, 'online');

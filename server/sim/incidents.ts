@@ -1,7 +1,7 @@
 import type { IncidentInput } from '@shared/schemas';
 import { WARDS, type Ward } from '@shared/wards';
 import type { FeedEvent, FeedOptions } from './feed';
-import { INCIDENTS_PER_DAY, INCIDENT_DAY_SHAPE, INCIDENT_SEVERITY_MIX, INCIDENT_TYPE_MIX } from './profile';
+import { INCIDENTS_PER_DAY, INCIDENT_DAY_SHAPE, INCIDENT_SEVERITY_MIX, INCIDENT_TYPE_MIX, POPULATION_SCALE } from './profile';
 import type { Rng } from './random';
 import { FLOOD_INCIDENTS_PER_DAY, LOW_LYING_WARDS, isFloodDay } from './rhythm';
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayKey, localIso, logNormalMs, pointIn } from './time-and-place';
@@ -14,7 +14,8 @@ import { cityTruth } from './truth';
  */
 export function incidentsOfDay(opts: FeedOptions, dayStartMs: number, rng: Rng, out: FeedEvent[]): void {
   const truth = opts.truth ?? cityTruth();
-  const speed = opts.speed ?? 1;
+  // The province's size scales the day's incidents as it scales the reports (exactly 1 for Huế).
+  const speed = (opts.speed ?? 1) * POPULATION_SCALE;
   const weights: readonly (readonly [Ward, number])[] = WARDS.map((w) => [w, w.population * truth.get(w.code)!.incidentFactor]);
   const compact = dayKey(dayStartMs).replaceAll('-', '');
   const ordinary = rng.negativeBinomial(INCIDENTS_PER_DAY * speed, INCIDENT_DAY_SHAPE);

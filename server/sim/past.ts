@@ -4,7 +4,9 @@ import type { Principal } from '../auth/roles';
 import type { IngestService } from '../ingest/ingest-service';
 import { simulateBetween, simulateHistory, type FeedEvent, type FeedOptions } from './feed';
 import { makeRng } from './random';
-import { LOW_LYING_RULE } from './rhythm';
+import { WARDS } from '@shared/wards';
+import { DEFAULT_PROVINCE, loadProvinceIndex } from '../geo/provinces';
+import { LOW_LYING_RULE, LOW_LYING_WARDS, SIM_PROVINCE } from './rhythm';
 import { SIM_LOOKBACK_DAYS, SIMULATOR_SOURCE } from './runner';
 import { DAY_MS, localIso } from './time-and-place';
 
@@ -250,11 +252,38 @@ export function floodWarning(days: readonly string[]): { sentMs: number; xml: st
   const last = days.at(-1)!;
   const sentMs = Date.parse(`${first}T04:00:00+07:00`);
   const expiresMs = Date.parse(`${last}T23:59:00+07:00`);
-  const { minLat, minLng } = LOW_LYING_RULE;
-  const poly = `${minLat},${minLng} ${minLat},108.2 16.85,108.2 16.85,${minLng} ${minLat},${minLng}`;
   const cap = (ms: number) => localIso(ms).replace(/\.\d+/, '');
-  const xml = `<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>demo-flood-${first}</identifier><sender>kttv-hue-mo-phong@example.vn</sender><sent>${cap(sentMs)}</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><language>vi-VN</language><category>Met</category><event>Lũ</event><urgency>Expected</urgency><severity>Severe</severity><certainty>Likely</certainty><expires>${cap(expiresMs)}</expires><senderName>Đài KTTV Huế (mô phỏng)</senderName><headline>Cảnh báo mưa lớn và ngập lụt vùng trũng (dữ liệu mô phỏng)</headline><area><areaDesc>Các xã, phường vùng trũng ven sông Hương và phá Tam Giang</areaDesc><polygon>${poly}</polygon></area></info></alert>`;
+  const { poly, sender, senderName, areaDesc } = floodWarningArea();
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>demo-flood-${first}</identifier><sender>${sender}</sender><sent>${cap(sentMs)}</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><language>vi-VN</language><category>Met</category><event>Lũ</event><urgency>Expected</urgency><severity>Severe</severity><certainty>Likely</certainty><expires>${cap(expiresMs)}</expires><senderName>${senderName}</senderName><headline>Cảnh báo mưa lớn và ngập lụt vùng trũng (dữ liệu mô phỏng)</headline><area><areaDesc>${areaDesc}</areaDesc><polygon>${poly}</polygon></area></info></alert>`;
   return { sentMs, xml };
+}
+
+/**
+ * Where the demo's flood warning lies and who sends it: in Huế, the rectangle of its low-lying rule
+ * (as always); in another province of the flood season, the extent of its low-lying units' label
+ * points, 0.03° wider on each side, from that province's (simulated) hydro-meteorological station.
+ */
+function floodWarningArea(): { poly: string; sender: string; senderName: string; areaDesc: string } {
+  if (SIM_PROVINCE === DEFAULT_PROVINCE) {
+    const { minLat, minLng } = LOW_LYING_RULE;
+    return {
+      poly: `${minLat},${minLng} ${minLat},108.2 16.85,108.2 16.85,${minLng} ${minLat},${minLng}`,
+      sender: 'kttv-hue-mo-phong@example.vn',
+      senderName: 'Đài KTTV Huế (mô phỏng)',
+      areaDesc: 'Các xã, phường vùng trũng ven sông Hương và phá Tam Giang',
+    };
+  }
+  const low = WARDS.filter((w) => LOW_LYING_WARDS.has(w.code));
+  const pad = 0.03;
+  const r = (x: number) => Math.round(x * 1e4) / 1e4;
+  const [s, w, n, e] = [Math.min(...low.map((u) => u.center[1])) - pad, Math.min(...low.map((u) => u.center[0])) - pad, Math.max(...low.map((u) => u.center[1])) + pad, Math.max(...low.map((u) => u.center[0])) + pad].map(r) as [number, number, number, number];
+  const name = loadProvinceIndex().find((p) => p.code === SIM_PROVINCE)?.name ?? SIM_PROVINCE;
+  return {
+    poly: `${s},${w} ${s},${e} ${n},${e} ${n},${w} ${s},${w}`,
+    sender: `kttv-${SIM_PROVINCE}-mo-phong@example.vn`,
+    senderName: `Đài KTTV ${name} (mô phỏng)`,
+    areaDesc: `Các xã, phường vùng trũng của ${name}`,
+  };
 }
 
 /**

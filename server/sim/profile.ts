@@ -1,9 +1,20 @@
 import type { IncidentType, ReportCategory } from '@shared/categories';
+import { BUNDLED_WARDS, WARDS } from '@shared/wards';
 
 /**
  * The simulated city's rates and mixes. Figures are believable for a city of ~1.2 million
  * (the product brief's volumes for about 1.2 M people), not measured: change them here, nowhere else.
  */
+
+const residents = (wards: readonly { population: number }[]): number => wards.reduce((s, w) => s + w.population, 0);
+
+/**
+ * The rates below are Huế's (1.43 M residents in its 40 units); another province's (IOC_PROVINCE)
+ * are those times its residents over Huế's: Hà Nội (8.8 M) ×6.1, Hồ Chí Minh City (14.7 M) ×10.2.
+ * Exactly 1 for Huế, whose feed is unchanged. Each unit's share stays its residents' (reports.ts,
+ * dossiers.ts, incidents.ts).
+ */
+export const POPULATION_SCALE = residents(WARDS) / residents(BUNDLED_WARDS);
 
 /** City-wide citizen reports per hour on average (Hue-S, hotline 1022, Zalo together). */
 export const REPORTS_PER_HOUR = 32;

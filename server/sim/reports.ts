@@ -4,6 +4,7 @@ import { WARDS, type Ward } from '@shared/wards';
 import type { FeedEvent, FeedOptions } from './feed';
 import {
   NOISE_HOUR_BOOST,
+  POPULATION_SCALE,
   REPORTS_PER_HOUR,
   REPORT_CATEGORY_MIX,
   REPORT_DISPERSION,
@@ -42,7 +43,7 @@ function baseTable(truth: CityTruth): Float64Array {
   if (table) return table;
   table = new Float64Array(24 * WARDS.length * C);
   for (let h = 0; h < 24; h++) {
-    const hourRate = (REPORTS_PER_HOUR * REPORT_HOUR_PROFILE[h]!) / hourProfileMean;
+    const hourRate = (REPORTS_PER_HOUR * POPULATION_SCALE * REPORT_HOUR_PROFILE[h]!) / hourProfileMean;
     WARDS.forEach((ward, wi) => {
       REPORT_CATEGORIES.forEach((category, ci) => {
         const env = category === 'environment' ? truth.get(ward.code)!.environmentFactor : 1;

@@ -1,11 +1,12 @@
 import type { ReportCategory } from '@shared/categories';
 import { WARDS, type Ward } from '@shared/wards';
 import type { WorkingCalendar } from '../domain/calendar';
+import { DEFAULT_PROVINCE } from '../geo/provinces';
 import { makeRng } from './random';
 
 /**
- * The city's calendar as the simulator lives it: the week, public holidays and Tết, and Huế's flood
- * season. Figures and sources: server/sim/README.md, "Rhythm" and "Flood season".
+ * The city's calendar as the simulator lives it: the week, public holidays and Tết, and the flood
+ * season of the central coast's provinces. Figures and sources: server/sim/README.md, "Rhythm" and "Flood season".
  */
 
 const DAY_MS = 24 * 3_600_000;
@@ -93,14 +94,42 @@ export function dossierDayFactor(calendar: WorkingCalendar, dayStartMs: number):
 // ── Flood season ────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Low-lying units: those whose label point lies on the coastal plain of the Hương and Bồ rivers
+ * The provinces the flood season's model (a few heavy-rain episodes between 1 October and 30
+ * November) describes: the coast from the Hoành Sơn pass to Khánh Hòa (the former Quảng Bình to
+ * Ninh Thuận), where the north-east monsoon meeting the Trường Sơn brings the year's floods in
+ * October–November: Quảng Trị, Huế, Đà Nẵng, Quảng Ngãi, Gia Lai (with the former Bình Định's
+ * coast), Khánh Hòa and Đắk Lắk (with the former Phú Yên's coast). Thanh Hóa, Nghệ An and Hà Tĩnh
+ * flood earlier (September–October) and the Mekong delta's flood is a slow river flood from August,
+ * neither of which this model draws: those provinces, and the north, get no flood season (README).
+ */
+export const FLOOD_SEASON_PROVINCES: ReadonlySet<string> = new Set(['44', '46', '48', '51', '52', '56', '66']);
+
+/** The registry's province: Huế's bundled registry carries none. */
+export const SIM_PROVINCE: string = WARDS[0]?.province ?? DEFAULT_PROVINCE;
+/** Whether the province served has the flood season (no heavy-rain days at all otherwise, not even the demo's). */
+export const HAS_FLOOD_SEASON: boolean = FLOOD_SEASON_PROVINCES.has(SIM_PROVINCE);
+
+/**
+ * Low-lying units in Huế: those whose label point lies on the coastal plain of the Hương and Bồ rivers
  * and the Tam Giang–Cầu Hai lagoon, north of 16.40° N and east of 107.45° E. The foothill and
  * mountain units (A Lưới, Nam Đông, Khe Tre, Long Quảng, Bình Điền), the southern coast (Phú Lộc,
  * Lộc An, Chân Mây – Lăng Cô, Vinh Lộc, Hưng Lộc, Phú Bài) and the western Phong Điền units lie
  * outside. The ward data has no elevation: this is a documented approximation (README).
  */
 export const LOW_LYING_RULE = { minLat: 16.4, minLng: 107.45 } as const;
-export const isLowLying = (w: Ward): boolean => w.center[1] >= LOW_LYING_RULE.minLat && w.center[0] >= LOW_LYING_RULE.minLng;
+/**
+ * Elsewhere on the flooding coast, with no hand-drawn line: units of 400 residents per km² or more
+ * (the dense coastal plain; on Huế's 40 this density rule agrees with the line above for 39), and in
+ * the provinces that took in a highland province in 2025 (Quảng Ngãi with Kon Tum, Gia Lai, Đắk Lắk)
+ * only east of 108.5° E, so the highland towns (Kon Tum, Pleiku, Buôn Ma Thuột) are not flooded.
+ */
+export const LOW_LYING_DENSITY = 400;
+export const COASTAL_PLAIN_MIN_LNG: Readonly<Record<string, number>> = { '51': 108.5, '52': 108.5, '66': 108.5 };
+export const isLowLying = (w: Ward): boolean => {
+  if (SIM_PROVINCE === DEFAULT_PROVINCE) return w.center[1] >= LOW_LYING_RULE.minLat && w.center[0] >= LOW_LYING_RULE.minLng;
+  if (!HAS_FLOOD_SEASON || w.areaKm2 <= 0) return false;
+  return w.population / w.areaKm2 >= LOW_LYING_DENSITY && w.center[0] >= (COASTAL_PLAIN_MIN_LNG[SIM_PROVINCE] ?? -180);
+};
 export const LOW_LYING_WARDS: ReadonlySet<string> = new Set(WARDS.filter(isLowLying).map((w) => w.code));
 
 /** Report categories a heavy-rain day multiplies in low-lying units: flooded streets and blocked drains, damaged roads and embankments. */
@@ -144,6 +173,7 @@ export function floodDaysOfYear(seed: string, year: number): ReadonlySet<string>
  * one of `extra` (local dates a caller adds: the demo puts one episode in any month's history).
  */
 export function isFloodDay(seed: string, dayStartMs: number, extra?: ReadonlySet<string>): boolean {
+  if (!HAS_FLOOD_SEASON) return false;
   const key = dateKeyOf(dayStartMs);
   return extra?.has(key) === true || floodDaysOfYear(seed, Number(key.slice(0, 4))).has(key);
 }
