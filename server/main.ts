@@ -4,7 +4,7 @@ import path from 'node:path';
 import { installWardRegistry } from '@shared/wards';
 import type { UserEntry } from './config/env';
 import { chooseProvince, ProvinceError } from './geo/provinces';
-import { loadRegistry, RegistryError } from './geo/registry';
+import { loadRegistries, RegistryError } from './geo/registry';
 
 /** The demo's simulator seed: the same history on every machine. */
 const DEMO_SEED = 'hue-demo';
@@ -24,9 +24,9 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   // The registry goes in before the rest of the server is imported: some modules copy the ward
   // codes when they load (the ingest schema's enum of codes), so they must load after this.
-  // IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped registry (none for Huế: its bundled one).
-  const registryDir = env.IOC_REGISTRY_DIR ? path.resolve(env.IOC_REGISTRY_DIR) : chooseProvince(env.IOC_PROVINCE).registryDir;
-  if (registryDir) installWardRegistry(loadRegistry(registryDir).wards);
+  // IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped registry (none for Huế: its bundled one; the 34 for `all`).
+  const registryDirs = env.IOC_REGISTRY_DIR ? [path.resolve(env.IOC_REGISTRY_DIR)] : chooseProvince(env.IOC_PROVINCE).registryDirs;
+  if (registryDirs.length > 0) installWardRegistry(loadRegistries(registryDirs));
   const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { cacheSimulatedDays }, { lastKeptAtMs }] = await Promise.all([
     import('pino'),
     import('./app'),

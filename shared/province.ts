@@ -9,8 +9,8 @@ export interface Province {
   name: string;
   /** "Thành phố Hà Nội" / "Tỉnh Lâm Đồng". */
   nameFull: string;
-  /** thanh_pho: a centrally-run city; tinh: a province. */
-  type: 'thanh_pho' | 'tinh';
+  /** thanh_pho: a centrally-run city; tinh: a province; ca_nuoc: the whole country (IOC_PROVINCE=all, code "all"). */
+  type: 'thanh_pho' | 'tinh' | 'ca_nuoc';
   unitCount: number;
   areaKm2: number;
   /** The sum of its units' populations. */

@@ -31,7 +31,7 @@ export interface Ward {
 }
 
 /** The properties of each feature `GET /api/v1/wards` serves: the registry's facts about that ward. */
-export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'nameAscii' | 'type' | 'population' | 'areaKm2' | 'center' | 'neighbors'>;
+export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'nameAscii' | 'type' | 'population' | 'areaKm2' | 'center' | 'neighbors' | 'province'>;
 
 /**
  * `GET /api/v1/wards`: the 40 boundaries, in registry order, with the registry's facts as
@@ -40,6 +40,8 @@ export type WardFeatureProperties = Pick<Ward, 'code' | 'name' | 'nameFull' | 'n
 export type WardCollection = FeatureCollection<Polygon | MultiPolygon, WardFeatureProperties> & {
   /** The province served (IOC_PROVINCE), absent for a custom registry (IOC_REGISTRY_DIR without IOC_PROVINCE). */
   province?: Province;
+  /** IOC_PROVINCE=all: the 34 provinces, whose codes the features' `province` property carries. */
+  provinces?: Province[];
 };
 
 /** One unit as the registry's facts file writes it (snake_case, as in shared/data/hue-wards-facts.json). */

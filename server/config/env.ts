@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { INDEX766_PERIODS, type Index766Period } from '@shared/protocol';
 import { parseRole, type Role } from '@shared/roles';
-import { chooseProvince, type Province } from '../geo/provinces';
+import { chooseProvince, type Province, type ProvinceChoice } from '../geo/provinces';
 import { REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
 import { DEFAULT_FRAME_MS } from '../live/feed';
 import { DEFAULT_LOG_MAXLEN } from '../store/redis/redis-store';
@@ -40,18 +40,22 @@ export interface Config {
   publicWall: boolean;
   /** IOC_PUBLIC_REPLAY=1: a public wall's anonymous viewers may also replay the past (off: signed-in people only). */
   publicReplay: boolean;
-  boundariesPath: string | null;
+  /** The boundaries' file(s): IOC_BOUNDARIES, the registry's own, several for IOC_PROVINCE=all; null: Huế's bundled. */
+  boundariesPath: string | string[] | null;
   /**
    * IOC_REGISTRY_DIR: a folder holding another ward registry (wards.json + boundaries.geojson) in place
-   * of Huế's 40; server/main.ts installs it before the rest of the server loads.
+   * of Huế's 40, or IOC_PROVINCE's shipped one(s) (several for `all`); server/main.ts installs it
+   * before the rest of the server loads. Empty: Huế's bundled registry.
    */
-  registryDir: string | null;
+  registryDirs: string[];
   /**
-   * IOC_PROVINCE: the province served (2-digit code; default 46, Huế), its units and boundaries from
-   * shared/data/provinces/<code>/ unless IOC_REGISTRY_DIR names another registry. Null for a custom
-   * registry when IOC_PROVINCE is not set.
+   * IOC_PROVINCE: the province served (2-digit code, or `all`; default 46, Huế), its units and
+   * boundaries from shared/data/provinces/<code>/ unless IOC_REGISTRY_DIR names another registry.
+   * Null for a custom registry when IOC_PROVINCE is not set.
    */
   province: Province | null;
+  /** IOC_PROVINCE=all: the 34 provinces (the units' `province` tells which each belongs to); empty otherwise. */
+  provinces: Province[];
   /** Folder of the built client (vite build); not served when missing. */
   clientDir: string;
   /** Days of simulated history to backfill at start when simulating. */
@@ -314,25 +318,21 @@ function parseRedisPrefix(raw: string | undefined): string {
   return raw;
 }
 
-function provinceOf(raw: string | undefined): Province {
+function provinceChoice(raw: string | undefined): ProvinceChoice {
   try {
-    return chooseProvince(raw).province;
+    return chooseProvince(raw);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
 }
 
 /**
- * The registry folder the server loads: IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped one, else null
- * (Huế's bundled registry). server/main.ts installs it before the rest of the server loads.
+ * The registry folders the server loads: IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped one(s), else
+ * none (Huế's bundled registry). server/main.ts installs them before the rest of the server loads.
  */
-export function registryDirOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | null {
-  if (env.IOC_REGISTRY_DIR) return path.resolve(cwd, env.IOC_REGISTRY_DIR);
-  try {
-    return chooseProvince(env.IOC_PROVINCE).registryDir;
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+export function registryDirsOf(env: NodeJS.ProcessEnv, cwd = process.cwd()): string[] {
+  if (env.IOC_REGISTRY_DIR) return [path.resolve(cwd, env.IOC_REGISTRY_DIR)];
+  return provinceChoice(env.IOC_PROVINCE).registryDirs;
 }
 
 /**
@@ -343,8 +343,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
   const simulate = env.IOC_SIMULATE === '1' || env.IOC_SIMULATE === 'true';
   const speed = env.IOC_SIM_SPEED === undefined ? 1 : Number(env.IOC_SIM_SPEED);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 1000) throw new ConfigError(`IOC_SIM_SPEED must be a number in (0, 1000], got "${env.IOC_SIM_SPEED}"`);
-  const registryDir = registryDirOf(env, cwd);
-  const province = env.IOC_REGISTRY_DIR && !env.IOC_PROVINCE ? null : provinceOf(env.IOC_PROVINCE);
+  const registryDirs = registryDirsOf(env, cwd);
+  const choice = env.IOC_REGISTRY_DIR && !env.IOC_PROVINCE ? null : provinceChoice(env.IOC_PROVINCE);
+  const registryBoundaries = registryDirs.map((d) => path.join(d, REGISTRY_BOUNDARIES_FILE));
   return {
     port: parseIntIn(env.PORT, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
@@ -361,9 +362,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): Conf
     publicWall: env.IOC_PUBLIC_WALL === '1' || env.IOC_PUBLIC_WALL === 'true',
     publicReplay: parseFlag(env.IOC_PUBLIC_REPLAY, 'IOC_PUBLIC_REPLAY', false),
     // The registry's own boundaries unless IOC_BOUNDARIES names others.
-    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : registryDir ? path.join(registryDir, REGISTRY_BOUNDARIES_FILE) : null,
-    registryDir,
-    province,
+    boundariesPath: env.IOC_BOUNDARIES ? path.resolve(cwd, env.IOC_BOUNDARIES) : registryBoundaries.length === 0 ? null : registryBoundaries.length === 1 ? registryBoundaries[0]! : registryBoundaries,
+    registryDirs,
+    province: choice?.province ?? null,
+    provinces: choice?.provinces ?? [],
     clientDir: path.resolve(cwd, env.IOC_CLIENT_DIR ?? './dist'),
     simHistoryDays: parseIntIn(env.IOC_SIM_HISTORY_DAYS, 'IOC_SIM_HISTORY_DAYS', 28, 0, 400),
     simSpeed: speed,

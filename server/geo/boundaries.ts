@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
@@ -116,6 +117,7 @@ export function parseBoundaries(raw: unknown, source: string): Boundaries {
       areaKm2: w.areaKm2,
       center: w.center,
       neighbors: w.neighbors,
+      ...(w.province === undefined ? {} : { province: w.province }),
     },
     geometry: shapes.get(w.code)!.geometry,
   }));
@@ -134,14 +136,24 @@ export function parseBoundaries(raw: unknown, source: string): Boundaries {
   };
 }
 
-/** Loads and validates the boundaries file (IOC_BOUNDARIES, the registry's, or the bundled one). */
-export function loadBoundaries(file: string | null): Boundaries {
-  const source = file ?? BUNDLED_BOUNDARIES_PATH;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(source, 'utf8'));
-  } catch (err) {
-    throw new BoundaryError(`cannot read boundaries from ${source}: ${(err as Error).message}`);
+/**
+ * Loads and validates the boundaries file (IOC_BOUNDARIES, the registry's, or the bundled one), or
+ * several files' features together (IOC_PROVINCE=all: the 34 provinces').
+ */
+export function loadBoundaries(file: string | readonly string[] | null): Boundaries {
+  const files = file === null ? [BUNDLED_BOUNDARIES_PATH] : typeof file === 'string' ? [file] : file;
+  const features: unknown[] = [];
+  for (const source of files) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(source, 'utf8'));
+    } catch (err) {
+      throw new BoundaryError(`cannot read boundaries from ${source}: ${(err as Error).message}`);
+    }
+    if (files.length === 1) return parseBoundaries(raw, source);
+    const coll = collectionSchema.safeParse(raw);
+    if (!coll.success) throw new BoundaryError(`${source}: not a GeoJSON FeatureCollection`);
+    features.push(...coll.data.features);
   }
-  return parseBoundaries(raw, source);
+  return parseBoundaries({ type: 'FeatureCollection', features }, `${files.length} boundary files (${path.dirname(files[0]!)}, …)`);
 }

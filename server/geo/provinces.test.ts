@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLED_WARDS, installWardRegistry } from '@shared/wards';
-import { ConfigError, configFromEnv, registryDirOf } from '../config/env';
+import { ConfigError, configFromEnv, registryDirsOf } from '../config/env';
 import { loadBoundaries } from './boundaries';
 import { chooseProvince, PROVINCES_DIR, ProvinceError } from './provinces';
-import { loadRegistry, REGISTRY_BOUNDARIES_FILE, REGISTRY_FACTS_FILE } from './registry';
+import { loadRegistries, loadRegistry, REGISTRY_BOUNDARIES_FILE, REGISTRY_FACTS_FILE } from './registry';
 
 afterAll(() => installWardRegistry(BUNDLED_WARDS));
 
@@ -14,11 +14,11 @@ describe('IOC_PROVINCE', () => {
   it("is Huế by default, from Huế's bundled registry", () => {
     const c = chooseProvince(undefined);
     expect(c.province).toMatchObject({ code: '46', name: 'Huế', nameFull: 'Thành phố Huế', unitCount: 40 });
-    expect(c.registryDir).toBeNull();
-    expect(chooseProvince('46').registryDir).toBeNull();
+    expect(c.registryDirs).toEqual([]);
+    expect(chooseProvince('46').registryDirs).toEqual([]);
     const config = configFromEnv({});
     expect(config.province?.code).toBe('46');
-    expect(config.registryDir).toBeNull();
+    expect(config.registryDirs).toEqual([]);
     expect(config.boundariesPath).toBeNull();
   });
 
@@ -26,14 +26,14 @@ describe('IOC_PROVINCE', () => {
     const config = configFromEnv({ IOC_PROVINCE: '01' });
     expect(config.province).toMatchObject({ code: '01', name: 'Hà Nội', type: 'thanh_pho', unitCount: 126 });
     expect(config.province!.population).toBeGreaterThan(8_000_000);
-    expect(config.registryDir).toBe(path.join(PROVINCES_DIR, '01'));
+    expect(config.registryDirs).toEqual([path.join(PROVINCES_DIR, '01')]);
     expect(config.boundariesPath).toBe(path.join(PROVINCES_DIR, '01', REGISTRY_BOUNDARIES_FILE));
-    expect(registryDirOf({ IOC_PROVINCE: '79' })).toBe(path.join(PROVINCES_DIR, '79'));
+    expect(registryDirsOf({ IOC_PROVINCE: '79' })).toEqual([path.join(PROVINCES_DIR, '79')]);
   });
 
   it('gives way to IOC_REGISTRY_DIR, and to IOC_BOUNDARIES for the boundaries', () => {
     const config = configFromEnv({ IOC_PROVINCE: '01', IOC_REGISTRY_DIR: '/srv/reg' });
-    expect(config.registryDir).toBe('/srv/reg');
+    expect(config.registryDirs).toEqual(['/srv/reg']);
     expect(config.boundariesPath).toBe(path.join('/srv/reg', REGISTRY_BOUNDARIES_FILE));
     expect(config.province?.name).toBe('Hà Nội');
     // A custom registry alone names no province.
@@ -41,10 +41,30 @@ describe('IOC_PROVINCE', () => {
     expect(configFromEnv({ IOC_PROVINCE: '79', IOC_BOUNDARIES: '/srv/b.geojson' }).boundariesPath).toBe('/srv/b.geojson');
   });
 
+  it('all: the 34 registries together, the country as the province', () => {
+    const c = chooseProvince('all');
+    expect(c.registryDirs).toHaveLength(34);
+    expect(c.provinces).toHaveLength(34);
+    expect(c.province).toMatchObject({ code: 'all', name: 'Việt Nam', type: 'ca_nuoc', unitCount: 3321 });
+    expect(c.province.population).toBe(c.provinces.reduce((s, p) => s + p.population, 0));
+    const wards = loadRegistries(c.registryDirs);
+    expect(wards).toHaveLength(3321);
+    installWardRegistry(wards);
+    const b = loadBoundaries(configFromEnv({ IOC_PROVINCE: 'all' }).boundariesPath);
+    expect(b.collection.features).toHaveLength(3321);
+    // A point in Hà Nội's Ba Đình and one in Huế's Phú Xuân land in their units.
+    expect(b.wardAt(...wards.find((w) => w.code === '00004')!.center)).toBe('00004');
+    expect(b.wardAt(...wards.find((w) => w.code === '19753')!.center)).toBe('19753');
+  });
+
+  it('refuses the same unit in two registries', () => {
+    expect(() => loadRegistries([path.join(PROVINCES_DIR, '01'), path.join(PROVINCES_DIR, '01')])).toThrow(/unit 00004 is in two registries/);
+  });
+
   it.each(['99', '1', 'hue', '001'])('refuses the unknown code "%s", listing the valid ones', (code) => {
     expect(() => chooseProvince(code)).toThrow(ProvinceError);
     expect(() => configFromEnv({ IOC_PROVINCE: code })).toThrow(ConfigError);
-    expect(() => registryDirOf({ IOC_PROVINCE: code })).toThrow(/is not one of the 34 province codes: 01 Hà Nội, 04 Cao Bằng, .*46 Huế, .*79 Hồ Chí Minh, .*96 Cà Mau$/);
+    expect(() => registryDirsOf({ IOC_PROVINCE: code })).toThrow(/is not one of the 34 province codes \(or "all"\): 01 Hà Nội, 04 Cao Bằng, .*46 Huế, .*79 Hồ Chí Minh, .*96 Cà Mau$/);
   });
 });
 

@@ -46,24 +46,54 @@ export function loadProvinceIndex(dir = PROVINCES_DIR): Province[] {
 
 export type { Province };
 
-/** What IOC_PROVINCE selects: the province, and the registry folder to load (null: Huế's bundled one). */
+/** IOC_PROVINCE=all: the whole country, its 3,321 units from the 34 provinces' registries. */
+export const ALL_PROVINCES = 'all';
+
+/** The country as a Province record: sums and extents of the 34. */
+export function nationOf(all: readonly Province[]): Province {
+  const box = (pick: (p: Province) => [number, number, number, number]): [number, number, number, number] => [
+    Math.min(...all.map((p) => pick(p)[0])),
+    Math.min(...all.map((p) => pick(p)[1])),
+    Math.max(...all.map((p) => pick(p)[2])),
+    Math.max(...all.map((p) => pick(p)[3])),
+  ];
+  return {
+    code: ALL_PROVINCES,
+    name: 'Việt Nam',
+    nameFull: `Việt Nam (${all.length} tỉnh, thành phố)`,
+    type: 'ca_nuoc',
+    unitCount: all.reduce((s, p) => s + p.unitCount, 0),
+    areaKm2: Math.round(all.reduce((s, p) => s + p.areaKm2, 0) * 100) / 100,
+    population: all.reduce((s, p) => s + p.population, 0),
+    bbox: box((p) => p.bbox),
+    mainlandBbox: box((p) => p.mainlandBbox),
+    offshore: all.flatMap((p) => p.offshore),
+  };
+}
+
+/** What IOC_PROVINCE selects. */
 export interface ProvinceChoice {
   province: Province;
-  registryDir: string | null;
+  /** The registry folders to load, their units together (none: Huế's bundled registry). */
+  registryDirs: string[];
+  /** For IOC_PROVINCE=all, the 34 provinces; empty otherwise. */
+  provinces: Province[];
 }
 
 /**
- * IOC_PROVINCE (a 2-digit code; default 46, Huế) → its province and registry folder. An unknown code
- * throws ProvinceError listing the valid ones, so the start stops with a message a person can act on.
+ * IOC_PROVINCE (a 2-digit code, or `all`; default 46, Huế) → its province and registry folders. An
+ * unknown code throws ProvinceError listing the valid ones, so the start stops with a message a
+ * person can act on.
  */
 export function chooseProvince(raw: string | undefined, dir = PROVINCES_DIR): ProvinceChoice {
   const code = raw === undefined || raw.trim() === '' ? DEFAULT_PROVINCE : raw.trim();
   const all = loadProvinceIndex(dir);
+  if (code === ALL_PROVINCES) return { province: nationOf(all), registryDirs: all.map((p) => path.join(dir, p.code)), provinces: all };
   const province = all.find((p) => p.code === code);
   if (!province) {
     const list = all.map((p) => `${p.code} ${p.name}`).join(', ');
-    throw new ProvinceError(`IOC_PROVINCE "${code.slice(0, 20)}" is not one of the ${all.length} province codes: ${list}`);
+    throw new ProvinceError(`IOC_PROVINCE "${code.slice(0, 20)}" is not one of the ${all.length} province codes (or "all"): ${list}`);
   }
   // Huế keeps its hand-kept registry (admin centres, English names), the one it always had.
-  return { province, registryDir: code === DEFAULT_PROVINCE ? null : path.join(dir, code) };
+  return { province, registryDirs: code === DEFAULT_PROVINCE ? [] : [path.join(dir, code)], provinces: [] };
 }

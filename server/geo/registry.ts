@@ -67,3 +67,17 @@ export function loadRegistry(dir: string): { wards: Ward[]; boundariesPath: stri
   }
   return { wards: parseRegistry(raw, file), boundariesPath: path.join(dir, REGISTRY_BOUNDARIES_FILE) };
 }
+
+/** Several registries' units together (IOC_PROVINCE=all: the 34 provinces'), each code once across them. */
+export function loadRegistries(dirs: readonly string[]): Ward[] {
+  const seen = new Map<string, string>();
+  return dirs.flatMap((dir) => {
+    const { wards } = loadRegistry(dir);
+    for (const w of wards) {
+      const other = seen.get(w.code);
+      if (other !== undefined) throw new RegistryError(`unit ${w.code} is in two registries: ${other} and ${dir}`);
+      seen.set(w.code, dir);
+    }
+    return wards;
+  });
+}

@@ -111,7 +111,9 @@ export function createHttpApp(d: HttpAppDeps): Express {
   app.use('/api/v1', sessionRouter({ users: d.users, sessions: d.sessions, limiter: d.limiter, onSignOut: d.onSignOut, allowedOrigins }));
   app.use('/api/v1', alertRouter({ alerts: d.alerts, store: d.store, allowedOrigins }));
   // The registry's boundaries and facts, with the province served (its name and extents) as a foreign member.
-  const wards = d.config.province ? { ...d.boundaries.collection, province: d.config.province } : d.boundaries.collection;
+  const wards = d.config.province
+    ? { ...d.boundaries.collection, province: d.config.province, ...(d.config.provinces.length > 0 ? { provinces: d.config.provinces } : {}) }
+    : d.boundaries.collection;
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(wards);
   });

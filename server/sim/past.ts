@@ -277,13 +277,13 @@ function floodWarningArea(): { poly: string; sender: string; senderName: string;
   const pad = 0.03;
   const r = (x: number) => Math.round(x * 1e4) / 1e4;
   const [s, w, n, e] = [Math.min(...low.map((u) => u.center[1])) - pad, Math.min(...low.map((u) => u.center[0])) - pad, Math.max(...low.map((u) => u.center[1])) + pad, Math.max(...low.map((u) => u.center[0])) + pad].map(r) as [number, number, number, number];
+  const poly = `${s},${w} ${s},${e} ${n},${e} ${n},${w} ${s},${w}`;
+  // IOC_PROVINCE=all: the national centre warns the whole flooding coast.
+  if (new Set(WARDS.map((u) => u.province)).size > 1) {
+    return { poly, sender: 'kttv-quoc-gia-mo-phong@example.vn', senderName: 'Trung tâm Dự báo KTTV quốc gia (mô phỏng)', areaDesc: 'Các xã, phường vùng trũng ven biển miền Trung' };
+  }
   const name = loadProvinceIndex().find((p) => p.code === SIM_PROVINCE)?.name ?? SIM_PROVINCE;
-  return {
-    poly: `${s},${w} ${s},${e} ${n},${e} ${n},${w} ${s},${w}`,
-    sender: `kttv-${SIM_PROVINCE}-mo-phong@example.vn`,
-    senderName: `Đài KTTV ${name} (mô phỏng)`,
-    areaDesc: `Các xã, phường vùng trũng của ${name}`,
-  };
+  return { poly, sender: `kttv-${SIM_PROVINCE}-mo-phong@example.vn`, senderName: `Đài KTTV ${name} (mô phỏng)`, areaDesc: `Các xã, phường vùng trũng của ${name}` };
 }
 
 /**

@@ -8,17 +8,17 @@ import { describe, expect, it, vi } from 'vitest';
 async function simulatorFor(code: string) {
   vi.resetModules();
   const wards = await import('@shared/wards');
-  const { loadRegistry } = await import('../geo/registry');
-  const { PROVINCES_DIR } = await import('../geo/provinces');
-  const dir = path.join(PROVINCES_DIR, code);
-  wards.installWardRegistry(loadRegistry(dir).wards);
+  const { loadRegistries } = await import('../geo/registry');
+  const { chooseProvince } = await import('../geo/provinces');
+  const dirs = chooseProvince(code).registryDirs;
+  wards.installWardRegistry(loadRegistries(dirs));
   const { loadBoundaries } = await import('../geo/boundaries');
   const { loadCalendar } = await import('../config/policy');
   const feed = await import('./feed');
   const rhythm = await import('./rhythm');
   const profile = await import('./profile');
   const schemas = await import('@shared/schemas');
-  const opts = { seed: 'province-test', boundaries: loadBoundaries(path.join(dir, 'boundaries.geojson')), calendar: loadCalendar() };
+  const opts = { seed: 'province-test', boundaries: loadBoundaries(dirs.map((d) => path.join(d, 'boundaries.geojson'))), calendar: loadCalendar() };
   return { wards: wards.WARDS, feed, rhythm, profile, schemas, opts };
 }
 
@@ -81,6 +81,19 @@ describe('the simulator for a central coast province', () => {
     expect(low.every((w) => w.center[0] >= 108.5)).toBe(true);
     const dense = wards.filter((w) => w.population / w.areaKm2 >= rhythm.LOW_LYING_DENSITY);
     expect(dense.some((w) => w.center[0] < 108.5)).toBe(true);
+  });
+});
+
+describe('the simulator for the whole country (all)', () => {
+  it("floods each unit by its own province's rule: Huế's by its line, the other coast provinces' by density, none in the north or south", async () => {
+    const { wards, rhythm, profile } = await simulatorFor('all');
+    expect(wards).toHaveLength(3321);
+    expect(profile.POPULATION_SCALE).toBeGreaterThan(60);
+    expect(rhythm.HAS_FLOOD_SEASON).toBe(true);
+    const low = wards.filter((w) => rhythm.LOW_LYING_WARDS.has(w.code));
+    expect(new Set(low.map((w) => w.province))).toEqual(new Set(['44', '46', '48', '51', '52', '56', '66']));
+    const hue = wards.filter((w) => w.province === '46');
+    expect(hue.filter((w) => rhythm.LOW_LYING_WARDS.has(w.code)).map((w) => w.code)).toEqual(hue.filter((w) => w.center[1] >= 16.4 && w.center[0] >= 107.45).map((w) => w.code));
   });
 });
 

@@ -104,10 +104,11 @@ export function dossierDayFactor(calendar: WorkingCalendar, dayStartMs: number):
  */
 export const FLOOD_SEASON_PROVINCES: ReadonlySet<string> = new Set(['44', '46', '48', '51', '52', '56', '66']);
 
-/** The registry's province: Huế's bundled registry carries none. */
+/** The registry's province: Huế's bundled registry carries none. With IOC_PROVINCE=all, each unit has its own. */
 export const SIM_PROVINCE: string = WARDS[0]?.province ?? DEFAULT_PROVINCE;
-/** Whether the province served has the flood season (no heavy-rain days at all otherwise, not even the demo's). */
-export const HAS_FLOOD_SEASON: boolean = FLOOD_SEASON_PROVINCES.has(SIM_PROVINCE);
+const provinceOf = (w: Ward): string => w.province ?? SIM_PROVINCE;
+/** Whether the province served (any of them, for `all`) has the flood season: no heavy-rain days at all otherwise, not even the demo's. */
+export const HAS_FLOOD_SEASON: boolean = WARDS.some((w) => FLOOD_SEASON_PROVINCES.has(provinceOf(w)));
 
 /**
  * Low-lying units in Huế: those whose label point lies on the coastal plain of the Hương and Bồ rivers
@@ -126,9 +127,10 @@ export const LOW_LYING_RULE = { minLat: 16.4, minLng: 107.45 } as const;
 export const LOW_LYING_DENSITY = 400;
 export const COASTAL_PLAIN_MIN_LNG: Readonly<Record<string, number>> = { '51': 108.5, '52': 108.5, '66': 108.5 };
 export const isLowLying = (w: Ward): boolean => {
-  if (SIM_PROVINCE === DEFAULT_PROVINCE) return w.center[1] >= LOW_LYING_RULE.minLat && w.center[0] >= LOW_LYING_RULE.minLng;
-  if (!HAS_FLOOD_SEASON || w.areaKm2 <= 0) return false;
-  return w.population / w.areaKm2 >= LOW_LYING_DENSITY && w.center[0] >= (COASTAL_PLAIN_MIN_LNG[SIM_PROVINCE] ?? -180);
+  const province = provinceOf(w);
+  if (province === DEFAULT_PROVINCE) return w.center[1] >= LOW_LYING_RULE.minLat && w.center[0] >= LOW_LYING_RULE.minLng;
+  if (!FLOOD_SEASON_PROVINCES.has(province) || w.areaKm2 <= 0) return false;
+  return w.population / w.areaKm2 >= LOW_LYING_DENSITY && w.center[0] >= (COASTAL_PLAIN_MIN_LNG[province] ?? -180);
 };
 export const LOW_LYING_WARDS: ReadonlySet<string> = new Set(WARDS.filter(isLowLying).map((w) => w.code));
 

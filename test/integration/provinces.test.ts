@@ -45,6 +45,24 @@ describe('IOC_PROVINCE', () => {
     expect(JSON.stringify(refused.body)).toContain('19753');
   });
 
+  it('all: the whole country, its 3,321 units with their provinces, the 34 provinces named', async () => {
+    const server = await startChildServer(dataDir(), { IOC_PROVINCE: 'all', IOC_PUBLIC_WALL: '1' }, 120_000);
+    children.push(server);
+    const wards = (await (await fetch(`${server.url}/api/v1/wards`)).json()) as {
+      features: { properties: { code: string; province: string } }[];
+      province: { code: string; name: string; unitCount: number };
+      provinces: { code: string; name: string }[];
+    };
+    expect(wards.province).toMatchObject({ code: 'all', name: 'Việt Nam', unitCount: 3321 });
+    expect(wards.provinces.map((p) => p.code)).toHaveLength(34);
+    expect(wards.features).toHaveLength(3321);
+    expect(new Set(wards.features.map((f) => f.properties.province)).size).toBe(34);
+    const snapshot = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { wards: Record<string, unknown> | unknown[] };
+    expect(Array.isArray(snapshot.wards) ? snapshot.wards.length : Object.keys(snapshot.wards).length).toBe(3321);
+    // Items in Huế and in Hà Nội are both taken.
+    expect((await post(server.url, '/api/v1/reports', [aReport('all-hue', { ward: '19753' }), aReport('all-hn', { ward: '00004' })])).status).toBe(202);
+  }, 180_000);
+
   it('an unknown code stops the start with the valid codes listed', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('server/main.ts')], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', IOC_DATA_DIR: dataDir(), IOC_PROVINCE: '99', LOG_LEVEL: 'warn' },
@@ -55,7 +73,7 @@ describe('IOC_PROVINCE', () => {
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(out).toContain('IOC Wall cannot start: IOC_PROVINCE "99" is not one of the 34 province codes: 01 Hà Nội, 04 Cao Bằng');
+    expect(out).toContain('IOC Wall cannot start: IOC_PROVINCE "99" is not one of the 34 province codes (or "all"): 01 Hà Nội, 04 Cao Bằng');
     expect(out).toContain('46 Huế');
     expect(out).not.toContain('IOC Wall →');
   });
