@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { installProvinceName } from '@shared/province';
 import { installWardRegistry } from '@shared/wards';
 import type { UserEntry } from './config/env';
 import { chooseProvince, ProvinceError } from './geo/provinces';
@@ -25,8 +26,11 @@ async function main(): Promise<void> {
   // The registry goes in before the rest of the server is imported: some modules copy the ward
   // codes when they load (the ingest schema's enum of codes), so they must load after this.
   // IOC_REGISTRY_DIR, else IOC_PROVINCE's shipped registry (none for Huế: its bundled one; the 34 for `all`).
-  const registryDirs = env.IOC_REGISTRY_DIR ? [path.resolve(env.IOC_REGISTRY_DIR)] : chooseProvince(env.IOC_PROVINCE).registryDirs;
+  const choice = env.IOC_REGISTRY_DIR && !env.IOC_PROVINCE ? null : chooseProvince(env.IOC_PROVINCE);
+  const registryDirs = env.IOC_REGISTRY_DIR ? [path.resolve(env.IOC_REGISTRY_DIR)] : choice!.registryDirs;
   if (registryDirs.length > 0) installWardRegistry(loadRegistries(registryDirs));
+  // The server's messages, documents and exports name the province served (a custom registry alone keeps Huế's name).
+  if (choice) installProvinceName(choice.province);
   const [{ pino }, { startApp }, { configFromEnv }, { SimRunner, SIMULATOR_SOURCE }, { livePast, PAST_RANKING_EVERY_MS }, { demoFloodEpisodeOf }, { cacheSimulatedDays }, { lastKeptAtMs }] = await Promise.all([
     import('pino'),
     import('./app'),

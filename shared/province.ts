@@ -22,3 +22,17 @@ export interface Province {
   /** Codes of its units far offshore (Hoàng Sa, Trường Sa, Côn Đảo, Bạch Long Vĩ, Phú Quốc …), for an inset. */
   offshore: string[];
 }
+
+// `export let`, as WARDS in ./wards.ts: the server installs the province at start (server/main.ts),
+// before the modules that name it load; the client never does (it reads GET /api/v1/wards' `province`).
+
+/** The province served, as the server's messages and documents name it: "Huế" until the server installs another. */
+export let PROVINCE_NAME = 'Huế';
+/** "Thành phố Huế" / "Tỉnh Lâm Đồng". */
+export let PROVINCE_NAME_FULL = 'Thành phố Huế';
+
+/** Names the province served in the server's messages, documents and exports (once, at start). */
+export function installProvinceName(p: Pick<Province, 'name' | 'nameFull'>): void {
+  PROVINCE_NAME = p.name;
+  PROVINCE_NAME_FULL = p.nameFull;
+}

@@ -1,3 +1,4 @@
+import { PROVINCE_NAME } from './province';
 import { z } from 'zod';
 import {
   DOSSIER_CHANNELS,
@@ -45,7 +46,7 @@ const id = z
 
 const wardCode = z.enum(WARD_CODES as [string, ...string[]], {
   error: (issue) =>
-    `unknown ward ${describeValue(issue.input)}: use one of Huế's 40 official 5-digit codes (GET /api/v1/wards)`,
+    `unknown ward ${describeValue(issue.input)}: use one of ${PROVINCE_NAME}'s ${WARD_CODES.length} official 5-digit codes (GET /api/v1/wards)`,
 });
 
 // Latitude/longitude are range-checked here; whether the point is inside Huế is checked at ingest

@@ -1,3 +1,4 @@
+import { PROVINCE_NAME } from '@shared/province';
 import ExcelJS from 'exceljs';
 import type { Briefing } from '@shared/briefing';
 import { REPORT_CATEGORY_LABELS } from '@shared/categories';
@@ -82,7 +83,7 @@ function kpiValues(k: KpiSet): Record<string, number | null> {
  */
 export async function briefingWorkbook(b: Briefing): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  wb.creator = 'IOC Wall — Huế';
+  wb.creator = `IOC Wall — ${PROVINCE_NAME}`;
   wb.created = new Date(b.computedAt);
 
   const summary = sheet(wb, 'Tổng hợp', [

@@ -1,3 +1,4 @@
+import { PROVINCE_NAME, PROVINCE_NAME_FULL } from '@shared/province';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { Alert } from '@shared/alerts';
 import { INCIDENT_TYPE_LABELS, REPORT_CATEGORY_LABELS, type IncidentType, type ReportCategory } from '@shared/categories';
@@ -16,7 +17,7 @@ export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
 export const CAP12_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 /** The CAP `sender` of every message: the IOC, as other agencies' systems name it. */
 export const CAP_SENDER = 'ioc.hue.gov.vn';
-const SENDER_NAME = 'Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC)';
+const senderName = (): string => `Trung tâm Giám sát, điều hành đô thị thông minh ${PROVINCE_NAME} (IOC)`;
 /** A resolved alert's Cancel stays in the feed this long, so a follower that polls now and then still sees it. */
 export const CANCEL_KEPT_MS = 24 * 60 * 60 * 1000;
 /** Only the matters another agency acts on: serious incidents and hotspots, not the backlog of paperwork. */
@@ -85,7 +86,7 @@ function capMessage(a: Alert, boundaries: Boundaries, demo: boolean): Record<str
   const event = a.incidentType ? INCIDENT_TYPE_LABELS[a.incidentType] : a.category ? { vi: `Điểm nóng ${REPORT_CATEGORY_LABELS[a.category].vi.toLocaleLowerCase('vi')}`, en: `${REPORT_CATEGORY_LABELS[a.category].en} hotspot` } : a.title;
   const category = a.incidentType ? INCIDENT_CATEGORY[a.incidentType] : a.category ? REPORT_CATEGORY[a.category] : 'Other';
   const area = {
-    areaDesc: ward?.nameFull ?? 'Thành phố Huế',
+    areaDesc: ward?.nameFull ?? PROVINCE_NAME_FULL,
     ...(a.ward ? { polygon: wardPolygons(boundaries, a.ward) } : {}),
     ...(a.ward ? { geocode: [{ valueName: 'ma_xa', value: a.ward }] } : {}),
   };
@@ -98,7 +99,7 @@ function capMessage(a: Alert, boundaries: Boundaries, demo: boolean): Record<str
     severity: SEVERITY[a.severity],
     certainty: a.source === 'incident' ? 'Observed' : 'Likely',
     effective: capDateTime(raisedMs),
-    senderName: SENDER_NAME,
+    senderName: senderName(),
     headline: a.title[lang],
     description: a.explanation[lang],
     area,
@@ -112,7 +113,7 @@ function capMessage(a: Alert, boundaries: Boundaries, demo: boolean): Record<str
     status: demo ? 'Test' : 'Actual',
     msgType,
     scope: 'Restricted',
-    restriction: 'Đối tác của IOC Huế / partner agencies of the Huế IOC; not for public broadcast',
+    restriction: `Đối tác của IOC ${PROVINCE_NAME} / partner agencies of the ${PROVINCE_NAME} IOC; not for public broadcast`,
     ...(resolved ? { note: 'Đã xử lý xong / resolved in the IOC' } : demo ? { note: 'DỮ LIỆU MÔ PHỎNG / DEMO DATA' } : {}),
     ...(msgType === 'Alert' ? {} : { references: `${CAP_SENDER},${identifierOf(a, raisedMs)},${capDateTime(raisedMs)}` }),
     incidents: `IOC-HUE-${a.id}`,
@@ -130,9 +131,9 @@ export function capAtomFeed(input: { alerts: Iterable<Alert>; boundaries: Bounda
     feed: {
       '@_xmlns': ATOM_NAMESPACE,
       id: `urn:${CAP_SENDER}:cap:alerts`,
-      title: 'IOC Huế — cảnh báo / alerts (CAP 1.2)',
+      title: `IOC ${PROVINCE_NAME} — cảnh báo / alerts (CAP 1.2)`,
       updated: capDateTime(updated),
-      author: { name: SENDER_NAME },
+      author: { name: senderName() },
       link: { '@_rel': 'self', '@_href': input.selfUrl },
       entry: alerts.map((a) => ({
         id: `urn:${CAP_SENDER}:alert:${a.id}`,

@@ -1,3 +1,5 @@
+import { PROVINCE_NAME } from '@shared/province';
+import { toAscii } from '@shared/wards';
 import { Router } from 'express';
 import type { Alert } from '@shared/alerts';
 import { provinceOfRole, wardOfRole } from '@shared/roles';
@@ -80,7 +82,7 @@ export function briefingRouter(deps: BriefingRoutesDeps): Router {
       res
         .status(200)
         .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .set('Content-Disposition', `attachment; filename="IOC-Hue-giao-ban-${b.week}.xlsx"`)
+        .set('Content-Disposition', `attachment; filename="IOC-${toAscii(PROVINCE_NAME).replace(/[^A-Za-z0-9]+/g, '-')}-giao-ban-${b.week}.xlsx"`)
         .send(buf);
     } catch (err) {
       next(err);

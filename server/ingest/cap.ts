@@ -1,3 +1,4 @@
+import { PROVINCE_NAME } from '@shared/province';
 import { createHash } from 'node:crypto';
 import type { IncidentType } from '@shared/categories';
 import type { CapWarning, IncidentInput } from '@shared/schemas';
@@ -207,7 +208,7 @@ export function capToIncident(alert: CapAlert, boundaries: Boundaries, producer:
   // Vietnamese first, then the CAP default (en-US), then whatever comes first.
   const info = infos.find((i) => i.language?.toLowerCase().startsWith('vi')) ?? infos.find((i) => !i.language || i.language.toLowerCase().startsWith('en')) ?? infos[0]!;
   const where = infos.map((i) => locate(i, boundaries)).find((l) => l !== null) ?? null;
-  if (!where) return { ok: false, code: 'outside_city', message: `CAP area: no polygon, circle or commune geocode of "${info.area?.[0]?.areaDesc ?? 'the message'}" lies in Huế` };
+  if (!where) return { ok: false, code: 'outside_city', message: `CAP area: no polygon, circle or commune geocode of "${info.area?.[0]?.areaDesc ?? 'the message'}" lies in ${PROVINCE_NAME}` };
   const allClear = info.responseType?.includes('AllClear') || info.urgency === 'Past';
   const id = alert.msgType === 'Update' && refIds.length > 0 ? refIds[0]! : idFor(producer, alert.sender, alert.identifier);
   const incident: IncidentInput & { warning: CapWarning } = {

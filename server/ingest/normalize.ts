@@ -1,3 +1,5 @@
+import { PROVINCE_NAME } from '@shared/province';
+import { WARD_CODES } from '@shared/wards';
 import type { z } from 'zod';
 import type { ItemKind } from '@shared/categories';
 import type { ItemError } from '@shared/protocol';
@@ -90,7 +92,7 @@ export function normalizeItem<K extends ItemKind>(kind: K, raw: unknown, boundar
   if (input.lat !== undefined && input.lng !== undefined) {
     const found = boundaries.wardAt(input.lng, input.lat);
     if (found === null) {
-      return reject(raw, 'lat', 'outside_city', `the point (${input.lat}, ${input.lng}) is outside Huế's 40 wards and communes`);
+      return reject(raw, 'lat', 'outside_city', `the point (${input.lat}, ${input.lng}) is outside ${PROVINCE_NAME}'s ${WARD_CODES.length} wards and communes`);
     }
     if (ward === undefined) ward = found;
   }

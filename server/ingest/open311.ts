@@ -1,3 +1,4 @@
+import { PROVINCE_NAME, PROVINCE_NAME_FULL } from '@shared/province';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory, type ReportStatus } from '@shared/categories';
@@ -263,7 +264,7 @@ export function toServiceRequest(r: Report, ctx: ServiceRequestContext): Open311
     updated_datetime: w3cLocal(Date.parse(updated)),
     // The deadline is exclusive (the midnight after the last working day): the last moment is a second before.
     expected_datetime: w3cLocal(deadlineMs - 1000),
-    address: `${wardName}, Thành phố Huế`,
+    address: `${wardName}, ${PROVINCE_NAME_FULL}`,
     ...(r.lat !== undefined && r.lng !== undefined ? { lat: publicCoordinate(r.lat), long: publicCoordinate(r.lng) } : {}),
   };
 }
@@ -275,7 +276,7 @@ export const OPEN311_CHANGESET = '2026-11-29T00:00:00+07:00';
 export function open311Discovery(baseUrl: string) {
   return {
     changeset: OPEN311_CHANGESET,
-    contact: 'Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC) / Huế smart city operations centre',
+    contact: `Trung tâm Giám sát, điều hành đô thị thông minh ${PROVINCE_NAME} (IOC) / ${PROVINCE_NAME} smart city operations centre`,
     key_service: 'Khóa API cấp cho đơn vị gửi dữ liệu (IOC_INGEST_KEYS); các yêu cầu GET không cần khóa / API keys are issued to producers (IOC_INGEST_KEYS); GETs need none',
     endpoints: [
       {

@@ -42,7 +42,7 @@ describe('IOC_PROVINCE', () => {
     expect((await post(server.url, '/api/v1/reports', [aReport(`p-${code}`, { ward: first })])).status).toBe(202);
     const refused = await post(server.url, '/api/v1/reports', [aReport(`hue-${code}`, { ward: '19753' })]);
     expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body)).toContain('19753');
+    expect(JSON.stringify(refused.body)).toContain(`unknown ward \\"19753\\": use one of ${name}'s ${units} official 5-digit codes`);
   });
 
   it('all: the whole country, its 3,321 units with their provinces, the 34 provinces named', async () => {
