@@ -1,15 +1,17 @@
 /**
  * npm run sim -- --days 28 [--url http://127.0.0.1:8080] [--key <ingest key>] [--seed hue-demo] [--follow]
  *
- * Sends the simulated Huế feed to a running server over HTTP, exactly as an outside producer would:
- * N days of history first, then (with --follow) the same timeline in real time.
+ * Sends the simulated feed to a running server over HTTP, exactly as an outside producer would:
+ * N days of history first, then (with --follow) the same timeline in real time. The province is the
+ * server's: set IOC_PROVINCE (or IOC_REGISTRY_DIR) as it has it (default Huế).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { loadBoundaries } from '../geo/boundaries';
-import { simulateHistory, type FeedEvent, type FeedOptions } from './feed';
-import { batchesOf, FeedTimeline, SIM_TICK_MS } from './runner';
-import { loadCalendar } from '../config/policy';
+import { installWardRegistry } from '@shared/wards';
+import { chooseProvince } from '../geo/provinces';
+import { loadRegistries, REGISTRY_BOUNDARIES_FILE } from '../geo/registry';
+import type { FeedEvent, FeedOptions } from './feed';
 
 const PATHS = { report: 'reports', dossier: 'dossiers', incident: 'incidents' } as const;
 
@@ -35,7 +37,23 @@ if (!(speed > 0)) usage('--speed must be a positive number');
 const key = values.key ?? process.env.IOC_INGEST_KEYS?.split(',')[0]?.split(':').slice(1).join(':');
 if (!key) usage('give an ingest key with --key, or set IOC_INGEST_KEYS as the server has it');
 
-const feed: FeedOptions = { seed: values.seed, boundaries: loadBoundaries(process.env.IOC_BOUNDARIES ?? null), calendar: loadCalendar(), speed };
+// The province's units (IOC_PROVINCE, or IOC_REGISTRY_DIR, as the server has them) go in before the
+// simulator loads: it reads the units when it loads, as in server/main.ts.
+let registryDirs: string[] = [];
+try {
+  registryDirs = process.env.IOC_REGISTRY_DIR ? [path.resolve(process.env.IOC_REGISTRY_DIR)] : chooseProvince(process.env.IOC_PROVINCE).registryDirs;
+  if (registryDirs.length > 0) installWardRegistry(loadRegistries(registryDirs));
+} catch (err) {
+  usage((err as Error).message);
+}
+const [{ loadBoundaries }, { simulateHistory }, { batchesOf, FeedTimeline, SIM_TICK_MS }, { loadCalendar }] = await Promise.all([
+  import('../geo/boundaries'),
+  import('./feed'),
+  import('./runner'),
+  import('../config/policy'),
+]);
+const boundariesFiles = registryDirs.map((d) => path.join(d, REGISTRY_BOUNDARIES_FILE));
+const feed: FeedOptions = { seed: values.seed, boundaries: loadBoundaries(process.env.IOC_BOUNDARIES ?? (boundariesFiles.length > 0 ? boundariesFiles : null)), calendar: loadCalendar(), speed };
 
 async function send(events: readonly FeedEvent[]): Promise<{ accepted: number; duplicate: number }> {
   const total = { accepted: 0, duplicate: 0 };
