@@ -17,11 +17,12 @@
  * feed seeds `bench-hotspots:0` …, the other half of the pairs. Every figure line is tagged with its
  * city. The shipped config (config/hotspots.json) was tuned on the tuning city only: most settings on
  * `bench-hotspots:0` … `49` (the old Poisson simulator), alphaRaise with the negative binomial tail on
- * `bench-hotspots:0` … `3` (BENCH_TRY, below). Earlier report cities (`hotspots-report:*`, then
- * truth `report-city-issue-18` with `hotspots-report-18:*`) were looked at before later changes, so
- * they are history. Tune with `--tuning`: BENCH_CONFIG_DIR=<a config folder> for a trial config, or
- * BENCH_TRY='[{"name":"a=0.001","alphaRaise":0.001},…]' to run variants beside the shipped one on
- * the same reports; BENCH_SEED changes the feed seed prefix.
+ * `bench-hotspots:0` … `3` (BENCH_TRY, below), the robust dispersion's trimTail on bench:alerts'
+ * tuning seeds. Earlier report cities (`hotspots-report:*`, truth `report-city-issue-18` with
+ * `hotspots-report-18:*`, then truth `report-city-issue-21` with `hotspots-report-21:*`) were looked
+ * at before later changes, so they are history. Tune with `--tuning`: BENCH_CONFIG_DIR=<a config
+ * folder> for a trial config, or BENCH_TRY='[{"name":"a=0.001","alphaRaise":0.001},…]' to run
+ * variants beside the shipped one on the same reports; BENCH_SEED changes the feed seed prefix.
  *
  * Methods, on the same reports:
  * - project: the detector as it ships (makeHotspotDetector + config/hotspots.json), evaluated every
@@ -77,7 +78,7 @@ const EVAL_MINUTES = Number(process.env.BENCH_EVAL_MINUTES ?? 2);
 const PLANTS_PER_CELL = Number(process.env.BENCH_PLANTS_PER_CELL ?? 3);
 const CITY = benchCity('hotspots');
 const SEED = CITY.feedSeed;
-const TUNING_SEEDS = 'the tuning city: bench-hotspots:0 … 49 (the old Poisson simulator), alphaRaise with the negative binomial tail on bench-hotspots:0 … 3 (this one)';
+const TUNING_SEEDS = 'the tuning city: bench-hotspots:0 … 49 (the old Poisson simulator), alphaRaise with the negative binomial tail on bench-hotspots:0 … 3 (this one), dispersion.trimTail on bench-alerts:0 … 1 (bench:alerts --tuning, the flood season)';
 /** Looser alphaRaise values tried in the bench only, to meet EARS at its false-alert rate. */
 const SWEEP_ALPHAS: readonly number[] = QUICK ? [0.01, 0.1] : [0.003, 0.01, 0.03, 0.1, 0.3];
 const JOBS = Math.max(1, Math.min(MONTHS, Number(process.env.BENCH_JOBS ?? Math.min(4, availableParallelism()))));
