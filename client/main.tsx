@@ -9,6 +9,7 @@ import { render } from 'solid-js/web';
 import { langFromSearch } from './i18n/make-translator';
 import { makeI18n } from './i18n/wall';
 import { WallScene } from './scenes/WallScene';
+import { installServedRegistry } from './map/wards-source';
 import { createLiveStore } from './stores/live-store';
 import { replayFromSearch } from './stores/replay-clock';
 
@@ -26,12 +27,17 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 
 // One build, three pages (the server answers /console and /briefing with this same index.html).
-// The console and the briefing load as their own chunks, so the wall downloads neither.
+// The console and the briefing load as their own chunks, so the wall downloads neither. Each waits
+// for the units served (GET /api/v1/wards, a few hundred kB): their names, centres and lists are
+// the province's (IOC_PROVINCE), not the bundled Huế's, from the first paint.
 const path = window.location.pathname.replace(/\/+$/, '');
-if (path === '/console') {
-  void import('./console/mount').then(({ mountConsole }) => mountConsole(root));
-} else if (path === '/briefing') {
-  void import('./briefing/mount').then(({ mountBriefing }) => mountBriefing(root));
-} else {
-  render(() => <App />, root);
-}
+void installServedRegistry().then((wards) => {
+  if (path === '/console') {
+    void import('./console/mount').then(({ mountConsole }) => mountConsole(root));
+  } else if (path === '/briefing') {
+    void import('./briefing/mount').then(({ mountBriefing }) => mountBriefing(root));
+  } else {
+    if (wards?.province) document.title = `IOC Wall — ${wards.province.name}`;
+    render(() => <App />, root);
+  }
+});

@@ -109,8 +109,9 @@ export function wardByCode(code: string): Ward | undefined {
 }
 
 /**
- * Replaces the registry (the server does it once at start, for IOC_REGISTRY_DIR; the client never
- * does). Units are kept in the order given.
+ * Replaces the registry (the server does it once at start, for IOC_REGISTRY_DIR or IOC_PROVINCE; a
+ * page of the client once, with the units GET /api/v1/wards serves, before it renders). Units are
+ * kept in the order given.
  */
 export function installWardRegistry(wards: readonly Ward[]): void {
   WARDS = wards;

@@ -3,7 +3,8 @@ import { makeTranslator } from './make-translator';
 
 /** Every UI string of the wall, in both languages; Vietnamese is the default. */
 export const STRINGS = {
-  title: { vi: 'Trung tâm Giám sát, điều hành đô thị thông minh — Huế', en: 'Huế Intelligent Operations Centre' },
+  title: { vi: 'Trung tâm Giám sát, điều hành đô thị thông minh — {province}', en: '{province} Intelligent Operations Centre' },
+  titleNoProvince: { vi: 'Trung tâm Giám sát, điều hành đô thị thông minh', en: 'Intelligent Operations Centre' },
   demo: { vi: 'DỮ LIỆU MÔ PHỎNG', en: 'DEMO DATA' },
   live: { vi: 'TRỰC TUYẾN', en: 'LIVE' },
   disconnected: { vi: 'MẤT KẾT NỐI', en: 'DISCONNECTED' },
@@ -29,7 +30,11 @@ export const STRINGS = {
   sceneMap: { vi: 'Bản đồ', en: 'Map' },
   sceneRanking: { vi: 'Xếp hạng', en: 'Ranking' },
   sceneCharts: { vi: 'Biểu đồ', en: 'Charts' },
-  rankingTitle: { vi: 'Xếp hạng 40 xã, phường — chỉ số đánh giá toàn diện', en: 'Ranking of the 40 wards — comprehensive index' },
+  rankingTitle: { vi: 'Xếp hạng {n} xã, phường — chỉ số đánh giá toàn diện', en: 'Ranking of the {n} wards — comprehensive index' },
+  rankingTop: { vi: '{n} đứng đầu', en: 'Top {n}' },
+  rankingBottom: { vi: '{n} cuối bảng', en: 'Bottom {n}' },
+  rankingMiddle: { vi: 'Không hiện: hạng {from}–{to} ({n} xã, phường)', en: 'Not shown: ranks {from}–{to} ({n} wards)' },
+  rankingUnranked: { vi: '{n} chưa đủ dữ liệu để xếp hạng', en: '{n} without enough data to rank' },
   rankingWindow: { vi: '7 ngày', en: '7 days' },
   colRank: { vi: '#', en: '#' },
   colWard: { vi: 'Xã, phường', en: 'Ward' },
@@ -95,3 +100,15 @@ export function makeI18n(lang: Lang) {
   return makeTranslator(STRINGS, lang);
 }
 export type I18n = ReturnType<typeof makeI18n>;
+
+/**
+ * The wall's title, naming the province served ("… — Hà Nội", "Hà Nội Intelligent Operations
+ * Centre"); Hồ Chí Minh is written as the city ("TP. Hồ Chí Minh", "Hồ Chí Minh City"), as it is
+ * everywhere, not as the man. Without a province (a custom registry) the title names none.
+ */
+export function wallTitle(i18n: I18n, province: { name: string } | null): string {
+  if (!province) return i18n.t('titleNoProvince');
+  const hcm = province.name === 'Hồ Chí Minh';
+  const name = hcm ? (i18n.lang === 'vi' ? 'TP. Hồ Chí Minh' : 'Hồ Chí Minh City') : province.name;
+  return i18n.t('title', { province: name });
+}

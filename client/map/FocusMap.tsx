@@ -1,8 +1,9 @@
 import type { ExpressionSpecification } from 'maplibre-gl';
 import { createEffect, onCleanup, onMount } from 'solid-js';
 import { addWardLayers, createBaseMap, FIT_PADDING_PX, WARD_FILL_LAYER, WARD_LINE_LAYER } from './base-map';
-import { geometryBbox, HUE_BOUNDS, padBbox } from './geo';
+import { geometryBbox, padBbox } from './geo';
 import type { BBox } from './geo';
+import { homeBounds } from './wards-source';
 import type { WardCollection } from './wards-source';
 
 /** How long the flight to a ward takes; long enough to follow, short enough for a meeting. */
@@ -31,13 +32,14 @@ export function FocusMap(props: FocusMapProps) {
   onMount(() => {
     const el = container;
     if (!el) return;
-    const map = createBaseMap(el, HUE_BOUNDS);
+    const home = homeBounds();
+    const map = createBaseMap(el, home);
     let loaded = false;
     let sourceReady = false;
     // The ward the camera is heading for; set after each fitBounds call, because fitBounds first
     // stops the previous flight, and that flight's moveend must still be reported as the old ward.
     let heading = 'city';
-    let box: BBox = HUE_BOUNDS;
+    let box: BBox = home;
 
     map.on('moveend', () => {
       if (map.isMoving()) return;
@@ -65,7 +67,7 @@ export function FocusMap(props: FocusMapProps) {
       map.setPaintProperty(WARD_LINE_LAYER, 'line-color', focus ? ['case', isFocus, '#ffd24a', '#3b5575'] : CITY_PAINT.lineColor);
       map.setPaintProperty(WARD_LINE_LAYER, 'line-width', focus ? ['case', isFocus, 4, 1] : CITY_PAINT.lineWidth);
       const feature = focus ? coll.features.find((f) => f.properties.code === focus) : undefined;
-      box = feature ? padBbox(geometryBbox(feature.geometry), 0.25) : HUE_BOUNDS;
+      box = feature ? padBbox(geometryBbox(feature.geometry), 0.25) : home;
       fly(feature ? feature.properties.code : 'city', true);
     };
 

@@ -8,7 +8,6 @@ import { MAP_ATTRIBUTION } from '../i18n/wall';
 import type { I18n } from '../i18n/wall';
 import { AlertMarkers, alertMarkerViews } from './alert-markers';
 import { addWardLayers, createBaseMap, FIT_PADDING_PX, WARD_FILL_LAYER } from './base-map';
-import { HUE_BOUNDS } from './geo';
 import type { BBox } from './geo';
 import { buildIncidentLayer, incidentsToPoints } from './layers/incident-points';
 import { buildReportHeatmapLayer, reportsToHeatPoints } from './layers/report-heatmap';
@@ -18,7 +17,7 @@ import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 import type { WardFillOptions } from './ward-fill';
 import { addWarningLayers, setWarnings } from './warning-layers';
-import { fetchWardCollection } from './wards-source';
+import { homeBounds, loadWardCollection } from './wards-source';
 import type { ActiveWarning } from '../warnings/active-warnings';
 
 const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
@@ -27,7 +26,7 @@ const HEAT_UPDATE_MS = 250;
 
 export interface WardMapProps {
   i18n: I18n;
-  /** What the map fits to, [west, south, east, north]. @default HUE_BOUNDS */
+  /** What the map fits to, [west, south, east, north]. @default the province's mainland (homeBounds) */
   bounds?: BBox;
   /** @default 'ward-map' */
   testId?: string;
@@ -35,6 +34,18 @@ export interface WardMapProps {
   class?: string;
   /** Hide names that find no free spot (when an inset shows them). @default false */
   hideCrowdedLabels?: boolean;
+  /**
+   * Which names win when two collide: the more people a unit serves, or the more densely it is
+   * peopled (the heart of a city in a centre inset, where the outer wards are the populous ones).
+   * @default 'population'
+   */
+  labelPriority?: 'population' | 'density';
+  /** Units an inset names larger: here their names are drawn full size or not at all. @default none */
+  insetWards?: readonly string[];
+  /** Room around what the map fits, in pixels: an inset, whose box already has its margin, wastes none of its little room. @default FIT_PADDING_PX * 3 */
+  fitPaddingPx?: number;
+  /** Room kept free of the fitted area on each side, as a share of the map's width (left, right) or height (top, bottom): where an inset sits. @default none */
+  fitMargin?: Partial<Record<'top' | 'right' | 'bottom' | 'left', number>>;
   /** The licence attribution is shown once per wall, on the main map. @default true */
   attribution?: boolean;
   /** The value each ward is coloured by, keyed by ward code; null is "no figure". */
@@ -65,7 +76,7 @@ export function WardMap(props: WardMapProps) {
   onMount(() => {
     const el = container;
     if (!el) return;
-    const bounds = props.bounds ?? HUE_BOUNDS;
+    const bounds = props.bounds ?? homeBounds();
     const map = createBaseMap(el, bounds);
     if (props.attribution ?? true) {
       map.addControl(new AttributionControl({ compact: false, customAttribution: MAP_ATTRIBUTION }), 'bottom-right');
@@ -75,16 +86,22 @@ export function WardMap(props: WardMapProps) {
     map.addControl(overlay);
 
     const markers: Marker[] = [];
-    const labels: { el: HTMLElement; priority: number; base: number }[] = [];
+    const labels: { el: HTMLElement; priority: number; base: number; minScale?: number }[] = [];
+    const insetWards = new Set(props.insetWards ?? []);
     let wardsReady = false;
     const abort = new AbortController();
 
-    const relayoutLabels = () => placeLabels(labels, props.hideCrowdedLabels ?? false);
+    const relayoutLabels = () => placeLabels(labels, props.hideCrowdedLabels ?? false, el);
     const fit = () => {
       const focus = props.fitTo?.() ?? null;
       // A focused view's margin is a share of the screen, as the rest of the wall is sized: a fixed
       // margin let a 4K wall zoom further than a 1080p one and cut the edge of the area off.
-      const padding = focus ? Math.round((FIT_PADDING_PX * 3 * window.innerHeight) / 1080) : FIT_PADDING_PX * 3;
+      const m = props.fitMargin ?? {};
+      const base = props.fitPaddingPx ?? FIT_PADDING_PX * 3;
+      const side = (share: number | undefined, size: number) => base + Math.round((share ?? 0) * size);
+      const padding = focus
+        ? Math.round((FIT_PADDING_PX * 3 * window.innerHeight) / 1080)
+        : { top: side(m.top, el.clientHeight), right: side(m.right, el.clientWidth), bottom: side(m.bottom, el.clientHeight), left: side(m.left, el.clientWidth) };
       map.fitBounds(focus ?? bounds, { padding, animate: false, maxZoom: focus ? MAX_FIT_ZOOM : 22 });
     };
     // deck.gl radii are in screen pixels: scale them with the screen (not this map, so the inset
@@ -106,8 +123,9 @@ export function WardMap(props: WardMapProps) {
     };
 
     map.on('load', () => {
-      fetchWardCollection(abort.signal)
+      loadWardCollection()
         .then((wards) => {
+          if (abort.signal.aborted) return;
           addWardLayers(map, wards, WALL_PAINT);
           for (const f of wards.features) {
             const center = f.properties.center;
@@ -121,7 +139,9 @@ export function WardMap(props: WardMapProps) {
             markers.push(new Marker({ element: label }).setLngLat(center).addTo(map));
             // The more people a unit serves, the more its name matters when two labels collide
             // (the dense urban core would otherwise lose out to large rural communes).
-            labels.push({ el: label, priority: f.properties.population ?? 0, base: f.properties.population ?? 0 });
+            const people = f.properties.population ?? 0;
+            const base = props.labelPriority === 'density' ? people / Math.max(0.01, f.properties.areaKm2 ?? 1) : people;
+            labels.push({ el: label, priority: base, base, ...(insetWards.has(f.properties.code) ? { minScale: 1 } : {}) });
           }
           addWarningLayers(map, px);
           wardsReady = true;

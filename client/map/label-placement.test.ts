@@ -48,3 +48,23 @@ describe('chooseLabelPlacements', () => {
     expect(chooseLabelPlacements(boxes, CANDIDATES)).toEqual(expected);
   });
 });
+
+describe('chooseLabelPlacements within a frame (an inset)', () => {
+  const frame = { left: 0, top: 0, right: 100, bottom: 50 };
+
+  it('a label cut by the frame moves inside it, or is crowded out when no candidate fits', () => {
+    const boxes = [
+      // At the top edge: half of it above the frame; moved down a label height, it fits.
+      { x: 50, y: 0.5, width: 10, height: 4, priority: 2 },
+      // Across the right edge whatever its shift or size.
+      { x: 99, y: 25, width: 10, height: 4, priority: 1 },
+      // Well inside: stays.
+      { x: 20, y: 25, width: 10, height: 4, priority: 3 },
+    ];
+    expect(chooseLabelPlacements(boxes, [...CANDIDATES, { scale: 1, shift: 1 }], frame)).toEqual([3, -1, 0]);
+  });
+
+  it('without a frame the same labels keep their spots', () => {
+    expect(chooseLabelPlacements([{ x: 99, y: 25, width: 10, height: 4, priority: 1 }], CANDIDATES)).toEqual([0]);
+  });
+});

@@ -5,7 +5,10 @@ import type { I18n } from '../i18n/wall';
 import { FILL_KPIS, fillValues } from '../map/fill-kpis';
 import type { FillKpiId } from '../map/fill-kpis';
 import { SEVERITY_COLORS } from '../map/layers/incident-points';
-import { HUE_CORE_BOUNDS } from '../map/geo';
+import { HUE_BOUNDS, HUE_CORE_BOUNDS } from '../map/geo';
+import { coreForPane, insetLayout, INSET_SHARE, OFFSHORE_INSET_SHARE, provinceView } from '../map/province-view';
+import type { InsetLayout, ProvinceView } from '../map/province-view';
+import { servedWards } from '../map/wards-source';
 import { WardMap } from '../map/WardMap';
 import { WARD_FILL_EMPTY, WARD_FILL_STEPS, wardFillMax } from '../map/ward-fill';
 import type { WardFillOptions } from '../map/ward-fill';
@@ -27,6 +30,22 @@ export interface MapSceneProps {
   warnings?: Accessor<readonly ActiveWarning[]>;
 }
 
+/** An inset's box has its margin already: the map fits it with only a little room more. */
+const INSET_PADDING_PX = 8;
+
+/** The province's view from the units served; Huế's hand-drawn one if they could not be loaded. */
+function viewOfServed(): { view: ProvinceView; corners: InsetLayout } {
+  const coll = servedWards();
+  if (!coll || coll.features.length === 0) return { view: { main: HUE_BOUNDS, core: { bbox: HUE_CORE_BOUNDS, codes: [] }, offshore: null }, corners: { core: 'top-right', offshore: 'bottom-right', margin: {}, strip: false } };
+  const view = provinceView(coll);
+  const corners = insetLayout(coll, view);
+  if (!corners.strip) return { view, corners };
+  // In a strip down the side the centre inset is tall (styles.css, .core-inset--strip): its box is
+  // reshaped to match, at the same magnification. The heights leave room for the gaps and the attribution.
+  const height = view.offshore ? 1 - OFFSHORE_INSET_SHARE - 0.08 : 0.93;
+  return { view: { ...view, core: coreForPane(coll, view, INSET_SHARE, height) }, corners };
+}
+
 /**
  * The city at a glance: map of the 40 wards on the left, live KPI tiles and alerts on the right.
  * The 24-hour category list gave its place to the alerts: the charts scene shows the category mix.
@@ -43,6 +62,13 @@ export function MapScene(props: MapSceneProps) {
   };
   const legendMax = () => formatFigure(wardFillMax(values(), fillOptions()), kpi().kind, i18n.locale);
   const alerts = () => data()?.alerts ?? [];
+  // Fitted to the province served: its mainland on the main map, its dense centre and its far islands in insets.
+  const { view, corners } = viewOfServed();
+  const offshoreNames = () =>
+    (view.offshore?.codes ?? [])
+      .map((c) => servedWards()?.features.find((f) => f.properties.code === c)?.properties)
+      .map((p) => (p ? (i18n.lang === 'vi' ? p.nameFull : (p.nameAscii ?? p.name)) : ''))
+      .join(' · ');
   const line = (key: TileTrend['key'], label: string, trend: Trend | null, kind: FigureKind): TileTrend => ({
     key,
     label,
@@ -55,6 +81,9 @@ export function MapScene(props: MapSceneProps) {
       <div class="wall__map">
         <WardMap
           i18n={i18n}
+          bounds={view.main}
+          fitMargin={corners.margin}
+          insetWards={view.core?.codes ?? []}
           hideCrowdedLabels
           wardValues={values}
           fillOptions={fillOptions}
@@ -63,21 +92,53 @@ export function MapScene(props: MapSceneProps) {
           incidents={() => data()?.incidents ?? []}
           warnings={() => props.warnings?.() ?? []}
         />
-        <div class="core-inset">
-          <div class="core-inset__title">{i18n.t('coreInset')}</div>
-          <WardMap
-            i18n={i18n}
-            bounds={HUE_CORE_BOUNDS}
-            testId="ward-map-core"
-            attribution={false}
-            wardValues={values}
-            fillOptions={fillOptions}
-            alerts={alerts}
-            reports={() => data()?.reports ?? []}
-            incidents={() => data()?.incidents ?? []}
-            warnings={() => props.warnings?.() ?? []}
-          />
-        </div>
+        <Show when={view.core}>
+          {(core) => (
+            <div
+              class={`core-inset core-inset--${corners.core}`}
+              classList={{ 'core-inset--strip': corners.strip, 'core-inset--above-offshore': corners.strip && view.offshore !== null }}
+              data-testid="core-inset"
+              data-corner={corners.core}
+            >
+              <div class="core-inset__title">{i18n.t('coreInset')}</div>
+              <WardMap
+                i18n={i18n}
+                bounds={core().bbox}
+                testId="ward-map-core"
+                attribution={false}
+                fitPaddingPx={INSET_PADDING_PX}
+                hideCrowdedLabels
+                labelPriority="density"
+                wardValues={values}
+                fillOptions={fillOptions}
+                alerts={alerts}
+                reports={() => data()?.reports ?? []}
+                incidents={() => data()?.incidents ?? []}
+                warnings={() => props.warnings?.() ?? []}
+              />
+            </div>
+          )}
+        </Show>
+        <Show when={view.offshore}>
+          {(offshore) => (
+            <div class={`core-inset core-inset--offshore core-inset--${corners.offshore}`} data-testid="offshore-inset" data-corner={corners.offshore} data-wards={offshore().codes.join(',')}>
+              <div class="core-inset__title">{offshoreNames()}</div>
+              <WardMap
+                i18n={i18n}
+                bounds={offshore().bbox}
+                testId="ward-map-offshore"
+                attribution={false}
+                fitPaddingPx={INSET_PADDING_PX}
+                wardValues={values}
+                fillOptions={fillOptions}
+                alerts={alerts}
+                reports={() => data()?.reports ?? []}
+                incidents={() => data()?.incidents ?? []}
+                warnings={() => props.warnings?.() ?? []}
+              />
+            </div>
+          )}
+        </Show>
         <div class="legend" classList={{ 'legend--stale': live.stale() }} data-testid="map-legend" data-fill={props.fill()}>
           <div class="legend__title legend__title--fill">{i18n.label(kpi().label)}</div>
           <div class="legend__scale">

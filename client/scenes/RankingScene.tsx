@@ -5,7 +5,7 @@ import { wardByCode } from '@shared/wards';
 import type { I18n, StringKey } from '../i18n/wall';
 import type { LiveStore } from '../stores/live-store';
 import { formatPoints } from '../ui/format';
-import { formatRankRange, rankChange, sortRankingRows, toColumns } from '../ui/ranking';
+import { formatRankRange, rankChange, rankingBoard, sortRankingRows } from '../ui/ranking';
 import { dateTimeFormat } from '../ui/intl-cache';
 
 const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'service'; label: StringKey }[] = [
@@ -17,6 +17,7 @@ const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'servic
 
 /** Two columns of 20 fit a 16:9 wall with rows tall enough to read from 5 m. */
 const RANKING_COLUMNS = 2;
+const RANKING_ROWS_PER_COLUMN = 20;
 
 function Header(props: { i18n: I18n }) {
   const t = props.i18n.t;
@@ -90,11 +91,15 @@ function Row(props: { i18n: I18n; row: RankingRow; ranked: number }) {
   );
 }
 
-/** The 40 wards by the comprehensive index over 7 days, with pillar bars and the change vs the week before. */
+/**
+ * The units by the comprehensive index over 7 days, with pillar bars and the change vs the week
+ * before: all of them up to 40 (Huế), else the top 20 and the bottom 20 with the middle counted.
+ */
 export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   const { i18n } = props;
   const ranking = () => props.live.state.data?.ranking;
-  const columns = () => toColumns(sortRankingRows(ranking()?.rows ?? []), RANKING_COLUMNS);
+  const board = () => rankingBoard(sortRankingRows(ranking()?.rows ?? []), RANKING_ROWS_PER_COLUMN, RANKING_COLUMNS);
+  const units = () => ranking()?.rows.length ?? 0;
   const ranked = () => (ranking()?.rows ?? []).filter((r) => r.rank !== null).length;
   // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
   const day = (iso: string) => dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
@@ -106,22 +111,37 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   return (
     <section class="ranking" classList={{ 'ranking--stale': props.live.stale() }} data-testid="ranking-scene">
       <h2 class="scene-title">
-        {i18n.t('rankingTitle')}{' '}
+        {i18n.t('rankingTitle', { n: units() })}{' '}
         <span class="scene-title__sub">
           {period()} · {i18n.t('rankingChangeNote')}
         </span>
       </h2>
       <Show when={(ranking()?.rows.length ?? 0) > 0} fallback={<div class="scene-empty">{i18n.t('noRanking')}</div>}>
-        <div class="ranking__columns" role="table">
-          <For each={columns()}>
+        <div class="ranking__columns" role="table" data-testid="ranking-columns" data-units={units()}>
+          <For each={board().columns}>
             {(col) => (
-              <div class="ranking__column" role="rowgroup">
+              <div class="ranking__column" classList={{ 'ranking__column--titled': col.title !== null }} role="rowgroup" data-part={col.title ?? 'all'}>
+                <Show when={col.title}>
+                  {(title) => (
+                    <div class={`ranking__part ranking__part--${title()}`}>{i18n.t(title() === 'top' ? 'rankingTop' : 'rankingBottom', { n: col.rows.length })}</div>
+                  )}
+                </Show>
                 <Header i18n={i18n} />
-                <For each={col}>{(row) => <Row i18n={i18n} row={row} ranked={ranked()} />}</For>
+                <For each={col.rows}>{(row) => <Row i18n={i18n} row={row} ranked={ranked()} />}</For>
               </div>
             )}
           </For>
         </div>
+        <Show when={board().middle !== null || board().unranked > 0}>
+          <div class="ranking__rest" data-testid="ranking-rest">
+            {[
+              board().middle ? i18n.t('rankingMiddle', { from: board().middle!.from, to: board().middle!.to, n: board().middle!.count }) : '',
+              board().unranked > 0 ? i18n.t('rankingUnranked', { n: board().unranked }) : '',
+            ]
+              .filter((t) => t !== '')
+              .join(' · ')}
+          </div>
+        </Show>
       </Show>
     </section>
   );

@@ -1,9 +1,10 @@
 import { Show, createMemo, lazy } from 'solid-js';
 import { wardByCode } from '@shared/wards';
+import { wallTitle } from '../i18n/wall';
 import type { I18n } from '../i18n/wall';
 import { geometryBbox } from '../map/geo';
 import type { BBox } from '../map/geo';
-import { createWardCollection } from '../map/wards-source';
+import { createWardCollection, servedProvince } from '../map/wards-source';
 import { createAddressMoment } from '../stores/address-moment';
 import { createSceneRotation } from '../stores/scene-rotation';
 import type { LiveStore } from '../stores/live-store';
@@ -87,7 +88,9 @@ export function WallScene(props: WallSceneProps) {
       data-replay={replaying() ? 'true' : 'false'}
     >
       <header class="wall__header">
-        <h1 class="wall__title">{i18n.t('title')}</h1>
+        <h1 class="wall__title" data-testid="wall-title" data-province={servedProvince()?.code ?? ''}>
+          {wallTitle(i18n, servedProvince())}
+        </h1>
         <Show when={data()?.demo}>
           <DemoBanner i18n={i18n} />
         </Show>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RankingRow } from '@shared/protocol';
-import { formatRankRange, rankChange, sortRankingRows, toColumns } from './ranking';
+import { formatRankRange, rankChange, rankingBoard, sortRankingRows, toColumns } from './ranking';
 
 function row(ward: string, rank: number | null, score: number | null, previousRank: number | null = null): RankingRow {
   return {
@@ -62,5 +62,38 @@ describe('toColumns', () => {
 
   it('leaves the last column short when the count does not divide', () => {
     expect(toColumns([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
+  });
+});
+
+describe('rankingBoard: what the ranking scene shows', () => {
+  const ranked = (n: number, unranked = 0) => [
+    ...Array.from({ length: n }, (_, i) => row(String(10000 + i), i + 1, 100 - i / 10)),
+    ...Array.from({ length: unranked }, (_, i) => row(String(20000 + i), null, null)),
+  ];
+
+  it('40 units (Huế): all of them, 1–20 and 21–40, nothing left out', () => {
+    const b = rankingBoard(ranked(40));
+    expect(b.columns.map((c) => [c.title, c.rows.length, c.rows[0]?.rank])).toEqual([
+      [null, 20, 1],
+      [null, 20, 21],
+    ]);
+    expect(b.middle).toBeNull();
+    expect(b.unranked).toBe(0);
+  });
+
+  it('168 units (Hồ Chí Minh City), 160 ranked: the top 20 and the bottom 20 ranked, the middle 120 and the 8 unranked counted', () => {
+    const b = rankingBoard(ranked(160, 8));
+    expect(b.columns.map((c) => c.title)).toEqual(['top', 'bottom']);
+    expect(b.columns[0]!.rows.map((r) => r.rank)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(b.columns[1]!.rows.map((r) => r.rank)).toEqual(Array.from({ length: 20 }, (_, i) => 141 + i));
+    expect(b.middle).toEqual({ from: 21, to: 140, count: 120 });
+    expect(b.unranked).toBe(8);
+  });
+
+  it('126 units of which only 30 ranked: the 30 first, then 10 unranked, the other 86 counted', () => {
+    const b = rankingBoard(ranked(30, 96));
+    expect(b.columns.flatMap((c) => c.rows).map((r) => r.rank)).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), ...Array<null>(10).fill(null)]);
+    expect(b.middle).toBeNull();
+    expect(b.unranked).toBe(86);
   });
 });

@@ -51,3 +51,40 @@ export function toColumns<T>(items: readonly T[], count: number): T[][] {
   for (let i = 0; i < count; i++) cols.push(items.slice(i * per, (i + 1) * per));
   return cols;
 }
+
+/** What the ranking scene shows: its columns (each with its heading, if any) and what it leaves out. */
+export interface RankingBoard<T> {
+  columns: { title: 'top' | 'bottom' | null; rows: T[] }[];
+  /** The ranked units between the top and the bottom, not shown: from and to are ranks. */
+  middle: { from: number; to: number; count: number } | null;
+  /** Units without a rank that are not shown. */
+  unranked: number;
+}
+
+/**
+ * The ranking a leader reads from 5 m: up to `perColumn`×`columns` units all of them (Huế's 40, in
+ * two columns); more (Hà Nội's 126, Hồ Chí Minh City's 168) the top `perColumn` and the bottom
+ * `perColumn` ranked, at the same size, with the middle counted in a line. The rows stay as large
+ * as Huế's: a third column or pages that turn would be smaller or gone before they are read.
+ * `sorted` is sortRankingRows' order (ranked first).
+ */
+export function rankingBoard<T extends { rank: number | null }>(sorted: readonly T[], perColumn = 20, columns = 2): RankingBoard<T> {
+  const room = perColumn * columns;
+  if (sorted.length <= room) return { columns: toColumns(sorted, columns).map((rows) => ({ title: null, rows })), middle: null, unranked: 0 };
+  const ranked = sorted.filter((r) => r.rank !== null);
+  if (ranked.length < 2 * perColumn) {
+    // Too few ranked for a top and a bottom: the ranked ones first, as many unranked as fit.
+    return { columns: toColumns(sorted.slice(0, room), columns).map((rows) => ({ title: null, rows })), middle: null, unranked: sorted.length - room };
+  }
+  const top = ranked.slice(0, perColumn);
+  const bottom = ranked.slice(-perColumn);
+  const inside = ranked.slice(perColumn, ranked.length - perColumn);
+  return {
+    columns: [
+      { title: 'top', rows: top },
+      { title: 'bottom', rows: bottom },
+    ],
+    middle: inside.length === 0 ? null : { from: inside[0]!.rank!, to: inside[inside.length - 1]!.rank!, count: inside.length },
+    unranked: sorted.length - ranked.length,
+  };
+}
