@@ -21,6 +21,10 @@ export interface Province {
   mainlandBbox: [number, number, number, number];
   /** Codes of its units far offshore (Hoàng Sa, Trường Sa, Côn Đảo, Bạch Long Vĩ, Phú Quốc …), for an inset. */
   offshore: string[];
+  /** The dense centre, for an inset: the extent of the cluster of its smallest units; null for the whole country. */
+  coreBbox?: [number, number, number, number] | null;
+  /** The units of that cluster (the inset's). */
+  coreUnits?: string[];
 }
 
 // `export let`, as WARDS in ./wards.ts: the server installs the province at start (server/main.ts),

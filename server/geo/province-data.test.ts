@@ -61,6 +61,34 @@ describe('the 34 provinces shipped', () => {
     expect(off('01')).toEqual([]);
   });
 
+  it('the dense centre is where the units are smallest: the old city of Huế, inner Hà Nội, inner Hồ Chí Minh City', () => {
+    const core = (code: string) => {
+      const p = provinces.find((x) => x.code === code)!;
+      const wards = loadRegistry(path.join(PROVINCES_DIR, code)).wards;
+      return { p, names: p.coreUnits!.map((c) => wards.find((w) => w.code === c)!.name) };
+    };
+    const hue = core('46');
+    // The wall's hand-drawn inset of Huế (client/map/geo.ts HUE_CORE_BOUNDS): the chosen one is within 0.03° of it on every side.
+    const drawn = [107.515, 16.405, 107.675, 16.54];
+    hue.p.coreBbox!.forEach((v, i) => expect(Math.abs(v - drawn[i]!)).toBeLessThan(0.03));
+    expect(hue.names).toEqual(expect.arrayContaining(['Phú Xuân', 'Thuận Hóa', 'Vỹ Dạ', 'An Cựu']));
+    expect(core('01').names).toEqual(expect.arrayContaining(['Ba Đình', 'Hoàn Kiếm', 'Cửa Nam']));
+    const hcmc = core('79');
+    expect(hcmc.names).toEqual(expect.arrayContaining(['Bến Thành', 'Tân Định', 'Chợ Lớn']));
+    // Sài Gòn ward (3.0 km²) is just too large to be one of them, but the inset shows it.
+    const saigon = loadRegistry(path.join(PROVINCES_DIR, '79')).wards.find((w) => w.name === 'Sài Gòn')!;
+    expect(within([...saigon.center, ...saigon.center], hcmc.p.coreBbox!)).toBe(true);
+    for (const p of provinces) {
+      if (p.coreBbox === null) {
+        expect(p.coreUnits, p.name).toEqual([]);
+        continue;
+      }
+      expect(p.coreUnits!.length, p.name).toBeGreaterThanOrEqual(3);
+      expect(within(p.coreBbox!, p.mainlandBbox), p.name).toBe(true);
+    }
+    expect(provinces.filter((p) => p.coreBbox === null).length).toBeLessThan(5);
+  });
+
   it("Huế's shipped units are its bundled registry's: codes, names, populations", () => {
     const shipped = loadRegistry(path.join(PROVINCES_DIR, '46')).wards;
     expect(shipped.map((w) => [w.code, w.name, w.type, w.population])).toEqual(BUNDLED_WARDS.map((w) => [w.code, w.name, w.type, w.population]));

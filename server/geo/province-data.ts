@@ -49,6 +49,40 @@ export interface ProvinceRecord {
   mainland_bbox: BBox;
   /** Units lying wholly outside the extent of the province's other units (islands far offshore). */
   offshore: string[];
+  /** The dense centre, for the map's inset: the extent of the cluster of its smallest units (core_units); null: none. */
+  core_bbox: BBox | null;
+  /** The units of that cluster. */
+  core_units: string[];
+}
+
+/** The smallest fifth of the units (at least 6) are candidates for the dense centre. */
+export const CORE_SMALL_SHARE = 0.2;
+/** Units of the centre lie within this distance (degrees of latitude, ~9 km) of its middle unit. */
+export const CORE_RADIUS_DEG = 0.08;
+/** A centre needs at least this many small units together. */
+export const CORE_MIN_UNITS = 3;
+
+/**
+ * The dense centre chosen from the data, where the units are smallest: among the smallest fifth of
+ * the units (by area), the one with the most others within CORE_RADIUS_DEG of its label point, and
+ * those others. On Huế it is the old city's wards; on Hà Nội and Hồ Chí Minh City, the inner
+ * districts' wards.
+ */
+export function denseCore(units: readonly { code: string; areaKm2: number; center: [number, number]; bbox: BBox }[]): { bbox: BBox; codes: string[] } | null {
+  const small = [...units].filter((u) => u.areaKm2 > 0).sort((a, b) => a.areaKm2 - b.areaKm2).slice(0, Math.max(6, Math.round(units.length * CORE_SMALL_SHARE)));
+  if (small.length === 0) return null;
+  const near = (a: (typeof small)[number], b: (typeof small)[number]): boolean =>
+    Math.hypot((a.center[0] - b.center[0]) * Math.cos((a.center[1] * Math.PI) / 180), a.center[1] - b.center[1]) <= CORE_RADIUS_DEG;
+  let best = small[0]!;
+  let bestCount = -1;
+  for (const a of small) {
+    const n = small.reduce((c, b) => c + (near(a, b) ? 1 : 0), 0);
+    if (n > bestCount) [best, bestCount] = [a, n];
+  }
+  const cluster = small.filter((b) => near(best, b));
+  // Fewer than CORE_MIN_UNITS small units together: no dense centre, no inset (Lai Châu).
+  if (cluster.length < CORE_MIN_UNITS) return null;
+  return { bbox: unionBbox(cluster.map((u) => u.bbox)), codes: cluster.map((u) => u.code).sort() };
 }
 
 function ringsOf(g: Geometry): Position[][] {
@@ -269,6 +303,7 @@ export function buildProvince(p: NationwideProvince, collection: FeatureCollecti
   const overlaps = (a: BBox, b: BBox): boolean => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
   const offshore = units.filter((u) => u.props.type === 'dac_khu' && !overlaps(u.bbox, land)).map((u) => u.props.code);
   const mainland = unionBbox(units.filter((u) => !offshore.includes(u.props.code)).map((u) => u.bbox));
+  const core = denseCore(units.map((u, i) => ({ code: u.props.code, areaKm2: u.props.area_km2, center: facts[i]!.center as [number, number], bbox: u.bbox })));
   return {
     record: {
       code: p.code,
@@ -281,6 +316,8 @@ export function buildProvince(p: NationwideProvince, collection: FeatureCollecti
       bbox,
       mainland_bbox: mainland,
       offshore,
+      core_bbox: core?.bbox ?? null,
+      core_units: core?.codes ?? [],
     },
     facts,
     boundaries: {

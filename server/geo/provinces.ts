@@ -31,6 +31,8 @@ export function toProvince(r: ProvinceRecord): Province {
     bbox: r.bbox,
     mainlandBbox: r.mainland_bbox,
     offshore: r.offshore,
+    coreBbox: r.core_bbox,
+    coreUnits: r.core_units,
   };
 }
 
@@ -68,6 +70,8 @@ export function nationOf(all: readonly Province[]): Province {
     bbox: box((p) => p.bbox),
     mainlandBbox: box((p) => p.mainlandBbox),
     offshore: all.flatMap((p) => p.offshore),
+    coreBbox: null,
+    coreUnits: [],
   };
 }
 
