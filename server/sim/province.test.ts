@@ -26,7 +26,7 @@ const TUESDAY = Date.parse('2026-11-17T00:00:00+07:00');
 const HUE_RESIDENTS = 1_432_986;
 const day = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
 
-describe('the simulator for Hà Nội (01)', () => {
+describe('the simulator for Hà Nội (01)', { timeout: 60_000 }, () => {
   it("scales Huế's volumes by its residents, spreads them over its 126 units by residents, and has no flood season", async () => {
     const { wards, feed, rhythm, profile, schemas, opts } = await simulatorFor('01');
     const residents = wards.reduce((s, w) => s + w.population, 0);
@@ -59,7 +59,7 @@ describe('the simulator for Hà Nội (01)', () => {
   });
 });
 
-describe('the simulator for a central coast province', () => {
+describe('the simulator for a central coast province', { timeout: 60_000 }, () => {
   it('Đà Nẵng (48) has the flood season, over its dense coastal units', async () => {
     const { wards, rhythm } = await simulatorFor('48');
     expect(rhythm.HAS_FLOOD_SEASON).toBe(true);
@@ -84,7 +84,7 @@ describe('the simulator for a central coast province', () => {
   });
 });
 
-describe('the simulator for the whole country (all)', () => {
+describe('the simulator for the whole country (all)', { timeout: 60_000 }, () => {
   it("floods each unit by its own province's rule: Huế's by its line, the other coast provinces' by density, none in the north or south", async () => {
     const { wards, rhythm, profile } = await simulatorFor('all');
     expect(wards).toHaveLength(3321);
@@ -97,7 +97,7 @@ describe('the simulator for the whole country (all)', () => {
   });
 });
 
-describe('the demo flood warning of another province', () => {
+describe('the demo flood warning of another province', { timeout: 60_000 }, () => {
   it("covers Đà Nẵng's low-lying units and is sent by its station", async () => {
     const { wards, rhythm } = await simulatorFor('48');
     const { floodWarning } = await import('./past');
