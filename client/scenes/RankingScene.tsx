@@ -19,13 +19,16 @@ const PILLARS: readonly { key: 'governance' | 'safety' | 'environment' | 'servic
 const RANKING_COLUMNS = 2;
 const RANKING_ROWS_PER_COLUMN = 20;
 
-function Header(props: { i18n: I18n }) {
+/** The columns' heads; a long ranking's say which end of it they show ("20 đứng đầu", "20 cuối bảng") where the name column's head is. */
+function Header(props: { i18n: I18n; part: 'top' | 'bottom' | null; count: number }) {
   const t = props.i18n.t;
   return (
     <div class="ranking__row ranking__row--head" role="row">
       <span class="ranking__rank">{t('colRank')}</span>
       <span class="ranking__range">{t('colRange')}</span>
-      <span class="ranking__name">{t('colWard')}</span>
+      <span class={`ranking__name${props.part ? ` ranking__part ranking__part--${props.part}` : ''}`}>
+        {props.part ? t(props.part === 'top' ? 'rankingTop' : 'rankingBottom', { n: props.count }) : t('colWard')}
+      </span>
       <span class="ranking__score">{t('colScore')}</span>
       <For each={PILLARS}>{(p) => <span class="ranking__pillar-head">{t(p.label)}</span>}</For>
       <span class="ranking__766">{t('col766')}</span>
@@ -100,6 +103,15 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
   const ranking = () => props.live.state.data?.ranking;
   const board = () => rankingBoard(sortRankingRows(ranking()?.rows ?? []), RANKING_ROWS_PER_COLUMN, RANKING_COLUMNS);
   const units = () => ranking()?.rows.length ?? 0;
+  // What a long ranking leaves out, in the title's line: the rows keep Huế's size.
+  const rest = () => {
+    const b = board();
+    const parts = [
+      b.middle ? i18n.t('rankingMiddle', { from: b.middle.from, to: b.middle.to, n: b.middle.count }) : '',
+      b.unranked > 0 ? i18n.t('rankingUnranked', { n: b.unranked }) : '',
+    ].filter((t) => t !== '');
+    return parts.length > 0 ? parts.join(' · ') : null;
+  };
   const ranked = () => (ranking()?.rows ?? []).filter((r) => r.rank !== null).length;
   // en-GB writes dd/mm in both languages (vi-VN would write dd-mm).
   const day = (iso: string) => dateTimeFormat('en-GB', { timeZone: HUE_TIME_ZONE, day: '2-digit', month: '2-digit' }).format(new Date(iso));
@@ -114,34 +126,20 @@ export function RankingScene(props: { i18n: I18n; live: LiveStore }) {
         {i18n.t('rankingTitle', { n: units() })}{' '}
         <span class="scene-title__sub">
           {period()} · {i18n.t('rankingChangeNote')}
+          <Show when={rest()}>{(text) => <span data-testid="ranking-rest"> · {text()}</span>}</Show>
         </span>
       </h2>
       <Show when={(ranking()?.rows.length ?? 0) > 0} fallback={<div class="scene-empty">{i18n.t('noRanking')}</div>}>
         <div class="ranking__columns" role="table" data-testid="ranking-columns" data-units={units()}>
           <For each={board().columns}>
             {(col) => (
-              <div class="ranking__column" classList={{ 'ranking__column--titled': col.title !== null }} role="rowgroup" data-part={col.title ?? 'all'}>
-                <Show when={col.title}>
-                  {(title) => (
-                    <div class={`ranking__part ranking__part--${title()}`}>{i18n.t(title() === 'top' ? 'rankingTop' : 'rankingBottom', { n: col.rows.length })}</div>
-                  )}
-                </Show>
-                <Header i18n={i18n} />
+              <div class="ranking__column" role="rowgroup" data-part={col.title ?? 'all'}>
+                <Header i18n={i18n} part={col.title} count={col.rows.length} />
                 <For each={col.rows}>{(row) => <Row i18n={i18n} row={row} ranked={ranked()} />}</For>
               </div>
             )}
           </For>
         </div>
-        <Show when={board().middle !== null || board().unranked > 0}>
-          <div class="ranking__rest" data-testid="ranking-rest">
-            {[
-              board().middle ? i18n.t('rankingMiddle', { from: board().middle!.from, to: board().middle!.to, n: board().middle!.count }) : '',
-              board().unranked > 0 ? i18n.t('rankingUnranked', { n: board().unranked }) : '',
-            ]
-              .filter((t) => t !== '')
-              .join(' · ')}
-          </div>
-        </Show>
       </Show>
     </section>
   );
