@@ -60,7 +60,10 @@ export const readPaths: ZodOpenApiPathsObject = {
       operationId: 'wards',
       tags: ['Read'],
       summary: 'The ward registry',
-      description: "Huế's 40 wards and communes with their geometry, as a GeoJSON FeatureCollection.",
+      description:
+        "The province's wards and communes (Huế's 40 by default; IOC_PROVINCE selects another) with their geometry and facts, as a GeoJSON FeatureCollection. " +
+        'Its `province` member names the province served: `code`, `name`, `nameFull`, `type` (`thanh_pho`, `tinh`, or `ca_nuoc` for the whole country), `unitCount`, `areaKm2`, `population`, `bbox` and `mainlandBbox` ([west, south, east, north], the latter without the far islands), `offshore` (those islands\' unit codes), `coreBbox` and `coreUnits` (the dense centre, where the units are smallest; null where there is none). ' +
+        'With IOC_PROVINCE=all, `provinces` lists the 34 provinces and each feature\'s `province` property is its own.',
       security: PUBLIC,
       responses: { 200: { description: 'GeoJSON FeatureCollection.', content: { 'application/geo+json': { schema: z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.looseObject({})) }) }, ...json(z.looseObject({ type: z.literal('FeatureCollection') })) } } },
     },
