@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
-import { post } from '../helpers/server';
+import { post, signInToken } from '../helpers/server';
 import { aReport } from '../helpers/wall-client';
 
 /** The production entry point started with IOC_PROVINCE (issue 23): another province's wall, or a refusal. */
@@ -46,7 +46,7 @@ describe('IOC_PROVINCE', () => {
   });
 
   it('all: the whole country, its 3,321 units with their provinces, the 34 provinces named', async () => {
-    const server = await startChildServer(dataDir(), { IOC_PROVINCE: 'all', IOC_PUBLIC_WALL: '1' }, 120_000);
+    const server = await startChildServer(dataDir(), { IOC_PROVINCE: 'all', IOC_PUBLIC_WALL: '1', IOC_USERS: 'hcm:province:79:pw-province-79' }, 120_000);
     children.push(server);
     const wards = (await (await fetch(`${server.url}/api/v1/wards`)).json()) as {
       features: { properties: { code: string; province: string } }[];
@@ -61,6 +61,12 @@ describe('IOC_PROVINCE', () => {
     expect(Array.isArray(snapshot.wards) ? snapshot.wards.length : Object.keys(snapshot.wards).length).toBe(3321);
     // Items in Huế and in Hà Nội are both taken.
     expect((await post(server.url, '/api/v1/reports', [aReport('all-hue', { ward: '19753' }), aReport('all-hn', { ward: '00004' })])).status).toBe(202);
+    // A province:79 user's wall holds Hồ Chí Minh City's 168 units only.
+    const token = await signInToken(server.url, 'hcm', 'pw-province-79');
+    const own = (await (await fetch(`${server.url}/api/v1/snapshot`, { headers: { authorization: `Bearer ${token}` } })).json()) as { wards: Record<string, unknown> };
+    const hcm = wards.features.filter((f) => f.properties.province === '79').map((f) => f.properties.code);
+    expect(hcm).toHaveLength(168);
+    expect(Object.keys(own.wards).sort()).toEqual(hcm.sort());
   }, 180_000);
 
   it('an unknown code stops the start with the valid codes listed', async () => {
