@@ -5,9 +5,11 @@
  * log-normal around a Vietnamese commune's (~25,000). Written to a temporary folder in the
  * IOC_REGISTRY_DIR format (wards.json + boundaries.geojson); never committed as data.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WardFact } from '@shared/wards';
+import { loadProvinceIndex, PROVINCES_DIR } from '../../server/geo/provinces';
+import { REGISTRY_BOUNDARIES_FILE, REGISTRY_FACTS_FILE } from '../../server/geo/registry';
 import { makeRng } from '../../server/sim/random';
 
 /** One cell's side, in degrees (≈ 11 km: the size of a rural commune). */
@@ -117,4 +119,24 @@ const round = (x: number) => Math.round(x * 1e5) / 1e5;
 export function writeCountry(dir: string, country: Country): void {
   writeFileSync(path.join(dir, 'wards.json'), JSON.stringify(country.facts));
   writeFileSync(path.join(dir, 'boundaries.geojson'), JSON.stringify(country.boundaries));
+}
+
+/**
+ * The real country (issue 23): the 34 provinces' 3,321 units as shipped in shared/data/provinces
+ * (npm run data:provinces), their real boundaries, populations and neighbours, in the same shape as
+ * makeCountry's, so the bench runs on what IOC_PROVINCE=all serves.
+ */
+export function realCountry(): Country {
+  const facts: WardFact[] = [];
+  const features: unknown[] = [];
+  const provinces: Province[] = [];
+  for (const p of loadProvinceIndex()) {
+    const dir = path.join(PROVINCES_DIR, p.code);
+    const own = JSON.parse(readFileSync(path.join(dir, REGISTRY_FACTS_FILE), 'utf8')) as WardFact[];
+    const shapes = JSON.parse(readFileSync(path.join(dir, REGISTRY_BOUNDARIES_FILE), 'utf8')) as { features: unknown[] };
+    facts.push(...own);
+    features.push(...shapes.features);
+    provinces.push({ code: p.code, communes: own.map((f) => f.code), population: own.reduce((s, f) => s + f.population, 0) });
+  }
+  return { facts, boundaries: { type: 'FeatureCollection', features }, provinces };
 }

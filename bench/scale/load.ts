@@ -12,13 +12,15 @@ import { makeRng } from '../../server/sim/random';
 import { openLoop, postJson } from '../lib/post';
 import { openWireWall } from '../lib/wire';
 import { quantile } from '../stats';
-import { makeCountry } from './country';
+import { makeCountry, realCountry } from './country';
 
 export interface LoadPlan {
   nodes: string[];
   seed: string;
   provinces: number;
   communes: number;
+  /** The seeded grid country (--synthetic) instead of the real 34 provinces' units. */
+  synthetic: boolean;
   reportsPerMin: number;
   seconds: number;
   wallsPerProvince: number;
@@ -72,7 +74,7 @@ interface WallStat {
 }
 
 async function prepare(plan: LoadPlan) {
-  const country = makeCountry(plan);
+  const country = plan.synthetic ? makeCountry(plan) : realCountry();
   // Population-weighted choice of commune: a cumulative table and a binary search.
   const cumulative = new Float64Array(country.facts.length);
   let sum = 0;

@@ -1,8 +1,10 @@
 /**
  * npm run bench:scale — capacity for a national roll-out, simulated (issue 12, item 5).
  *
- * A seeded synthetic country (bench/scale/country.ts: 34 provinces, 3,321 communes, square cells on a
- * grid) is written to a temporary folder and loaded by every node as its registry (IOC_REGISTRY_DIR).
+ * The real country (issue 23: the 34 provinces' 3,321 units as shipped in shared/data/provinces, their
+ * boundaries and populations), or with --synthetic the seeded grid of bench/scale/country.ts (34
+ * provinces, 3,321 square cells), is written to a temporary folder and loaded by every node as its
+ * registry (IOC_REGISTRY_DIR).
  * This process starts its own redis-server on a spare port (`--save '' --appendonly no`, so its
  * memory figures hold this run only and the test Redis is untouched), 2–3 server nodes on it
  * (server/main.ts, the Redis store and the socket.io Redis adapter, each its own process) and the load
@@ -15,7 +17,8 @@
  * Redis used_memory, its growth per 1,000 reports and its CPU; bytes/s per wall.
  *
  * Flags: --quick (a short smoke run, under a minute), --seconds S, --nodes N, --rate R (reports a
- * minute), --walls K (walls per province), --city-walls C, --seed S; --where runs bench/scale/where.ts
+ * minute), --walls K (walls per province), --city-walls C, --seed S, --synthetic (the seeded grid
+ * country instead of the real 34 provinces' units); --where runs bench/scale/where.ts
  * instead (one node's start-up, tick and snapshot sizes, in-process). A benchmark, not a test: it prints
  * what it measured and exits 0, however slow the machine.
  */
@@ -27,7 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import { cpuMicros, heapBytes, metricValue, rssBytes, sleep, spawnServer, stopProcess, waitReady, type SpawnedServer } from '../lib/processes';
-import { makeCountry, writeCountry } from './country';
+import { makeCountry, realCountry, writeCountry } from './country';
 import type { LoadPlan, LoadResult } from './load';
 
 const { values: flags } = parseArgs({
@@ -40,6 +43,7 @@ const { values: flags } = parseArgs({
     'city-walls': { type: 'string' },
     seed: { type: 'string' },
     where: { type: 'boolean', default: false },
+    synthetic: { type: 'boolean', default: false },
   },
 });
 // --where: one node's start-up, tick and snapshot, measured in-process instead (bench/scale/where.ts; it exits).
@@ -128,11 +132,11 @@ interface Node extends SpawnedServer {
   startMs: number;
 }
 
+/** The country's province codes (01–34 for the synthetic one, the official ones for the real), one user each. */
+let provinceCodes: string[] = [];
+
 async function startNode(registryDir: string, redisUrl: string): Promise<Node> {
-  const users = Array.from({ length: PROVINCES }, (_, p) => {
-    const code = String(p + 1).padStart(2, '0');
-    return `p${code}:province:${code}:${PASSWORD_PREFIX}${code}`;
-  }).join(',');
+  const users = provinceCodes.map((code) => `p${code}:province:${code}:${PASSWORD_PREFIX}${code}`).join(',');
   const t = performance.now();
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each node, to see where its time goes.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
@@ -171,8 +175,10 @@ async function main(): Promise<void> {
   try {
     mkdirSync(registryDir);
     mkdirSync(redisDir);
-    const country = makeCountry({ seed: SEED, provinces: PROVINCES, communes: COMMUNES });
+    // The real 34 provinces' units (shared/data/provinces) unless --synthetic asks for the seeded grid.
+    const country = flags.synthetic ? makeCountry({ seed: SEED, provinces: PROVINCES, communes: COMMUNES }) : realCountry();
     writeCountry(registryDir, country);
+    provinceCodes = country.provinces.map((p) => p.code);
     const sizes = country.provinces.map((p) => p.communes.length);
     console.log(`  country: ${country.facts.length} communes in ${country.provinces.length} provinces of ${Math.min(...sizes)}–${Math.max(...sizes)} communes, ${(country.facts.reduce((a, f) => a + f.population, 0) / 1e6).toFixed(1)} M people`);
 
@@ -183,7 +189,7 @@ async function main(): Promise<void> {
     nodes.push(...(await Promise.all(Array.from({ length: NODES - 1 }, () => startNode(registryDir, redis!.url)))));
     console.log(`  nodes ready: ${nodes.map((n) => `${n.url} in ${ms(n.startMs)}`).join(', ')} (the first alone, the others at once)`);
 
-    const plan: LoadPlan = { nodes: nodes.map((n) => n.url), seed: SEED, provinces: PROVINCES, communes: COMMUNES, reportsPerMin: RATE_PER_MIN, seconds: SECONDS, wallsPerProvince: WALLS_PER_PROVINCE, cityWalls: CITY_WALLS, ingestKey: INGEST_KEY, passwordPrefix: PASSWORD_PREFIX };
+    const plan: LoadPlan = { nodes: nodes.map((n) => n.url), seed: SEED, provinces: PROVINCES, communes: COMMUNES, synthetic: flags.synthetic, reportsPerMin: RATE_PER_MIN, seconds: SECONDS, wallsPerProvince: WALLS_PER_PROVINCE, cityWalls: CITY_WALLS, ingestKey: INGEST_KEY, passwordPrefix: PASSWORD_PREFIX };
     gen = fork(path.resolve('bench/scale/load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const generator = gen;
     const messages: { type: string; result?: LoadResult; message?: string }[] = [];

@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import type { Snapshot } from '@shared/protocol';
 import { installWardRegistry } from '@shared/wards';
 import { loadRegistry } from '../../server/geo/registry';
-import { makeCountry, writeCountry } from './country';
+import { makeCountry, realCountry, writeCountry } from './country';
 
 const SEED = process.env.BENCH_SEED ?? 'vn-2026';
 // The reports held when the ticks run (BENCH_WHERE_REPORTS): 20,000 is 12 s of the national rate.
@@ -24,7 +24,7 @@ const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ioc-scale-where-'));
 try {
-  const country = makeCountry({ seed: SEED, provinces: 34, communes: 3321 });
+  const country = process.argv.includes('--synthetic') ? makeCountry({ seed: SEED, provinces: 34, communes: 3321 }) : realCountry();
   writeCountry(dir, country);
   let t = performance.now();
   const registry = loadRegistry(dir);
