@@ -184,6 +184,8 @@ export interface InsetLayout {
   strip: boolean;
 }
 
+/** The legend's corner of the main map, [width, height] as shares of it (styles.css, .legend). */
+export const LEGEND_SHARE: readonly [number, number] = [0.23, 0.13];
 /** The main map gives up at most this much of its scale to keep the insets off the province. */
 export const MIN_SCALE_KEPT = 0.8;
 
@@ -198,17 +200,25 @@ export function insetLayout(coll: WardCollection, view: ProvinceView): InsetLayo
   const [bw, bh] = boxKm(view.main);
   const full = Math.min(MAIN_MAP_ASPECT / bw, 1 / bh);
   const strip = Math.max(view.core ? INSET_SHARE : 0, view.offshore ? OFFSHORE_INSET_SHARE : 0);
-  if (strip > 0 && Math.min((MAIN_MAP_ASPECT * (1 - strip)) / bw, 1 / bh) >= MIN_SCALE_KEPT * full) {
-    return { core: 'top-right', offshore: 'bottom-right', margin: { right: strip + 0.02 }, strip: true };
-  }
   const H = 1000;
   const W = H * MAIN_MAP_ASPECT;
-  const project = makeProjection(view.main, W, H);
   const offshore = new Set(view.offshore?.codes ?? []);
   const inCore = new Set(view.core?.codes ?? []);
-  const points = coll.features
-    .filter((f) => !offshore.has(f.properties.code) && f.properties.center !== undefined)
-    .map((f) => ({ at: project(f.properties.center), weight: inCore.has(f.properties.code) ? 0.25 : 1 }));
+  const land = coll.features.filter((f) => !offshore.has(f.properties.code));
+  // The legend's corner (bottom-left): a province reaching into it is lifted clear of it.
+  const underLegend = (right: number) => {
+    const project = makeProjection(view.main, W * (1 - right), H);
+    return land.some((f) => {
+      const [x, y] = project(f.properties.center);
+      return x <= LEGEND_SHARE[0] * W && y >= (1 - LEGEND_SHARE[1]) * H;
+    });
+  };
+  if (strip > 0 && Math.min((MAIN_MAP_ASPECT * (1 - strip)) / bw, 1 / bh) >= MIN_SCALE_KEPT * full) {
+    const right = strip + 0.02;
+    return { core: 'top-right', offshore: 'bottom-right', margin: { right, ...(underLegend(right) ? { bottom: LEGEND_SHARE[1] } : {}) }, strip: true };
+  }
+  const project = makeProjection(view.main, W, H);
+  const points = land.map((f) => ({ at: project(f.properties.center), weight: inCore.has(f.properties.code) ? 0.25 : 1 }));
   const covered = (corner: Corner, share: number) => {
     const left = corner === 'top-left' ? 0 : W * (1 - share);
     const top = corner === 'bottom-right' ? H * (1 - share) : 0;
@@ -223,7 +233,7 @@ export function insetLayout(coll: WardCollection, view: ProvinceView): InsetLayo
     OFFSHORE_INSET_SHARE,
     (c) => ((c === 'top-left') === east ? 0.5 : 0),
   );
-  return { core, offshore: offshoreCorner, margin: {}, strip: false };
+  return { core, offshore: offshoreCorner, margin: underLegend(0) ? { bottom: LEGEND_SHARE[1] } : {}, strip: false };
 }
 
 /**
