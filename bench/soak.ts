@@ -8,26 +8,30 @@
  * segments per day) in half an hour needs the clock itself to run faster: the built demo server
  * (`dist/server/main.mjs --demo`, plain node) starts with a preload that makes `Date` run `--clock`
  * times real time (1,440: a simulated day a minute), timers and performance.now untouched, so the
- * server's frames, heartbeats and ticks keep their real pace. On top, `--speed` (IOC_SIM_SPEED,
- * default 20) multiplies the volume: a simulated day carries 20 days of Huế's items.
+ * server's frames, heartbeats and ticks keep their real pace. `--speed` (IOC_SIM_SPEED, default 1:
+ * Huế's own volume) multiplies the volume on top. At 20 on top of ×1,440 the simulator does not keep
+ * up: its day window (46 days of lookback × 20) held 2.3 GB and stalled the event loop 54 s, and no
+ * item went in within two minutes (2026-12-07) — a simulated day is one real minute here, the
+ * simulator prepares the next window 10 simulated minutes ahead (0.4 s real).
  *
  * Open the whole time in Chromium: the wall (the demo's public wall, rotating its scenes every 45 s)
  * and the duty console, signed in as the demo officer. A session lasts 12 simulated hours (half a
- * real minute here): the console signs in again whenever it shows its sign-in form, as an officer
- * starting a shift would.
+ * real minute here): the bench signs in again whenever the console shows its sign-in form, as an
+ * officer starting a shift would (2026-12-07, 30 simulated days: the form never came back, one sign-in
+ * in all, 21 sockets opened by the console: once its session has ended it does not ask to sign in).
  *
  * Every simulated day: the server's JS heap after a full GC (through the Node inspector: no endpoint
- * added to the server), its RSS, the versions it accepted (GET /metrics), its data folder's bytes,
+ * added to the server), its RSS, the items and versions its simulator sent (the same seeded timeline,
+ * counted in the bench: the in-process simulator bypasses the HTTP ingest counters), its data folder's bytes,
  * the wall's and the console's JS heap after a GC (DevTools protocol), console errors, sockets opened.
- * "Data" is measured first, on a server of its own: the heap and journal bytes one simulated day of
- * the same feed adds, per version accepted (a calibration with no clock, no wall, no time passing).
+ * "Data" is measured first, on a server of its own: the heap and data-folder bytes that ~20 days of
+ * Huế's volume of the same feed add, per version accepted (no clock running fast, no wall, no time passing).
  *
  * Targets: the server grows no faster than its data plus 1 MB a simulated day; the wall's low-water
  * heap flat (±5 MB) after warming up; 0 console errors. A benchmark: it prints, it never fails.
- * Options: --days N (30), --clock X (1440), --speed X (20).
+ * Options: --days N (30), --clock X (1440), --speed X (1), --past N (0).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -36,8 +40,8 @@ import { loadCalendar } from '../server/config/policy';
 import { loadBoundaries } from '../server/geo/boundaries';
 import { simulateBetween, type FeedOptions } from '../server/sim/feed';
 import { batchesOf, FeedTimeline, SIM_LOOKBACK_DAYS } from '../server/sim/runner';
-import { Inspector, inspectorUrlOf } from './lib/inspector';
-import { metricValue, rssBytes, sleep, stopProcess, waitReady } from './lib/processes';
+import { BUILT_SERVER, dirBytes, startBuilt, stopBuilt } from './lib/built-server';
+import { metricValue, rssBytes, sleep } from './lib/processes';
 
 const DAY_MS = 86_400_000;
 const MB = 2 ** 20;
@@ -47,10 +51,16 @@ const arg = (name: string, fallback: number): number => {
 };
 const DAYS = arg('--days', 30);
 const CLOCK = arg('--clock', 1440);
-const SPEED = arg('--speed', 20);
+const SPEED = arg('--speed', 1);
+/**
+ * Days of past the demo lives before going live (IOC_SIM_HISTORY_DAYS). 0 by default: the month
+ * starts at once. Mind the demo's cache of simulated days (server/sim/feed.ts: up to 80 days, ~3 MiB
+ * a day at speed 1): from 0 it fills by a day a simulated day for the first 34 days, which reads as
+ * growth; with the demo's own 28 it is full after ~7.
+ */
+const PAST = arg('--past', 0);
 /** Simulated days of the feed the calibration posts (at least ~20 days' worth of Huế's volume). */
 const CAL_DAYS = Math.max(1, Math.ceil(20 / SPEED));
-const SERVER = path.resolve('dist/server/main.mjs');
 const PATHS = { report: 'reports', dossier: 'dossiers', incident: 'incidents' } as const;
 const KEY = 'bench-soak-key-0123456789';
 
@@ -74,57 +84,6 @@ FastDate.parse = RealDate.parse;
 FastDate.UTC = RealDate.UTC;
 globalThis.Date = FastDate;
 `;
-
-interface Started {
-  /** The server's clock when it printed its first line (the simulator starts from about then). */
-  simStartMs: number;
-  proc: ChildProcess;
-  exited: Promise<unknown>;
-  url: string;
-  stdout: () => string;
-  inspector: Inspector;
-}
-
-/** The built server, with the inspector on a free port, resolved once it prints its URL and /readyz answers. */
-async function startBuilt(args: string[], env: Record<string, string>, clock: () => number = Date.now): Promise<Started> {
-  // A month at 20 times Huë's volume holds more than node's default heap limit allows on some machines.
-  const proc = spawn(process.execPath, ['--env-file=config/node.env', '--inspect=127.0.0.1:0', '--max-old-space-size=8192', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  let out = '';
-  let err = '';
-  let simStartMs = Number.NaN;
-  proc.stdout!.on('data', (b: Buffer) => {
-    out = (out + b.toString()).slice(-20_000);
-    if (Number.isNaN(simStartMs) && out.includes('IOC Wall listening')) simStartMs = clock();
-  });
-  proc.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-20_000)));
-  const until = Date.now() + 120_000;
-  let url: string | null = null;
-  while (!url) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${err}`);
-    if (Date.now() > until) throw new Error(`server did not start: ${out}${err}`);
-    url = /IOC Wall → (http:\/\/localhost:\d+)\//.exec(out)?.[1]?.replace('localhost', '127.0.0.1') ?? null;
-    await sleep(100);
-  }
-  if (!(await waitReady(url, 120_000))) throw new Error(`not ready in 120 s: ${err}`);
-  const inspector = await Inspector.open(inspectorUrlOf(err)!);
-  return { simStartMs, proc, exited, url, stdout: () => out, inspector };
-}
-
-async function stop(s: Started): Promise<void> {
-  s.inspector.close();
-  await stopProcess(s.proc, s.exited, 20_000);
-}
-
-function dirBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
-  }
-  return total;
-}
 
 async function metrics(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
@@ -153,7 +112,7 @@ const mb = (b: number) => (b / MB).toFixed(1);
 /** Heap and journal bytes per accepted version: one simulated day of the feed, posted to a server with no simulator. */
 async function calibrate(feed: FeedOptions): Promise<{ heapPerVersion: number; diskPerVersion: number; versions: number; items: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-soak-cal-'));
-  const s = await startBuilt([SERVER], { PORT: '0', HOST: '127.0.0.1', IOC_DATA_DIR: dir, IOC_INGEST_KEYS: `bench:${KEY}`, IOC_SIMULATE: '0', LOG_LEVEL: 'warn' });
+  const s = await startBuilt([BUILT_SERVER], { PORT: '0', HOST: '127.0.0.1', IOC_DATA_DIR: dir, IOC_INGEST_KEYS: `bench:${KEY}`, IOC_SIMULATE: '0', LOG_LEVEL: 'warn' });
   try {
     const now = Date.now();
     // Enough versions that a few MB of noise in the heap reading is small beside them.
@@ -179,7 +138,7 @@ async function calibrate(feed: FeedOptions): Promise<{ heapPerVersion: number; d
     if (refused > 0) console.log(`calibration: ${refused} versions refused (ahead of the clock)`);
     return { heapPerVersion: (after - before) / versions, diskPerVersion: (dirBytes(dir) - diskBefore) / versions, versions, items };
   } finally {
-    await stop(s);
+    await stopBuilt(s);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -188,6 +147,8 @@ async function calibrate(feed: FeedOptions): Promise<{ heapPerVersion: number; d
 
 interface Sample {
   day: number;
+  /** Simulated days since the server started, when the sample was taken (sampling under load runs late). */
+  simDay: number;
   realS: number;
   versions: number;
   items: number;
@@ -215,7 +176,7 @@ async function pageHeapAfterGc(page: Page): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(`bench:soak — ${new Date().toISOString()}, load average ${load()}; ${DAYS} simulated days, clock ×${CLOCK} (a simulated day every ${(DAY_MS / CLOCK / 1000).toFixed(0)} s), IOC_SIM_SPEED=${SPEED}`);
-  if (!existsSync(SERVER)) throw new Error('no dist/server/main.mjs: npm run build first');
+  if (!existsSync(BUILT_SERVER)) throw new Error('no dist/server/main.mjs: npm run build first');
   const feed: FeedOptions = { seed: 'hue-demo', boundaries: loadBoundaries(null), calendar: loadCalendar(), speed: SPEED };
   const cal = await calibrate(feed);
   console.log(
@@ -226,16 +187,16 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-soak-'));
   const anchor = Date.now();
   const simNow = () => anchor + (Date.now() - anchor) * CLOCK;
-  const server = await startBuilt(['--import', `data:text/javascript,${encodeURIComponent(FAST_CLOCK)}`, SERVER, '--demo'], {
+  const server = await startBuilt(['--import', `data:text/javascript,${encodeURIComponent(FAST_CLOCK)}`, BUILT_SERVER, '--demo'], {
     PORT: '0',
     HOST: '127.0.0.1',
     IOC_DATA_DIR: dataDir,
     IOC_SIM_SPEED: String(SPEED),
-    IOC_SIM_HISTORY_DAYS: '0',
+    IOC_SIM_HISTORY_DAYS: String(PAST),
     LOG_LEVEL: 'warn',
     BENCH_CLOCK_RATE: String(CLOCK),
     BENCH_CLOCK_ANCHOR: String(anchor),
-  }, simNow);
+  }, { clock: simNow });
   const creds = /Duty console → \S+\s+\(officer \/ (\S+),/.exec(server.stdout());
   if (!creds) throw new Error(`no demo officer printed: ${server.stdout()}`);
   const officerPassword = creds[1]!;
@@ -301,6 +262,7 @@ async function main(): Promise<void> {
       const m = await metrics(server.url);
       const s: Sample = {
         day,
+        simDay: dayOf(),
         realS: (Date.now() - realStart) / 1000,
         versions: (sentUpTo(simNow()), sent),
         items: ids.size,
@@ -334,9 +296,9 @@ async function main(): Promise<void> {
 
     // ---------------------------------------------------------------- summary
     const after = samples.filter((s) => s.day >= 1);
-    const days = after.map((s) => s.day);
+    const days = after.map((s) => s.simDay);
     const serverSlope = slope(days, after.map((s) => s.serverHeap));
-    const versionsPerDay = (after.at(-1)!.versions - after[0]!.versions) / (after.at(-1)!.day - after[0]!.day);
+    const versionsPerDay = slope(days, after.map((s) => s.versions));
     const dataPerDay = versionsPerDay * cal.heapPerVersion;
     const wallHeaps = after.map((s) => s.wallHeap);
     const wallSlope = slope(days, wallHeaps);
@@ -365,7 +327,7 @@ async function main(): Promise<void> {
   } finally {
     stopped = true;
     await browser?.close();
-    await stop(server);
+    await stopBuilt(server);
     rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`load average at the end: ${load()}`);
