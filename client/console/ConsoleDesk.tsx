@@ -16,9 +16,9 @@ import { mapFocusOf } from './situation';
 import type { ConsoleI18n } from './i18n';
 
 /** The duty desk of one session: the queue, the map of the selected alert's ward, its detail, the shortcuts. */
-export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut: () => void }) {
+export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; onSignOut: () => void; onSessionEnded: () => void }) {
   const { i18n, session } = props;
-  const desk = createDeskState({ session, i18n, live: createConsoleLive(session.token) });
+  const desk = createDeskState({ session, i18n, live: createConsoleLive(session.token, window.location.search, () => props.onSessionEnded()) });
   createDeskKeys(desk);
   const wards = createWardCollection();
   const replayI18n = makeReplayI18n(i18n.lang);

@@ -1,7 +1,7 @@
-import { createSignal, Match, onMount, Switch } from 'solid-js';
+import { createSignal, Match, onMount, Show, Switch } from 'solid-js';
 import { LoginForm } from '../auth/LoginForm';
 import type { SessionInfo } from '../auth/session';
-import { currentSession, signOut } from '../auth/session';
+import { currentSession, SIGNED_IN_HINT_KEY, signOut } from '../auth/session';
 import { ConsoleDesk } from './ConsoleDesk';
 import type { ConsoleI18n } from './i18n';
 import './console.css';
@@ -11,6 +11,7 @@ export function ConsolePage(props: { i18n: ConsoleI18n }) {
   const { i18n } = props;
   const [session, setSession] = createSignal<SessionInfo | null>(null);
   const [checked, setChecked] = createSignal(false);
+  const [ended, setEnded] = createSignal(false);
   document.title = i18n.t('title');
 
   onMount(() => {
@@ -20,6 +21,18 @@ export function ConsolePage(props: { i18n: ConsoleI18n }) {
       setChecked(true);
     });
   });
+
+  // The server ended the session (expiry, or signed out elsewhere): back to the form, saying why.
+  const sessionEnded = () => {
+    sessionStorage.removeItem(SIGNED_IN_HINT_KEY);
+    setSession(null);
+    setEnded(true);
+    setChecked(true);
+  };
+  const signedIn = (s: SessionInfo) => {
+    setEnded(false);
+    setSession(s);
+  };
 
   const out = async () => {
     const s = session();
@@ -31,11 +44,16 @@ export function ConsolePage(props: { i18n: ConsoleI18n }) {
     <div class="console" lang={i18n.lang}>
       <Switch>
         <Match when={session()}>
-          {(s) => <ConsoleDesk i18n={i18n} session={s()} onSignOut={() => void out()} />}
+          {(s) => <ConsoleDesk i18n={i18n} session={s()} onSignOut={() => void out()} onSessionEnded={sessionEnded} />}
         </Match>
         <Match when={checked()}>
           <div class="console__login">
-            <LoginForm lang={i18n.lang} title={i18n.t('signInTitle')} onSignedIn={setSession} />
+            <Show when={ended()}>
+              <p class="console__ended" role="status" data-testid="session-ended">
+                {i18n.t('sessionEnded')}
+              </p>
+            </Show>
+            <LoginForm lang={i18n.lang} title={i18n.t('signInTitle')} onSignedIn={signedIn} />
           </div>
         </Match>
       </Switch>

@@ -27,14 +27,21 @@ export interface ConsoleLive {
  * actions. A protocol mismatch or a new build is only reported: an officer mid-note must not lose it
  * to a reload.
  */
-export function createConsoleLive(token: string | undefined, search = window.location.search): ConsoleLive {
+export function createConsoleLive(token: string | undefined, search = window.location.search, onSessionEnded: () => void = () => {}): ConsoleLive {
   // `/console?at=…&speed=…` opens the desk on that moment, as a shared link asks.
   const asked = replayFromSearch(search);
   const live = createLiveStore(undefined, {
-    auth: token ? { token } : {},
+    // Without the token (a reload: the cookie carries the session) the handshake still says it is
+    // signed in, so a session that has ended is refused rather than let in as an anonymous wall.
+    auth: token ? { token } : { session: true },
     ...(asked?.ok ? { replay: { at: asked.at, speed: asked.speed } } : {}),
     onProtocolMismatch: () => console.warn(`the server speaks another protocol than this console (${PROTOCOL_VERSION}): reload the page`),
     onNewBuild: () => console.warn('the server runs another version of the console: reload the page once the note is sent'),
+  });
+  // The server disconnects a session's sockets when it ends (expiry, signing out elsewhere) and
+  // refuses their reconnect: the desk then asks for the sign-in again instead of sitting disconnected.
+  live.socket.on('connect_error', (err) => {
+    if (err.message === 'session_ended' || err.message === 'sign_in_required') onSessionEnded();
   });
   const act = (action: AlertAction, id: string, note: string) =>
     new Promise<AlertActionResult>((resolve) => {

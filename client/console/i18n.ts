@@ -5,6 +5,7 @@ import { makeTranslator } from '../i18n/make-translator';
 export const CONSOLE_STRINGS = {
   title: { vi: 'Bàn trực ban — IOC Huế', en: 'Duty console — IOC Huế' },
   signInTitle: { vi: 'Đăng nhập bàn trực ban', en: 'Sign in to the duty console' },
+  sessionEnded: { vi: 'Phiên làm việc đã kết thúc: đăng nhập lại để tiếp tục trực.', en: 'Your session has ended: sign in again to go on.' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
   queue: { vi: 'Hàng đợi cảnh báo', en: 'Alert queue' },
   noAlertsHere: { vi: 'Không có cảnh báo nào khớp bộ lọc.', en: 'No alerts match the filters.' },

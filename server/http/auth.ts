@@ -59,14 +59,19 @@ export function authenticate(sessions: SessionStore): RequestHandler {
 
 /**
  * Who opens a socket: the identity of the handshake's token or cookie, null for an anonymous wall,
- * or 'refuse' when the wall is not public and nobody signed in.
+ * 'refuse' when the wall is not public and nobody signed in, or 'ended' when the handshake says it
+ * is signed in (a `token`, or `session: true` from a console relying on its cookie) and no live
+ * session answers: a duty console whose session is over must be told to sign in again, not be let
+ * in as an anonymous public wall that can act on nothing.
  */
-export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'> {
+export function socketPrincipal(sessions: SessionStore, policy: AccessPolicy): (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse' | 'ended'> {
   return async (auth, cookieHeader) => {
-    const raw = (auth as { token?: unknown } | undefined)?.token;
+    const claimed = auth as { token?: unknown; session?: unknown } | undefined;
+    const raw = claimed?.token;
     const token = tokenFrom(typeof raw === 'string' ? `Bearer ${raw}` : undefined, cookieHeader);
     const found = await sessionOf(sessions, token);
     if (found) return { principal: { name: found.session.name, role: found.session.role }, sessionId: found.id, expiresAt: found.session.expiresAt };
+    if (typeof raw === 'string' || claimed?.session === true) return 'ended';
     return wallIsPublic(policy) ? null : 'refuse';
   };
 }

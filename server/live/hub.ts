@@ -63,9 +63,10 @@ export interface HubDeps {
   onError: (err: unknown) => void;
   /**
    * Who is connecting: the principal of the handshake's token or cookie, null for an anonymous wall,
-   * or 'refuse' when the wall is not public and nobody signed in.
+   * 'refuse' when the wall is not public and nobody signed in, 'ended' when the handshake claims a
+   * session that is over.
    */
-  authenticate: (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse'>;
+  authenticate: (auth: unknown, cookieHeader: string | undefined) => Promise<SocketIdentity | null | 'refuse' | 'ended'>;
   /**
    * Is this session still live? Asked before every action of a signed-in socket, so signing out or
    * expiry stops it even before its disconnection arrives. Rejects when it cannot be told (Redis away).
@@ -140,8 +141,8 @@ export class LiveHub {
     this.io.use((socket, next) => {
       this.deps.authenticate(socket.handshake.auth, socket.handshake.headers.cookie).then(
         (who) => {
-          if (who === 'refuse') {
-            next(new Error('sign_in_required'));
+          if (who === 'refuse' || who === 'ended') {
+            next(new Error(who === 'ended' ? 'session_ended' : 'sign_in_required'));
             return;
           }
           socket.data.principal = who?.principal ?? null;

@@ -97,4 +97,26 @@ describe('a socket lives no longer than its session', () => {
     // (A few ms of slack: libuv's timers count from the loop's cached clock.)
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt) - 5);
   });
+
+  it('on a public wall, a console that comes back with an ended session is told so, not let in as an anonymous wall', async () => {
+    const pub = await startTestServer({ env: { IOC_USERS: USERS, IOC_PUBLIC_WALL: '1' }, sessionTtlMs: 4000 });
+    servers.push(pub);
+    const token = await signIn(pub.url);
+    const socket = await openSocket(pub.url, token);
+    await disconnected(socket, 15_000);
+    const handshake = (auth: Record<string, unknown> | undefined) => {
+      const s = io(pub.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(auth ? { auth } : {}) });
+      sockets.push(s);
+      return new Promise<string>((resolve) => {
+        s.once('snapshot', () => resolve('snapshot'));
+        s.once('connect_error', (err) => resolve(err.message));
+      });
+    };
+    // The console's reconnect, with the token it signed in with.
+    expect(await handshake({ token })).toBe('session_ended');
+    // A console relying on its cookie (after a reload), whose cookie the browser has dropped.
+    expect(await handshake({ session: true })).toBe('session_ended');
+    // A wall nobody signed in to is still welcome.
+    expect(await handshake(undefined)).toBe('snapshot');
+  });
 });
