@@ -67,7 +67,9 @@ export function dirBytes(dir: string): number {
   let total = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+    // A running server compacts as it goes: a file listed a moment ago may be gone (it crashed a
+    // month-long soak on day 9). What is gone holds no bytes.
+    total += e.isDirectory() ? dirBytes(p) : (statSync(p, { throwIfNoEntry: false })?.size ?? 0);
   }
   return total;
 }
