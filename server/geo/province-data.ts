@@ -115,29 +115,22 @@ export function unionBbox(boxes: readonly BBox[]): BBox {
 
 const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 
-/** Where the horizontal line at `lat` crosses the rings, sorted (even-odd: pairs bound the inside). */
-function crossingsAtLat(rings: Position[][], lat: number): number[] {
-  const xs: number[] = [];
+/**
+ * Where the line `axis = at` crosses the rings (axis 1: the horizontal line at a latitude, answered as
+ * longitudes; axis 0: the vertical line at a longitude, answered as latitudes), sorted (even-odd:
+ * pairs bound the inside).
+ */
+function crossingsAt(rings: Position[][], axis: 0 | 1, at: number): number[] {
+  const other = axis === 1 ? 0 : 1;
+  const found: number[] = [];
   for (const r of rings) {
     for (let i = 1; i < r.length; i++) {
-      const [x1, y1] = r[i - 1] as [number, number];
-      const [x2, y2] = r[i] as [number, number];
-      if (y1 > lat !== y2 > lat) xs.push(x1 + ((lat - y1) / (y2 - y1)) * (x2 - x1));
+      const p = r[i - 1] as [number, number];
+      const q = r[i] as [number, number];
+      if (p[axis] > at !== q[axis] > at) found.push(p[other] + ((at - p[axis]) / (q[axis] - p[axis])) * (q[other] - p[other]));
     }
   }
-  return xs.sort((a, b) => a - b);
-}
-
-function crossingsAtLng(rings: Position[][], lng: number): number[] {
-  const ys: number[] = [];
-  for (const r of rings) {
-    for (let i = 1; i < r.length; i++) {
-      const [x1, y1] = r[i - 1] as [number, number];
-      const [x2, y2] = r[i] as [number, number];
-      if (x1 > lng !== x2 > lng) ys.push(y1 + ((lng - x1) / (x2 - x1)) * (y2 - y1));
-    }
-  }
-  return ys.sort((a, b) => a - b);
+  return found.sort((x, y) => x - y);
 }
 
 /**
@@ -154,14 +147,14 @@ export function labelPoint(g: Geometry): [number, number] {
   for (let i = 0; i < lines; i++) {
     // Offset from the grid so a line never runs through a vertex of the 5-decimal data.
     const y = minLat + ((i + 0.5) / lines) * (maxLat - minLat) + 1.3e-7;
-    const xs = crossingsAtLat(rings, y);
+    const xs = crossingsAt(rings, 1, y);
     for (let k = 0; k + 1 < xs.length; k += 2) {
       const width = xs[k + 1]! - xs[k]!;
       if (best === null || width > best.width) best = { x: (xs[k]! + xs[k + 1]!) / 2, y, width };
     }
   }
   if (best === null) throw new Error('no inside stretch: the geometry is empty');
-  const ys = crossingsAtLng(rings, best.x);
+  const ys = crossingsAt(rings, 0, best.x);
   let y = best.y;
   for (let k = 0; k + 1 < ys.length; k += 2) {
     if (ys[k]! <= best.y && best.y <= ys[k + 1]!) y = (ys[k]! + ys[k + 1]!) / 2;
