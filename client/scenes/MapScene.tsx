@@ -76,6 +76,16 @@ export function MapScene(props: MapSceneProps) {
     text: trend ? formatTrend(trend, kind, i18n.locale) : '',
   });
 
+  // What every map of the scene draws (the province, its centre inset, its far islands): one set.
+  const layers = {
+    wardValues: values,
+    fillOptions,
+    alerts,
+    reports: () => data()?.reports ?? [],
+    incidents: () => data()?.incidents ?? [],
+    warnings: () => props.warnings?.() ?? [],
+  };
+
   return (
     <div class="map-scene">
       <div class="wall__map">
@@ -85,12 +95,7 @@ export function MapScene(props: MapSceneProps) {
           fitMargin={corners.margin}
           insetWards={view.core?.codes ?? []}
           hideCrowdedLabels
-          wardValues={values}
-          fillOptions={fillOptions}
-          alerts={alerts}
-          reports={() => data()?.reports ?? []}
-          incidents={() => data()?.incidents ?? []}
-          warnings={() => props.warnings?.() ?? []}
+          {...layers}
         />
         <Show when={view.core}>
           {(core) => (
@@ -109,12 +114,7 @@ export function MapScene(props: MapSceneProps) {
                 fitPaddingPx={INSET_PADDING_PX}
                 hideCrowdedLabels
                 labelPriority="density"
-                wardValues={values}
-                fillOptions={fillOptions}
-                alerts={alerts}
-                reports={() => data()?.reports ?? []}
-                incidents={() => data()?.incidents ?? []}
-                warnings={() => props.warnings?.() ?? []}
+                {...layers}
               />
             </div>
           )}
@@ -129,12 +129,7 @@ export function MapScene(props: MapSceneProps) {
                 testId="ward-map-offshore"
                 attribution={false}
                 fitPaddingPx={INSET_PADDING_PX}
-                wardValues={values}
-                fillOptions={fillOptions}
-                alerts={alerts}
-                reports={() => data()?.reports ?? []}
-                incidents={() => data()?.incidents ?? []}
-                warnings={() => props.warnings?.() ?? []}
+                {...layers}
               />
             </div>
           )}
