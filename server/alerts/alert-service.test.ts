@@ -104,3 +104,35 @@ describe("AlertService: 'unless-new-wards' (the week's backlog alert)", () => {
     expect(all[0]!.evidence.wards).toEqual(['20050', '20017']);
   });
 });
+
+describe("AlertService: 'unless-new-incidents' (an incident's alert, a ward's cluster)", () => {
+  const cluster = (incidentIds: string[], severity: 2 | 3 | 4): AlertCandidate => ({
+    key: 'incident-cluster:19753:flood',
+    source: 'incident',
+    ward: '19753',
+    incidentType: 'flood',
+    severity,
+    title: { vi: 'Nhiều vụ ngập lụt — Phường Thuận Hóa', en: 'Repeated flood — Thuận Hóa' },
+    explanation: { vi: `${incidentIds.length} vụ ngập lụt trong 6 giờ`, en: `${incidentIds.length} flood incidents in 6 h` },
+    evidence: { incidentIds, windowHours: 6, observed: incidentIds.length },
+    oncePerKey: 'unless-new-incidents',
+  });
+
+  it.each([
+    // [offered after the alert listing i1, i2, i3 at severity 3 was resolved, alerts in the end]
+    ['the same incidents updated (in progress, a note) stay quiet', ['i1', 'i2', 'i3'], 3, 1],
+    ['one of them closed, the rest quiet too', ['i2', 'i3'], 3, 1],
+    ['a lower severity too', ['i1', 'i2', 'i3'], 2, 1],
+    ['a higher severity is raised again', ['i1', 'i2', 'i3'], 4, 2],
+    ['an incident it did not list is raised again', ['i1', 'i2', 'i3', 'i4'], 3, 2],
+  ] as const)('%s', async (_name, after, severity, expected) => {
+    const alerts = await service();
+    const [first] = await alerts.raiseOrUpdate([cluster(['i1', 'i2', 'i3'], 3)]);
+    await alerts.act('ack', first!.id, officer, '');
+    await alerts.act('resolve', first!.id, officer, 'Đã điều lực lượng');
+    await alerts.raiseOrUpdate([cluster([...after], severity)]);
+    const all = alerts.list('all', null).filter((a) => a.source === 'incident');
+    expect(all).toHaveLength(expected);
+    if (expected === 2) expect(all.find((a) => a.id !== first!.id)).toMatchObject({ state: 'open', severity, evidence: { incidentIds: after } });
+  });
+});

@@ -127,6 +127,7 @@ export class AlertService {
         // The highest severity each resolved key was resolved at, and the wards its resolved alerts listed.
         const resolvedAt = new Map<string, number>();
         const resolvedWards = new Map<string, Set<string>>();
+        const resolvedIncidents = new Map<string, Set<string>>();
         for (const a of this.alerts.values()) {
           if (a.state !== 'resolved') continue;
           resolvedAt.set(a.key, Math.max(resolvedAt.get(a.key) ?? 0, a.severity));
@@ -134,6 +135,9 @@ export class AlertService {
           for (const w of a.evidence.wards ?? []) wards.add(w);
           if (a.ward !== null) wards.add(a.ward);
           resolvedWards.set(a.key, wards);
+          const incidents = resolvedIncidents.get(a.key) ?? new Set<string>();
+          for (const id of a.evidence.incidentIds ?? []) incidents.add(id);
+          resolvedIncidents.set(a.key, incidents);
         }
         const dealtWith = (c: AlertCandidate, resolvedSeverity: number): boolean => {
           if (c.oncePerKey === true) return true;
@@ -141,6 +145,10 @@ export class AlertService {
           if (c.oncePerKey === 'unless-new-wards') {
             const seen = resolvedWards.get(c.key)!;
             return [...(c.evidence.wards ?? []), ...(c.ward !== null ? [c.ward] : [])].every((w) => seen.has(w));
+          }
+          if (c.oncePerKey === 'unless-new-incidents') {
+            const seen = resolvedIncidents.get(c.key)!;
+            return c.severity <= resolvedSeverity && (c.evidence.incidentIds ?? []).every((id) => seen.has(id));
           }
           return false;
         };

@@ -32,9 +32,13 @@ export interface AlertCandidate {
    * raised again only at a higher severity than the one resolved (a new episode, after it has ended,
    * has a key of its own); 'unless-new-wards' for the week's backlog alert: resolving it means the
    * wards it listed were dealt with this week, so it is raised again only when it lists a ward
-   * (`evidence.wards`) that no resolved alert of its key listed (the next week has a key of its own).
+   * (`evidence.wards`) that no resolved alert of its key listed (the next week has a key of its own);
+   * 'unless-new-incidents' for an incident's alert: resolving it deals with the incidents it listed, so
+   * their later updates (in progress, a note, the same severity) stay quiet; it is raised again at a
+   * higher severity, or when it lists an incident (`evidence.incidentIds`) no resolved alert of its key
+   * listed (a fourth incident joining a ward's cluster).
    */
-  oncePerKey?: boolean | 'unless-worse' | 'unless-new-wards';
+  oncePerKey?: boolean | 'unless-worse' | 'unless-new-wards' | 'unless-new-incidents';
 }
 
 export type ActionResult = { ok: true; event: AlertEvent } | { ok: false; status: 404 | 409; code: string; message: string };

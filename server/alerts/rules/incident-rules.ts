@@ -12,7 +12,8 @@ const wardName = (code: string) => wardByCode(code)?.nameFull ?? code;
  * The alerts an incident raises by itself: severity ≥ alertAtSeverity at once; a type in
  * alwaysAlertTypes (a gathering) whatever its severity; and clusterCount or more incidents of its
  * type in its ward within the clusterWindowHours before `nowMs` (`recent` may include `incident`
- * and closed ones; each id counts once). Keys are stable, so a repeat updates the open alert.
+ * and closed ones; each id counts once). Keys are stable, so a repeat updates the open alert, and a
+ * resolved one comes back only when worse or with an incident it did not list ('unless-new-incidents').
  */
 export function incidentAlertCandidates(incident: Incident, recent: readonly Incident[], nowMs: number, config: IncidentRulesConfig): AlertCandidate[] {
   const out: AlertCandidate[] = [];
@@ -32,6 +33,9 @@ export function incidentAlertCandidates(incident: Incident, recent: readonly Inc
           ? { vi: `Vụ việc mức độ ${incident.severity}: cảnh báo ngay`, en: `Severity ${incident.severity} incident: alerted at once` }
           : { vi: `${type.vi}: luôn cảnh báo, mọi mức độ`, en: `${type.en}: always alerted, any severity` },
       evidence: { incidentIds: [incident.id] },
+      // Resolved while the incident goes on (in progress, a note): quiet unless it grows more severe
+      // (bench:alerts saw a flood incident's alert raised again after each resolve, at every update).
+      oncePerKey: 'unless-new-incidents',
     });
   }
   const fromMs = nowMs - config.clusterWindowHours * HOUR_MS;
@@ -58,6 +62,8 @@ export function incidentAlertCandidates(incident: Incident, recent: readonly Inc
         en: `${n} ${type.en.toLocaleLowerCase('en')} incidents in ${h} h in ${where}`,
       },
       evidence: { incidentIds: members.map((i) => i.id).sort(), windowHours: h, observed: n },
+      // The officer who resolved the cluster dealt with its incidents; one more incident is news.
+      oncePerKey: 'unless-new-incidents',
     });
   }
   return out;
