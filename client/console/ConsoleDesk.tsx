@@ -12,7 +12,7 @@ import { createDeskKeys } from './desk-keys';
 import { createDeskState } from './desk-state';
 import { roleText, wardName } from './desk-text';
 import { DeskQueue } from './DeskQueue';
-import { mapFocusOf } from './situation';
+import { mapFocusOf, mapLitOf } from './situation';
 import type { ConsoleI18n } from './i18n';
 
 /** The duty desk of one session: the queue, the map of the selected alert's ward, its detail, the shortcuts. */
@@ -25,6 +25,8 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
   const replay = desk.live.replay;
   // A situation is the city's: the map zooms to its unit only on that unit's page (the ward filter).
   const mapFocus = () => mapFocusOf(desk.selected(), desk.filters().ward);
+  // …and lights every unit it lists, so the officer sees the flood's extent at a glance.
+  const mapLit = () => mapLitOf(desk.selected());
 
   return (
     <div class="desk" classList={{ 'desk--replay': desk.replaying() }} data-testid="console-desk" data-role={session.role}>
@@ -61,7 +63,7 @@ export function ConsoleDesk(props: { i18n: ConsoleI18n; session: SessionInfo; on
       <DeskQueue desk={desk} />
 
       <section class="desk__map">
-        <FocusMap collection={wards} focus={mapFocus} testId="console-map" />
+        <FocusMap collection={wards} focus={mapFocus} lit={mapLit} testId="console-map" />
         <Show when={mapFocus()}>{(code) => <div class="desk__map-name">{wardName(code(), i18n)}</div>}</Show>
       </section>
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, AlertEvidence, SituationUnit } from '@shared/alerts';
 import type { PublicReport } from '@shared/schemas';
 import { matchesFilters, DEFAULT_FILTERS } from './queue';
-import { mapFocusOf, situationRows } from './situation';
+import { mapFocusOf, mapLitOf, situationRows } from './situation';
 
 const unit = (ward: string, joinedAt: string, over: Partial<SituationUnit> = {}): SituationUnit => ({
   ward,
@@ -69,6 +69,12 @@ describe('a situation on the desk', () => {
     expect(mapFocusOf(situation, '20050')).toBeNull();
     expect(mapFocusOf({ ...situation, source: 'hotspot', ward: '19753' }, '19777')).toBe('19753');
     expect(mapFocusOf(null, '19777')).toBeNull();
+  });
+
+  it('the map lights every unit a situation lists, those that left apart; nothing for any other alert', () => {
+    expect(mapLitOf(situation)).toEqual({ rising: ['19753', '19777'], left: ['19774'] });
+    expect(mapLitOf({ ...situation, source: 'hotspot', ward: '19753' })).toEqual({ rising: [], left: [] });
+    expect(mapLitOf(null)).toEqual({ rising: [], left: [] });
   });
 
   it('the queue shows it under the ward filter of any unit it lists, and under its matters’ category', () => {

@@ -49,6 +49,12 @@ export function situationRows(a: Alert, evidence: AlertEvidence | null | undefin
   return rows.sort((x, y) => rank(x.row) - rank(y.row) || x.order - y.order).map((x) => x.row);
 }
 
+/** The units the desk's map lights for a situation: those still rising, and those that left (muted). Empty for any other alert. */
+export function mapLitOf(a: Alert | null): { rising: string[]; left: string[] } {
+  const units = a?.ward === null ? (a.evidence.units ?? []) : [];
+  return { rising: units.filter((u) => u.leftAt === undefined).map((u) => u.ward), left: units.filter((u) => u.leftAt !== undefined).map((u) => u.ward) };
+}
+
 /** The unit the desk's map zooms to: the alert's ward, or, for a situation, the filtered unit if it lists it (else the city). */
 export function mapFocusOf(a: Alert | null, filterWard: string): string | null {
   if (!a) return null;

@@ -16,6 +16,11 @@ export interface FocusMapProps {
   collection: () => WardCollection | undefined;
   /** The ward to fly to (the others are dimmed), or null for the whole city. */
   focus: () => string | null;
+  /**
+   * Units lit beside the focus: a situation's, those still rising bright and those that left muted.
+   * With no focus the camera fits the lit units instead of the whole city.
+   */
+  lit?: () => { rising: readonly string[]; left: readonly string[] };
   /** @default 'focus-map' */
   testId?: string;
   class?: string;
@@ -23,9 +28,17 @@ export interface FocusMapProps {
 
 /**
  * A MapLibre map of the 40 wards that flies to one of them and dims the rest. After each flight it
- * writes where it came to rest on `data-center` ("lng,lat") and `data-focus` (the ward code or
- * "city"), so tests and the meeting's host can check the map followed.
+ * writes where it came to rest on `data-center` ("lng,lat") and `data-focus` (the ward code,
+ * "lit" for a situation's units, or "city"), and the rising units it lights on `data-lit`, so tests and the meeting's host can check the map followed.
  */
+/** The box around several boxes. */
+const unionBbox = (boxes: readonly BBox[]): BBox => [
+  Math.min(...boxes.map((b) => b[0])),
+  Math.min(...boxes.map((b) => b[1])),
+  Math.max(...boxes.map((b) => b[2])),
+  Math.max(...boxes.map((b) => b[3])),
+];
+
 export function FocusMap(props: FocusMapProps) {
   let container: HTMLDivElement | undefined;
 
@@ -56,19 +69,36 @@ export function FocusMap(props: FocusMapProps) {
     const draw = () => {
       const coll = props.collection();
       const focus = props.focus();
+      const lit = props.lit?.() ?? { rising: [], left: [] };
       if (!loaded || !coll) return;
       if (!sourceReady) {
         addWardLayers(map, coll, CITY_PAINT);
         sourceReady = true;
       }
-      const isFocus: ExpressionSpecification = ['==', ['get', 'code'], focus ?? ''];
-      map.setPaintProperty(WARD_FILL_LAYER, 'fill-color', focus ? ['case', isFocus, '#2f86e0', '#15243a'] : CITY_PAINT.fillColor);
-      map.setPaintProperty(WARD_FILL_LAYER, 'fill-opacity', focus ? ['case', isFocus, 0.95, 0.55] : CITY_PAINT.fillOpacity);
-      map.setPaintProperty(WARD_LINE_LAYER, 'line-color', focus ? ['case', isFocus, '#ffd24a', '#3b5575'] : CITY_PAINT.lineColor);
-      map.setPaintProperty(WARD_LINE_LAYER, 'line-width', focus ? ['case', isFocus, 4, 1] : CITY_PAINT.lineWidth);
+      const code: ExpressionSpecification = ['get', 'code'];
+      const isFocus: ExpressionSpecification = ['==', code, focus ?? ''];
+      const isRising: ExpressionSpecification = ['in', code, ['literal', [...lit.rising]]];
+      const isLeft: ExpressionSpecification = ['in', code, ['literal', [...lit.left]]];
+      const anyLit = lit.rising.length + lit.left.length > 0;
+      if (focus || anyLit) {
+        map.setPaintProperty(WARD_FILL_LAYER, 'fill-color', ['case', isFocus, '#2f86e0', isRising, '#c2571a', isLeft, '#5a4630', '#15243a']);
+        map.setPaintProperty(WARD_FILL_LAYER, 'fill-opacity', ['case', isFocus, 0.95, isRising, 0.9, isLeft, 0.75, 0.55]);
+        map.setPaintProperty(WARD_LINE_LAYER, 'line-color', ['case', isFocus, '#ffd24a', isRising, '#ffb070', isLeft, '#8a7458', '#3b5575']);
+        map.setPaintProperty(WARD_LINE_LAYER, 'line-width', ['case', isFocus, 4, isRising, 2.5, 1]);
+      } else {
+        map.setPaintProperty(WARD_FILL_LAYER, 'fill-color', CITY_PAINT.fillColor);
+        map.setPaintProperty(WARD_FILL_LAYER, 'fill-opacity', CITY_PAINT.fillOpacity);
+        map.setPaintProperty(WARD_LINE_LAYER, 'line-color', CITY_PAINT.lineColor);
+        map.setPaintProperty(WARD_LINE_LAYER, 'line-width', CITY_PAINT.lineWidth);
+      }
+      el.dataset['lit'] = [...lit.rising].sort().join(',');
       const feature = focus ? coll.features.find((f) => f.properties.code === focus) : undefined;
-      box = feature ? padBbox(geometryBbox(feature.geometry), 0.25) : home;
-      fly(feature ? feature.properties.code : 'city', true);
+      const litSet = new Set([...lit.rising, ...lit.left]);
+      const litFeatures = coll.features.filter((f) => litSet.has(f.properties.code));
+      if (feature) box = padBbox(geometryBbox(feature.geometry), 0.25);
+      else if (litFeatures.length > 0) box = padBbox(unionBbox(litFeatures.map((f) => geometryBbox(f.geometry))), 0.15);
+      else box = home;
+      fly(feature ? feature.properties.code : litFeatures.length > 0 ? 'lit' : 'city', true);
     };
 
     map.on('load', () => {

@@ -73,6 +73,11 @@ it('the console lists a situation’s units with their evidence; the ward filter
   await page.waitForFunction(() => document.querySelector('[data-ward="19789"]')?.textContent?.includes('Cống tắc 19789 #3') === true, undefined, { timeout: 10_000 });
   await expect(page.locator('[data-testid="situation-unit"][data-ward="19777"]').textContent()).resolves.toContain('Cống tắc 19777 #2');
   await expect(page.locator('[data-testid="situation-unit"][data-ward="19777"]').textContent()).resolves.not.toContain('19753 #');
+  // The map lights the units still rising (the one that left muted) and frames them, not the whole city.
+  await page.waitForFunction(() => {
+    const map = document.querySelector('[data-testid="console-map"]');
+    return map?.getAttribute('data-focus') === 'lit' && map.getAttribute('data-lit') === '19753,19777';
+  }, undefined, { timeout: 10_000 });
   if (SCREENSHOT) await page.screenshot({ path: `${SCREENSHOT}/console-situation.png` });
 
   // A unit's own page: the ward filter keeps the situation and draws that unit's part first.
