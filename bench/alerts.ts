@@ -3,8 +3,8 @@
  * gets over a flood season, per simulated day and by source, and whether grouping into situations hid
  * any matter (issue 21).
  *
- * Cities (bench/lib/cities.ts): by default the **report city** (truth seed `report-city-issue-21b`,
- * feed seeds `alerts-report-21b:0` … `:15`), on which nothing was tuned; `--tuning` runs the **tuning
+ * Cities (bench/lib/cities.ts): by default the **report city** (truth seed `report-city-issue-21c`,
+ * feed seeds `alerts-report-21c:0` … `:15`), on which nothing was tuned; `--tuning` runs the **tuning
  * city** (the demo's truth, feed seeds `bench-alerts:0` … `:15`). Every figure line says which city
  * it comes from; merging files of both cities says MIXED. BENCH_SEED changes the feed seeds'
  * prefix; BENCH_SEEDS=a-b runs seeds a to b only (two processes can share the 16: BENCH_OUT=<file>

@@ -12,7 +12,7 @@
  * plant per ~4.6 days, so its baseline is not swamped by plants).
  *
  * Cities (bench/lib/cities.ts). By default the bench prints the **report city**: its own truth
- * (truth seed `report-city-issue-21b`), feed seeds `hotspots-report-21b:0` … and plant pairs no tuning
+ * (truth seed `report-city-issue-21c`), feed seeds `hotspots-report-21c:0` … and plant pairs no tuning
  * run planted on; nothing was tuned on it. `--tuning` runs the **tuning city**: the demo's truth,
  * feed seeds `bench-hotspots:0` …, the other half of the pairs. Every figure line is tagged with its
  * city. The shipped config (config/hotspots.json) was tuned on the tuning city only: most settings on

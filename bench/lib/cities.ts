@@ -13,9 +13,12 @@ import { SIM_TRUTH_SEED, cityTruth, type CityTruth } from '../../server/sim/trut
  * city (truth `report-city-issue-18`, feeds `hotspots-report-18`, `alerts-report-18`) was seen
  * before the negative binomial tail and the weekly backlog alert: it is history now. The second,
  * `report-city-issue-21` (feeds `hotspots-report-21`, `alerts-report-21`), was seen before the
- * robust dispersion estimate (dispersion.trimTail): it is history too, and the report city is
- * `report-city-issue-21b` (feeds `hotspots-report-21b`, `alerts-report-21b`), chosen before any
- * run on it and run once after trimTail was chosen on the tuning city.
+ * robust dispersion estimate (dispersion.trimTail): it is history too. The third,
+ * `report-city-issue-21b` (feeds `hotspots-report-21b`, `alerts-report-21b`), was run once after
+ * trimTail was chosen; its heaviest rain day (incident alerts raised again after each resolve)
+ * led to the incident alerts' 'unless-new-incidents', so it is history as well, and the report city
+ * is `report-city-issue-21c` (feeds `hotspots-report-21c`, `alerts-report-21c`), chosen before any
+ * run on it.
  */
 export interface BenchCity {
   name: 'tuning' | 'report';
@@ -26,14 +29,14 @@ export interface BenchCity {
 }
 
 /** The report city's truth, shared by the benches: a city none of them was tuned on. */
-export const REPORT_TRUTH_SEED = 'report-city-issue-21b';
+export const REPORT_TRUTH_SEED = 'report-city-issue-21c';
 
 const SEEDS = {
   // The tuning cities are the ones the shipped settings were chosen on: the demo's truth and the
   // benches' historical feed seeds (bench-hotspots:0…15 for the dispersion and alphaRaise;
   // bench-alerts for unless-worse, the situation officer and the weekly backlog alert).
-  hotspots: { tuning: { truthSeed: SIM_TRUTH_SEED, feedSeed: 'bench-hotspots' }, report: { truthSeed: REPORT_TRUTH_SEED, feedSeed: 'hotspots-report-21b' } },
-  alerts: { tuning: { truthSeed: SIM_TRUTH_SEED, feedSeed: 'bench-alerts' }, report: { truthSeed: REPORT_TRUTH_SEED, feedSeed: 'alerts-report-21b' } },
+  hotspots: { tuning: { truthSeed: SIM_TRUTH_SEED, feedSeed: 'bench-hotspots' }, report: { truthSeed: REPORT_TRUTH_SEED, feedSeed: 'hotspots-report-21c' } },
+  alerts: { tuning: { truthSeed: SIM_TRUTH_SEED, feedSeed: 'bench-alerts' }, report: { truthSeed: REPORT_TRUTH_SEED, feedSeed: 'alerts-report-21c' } },
 } as const;
 
 /** The city a bench runs on: the report city, or the tuning city with `--tuning`; BENCH_SEED overrides the feed seed. */

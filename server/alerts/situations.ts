@@ -5,7 +5,7 @@ import type { Boundaries } from '../geo/boundaries';
 import type { AcceptedChanges, ItemStore } from '../store/store';
 import type { AlertCandidate } from './lifecycle';
 import type { SituationRulesConfig } from './rules/rules-config';
-import { planSituations, ruleOf, type Rise, type SituationPlan, type WarningInForce } from './rules/situation-rules';
+import { planSituations, ruleOf, type EndedRise, type Rise, type SituationPlan, type WarningInForce } from './rules/situation-rules';
 
 const HOUR_MS = 3_600_000;
 /** How long the last evidence of a matter that stopped rising is kept for the situation that lists it. */
@@ -29,8 +29,8 @@ export interface SituationGrouperDeps {
  */
 export class SituationGrouper {
   private hotspotRises: Rise[] = [];
-  /** The last candidate of each member matter, and when it was seen (kept a day). */
-  private readonly lastSeen = new Map<string, { candidate: AlertCandidate; atMs: number }>();
+  /** The last candidate of each member matter, when its rise began and when it was last seen (kept a day). */
+  private readonly lastSeen = new Map<string, { candidate: AlertCandidate; startedAtMs: number; atMs: number }>();
   private readonly incidentRises = new Map<string, Rise>();
   /** Incidents carrying a CAP warning, with the units under them (computed once per version). */
   private readonly warnings = new Map<string, { incident: Incident; wards: string[] }>();
@@ -110,8 +110,10 @@ export class SituationGrouper {
       if (!rule || nowMs - r.startedAtMs > hold.get(rule.id)!) this.incidentRises.delete(key);
     }
     const rises = [...this.hotspotRises, ...this.incidentRises.values()];
-    for (const r of rises) this.lastSeen.set(r.candidate.key, { candidate: r.candidate, atMs: nowMs });
+    for (const r of rises) this.lastSeen.set(r.candidate.key, { candidate: r.candidate, startedAtMs: r.startedAtMs, atMs: nowMs });
     for (const [key, seen] of this.lastSeen) if (nowMs - seen.atMs > LAST_SEEN_KEEP_MS) this.lastSeen.delete(key);
+    const rising = new Set(rises.map((r) => r.candidate.key));
+    const ended: EndedRise[] = [...this.lastSeen.values()].filter((s) => !rising.has(s.candidate.key)).map((s) => ({ candidate: s.candidate, startedAtMs: s.startedAtMs, endedAtMs: s.atMs }));
     const plan = planSituations({
       rules,
       round,
@@ -120,6 +122,7 @@ export class SituationGrouper {
       alerts: this.deps.alerts(),
       nowMs,
       lastSeen: new Map([...this.lastSeen].map(([key, seen]) => [key, seen.candidate])),
+      ended,
     });
     this.deps.onPlan?.([...official, ...round], plan);
     return [...official, ...plan.candidates];

@@ -107,6 +107,38 @@ describe('when a situation forms', () => {
     expect(plan.candidates.filter((c) => c.source === 'hotspot')).toHaveLength(forms ? 0 : starts.length);
   });
 
+  // Rises that began within 3 h and have ended since count too: a flooded street's reports slow before the water goes.
+  it.each([
+    // [hours ago each ended rise began, situation?]
+    { endedStarts: [2, 2.5], forms: true },
+    { endedStarts: [2], forms: false },
+    { endedStarts: [2, 3.5], forms: false },
+  ])('one unit rising now and ended rises that began $endedStarts h ago → situation $forms', ({ endedStarts, forms }) => {
+    const now = rise(hotspot(VY_DA, 'environment', 6, 1), 0.2);
+    const endedRises = endedStarts.map((h, i) => ({ ...rise(hotspot([PHU_XUAN, KIM_LONG][i]!, 'infrastructure', 7, 1), h), endedAtMs: NOW - 0.5 * HOUR_MS }));
+    const plan = planSituations({ rules: [FLOODING], round: [now.candidate], rises: [now], warnings: [], alerts: [], nowMs: NOW, ended: endedRises });
+    expect(plan.absorbed).toEqual(forms ? [now.candidate] : []);
+    const situation = situationOf(plan.candidates)[0];
+    if (!forms) return expect(situation).toBeUndefined();
+    // The units that helped it form are listed, ended, with their evidence, since their rise began.
+    const units = situation!.evidence.units!;
+    expect(units.map((u) => [u.ward, u.leftAt ?? null])).toEqual([
+      [KIM_LONG, new Date(NOW - 0.5 * HOUR_MS).toISOString()],
+      [PHU_XUAN, new Date(NOW - 0.5 * HOUR_MS).toISOString()],
+      [VY_DA, null],
+    ]);
+    expect(units[0]!.joinedAt).toBe(new Date(NOW - 2.5 * HOUR_MS).toISOString());
+    expect(units[0]!.matters[0]).toMatchObject({ key: `hotspot:${KIM_LONG}-infrastructure`, observed: 7, endedAt: new Date(NOW - 0.5 * HOUR_MS).toISOString() });
+    expect(situation!.title.vi).toBe('Ngập lụt diện rộng — 1 xã, phường');
+    expect(situation!.explanation.en).toContain('2 no longer rising');
+  });
+
+  it('ended rises alone form nothing: something must rise now', () => {
+    const endedRises = [PHU_XUAN, KIM_LONG, VY_DA].map((w) => ({ ...rise(hotspot(w, 'infrastructure', 7, 1), 1), endedAtMs: NOW - 0.2 * HOUR_MS }));
+    const plan = planSituations({ rules: [FLOODING], round: [], rises: [], warnings: [], alerts: [], nowMs: NOW, ended: endedRises });
+    expect(plan.candidates).toEqual([]);
+  });
+
   it('one unit under a CAP flood warning in force is enough; a Minor warning or a fire warning is not', () => {
     const rises = [rise(hotspot(PHU_XUAN, 'environment', 6, 1), 1)];
     const warning = (severity: WarningInForce['severity'], incidentType: WarningInForce['incidentType']): WarningInForce => ({ id: 'cap-1', incidentType, severity, wards: [PHU_XUAN, KIM_LONG] });

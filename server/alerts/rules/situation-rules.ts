@@ -26,6 +26,11 @@ export interface Rise {
   startedAtMs: number;
 }
 
+/** A member matter that rose and has stopped rising (its hotspot cleared, its incident closed), and when it was last seen. */
+export interface EndedRise extends Rise {
+  endedAtMs: number;
+}
+
 /** A CAP warning in force (the incident carrying it) and the units its area covers. */
 export interface WarningInForce {
   /** The incident that carries the warning. */
@@ -50,6 +55,12 @@ export interface SituationInput {
    * situation is kept with its last evidence, not with the one last written (refreshMinutes).
    */
   lastSeen?: ReadonlyMap<string, AlertCandidate>;
+  /**
+   * Member matters that rose recently and have ended: they count towards a situation forming ("rises
+   * in several units within a few hours": a flooded street's reports slow before the water goes) and
+   * a new episode lists them, marked ended, with their last evidence.
+   */
+  ended?: readonly EndedRise[];
 }
 
 /** What goes to AlertService.raiseOrUpdate: the round's candidates with members grouped, plus one candidate per standing situation. */
@@ -92,14 +103,22 @@ function isDealtWith(c: AlertCandidate, resolved: ReadonlyMap<string, SituationM
   return (c.evidence.incidentIds ?? []).every((id) => listed.has(id));
 }
 
-/** Whether a rule's situation stands this round (an unresolved one, or one that forms now). */
-export function situationForms(rule: SituationRule, members: readonly Rise[], fresh: readonly Rise[], underWarning: (ward: string) => boolean, nowMs: number): boolean {
+/**
+ * Whether a rule's situation forms this round: something rises now that was not dealt with, and
+ * rises began in minUnits units within withinHours (those still rising and those that ended since),
+ * or minUnitsUnderWarning of the fresh ones lie under a warning in force.
+ */
+export function situationForms(rule: SituationRule, members: readonly Rise[], fresh: readonly Rise[], underWarning: (ward: string) => boolean, nowMs: number, ended: readonly Rise[] = []): boolean {
   if (fresh.length === 0) return false;
-  const recent = new Set(members.filter((r) => r.startedAtMs >= nowMs - rule.withinHours * HOUR_MS && r.startedAtMs <= nowMs).map((r) => r.candidate.ward!));
+  const recent = new Set(recentlyBegun(rule, [...members, ...ended], nowMs).map((r) => r.candidate.ward!));
   if (recent.size >= rule.minUnits) return true;
   const warned = new Set(fresh.map((r) => r.candidate.ward!).filter(underWarning));
   return warned.size >= rule.minUnitsUnderWarning;
 }
+
+/** The rises that began within the rule's window before `nowMs`. */
+const recentlyBegun = <R extends Rise>(rule: SituationRule, rises: readonly R[], nowMs: number): R[] =>
+  rises.filter((r) => r.startedAtMs >= nowMs - rule.withinHours * HOUR_MS && r.startedAtMs <= nowMs);
 
 /** Groups the round's candidates into situations by the rules (see the module comment). */
 export function planSituations(input: SituationInput): SituationPlan {
@@ -125,7 +144,9 @@ export function planSituations(input: SituationInput): SituationPlan {
     const fresh = members.filter((r) => !isDealtWith(r.candidate, resolved));
     const warnings = warningsOfRule(rule, input.warnings);
     const warningsOver = (ward: string) => warnings.filter((w) => w.wards.includes(ward));
-    const stands = current !== undefined || situationForms(rule, members, fresh, (w) => warningsOver(w).length > 0, nowMs);
+    const risingKeys = new Set(members.map((r) => r.candidate.key));
+    const ended = recentlyBegun(rule, uniqueByKey((input.ended ?? []).filter((r) => ruleOf(r.candidate, rules) === rule && !risingKeys.has(r.candidate.key))), nowMs);
+    const stands = current !== undefined || situationForms(rule, members, fresh, (w) => warningsOver(w).length > 0, nowMs, ended);
     const roundMembers = round.filter((c) => ruleOf(c, rules) === rule);
     for (const c of roundMembers) {
       // A matter that already has its own unresolved alert goes on updating it, and is listed in the situation too.
@@ -136,7 +157,7 @@ export function planSituations(input: SituationInput): SituationPlan {
     }
     if (!stands) continue;
     const key = current?.key ?? `${prefix}${episodes.length + 1}`;
-    const candidate = situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs, input.lastSeen);
+    const candidate = situationCandidate(rule, key, current, members, warningsOver, latestByKey, nowMs, input.lastSeen, current ? [] : ended);
     // Counts move every minute in a flood; the whole evidence is not rewritten for each (refreshMinutes).
     const quiet = current && shapeOf(candidate) === shapeOf(current) && nowMs - Date.parse(current.updatedAt) < rule.refreshMinutes * 60_000;
     if (!quiet) out.push(candidate);
@@ -150,8 +171,8 @@ function shapeOf(s: Pick<Alert, 'title' | 'severity' | 'evidence'>): string {
   return JSON.stringify([s.title, s.severity, units]);
 }
 
-function uniqueByKey(rises: readonly Rise[]): Rise[] {
-  const byKey = new Map<string, Rise>();
+function uniqueByKey<R extends Rise>(rises: readonly R[]): R[] {
+  const byKey = new Map<string, R>();
   for (const r of rises) byKey.set(r.candidate.key, r);
   return [...byKey.values()];
 }
@@ -188,10 +209,18 @@ export function situationCandidate(
   latestByKey: ReadonlyMap<string, Alert>,
   nowMs: number,
   lastSeen: ReadonlyMap<string, AlertCandidate> = new Map(),
+  ended: readonly EndedRise[] = [],
 ): AlertCandidate {
   const now = iso(nowMs);
   const units = new Map<string, SituationUnit>();
   for (const u of current?.evidence.units ?? []) units.set(u.ward, { ...u, matters: u.matters.map((m) => ({ ...m })), warningIds: [...u.warningIds] });
+  // A new episode lists the recent rises that helped it form and have ended, from when they began.
+  for (const r of [...ended].sort((a, b) => a.startedAtMs - b.startedAtMs)) {
+    const ward = r.candidate.ward!;
+    const unit = units.get(ward) ?? { ward, joinedAt: iso(r.startedAtMs), matters: [], warningIds: [] };
+    unit.matters.push({ ...matterOf(r.candidate, iso(r.startedAtMs), latestByKey.get(r.candidate.key)), endedAt: iso(r.endedAtMs) });
+    units.set(ward, unit);
+  }
   const rising = new Set(members.map((r) => r.candidate.key));
   for (const u of units.values()) {
     u.matters = u.matters.map((m) => {
@@ -219,7 +248,7 @@ export function situationCandidate(
     if (active) {
       delete u.leftAt;
       u.warningIds = warningsOver(u.ward).map((w) => w.id).sort();
-    } else if (u.leftAt === undefined) u.leftAt = now;
+    } else if (u.leftAt === undefined) u.leftAt = u.matters.map((m) => m.endedAt!).reduce((a, b) => (a > b ? a : b), '') || now;
   }
   const list = [...units.values()].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.ward.localeCompare(b.ward));
   const active = list.filter((u) => u.leftAt === undefined);
