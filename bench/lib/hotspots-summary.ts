@@ -1,4 +1,4 @@
-import { quantile } from '../stats';
+import { quantile, wilsonInterval } from '../stats';
 
 /**
  * bench:hotspots' figures, printed from the months' results (bench/hotspots.ts runs them). Every
@@ -173,7 +173,7 @@ export function printSummary(s: SummaryInput): void {
   console.log(`  ${city} targets`);
   console.log(`    ${city} ≤ 1 false alert per day city-wide (shipped config): ${shippedFalse.toFixed(2)}/day — ${yes(shippedFalse <= 1)}`);
   console.log(
-    `    ${city} recall ≥ 90 % for +5 in 1 h at 0.2/h (shipped config): ${(100 * keyRecall.recall).toFixed(1)} % (${keyRecall.found}/${keyRecall.n}, median ${keyRecall.delay.toFixed(0)} min) — ${yes(keyRecall.recall >= 0.9)}`,
+    `    ${city} recall ≥ 90 % for +5 in 1 h at 0.2/h (shipped config): ${(100 * keyRecall.recall).toFixed(1)} % (${keyRecall.found}/${keyRecall.n}, 95 % interval ${wilsonInterval(keyRecall.found, keyRecall.n).map((x) => (100 * x).toFixed(0)).join('–')} %, median ${keyRecall.delay.toFixed(0)} min) — ${yes(keyRecall.recall >= 0.9)}`,
   );
   console.log(`    ${city} better than every EARS variant in every cell at equal false alerts (ties only at 100 %): ${yes(beatsAll)}`);
 }
