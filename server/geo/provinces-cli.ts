@@ -4,7 +4,8 @@
  * Refreshes shared/data/provinces/ from the nationwide data set (the folder holding provinces.json,
  * units/<code>.geojson and LICENSE-vietnam-3d-map.txt): per province a registry folder `<code>/`
  * (wards.json: facts with a computed label point and neighbours; boundaries.geojson: the geometry as
- * it comes, no further simplification), provinces.json (name, type, population, extents) and the
+ * it comes, no further simplification), provinces.json (name, type, population, extents),
+ * outlines.geojson (each province's outline, the union of its units: province-outline.ts) and the
  * licence. Everything is checked before anything is written.
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { buildProvince, ProvinceDataError, type BuiltProvince, type NationwideProvince, type NationwideUnitProps } from './province-data';
-import { PROVINCES_DIR, PROVINCES_INDEX_FILE } from './provinces';
+import { provinceOutline } from './province-outline';
+import { PROVINCES_DIR, PROVINCES_INDEX_FILE, PROVINCE_OUTLINES_FILE } from './provinces';
 import { REGISTRY_BOUNDARIES_FILE, REGISTRY_FACTS_FILE } from './registry';
 
 export const LICENSE_FILE = 'LICENSE-vietnam-3d-map.txt';
@@ -61,6 +63,9 @@ export function writeAll(built: readonly BuiltProvince[], source: string, out: s
     writeFileSync(path.join(dir, REGISTRY_BOUNDARIES_FILE), `{"type":"FeatureCollection","features":${jsonLines(b.boundaries.features).trimEnd()}}\n`);
   }
   writeFileSync(path.join(out, PROVINCES_INDEX_FILE), jsonLines(built.map((b) => b.record)));
+  // Each province's outline, dissolved from its units once here rather than at every start.
+  const outlines = built.map((b) => ({ type: 'Feature', properties: { code: b.record.code, name: b.record.name }, geometry: provinceOutline(b.boundaries.features.map((f) => f.geometry)) }));
+  writeFileSync(path.join(out, PROVINCE_OUTLINES_FILE), `{"type":"FeatureCollection","features":${jsonLines(outlines).trimEnd()}}\n`);
   copyFileSync(path.join(source, LICENSE_FILE), path.join(out, LICENSE_FILE));
 }
 

@@ -11,6 +11,8 @@ import type { ProvinceRecord } from './province-data';
  */
 export const PROVINCES_DIR = fileURLToPath(new URL('../../shared/data/provinces/', import.meta.url));
 export const PROVINCES_INDEX_FILE = 'provinces.json';
+/** The 34 provinces' outlines (a FeatureCollection, properties code and name), for the national wall. */
+export const PROVINCE_OUTLINES_FILE = 'outlines.geojson';
 
 /** The province the server serves unless IOC_PROVINCE names another: Huế, from its own hand-kept registry. */
 export const DEFAULT_PROVINCE = '46';

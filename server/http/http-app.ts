@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Snapshot } from '@shared/protocol';
@@ -10,6 +10,7 @@ import type { Config } from '../config/env';
 import type { KpiContext } from '../domain/kpis';
 import { storeWindowItems } from '../domain/window-kpis';
 import type { Boundaries } from '../geo/boundaries';
+import { PROVINCE_OUTLINES_FILE, PROVINCES_DIR } from '../geo/provinces';
 import type { CapIngest } from '../ingest/cap-ingest';
 import type { CapFeedHealth } from '../ingest/cap-follower';
 import type { IngestService } from '../ingest/ingest-service';
@@ -116,6 +117,12 @@ export function createHttpApp(d: HttpAppDeps): Express {
     : d.boundaries.collection;
   app.get('/api/v1/wards', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(wards);
+  });
+  // The 34 provinces' outlines (shipped data, 1.6 MB): read on the first request, not at every start.
+  let outlines: Buffer | null = null;
+  app.get('/api/v1/provinces/outlines', (_req, res) => {
+    outlines ??= readFileSync(path.join(PROVINCES_DIR, PROVINCE_OUTLINES_FILE));
+    res.set('Cache-Control', 'public, max-age=86400').type('application/geo+json').send(outlines);
   });
   // Nobody signed in (IOC_PUBLIC_WALL, or no users): no more than Open311 shows anyone (issue 19, item 9).
   const scopeFor = (who: Principal | null): LiveScope | null => (who ? scopeOfRole(who.role) : publicScope(d.config.open311PublicDescription));

@@ -57,6 +57,12 @@ describe('IOC_PROVINCE', () => {
     expect(wards.provinces.map((p) => p.code)).toHaveLength(34);
     expect(wards.features).toHaveLength(3321);
     expect(new Set(wards.features.map((f) => f.properties.province)).size).toBe(34);
+    // The national wall's provinces, dissolved from those units: one outline each, under the same codes.
+    const outlinesRes = await fetch(`${server.url}/api/v1/provinces/outlines`);
+    expect(outlinesRes.headers.get('content-type')).toContain('application/geo+json');
+    const outlines = (await outlinesRes.json()) as { features: { properties: { code: string }; geometry: { type: string; coordinates: unknown[] } }[] };
+    expect(outlines.features.map((f) => f.properties.code)).toEqual(wards.provinces.map((p) => p.code));
+    expect(outlines.features.every((f) => f.geometry.type === 'MultiPolygon' && f.geometry.coordinates.length > 0)).toBe(true);
     const snapshot = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as { wards: Record<string, unknown> | unknown[] };
     expect(Array.isArray(snapshot.wards) ? snapshot.wards.length : Object.keys(snapshot.wards).length).toBe(3321);
     // Items in Huế and in Hà Nội are both taken.

@@ -68,6 +68,18 @@ export const readPaths: ZodOpenApiPathsObject = {
       responses: { 200: { description: 'GeoJSON FeatureCollection.', content: { 'application/geo+json': { schema: z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.looseObject({})) }) }, ...json(z.looseObject({ type: z.literal('FeatureCollection') })) } } },
     },
   },
+  '/api/v1/provinces/outlines': {
+    get: {
+      operationId: 'provinceOutlines',
+      tags: ['Read'],
+      summary: "The 34 provinces' outlines",
+      description:
+        "Each province's outline as a MultiPolygon (its mainland and islands), the union of its communes' boundaries from the shipped nationwide data, with slivers between neighbours filled and coordinates to 4 decimals (about 11 m). " +
+        'Properties `code` (2 digits) and `name`. The same whatever IOC_PROVINCE serves: the national wall draws the provinces with it.',
+      security: PUBLIC,
+      responses: { 200: { description: 'GeoJSON FeatureCollection of 34 features.', content: { 'application/geo+json': { schema: z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.looseObject({})) }) } } } },
+    },
+  },
   '/api/v1/snapshot': {
     get: {
       operationId: 'snapshot',
