@@ -7,7 +7,7 @@ import type { Incident, PublicReport } from '@shared/schemas';
 import { MAP_ATTRIBUTION } from '../i18n/wall';
 import type { I18n } from '../i18n/wall';
 import { AlertMarkers, alertMarkerViews } from './alert-markers';
-import { addWardLayers, createBaseMap, FIT_PADDING_PX, WARD_FILL_LAYER } from './base-map';
+import { addProvinceOutlines, addWardLayers, createBaseMap, FIT_PADDING_PX, PROVINCE_LINE_LAYER, WARD_FILL_LAYER, WARD_LINE_LAYER } from './base-map';
 import type { BBox } from './geo';
 import { buildIncidentLayer, incidentsToPoints } from './layers/incident-points';
 import { buildReportHeatmapLayer, reportsToHeatPoints } from './layers/report-heatmap';
@@ -16,8 +16,8 @@ import { throttled } from '../stores/throttled';
 import { placeLabels } from './label-placement';
 import { WARD_FILL_EMPTY, wardFillExpression } from './ward-fill';
 import type { WardFillOptions } from './ward-fill';
-import { addWarningLayers, setWarnings } from './warning-layers';
-import { homeBounds, loadWardCollection } from './wards-source';
+import { addWarningLayers, setWarnings, WARNED_WARD_GLOW_LAYER } from './warning-layers';
+import { fetchProvinceOutlines, homeBounds, loadWardCollection } from './wards-source';
 import type { ActiveWarning } from '../warnings/active-warnings';
 
 const WALL_PAINT = { fillColor: WARD_FILL_EMPTY, fillOpacity: 0.85, lineColor: '#9fc4ea', lineWidth: 1.6, lineOpacity: 0.9 };
@@ -119,6 +119,8 @@ export function WardMap(props: WardMapProps) {
       viewMoved = false;
       const codes = new Set(map.queryRenderedFeatures({ layers: [WARD_FILL_LAYER] }).map((f) => String(f.properties['code'])));
       el.dataset['wardCount'] = String(codes.size);
+      // The national wall: how many provinces' borders were drawn, from what MapLibre rendered.
+      if (map.getLayer(PROVINCE_LINE_LAYER)) el.dataset['provinceLinesDrawn'] = String(new Set(map.queryRenderedFeatures({ layers: [PROVINCE_LINE_LAYER] }).map((f) => String(f.properties['code']))).size);
       relayoutLabels();
     };
 
@@ -127,6 +129,24 @@ export function WardMap(props: WardMapProps) {
         .then((wards) => {
           if (abort.signal.aborted) return;
           addWardLayers(map, wards, WALL_PAINT);
+          // The national wall: the provinces' borders over the communes (under the warnings' areas).
+          if (wards.provinces?.length) {
+            fetchProvinceOutlines(abort.signal)
+              .then((outlines) => {
+                if (abort.signal.aborted) return;
+                addProvinceOutlines(map, outlines, Math.max(1.5, window.innerHeight / 540));
+                // 3,321 communes' own borders are a texture at this scale: faint, so the provinces read.
+                map.setPaintProperty(WARD_LINE_LAYER, 'line-opacity', 0.3);
+                map.setPaintProperty(WARD_LINE_LAYER, 'line-width', 0.6);
+                if (map.getLayer(WARNED_WARD_GLOW_LAYER)) map.moveLayer(PROVINCE_LINE_LAYER, WARNED_WARD_GLOW_LAYER);
+                el.dataset['provinceOutlines'] = String(outlines.features.length);
+                viewMoved = true;
+                map.once('idle', countRenderedWards);
+              })
+              .catch((err: unknown) => {
+                if (!abort.signal.aborted) console.warn('province outlines not loaded', err);
+              });
+          }
           for (const f of wards.features) {
             const center = f.properties.center;
             if (!center) continue;

@@ -12,6 +12,8 @@ export const FIT_PADDING_PX = 24;
 /** The layers `addWardLayers` draws, for paint changes and feature queries. */
 export const WARD_FILL_LAYER = 'ward-fill';
 export const WARD_LINE_LAYER = 'ward-line';
+/** The provinces' borders over the communes, on the national wall. */
+export const PROVINCE_LINE_LAYER = 'province-line';
 
 // No basemap: the IOC runs without internet, so the style is a background plus our own wards.
 const STYLE: StyleSpecification = {
@@ -62,4 +64,14 @@ export function addWardLayers(map: MapLibreMap, wards: WardCollection, paint: Wa
     source: 'wards',
     paint: { 'line-color': paint.lineColor, 'line-width': paint.lineWidth, 'line-opacity': paint.lineOpacity ?? 1 },
   });
+}
+
+/**
+ * The provinces' outlines as the 'provinces' source, a border drawn over the units' own (the national
+ * wall: 3,321 communes are a texture at that scale, the 34 provinces are what a leader finds first).
+ * `widthPx` follows the screen, as the wall's other sizes do.
+ */
+export function addProvinceOutlines(map: MapLibreMap, outlines: GeoJSON.FeatureCollection, widthPx: number): void {
+  map.addSource('provinces', { type: 'geojson', data: outlines });
+  map.addLayer({ id: PROVINCE_LINE_LAYER, type: 'line', source: 'provinces', paint: { 'line-color': '#e8f1ff', 'line-width': widthPx, 'line-opacity': 0.9 } });
 }

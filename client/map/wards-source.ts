@@ -37,6 +37,16 @@ export function loadWardCollection(): Promise<WardCollection> {
   return loading;
 }
 
+/** Where the 34 provinces' outlines are served (public): the national wall draws them over its communes. */
+export const PROVINCE_OUTLINES_URL = '/api/v1/provinces/outlines';
+
+/** GET /api/v1/provinces/outlines: each province's outline (properties code and name). */
+export async function fetchProvinceOutlines(signal?: AbortSignal): Promise<GeoJSON.FeatureCollection<GeoJSON.MultiPolygon, { code: string; name: string }>> {
+  const res = await fetch(PROVINCE_OUTLINES_URL, signal ? { signal } : {});
+  if (!res.ok) throw new Error(`${PROVINCE_OUTLINES_URL}: HTTP ${res.status}`);
+  return (await res.json()) as GeoJSON.FeatureCollection<GeoJSON.MultiPolygon, { code: string; name: string }>;
+}
+
 /** The collection once loaded (loadWardCollection), else null. */
 export function servedWards(): WardCollection | null {
   return served;

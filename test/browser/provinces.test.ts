@@ -199,3 +199,37 @@ describe.each(CASES)('the wall of province $code ($title)', (c) => {
     await page.context().close();
   });
 });
+
+describe('the national wall (IOC_PROVINCE=all)', () => {
+  let server: ChildServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOT_DIR, { recursive: true });
+    const dir = mkdtempSync(path.join(tmpdir(), 'ioc-province-all-'));
+    dirs.push(dir);
+    server = await startChildServer(dir, { IOC_PROVINCE: 'all', IOC_PUBLIC_WALL: '1' }, 120_000);
+    browser = await launchChromium();
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+  });
+
+  it.each(SIZES)('map scene at %i×%i: the country’s communes with the 34 provinces’ borders drawn over them', { timeout: 300_000 }, async (width, height) => {
+    const { page, watch } = await openPage(browser, `${server.url}/?scene=map`, width, height);
+    expect(await waitForAtLeast(page, 'ward-map', 'data-province-outlines', 34)).toBe(34);
+    // Most of the 3,321 communes drawn on the main map (Hoàng Sa, Trường Sa and the other far islands in their inset).
+    expect(await waitForAtLeast(page, 'ward-map', 'data-ward-count', 3000)).toBeLessThanOrEqual(3321);
+    // The borders really drawn: MapLibre finds province lines in what it rendered.
+    const drawn = await page.waitForFunction(() => document.querySelector('[data-testid="ward-map"]')?.getAttribute('data-province-lines-drawn'), undefined, { timeout: MAP_TIMEOUT_MS, polling: POLL_MS });
+    expect(Number(await drawn.jsonValue())).toBeGreaterThanOrEqual(30);
+    await expect(page.title()).resolves.toBe('IOC Wall — Việt Nam');
+    // SwiftShader draws 3,321 polygons at 4K slowly: the screenshot waits for the frame as long as the map.
+    await page.screenshot({ path: path.join(SHOT_DIR, `all-map-${width}x${height}.png`), timeout: MAP_TIMEOUT_MS });
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
