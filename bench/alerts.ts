@@ -20,7 +20,7 @@
  * acknowledges every alert BENCH_RESOLVE_MINUTES (default 60) after it was raised and resolves it then,
  * so a matter that comes back is raised again, as it would be — except a situation, resolved once
  * none of its units is rising any more: it is acknowledged and resolved once, and units join it meanwhile. The simulated feed sends no CAP warnings:
- * situations here form from rises in several units (three within three hours), never from a warning.
+ * situations here form from rises in several units (three within six hours), never from a warning.
  *
  * Coverage: every candidate an alert source offered (each unit and matter that would have alerted
  * alone) must be, at the end, an alert's own key or a matter in some situation's evidence, in its
