@@ -48,6 +48,12 @@ describe('IOC_PROVINCE', () => {
     expect(c.province).toMatchObject({ code: 'all', name: 'Việt Nam', type: 'ca_nuoc', unitCount: 3321 });
     expect(c.province.population).toBe(c.provinces.reduce((s, p) => s + p.population, 0));
     const wards = loadRegistries(c.registryDirs);
+    // The country's far islands are the two archipelagos; Côn Đảo, Phú Quốc, Bạch Long Vĩ … lie within its extent.
+    expect(c.province.offshore.map((code) => wards.find((w) => w.code === code)!.name).sort()).toEqual(['Hoàng Sa', 'Trường Sa']);
+    const [west, south, east, north] = c.province.mainlandBbox;
+    const phuQuoc = wards.find((w) => w.name === 'Phú Quốc')!.center;
+    expect(phuQuoc[0] > west && phuQuoc[0] < east && phuQuoc[1] > south && phuQuoc[1] < north).toBe(true);
+    expect(east).toBeLessThan(110); // Hoàng Sa (111–112° E) is left to the inset
     expect(wards).toHaveLength(3321);
     installWardRegistry(wards);
     const b = loadBoundaries(configFromEnv({ IOC_PROVINCE: 'all' }).boundariesPath);

@@ -53,14 +53,23 @@ export type { Province };
 /** IOC_PROVINCE=all: the whole country, its 3,321 units from the 34 provinces' registries. */
 export const ALL_PROVINCES = 'all';
 
-/** The country as a Province record: sums and extents of the 34. */
+/**
+ * The country as a Province record: sums and extents of the 34. Its far islands are only those far
+ * from the country's mainland (Hoàng Sa, Trường Sa): a province's own offshore units (Côn Đảo, Phú
+ * Quốc, Bạch Long Vĩ …) lie off its coast but inside the country's extent, and an inset holding
+ * them all spanned the whole country at a scale no one could read.
+ */
 export function nationOf(all: readonly Province[]): Province {
-  const box = (pick: (p: Province) => [number, number, number, number]): [number, number, number, number] => [
-    Math.min(...all.map((p) => pick(p)[0])),
-    Math.min(...all.map((p) => pick(p)[1])),
-    Math.max(...all.map((p) => pick(p)[2])),
-    Math.max(...all.map((p) => pick(p)[3])),
+  const box = (boxes: readonly [number, number, number, number][]): [number, number, number, number] => [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
   ];
+  const land = box(all.map((p) => p.mainlandBbox));
+  const within = (b: readonly number[]) => b[0]! >= land[0] && b[1]! >= land[1] && b[2]! <= land[2] && b[3]! <= land[3];
+  // A province whose whole extent fits the country's mainland extent has no far islands for the country.
+  const far = all.filter((p) => p.offshore.length > 0 && !within(p.bbox));
   return {
     code: ALL_PROVINCES,
     name: 'Việt Nam',
@@ -69,9 +78,9 @@ export function nationOf(all: readonly Province[]): Province {
     unitCount: all.reduce((s, p) => s + p.unitCount, 0),
     areaKm2: Math.round(all.reduce((s, p) => s + p.areaKm2, 0) * 100) / 100,
     population: all.reduce((s, p) => s + p.population, 0),
-    bbox: box((p) => p.bbox),
-    mainlandBbox: box((p) => p.mainlandBbox),
-    offshore: all.flatMap((p) => p.offshore),
+    bbox: box(all.map((p) => p.bbox)),
+    mainlandBbox: box(all.map((p) => (far.includes(p) ? p.mainlandBbox : p.bbox))),
+    offshore: far.flatMap((p) => p.offshore),
     coreBbox: null,
     coreUnits: [],
   };
