@@ -3,6 +3,7 @@ import { createEffect, onCleanup, onMount } from 'solid-js';
 import { addWardLayers, createBaseMap, FIT_PADDING_PX, WARD_FILL_LAYER, WARD_LINE_LAYER } from './base-map';
 import { geometryBbox, padBbox } from './geo';
 import type { BBox } from './geo';
+import { unionBbox } from './province-view';
 import { homeBounds } from './wards-source';
 import type { WardCollection } from './wards-source';
 
@@ -29,16 +30,9 @@ export interface FocusMapProps {
 /**
  * A MapLibre map of the 40 wards that flies to one of them and dims the rest. After each flight it
  * writes where it came to rest on `data-center` ("lng,lat") and `data-focus` (the ward code,
- * "lit" for a situation's units, or "city"), and the rising units it lights on `data-lit`, so tests and the meeting's host can check the map followed.
+ * "lit" for a situation's units, or "city"), and the rising units it lights on `data-lit`, so tests
+ * and the meeting's host can check the map followed.
  */
-/** The box around several boxes. */
-const unionBbox = (boxes: readonly BBox[]): BBox => [
-  Math.min(...boxes.map((b) => b[0])),
-  Math.min(...boxes.map((b) => b[1])),
-  Math.max(...boxes.map((b) => b[2])),
-  Math.max(...boxes.map((b) => b[3])),
-];
-
 export function FocusMap(props: FocusMapProps) {
   let container: HTMLDivElement | undefined;
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Province } from '@shared/province';
-import type { ProvinceRecord } from './province-data';
+import { unionBbox, type ProvinceRecord } from './province-data';
 
 /**
  * The 34 provinces' registries shipped with the product (`npm run data:provinces` writes them from
@@ -60,13 +60,7 @@ export const ALL_PROVINCES = 'all';
  * them all spanned the whole country at a scale no one could read.
  */
 export function nationOf(all: readonly Province[]): Province {
-  const box = (boxes: readonly [number, number, number, number][]): [number, number, number, number] => [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ];
-  const land = box(all.map((p) => p.mainlandBbox));
+  const land = unionBbox(all.map((p) => p.mainlandBbox));
   const within = (b: readonly number[]) => b[0]! >= land[0] && b[1]! >= land[1] && b[2]! <= land[2] && b[3]! <= land[3];
   // A province whose whole extent fits the country's mainland extent has no far islands for the country.
   const far = all.filter((p) => p.offshore.length > 0 && !within(p.bbox));
@@ -78,8 +72,8 @@ export function nationOf(all: readonly Province[]): Province {
     unitCount: all.reduce((s, p) => s + p.unitCount, 0),
     areaKm2: Math.round(all.reduce((s, p) => s + p.areaKm2, 0) * 100) / 100,
     population: all.reduce((s, p) => s + p.population, 0),
-    bbox: box(all.map((p) => p.bbox)),
-    mainlandBbox: box(all.map((p) => (far.includes(p) ? p.mainlandBbox : p.bbox))),
+    bbox: unionBbox(all.map((p) => p.bbox)),
+    mainlandBbox: unionBbox(all.map((p) => (far.includes(p) ? p.mainlandBbox : p.bbox))),
     offshore: far.flatMap((p) => p.offshore),
     coreBbox: null,
     coreUnits: [],
